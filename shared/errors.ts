@@ -1,0 +1,41 @@
+/**
+ * Stable error codes shared by the server (HTTP answers) and the app (messages shown to people).
+ * Every 4xx/5xx body is `{ error: { code, message, field? } }`.
+ */
+export const ERROR_CODES = {
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 400,
+  INVALID_PHONE: 400,
+  INVALID_POSTCODE: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_REVOKED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  FORBIDDEN_FIELD: 403,
+  INVALID_SIGNATURE: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_COLLECTION: 404,
+  UNKNOWN_ASSESSOR: 404,
+  CONFLICT: 409,
+  DUPLICATE_ASSIGNMENT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SCHEMA_OUTDATED: 426,
+  RATE_LIMITED: 429,
+  POOL_EXHAUSTED: 503,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const err = (value as { error?: unknown }).error;
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
+}

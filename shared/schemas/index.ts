@@ -1,0 +1,70 @@
+import {
+  leadSchema,
+  assessorSchema,
+  callSchema,
+  messageSchema,
+  insightSchema,
+  reviewSchema,
+  clipSchema,
+  courseSchema,
+  areaSchema,
+  tierChangeSchema,
+  scorecardSchema,
+  type LeadDoc,
+  type AssessorDoc,
+  type CallDoc,
+  type MessageDoc,
+  type InsightDoc,
+  type ReviewDoc,
+  type ClipDoc,
+  type CourseDoc,
+  type AreaDoc,
+  type TierChangeDoc,
+  type ScorecardDoc,
+} from './collections';
+
+export * from './common';
+export * from './collections';
+
+/**
+ * The client collections. Eleven, because RxDB's open-source build refuses more than ~13 open collections
+ * in one process and the app needs headroom. The same schemas validate pushes on the server.
+ */
+export const COLLECTIONS = {
+  leads: leadSchema,
+  assessors: assessorSchema,
+  calls: callSchema,
+  messages: messageSchema,
+  insights: insightSchema,
+  reviews: reviewSchema,
+  clips: clipSchema,
+  courses: courseSchema,
+  areas: areaSchema,
+  tierChanges: tierChangeSchema,
+  scorecards: scorecardSchema,
+} as const;
+
+export type CollectionName = keyof typeof COLLECTIONS;
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+
+export interface DocTypes {
+  leads: LeadDoc;
+  assessors: AssessorDoc;
+  calls: CallDoc;
+  messages: MessageDoc;
+  insights: InsightDoc;
+  reviews: ReviewDoc;
+  clips: ClipDoc;
+  courses: CourseDoc;
+  areas: AreaDoc;
+  tierChanges: TierChangeDoc;
+  scorecards: ScorecardDoc;
+}
+
+export function isCollectionName(value: string): value is CollectionName {
+  return Object.prototype.hasOwnProperty.call(COLLECTIONS, value);
+}
+
+export function schemaVersion(name: CollectionName): number {
+  return COLLECTIONS[name].version;
+}

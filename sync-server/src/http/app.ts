@@ -1,0 +1,143 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { authenticate } from '../auth/tokens';
+import type { AppContext } from '../context';
+import { ApiError } from './errors';
+import { hasRole, type RequestAuth, type RouteDef } from './routes';
+import { isValidTwilioRequest } from './twilio-signature';
+
+/** Paths that belong to the API; everything else may be the web app. */
+const API_PREFIXES = ['/api/', '/sync/', '/twilio/', '/media/'];
+
+function bearer(req: Request, allowQuery: boolean): string | null {
+  const header = req.header('authorization');
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    return m ? m[1] : null;
+  }
+  const apiKey = req.header('x-api-key');
+  if (apiKey) return apiKey;
+  if (allowQuery && typeof req.query.access_token === 'string') return req.query.access_token;
+  return null;
+}
+
+/**
+ * Builds the Express app for one server instance from its route table. No module-level state: every piece of
+ * state lives in `ctx`, so tests start many instances side by side.
+ */
+export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const jsonBody = express.json({ limit: ctx.config.BODY_LIMIT, strict: true });
+  const formBody = express.urlencoded({ extended: false, limit: ctx.config.BODY_LIMIT });
+
+  // Request id and structured log line per request.
+  app.use((req, res, next) => {
+    const id = req.header('x-request-id')?.slice(0, 64) || crypto.randomUUID();
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+      ctx.log[level]({ reqId: id, method: req.method, url: req.originalUrl.replace(/access_token=[^&]+/, 'access_token=…'), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+
+  // CORS for the desktop app (a file:// page sends `Origin: null`) and configured origins.
+  app.use((req, res, next) => {
+    const origin = req.header('origin');
+    if (origin && ctx.config.corsOrigins.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Request-Id, Range');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+      res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Content-Range, Accept-Ranges, Content-Length');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  for (const route of routes) {
+    const bodyKind = route.body ?? (route.access === 'twilio' ? 'urlencoded' : ['post', 'put', 'patch'].includes(route.method) ? 'json' : 'none');
+    const parsers = bodyKind === 'json' ? [requireJson, jsonBody] : bodyKind === 'urlencoded' ? [formBody] : [];
+    app[route.method](route.path, ...parsers, async (req: Request, res: Response) => {
+      let auth: RequestAuth | null = null;
+      if (route.access === 'twilio') {
+        const creds = ctx.config.twilio;
+        if (!creds || !isValidTwilioRequest(req, creds.authToken, ctx.config.publicBaseUrl)) {
+          ctx.log.warn({ url: req.originalUrl, ip: req.ip }, 'refused webhook with a missing or wrong X-Twilio-Signature');
+          throw new ApiError('INVALID_SIGNATURE', 'missing or invalid X-Twilio-Signature');
+        }
+      } else if (route.access !== 'public') {
+        const secret = bearer(req, route.tokenInQuery ?? false);
+        if (!secret) throw new ApiError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+        auth = await authenticate(ctx.db, secret);
+        if (!hasRole(auth, route.access)) {
+          throw new ApiError('FORBIDDEN', `this needs one of the roles: ${route.access.join(', ')}`);
+        }
+      } else {
+        // Public routes may still know who is calling.
+        const secret = bearer(req, false);
+        if (secret) auth = await authenticate(ctx.db, secret).catch(() => null);
+      }
+      const result = await route.handler({ ctx, auth, req, res });
+      if (!res.headersSent && result !== undefined) res.json(result);
+    });
+  }
+
+  // The web build of the app, served from the same origin (also how the browser tests drive it).
+  const rendererDir = ctx.config.RENDERER_DIR ? path.resolve(ctx.config.RENDERER_DIR) : path.resolve('out/renderer');
+  if (fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    app.use(express.static(rendererDir, { index: false, maxAge: '1h' }));
+    app.get(/.*/, (req, res, next) => {
+      if (API_PREFIXES.some((p) => req.path.startsWith(p))) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(rendererDir, 'index.html'));
+    });
+  }
+
+  app.use((req, _res, next) => next(new ApiError('NOT_FOUND', `no route ${req.method} ${req.path}`)));
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) ctx.log.error({ err, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(apiError.status).json(apiError.toBody());
+  });
+  return app;
+}
+
+function requireJson(req: Request, _res: Response, next: NextFunction) {
+  const length = Number(req.header('content-length') ?? '0');
+  const chunked = req.header('transfer-encoding') !== undefined;
+  if ((length > 0 || chunked) && !req.is('application/json')) {
+    next(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+    return;
+  }
+  next();
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') return new ApiError('INVALID_JSON', 'the body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'the body is larger than the server accepts');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new ApiError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
+  }
+  if (e?.status === 400) return new ApiError('VALIDATION_FAILED', e.message ?? 'bad request');
+  return new ApiError('INTERNAL', 'something went wrong on the server; it has been logged');
+}

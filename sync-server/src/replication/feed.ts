@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { CollectionName } from '../../../shared/schemas';
+import type { Database } from '../db';
+import { SYNC_CHANNEL } from './store';
+
+export interface ChangeEvent {
+  collection: CollectionName;
+  seq: number;
+}
+
+/**
+ * Turns committed writes into live events. Writers NOTIFY on commit (store.ts); every instance LISTENs, so a
+ * client streaming from instance A learns of a write made through instance B.
+ */
+export class ChangeFeed {
+  private listeners = new Set<(e: ChangeEvent) => void>();
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(SYNC_CHANNEL, (payload) => {
+      try {
+        const event = JSON.parse(payload) as ChangeEvent;
+        for (const l of this.listeners) l(event);
+      } catch (err) {
+        this.log.warn({ err, payload }, 'ignored malformed change notification');
+      }
+    });
+  }
+
+  subscribe(listener: (e: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  async stop(): Promise<void> {
+    this.listeners.clear();
+    if (this.unlisten) await this.unlisten().catch(() => undefined);
+  }
+}
