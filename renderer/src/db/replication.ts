@@ -1,0 +1,296 @@
+import type {
+  RxCollection,
+  RxConflictHandler,
+  RxJsonSchema,
+  RxReplicationPullStreamItem,
+  RxReplicationWriteToMasterRow,
+  WithDeleted,
+} from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { CONFLICT_HANDLERS } from '../../../shared/conflicts';
+import { isErrorBody, type ErrorCode } from '../../../shared/errors';
+import { COLLECTIONS, COLLECTION_NAMES, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
+
+/**
+ * The client side of Ringside replication (sync-server/src/replication/SPEC.md): one RxDB
+ * `replicateRxCollection` per collection against the sync server's pull / push / stream endpoints.
+ *
+ * Runs unchanged in the browser, in Electron's renderer and in Node tests: `fetch` and the `EventSource`
+ * constructor are injectable (Node 20 has no global EventSource; tests pass the `eventsource` package).
+ */
+
+/** The server-assigned checkpoint (SPEC R1): the highest `seq` this client has pulled. */
+export interface SyncCheckpoint {
+  seq: number;
+}
+
+/** What the pull endpoint answers. `head` is the newest seq of the whole collection (progress display). */
+export interface PullResponse<T> {
+  documents: Array<WithDeleted<T>>;
+  checkpoint: SyncCheckpoint;
+  head?: number;
+}
+
+/** A failed sync request, with the server's stable error code (or OFFLINE when the server was unreachable). */
+export class SyncHttpError extends Error {
+  override name = 'SyncHttpError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'OFFLINE',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  /** The session is no longer valid: the app should sign out and ask for credentials again. */
+  get isAuthError(): boolean {
+    return this.status === 401;
+  }
+}
+
+/** The subset of the WHATWG EventSource this module uses (browser EventSource and `eventsource` v3 both fit). */
+export interface EventSourceLike {
+  readonly readyState: number;
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
+  close(): void;
+}
+export type EventSourceConstructor = new (url: string) => EventSourceLike;
+
+const ES_CLOSED = 2;
+
+export type StreamStatus = 'connecting' | 'open' | 'closed';
+
+export interface ReplicateOptions<C extends CollectionName> {
+  /** The RxDB collection, created with `collectionDefinition(name)`. */
+  collection: RxCollection<DocTypes[C]>;
+  /** The server collection; defaults to the RxDB collection's name. */
+  name?: C;
+  /** The sync server, e.g. `http://localhost:8787`. A function is read on every request (server moved). */
+  baseUrl: string | (() => string);
+  /** The session token; a function is read on every request, so a refreshed token is picked up. */
+  token: string | (() => string | null);
+  /** Partial sync (SPEC R10), e.g. `recent:30` or `queue`. A different scope is a different replication. */
+  scope?: string | null;
+  /** Keep replicating after the initial sync (default true). */
+  live?: boolean;
+  /** Send local changes (default true). Collections the role may not write simply never have any. */
+  push?: boolean;
+  /** Documents per pull request (server max 1000, default 500). */
+  pullBatchSize?: number;
+  /** Rows per push request (server max 500, default 100). */
+  pushBatchSize?: number;
+  /** Milliseconds between retries after a failed request or a closed stream (default 5000). */
+  retryTime?: number;
+  /** Only replicate in the leading tab (needs RxDB's leader-election plugin). Default false. */
+  waitForLeadership?: boolean;
+  /** Distinguishes replications of the same collection and server (default: the signed-in database). */
+  identifier?: string;
+  fetch?: typeof fetch;
+  /** Defaults to `globalThis.EventSource`; without one the replication polls only on retry. */
+  EventSource?: EventSourceConstructor;
+}
+
+export interface CollectionReplication<C extends CollectionName> {
+  readonly name: C;
+  readonly scope: string | null;
+  readonly state: RxReplicationState<DocTypes[C], SyncCheckpoint>;
+  /** Live stream connection state, for the sync indicator. */
+  readonly streamStatus$: BehaviorSubject<StreamStatus>;
+  /** Every failed request with the server's reason (also 401s, which mean: sign in again). */
+  readonly errors$: Observable<SyncHttpError>;
+  /** After each pull: how far this client is (`pulled`) and the server's newest seq (`head`). */
+  readonly progress$: BehaviorSubject<{ pulled: number; head: number } | null>;
+  /** Resolves when the first full pull (and push) has completed. */
+  awaitInitialReplication(): Promise<void>;
+  /** Resolves when local and server state are in sync at this moment. */
+  awaitInSync(): Promise<true>;
+  /** Pull now (e.g. the app came back to the foreground). */
+  reSync(): void;
+  cancel(): Promise<void>;
+}
+
+/** The RxDB definition of a collection: its shared schema and its shared conflict handler (SPEC R5). */
+export function collectionDefinition<C extends CollectionName>(
+  name: C,
+): { schema: RxJsonSchema<DocTypes[C]>; conflictHandler: RxConflictHandler<DocTypes[C]> } {
+  return {
+    schema: COLLECTIONS[name] as unknown as RxJsonSchema<DocTypes[C]>,
+    conflictHandler: CONFLICT_HANDLERS[name],
+  };
+}
+
+/** Definitions for `db.addCollections(...)`; pass a subset for roles that hold fewer collections. */
+export function collectionDefinitions(names: readonly CollectionName[] = COLLECTION_NAMES) {
+  return Object.fromEntries(names.map((n) => [n, collectionDefinition(n)])) as {
+    [C in CollectionName]: ReturnType<typeof collectionDefinition<C>>;
+  };
+}
+
+const read = <T>(v: T | (() => T)): T => (typeof v === 'function' ? (v as () => T)() : v);
+
+async function toSyncError(res: Response): Promise<SyncHttpError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON (a proxy's error page): fall through to a generic message.
+  }
+  if (isErrorBody(body)) return new SyncHttpError(res.status, body.error.code, body.error.message, body.error.field);
+  return new SyncHttpError(res.status, res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', `sync server answered ${res.status}`);
+}
+
+/**
+ * Starts replicating one collection with the sync server. Pull by server checkpoint, push with conflict
+ * detection on the server and resolution by the collection's conflict handler, live updates from the SSE
+ * stream (each change and each (re)connect triggers a pull: RxDB `'RESYNC'`).
+ */
+export function replicateCollection<C extends CollectionName>(opts: ReplicateOptions<C>): CollectionReplication<C> {
+  type Doc = DocTypes[C];
+  const name = (opts.name ?? opts.collection.name) as C;
+  if (!(name in COLLECTIONS)) throw new Error(`unknown collection ${name}`);
+  const version = schemaVersion(name);
+  const scope = opts.scope ?? null;
+  const live = opts.live ?? true;
+  const retryTime = opts.retryTime ?? 5000;
+  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const ES = opts.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+
+  const errors$ = new Subject<SyncHttpError>();
+  const streamStatus$ = new BehaviorSubject<StreamStatus>('closed');
+  const progress$ = new BehaviorSubject<{ pulled: number; head: number } | null>(null);
+  const remote$ = new Subject<RxReplicationPullStreamItem<Doc, SyncCheckpoint>>();
+
+  const endpoint = (action: 'pull' | 'push' | 'stream') =>
+    `${read(opts.baseUrl).replace(/\/+$/, '')}/sync/${encodeURIComponent(name)}/${version}/${action}`;
+
+  async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
+    const token = read(opts.token);
+    const headers = new Headers(init.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    let res: Response;
+    try {
+      res = await doFetch(url, { ...init, headers });
+    } catch (err) {
+      const e = new SyncHttpError(0, 'OFFLINE', `cannot reach the sync server (${(err as Error).message})`);
+      errors$.next(e);
+      throw e;
+    }
+    if (!res.ok) {
+      const e = await toSyncError(res);
+      errors$.next(e);
+      throw e;
+    }
+    return (await res.json()) as T;
+  }
+
+  const state = replicateRxCollection<Doc, SyncCheckpoint>({
+    // A new scope or schema version is a new replication with its own checkpoint (SPEC R3, R10).
+    replicationIdentifier: `ringside:${opts.identifier ?? read(opts.baseUrl)}:${name}:v${version}:${scope ?? 'all'}`,
+    collection: opts.collection,
+    live,
+    retryTime,
+    waitForLeadership: opts.waitForLeadership ?? false,
+    pull: {
+      batchSize: opts.pullBatchSize ?? 500,
+      async handler(checkpoint, batchSize) {
+        const url = new URL(endpoint('pull'));
+        url.searchParams.set('seq', String(checkpoint?.seq ?? 0));
+        url.searchParams.set('limit', String(batchSize));
+        if (scope) url.searchParams.set('scope', scope);
+        const body = await request<PullResponse<Doc>>(url.toString());
+        if (typeof body.head === 'number') progress$.next({ pulled: body.checkpoint.seq, head: body.head });
+        return { documents: body.documents, checkpoint: body.checkpoint };
+      },
+      stream$: remote$.asObservable(),
+    },
+    push:
+      opts.push === false
+        ? undefined
+        : {
+            batchSize: opts.pushBatchSize ?? 100,
+            async handler(rows: RxReplicationWriteToMasterRow<Doc>[]) {
+              const body = await request<{ conflicts: Array<WithDeleted<Doc>> }>(endpoint('push'), {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({
+                  rows: rows.map((r) => ({ newDocumentState: r.newDocumentState, assumedMasterState: r.assumedMasterState ?? null })),
+                }),
+              });
+              return body.conflicts;
+            },
+          },
+  });
+
+  // ── live stream: every change event and every (re)connect asks RxDB to pull (RESYNC) ──
+  let source: EventSourceLike | null = null;
+  let reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+
+  function openStream() {
+    reopenTimer = null;
+    if (stopped || !ES) return;
+    const token = read(opts.token);
+    const url = new URL(endpoint('stream'));
+    // EventSource cannot send headers, so the token travels as a query parameter (SPEC: stream auth).
+    if (token) url.searchParams.set('access_token', token);
+    streamStatus$.next('connecting');
+    const es = new ES(url.toString());
+    source = es;
+    es.addEventListener('open', () => {
+      streamStatus$.next('open');
+      // Anything may have changed while we were disconnected.
+      remote$.next('RESYNC');
+    });
+    es.addEventListener('change', () => remote$.next('RESYNC'));
+    es.addEventListener('closed', () => {
+      // The server ended the stream on purpose (session revoked or expired): a pull surfaces the reason.
+      es.close();
+      streamStatus$.next('closed');
+      remote$.next('RESYNC');
+      scheduleReopen();
+    });
+    es.addEventListener('error', () => {
+      if (es.readyState === ES_CLOSED) {
+        // Closed for good (an HTTP error such as 401, or a wrong content type): retry on our own schedule.
+        streamStatus$.next('closed');
+        scheduleReopen();
+      } else {
+        // The EventSource reconnects by itself; 'open' fires again when it is back.
+        streamStatus$.next('connecting');
+      }
+    });
+  }
+
+  function scheduleReopen() {
+    if (stopped || reopenTimer) return;
+    source?.close();
+    source = null;
+    reopenTimer = setTimeout(openStream, retryTime);
+  }
+
+  if (live) openStream();
+
+  return {
+    name,
+    scope,
+    state,
+    streamStatus$,
+    errors$: errors$.asObservable(),
+    progress$,
+    awaitInitialReplication: () => state.awaitInitialReplication(),
+    awaitInSync: () => state.awaitInSync(),
+    reSync: () => state.reSync(),
+    async cancel() {
+      stopped = true;
+      if (reopenTimer) clearTimeout(reopenTimer);
+      source?.close();
+      source = null;
+      streamStatus$.next('closed');
+      await state.cancel();
+      remote$.complete();
+      errors$.complete();
+    },
+  };
+}
