@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { ROLES } from '../../../shared/roles';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/tokens';
@@ -159,6 +160,8 @@ export async function runCli(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('cli/index.ts')) {
+  // A .env file in the working directory configures the CLI like the server (see .env.example).
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const code = await runCli(process.argv.slice(2));
   if (code !== 0) process.exit(code);
 }
