@@ -14,13 +14,20 @@ export const ERROR_CODES = {
   FORBIDDEN: 403,
   FORBIDDEN_FIELD: 403,
   INVALID_SIGNATURE: 403,
+  /** A signed media URL whose signature does not verify (forged, altered, or for another user or call). */
+  MEDIA_URL_INVALID: 403,
+  /** A genuine signed media URL past its expiry: ask for a new one. */
+  MEDIA_URL_EXPIRED: 403,
   NOT_FOUND: 404,
+  /** The call has no stored recording (none yet, failed, or removed by retention or erasure). */
+  RECORDING_UNAVAILABLE: 404,
   UNKNOWN_COLLECTION: 404,
   UNKNOWN_ASSESSOR: 404,
   CONFLICT: 409,
   DUPLICATE_ASSIGNMENT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RANGE_NOT_SATISFIABLE: 416,
   SCHEMA_OUTDATED: 426,
   RATE_LIMITED: 429,
   POOL_EXHAUSTED: 503,
