@@ -1,7 +1,275 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { sameDocument } from '../../../shared/conflicts';
+import { ROLES, type Role } from '../../../shared/roles';
+import { isCollectionName, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
+import { checkPush, keepHiddenFields, parseScope, pullRule, pushRule, redactForRole, type PolicyUser } from '../../../shared/sync-policy';
+import { authenticate } from '../auth/tokens';
 import type { AppContext } from '../context';
-import type { RouteDef } from '../http/routes';
+import { ApiError, parseInput } from '../http/errors';
+import type { RequestAuth, RouteDef } from '../http/routes';
+import { scopeCondition, type SqlCondition } from './scopes';
+import { changesSince, collectionHead, getDocuments, lockCollection, putDocuments } from './store';
+import { createDocumentValidator } from './validate';
 
-/** RxDB HTTP replication endpoints (pull, push, stream) per collection. See SPEC.md. */
-export function replicationRoutes(_ctx: AppContext): RouteDef[] {
-  return [];
+/**
+ * RxDB HTTP replication endpoints (pull, push, stream) per collection. Protocol and rule ids: SPEC.md.
+ * Role rules come from shared/sync-policy.ts, conflict equality from shared/conflicts.ts.
+ */
+
+export const DEFAULT_PULL_LIMIT = 200;
+export const MAX_PULL_LIMIT = 1000;
+export const MAX_PUSH_ROWS = 500;
+/** SSE comment interval: keeps proxies from closing an idle stream and notices a revoked session. */
+export const HEARTBEAT_MS = 25_000;
+/** What the EventSource waits before reconnecting after the stream ended (server restart, deploy). */
+const CLIENT_RETRY_MS = 2_000;
+
+/** Fields RxDB keeps locally that are never stored on the server. */
+const CLIENT_ONLY_FIELDS = ['_deleted', '_meta', '_rev', '_attachments'] as const;
+
+type AnyDoc = Record<string, unknown>;
+type Stored<C extends CollectionName> = DocTypes[C];
+
+const PullQuery = z.object({
+  seq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+  scope: z.string().min(1).max(30_000).optional(),
+});
+
+const DocObject = z.record(z.string(), z.unknown());
+const PushBody = z.object({
+  rows: z.array(
+    z.object({
+      newDocumentState: DocObject,
+      assumedMasterState: DocObject.nullable().optional(),
+    }),
+  ),
+});
+
+function staffUser(auth: RequestAuth | null): PolicyUser {
+  // The route table admits staff roles only; this narrows the type and guards against a wiring mistake.
+  if (!auth?.user || !(ROLES as readonly string[]).includes(auth.principal)) {
+    throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
+  }
+  return { id: auth.user.id, role: auth.principal as Role };
+}
+
+/** R3: the collection must exist and the client's schema version must be the server's. */
+function collectionOf(req: Request): CollectionName {
+  const name = String(req.params.collection);
+  if (!isCollectionName(name)) throw new ApiError('UNKNOWN_COLLECTION', `there is no collection ${JSON.stringify(name.slice(0, 50))}`);
+  const v = String(req.params.v);
+  if (!/^\d{1,6}$/.test(v)) throw new ApiError('VALIDATION_FAILED', 'the schema version must be a whole number', 'v');
+  const server = schemaVersion(name);
+  if (Number(v) !== server) {
+    throw new ApiError('SCHEMA_OUTDATED', `${name} is at schema version ${server} on the server; this app has ${v}. Update the app.`);
+  }
+  return name;
+}
+
+function stripClientFields(doc: AnyDoc): AnyDoc {
+  const out: AnyDoc = { ...doc };
+  for (const f of CLIENT_ONLY_FIELDS) delete out[f];
+  return out;
+}
+
+/** A stored document as `role` receives it, with RxDB's deletion flag. */
+function asSeenBy<C extends CollectionName>(collection: C, role: Role, doc: Stored<C>, deleted: boolean): AnyDoc {
+  const seen: object = redactForRole(collection, role, doc);
+  return { ...seen, _deleted: deleted };
+}
+
+function ownerCondition(collection: CollectionName, user: PolicyUser): SqlCondition | null {
+  const owned = pullRule(collection, user.role)?.ownedBy;
+  if (!owned) return null;
+  return { sql: `d.doc ->> '${owned}' = $?`, params: [user.id] };
+}
+
+/** Joins conditions with AND and numbers their `$?` placeholders after the first `offset` parameters. */
+function combine(conditions: Array<SqlCondition | null>, offset: number): { where: string; params: unknown[] } | undefined {
+  const present = conditions.filter((c): c is SqlCondition => c !== null);
+  if (!present.length) return undefined;
+  const params: unknown[] = [];
+  const where = present
+    .map((c) => {
+      let i = 0;
+      const sql = c.sql.replace(/\$\?/g, () => `$${offset + params.length + ++i}`);
+      params.push(...c.params);
+      return `(${sql})`;
+    })
+    .join(' AND ');
+  return { where, params };
+}
+
+export function replicationRoutes(ctx: AppContext): RouteDef[] {
+  const validator = createDocumentValidator();
+  const STAFF = ROLES;
+
+  // ───────────────────────────── pull ─────────────────────────────
+  async function pull({ auth, req }: { auth: RequestAuth | null; req: Request }) {
+    const collection = collectionOf(req);
+    const user = staffUser(auth);
+    if (!pullRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
+    const q = parseInput(PullQuery, req.query);
+    let scope: SqlCondition | null = null;
+    if (q.scope !== undefined) {
+      const parsed = parseScope(collection, q.scope);
+      if (typeof parsed === 'string') throw new ApiError('VALIDATION_FAILED', parsed, 'scope');
+      scope = scopeCondition(collection, parsed, { userId: user.id, now: ctx.now() });
+    }
+    // changesSince uses $1..$3 (collection, seq, limit).
+    const filter = combine([ownerCondition(collection, user), scope], 3);
+    const [rows, head] = await Promise.all([
+      changesSince(ctx.db, collection, q.seq, q.limit, filter),
+      collectionHead(ctx.db, collection),
+    ]);
+    const documents = rows.map((r) => asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted));
+    // R1: the checkpoint is the last seq handed out; unchanged when nothing new.
+    return { documents, checkpoint: { seq: rows.length ? rows[rows.length - 1].seq : q.seq }, head };
+  }
+
+  // ───────────────────────────── push ─────────────────────────────
+  async function push({ auth, req }: { auth: RequestAuth | null; req: Request }) {
+    const collection = collectionOf(req);
+    const user = staffUser(auth);
+    if (!pushRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} cannot write ${collection}`);
+    const rawRows = (req.body as { rows?: unknown } | undefined)?.rows;
+    if (Array.isArray(rawRows) && rawRows.length > MAX_PUSH_ROWS) {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `at most ${MAX_PUSH_ROWS} rows per push (got ${rawRows.length})`);
+    }
+    const body = parseInput(PushBody, req.body);
+    const now = ctx.now();
+
+    // R4 before any database work: every document valid, or the whole push fails.
+    const seen = new Set<string>();
+    const rows = body.rows.map((row, i) => {
+      const deleted = row.newDocumentState._deleted === true;
+      // R2: the server owns updatedAt; whatever the client sent is replaced before validation.
+      const doc: AnyDoc = { ...stripClientFields(row.newDocumentState), updatedAt: now };
+      const problem = validator.validate(collection, doc);
+      if (problem) {
+        throw new ApiError('VALIDATION_FAILED', `rows[${i}] (${String(doc.id).slice(0, 100)}): ${problem.field} ${problem.message}`, problem.field);
+      }
+      const id = doc.id as string;
+      if (seen.has(id)) throw new ApiError('VALIDATION_FAILED', `rows[${i}]: document ${id} appears twice in one push`, 'id');
+      seen.add(id);
+      // Valid against the collection's schema (checked just above), so it has the collection's shape.
+      return { id, doc: doc as unknown as Stored<typeof collection>, deleted, assumed: row.assumedMasterState ?? null };
+    });
+
+    return ctx.db.transaction(async (tx) => {
+      // Counter first, then documents: the lock order every writer uses (no deadlocks), and no other writer of
+      // this collection can change a master between our comparison and our write (R1, R5).
+      await lockCollection(tx, collection);
+      const stored = new Map((await getDocuments(tx, collection, [...seen], { forUpdate: true, includeDeleted: true })).map((s) => [s.id, s]));
+      const conflicts: AnyDoc[] = [];
+      const live: Array<Stored<typeof collection>> = [];
+      const tombstones: Array<Stored<typeof collection>> = [];
+      for (const row of rows) {
+        const master = stored.get(row.id);
+        const visible = master ? isVisible(collection, user, master.doc) : true;
+        if (!visible) {
+          // Never answer with (or overwrite) a document this user may not see: a conflict reply would leak it.
+          throw new ApiError('FORBIDDEN', `document ${row.id} belongs to someone else`);
+        }
+        const masterSeen = master ? asSeenBy(collection, user.role, master.doc as Stored<typeof collection>, master.deleted) : null;
+        // R5: a missing master never conflicts (there is nothing to lose); otherwise compare what the client
+        // assumed with the master as this role sees it.
+        if (masterSeen && !sameDocument(masterSeen, row.assumed)) {
+          conflicts.push(masterSeen);
+          continue;
+        }
+        const liveMaster = master && !master.deleted ? (redactForRole(collection, user.role, master.doc) as Stored<typeof collection>) : null;
+        const violation = checkPush(collection, user, { ...row.doc, _deleted: row.deleted }, liveMaster);
+        if (violation) throw new ApiError(violation.code, violation.message, violation.field);
+        if (row.deleted && !liveMaster) continue; // deleting what is not there: nothing to write
+        const toWrite = keepHiddenFields(collection, user.role, row.doc, master ? (master.doc as Stored<typeof collection>) : null);
+        (row.deleted ? tombstones : live).push(toWrite);
+      }
+      await putDocuments(tx, collection, live, now);
+      await putDocuments(tx, collection, tombstones, now, { deleted: true });
+      return { conflicts };
+    });
+  }
+
+  function isVisible(collection: CollectionName, user: PolicyUser, doc: object): boolean {
+    const owned = pullRule(collection, user.role)?.ownedBy;
+    return !owned || (doc as AnyDoc)[owned] === user.id;
+  }
+
+  // ───────────────────────────── stream ─────────────────────────────
+  function stream({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
+    const collection = collectionOf(req);
+    const user = staffUser(auth);
+    if (!pullRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
+    if (ctx.shutdown.signal.aborted) throw new ApiError('UNAVAILABLE', 'the server is shutting down');
+    const secret = tokenOf(req);
+
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('X-Accel-Buffering', 'no');
+    // The connection belongs to this stream; when the stream ends (shutdown) the socket goes too, so a graceful
+    // shutdown does not wait for keep-alive timeouts.
+    res.setHeader('Connection', 'close');
+    res.flushHeaders();
+    res.write(`retry: ${CLIENT_RETRY_MS}\n: connected\n\n`);
+
+    let ended = false;
+    const unsubscribe = ctx.feed.subscribe((event) => {
+      if (event.collection === collection && !ended) res.write(`event: change\ndata: ${JSON.stringify({ seq: event.seq })}\n\n`);
+    });
+    const heartbeat = setInterval(() => {
+      void (async () => {
+        // A session revoked or expired while streaming ends the stream; the client's next pull shows why.
+        const stillValid = secret ? await authenticate(ctx.db, secret).then(() => true, () => false) : false;
+        if (ended) return;
+        if (!stillValid) {
+          res.write(`event: closed\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED' })}\n\n`);
+          end();
+          return;
+        }
+        res.write(': heartbeat\n\n');
+      })();
+    }, HEARTBEAT_MS);
+
+    const cleanup = () => {
+      if (ended) return;
+      ended = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      ctx.shutdown.signal.removeEventListener('abort', end);
+    };
+    function end() {
+      cleanup();
+      res.end();
+    }
+    ctx.shutdown.signal.addEventListener('abort', end, { once: true });
+    req.on('close', cleanup);
+    res.on('error', cleanup);
+    return undefined;
+  }
+
+  const path = (action: string) => `/sync/:collection/:v/${action}`;
+  return [
+    { method: 'get', path: path('pull'), access: STAFF, summary: 'Pull changes after a checkpoint (RxDB replication)', handler: pull },
+    { method: 'post', path: path('push'), access: STAFF, summary: 'Push local changes; answers the conflicting masters', handler: push },
+    {
+      method: 'get',
+      path: path('stream'),
+      access: STAFF,
+      tokenInQuery: true,
+      body: 'none',
+      summary: 'Server-sent events: one `change` per committed write of the collection',
+      handler: stream,
+    },
+  ];
+}
+
+function tokenOf(req: Request): string | null {
+  const header = req.header('authorization');
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (m) return m[1];
+  return typeof req.query.access_token === 'string' ? req.query.access_token : null;
 }

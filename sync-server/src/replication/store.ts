@@ -28,6 +28,25 @@ interface Row {
 
 const toStored = <T>(r: Row): StoredDoc<T> => ({ id: r.id, seq: r.seq, updatedAt: r.updated_at, deleted: r.deleted, doc: r.doc as T });
 
+/**
+ * Takes the collection's counter row lock without consuming a number. A transaction that reads documents in
+ * order to write them (push, delete) calls this first, so every writer of a collection locks in the same order
+ * (counter, then documents) and two writers cannot deadlock.
+ */
+export async function lockCollection(tx: Queryable, collection: CollectionName): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync_counters (collection, seq) VALUES ($1, 0)
+     ON CONFLICT (collection) DO UPDATE SET seq = sync_counters.seq`,
+    [collection],
+  );
+}
+
+/** The newest sequence number of a collection (0 when nothing was ever written). */
+export async function collectionHead(q: Queryable, collection: CollectionName): Promise<number> {
+  const { rows } = await q.query<{ seq: number }>('SELECT seq FROM sync_counters WHERE collection = $1', [collection]);
+  return rows[0]?.seq ?? 0;
+}
+
 async function takeSequence(tx: Queryable, collection: CollectionName, count: number): Promise<number> {
   const { rows } = await tx.query<{ seq: number }>(
     `INSERT INTO sync_counters (collection, seq) VALUES ($1, $2)
@@ -57,7 +76,8 @@ export async function putDocuments<C extends CollectionName>(
      SELECT $1, d.id, d.seq, $2, $3, d.doc
        FROM unnest($4::text[], $5::bigint[], $6::jsonb[]) AS d(id, seq, doc)
      ON CONFLICT (collection, id) DO UPDATE
-       SET seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at, deleted = EXCLUDED.deleted, doc = EXCLUDED.doc`,
+       SET seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at, deleted = EXCLUDED.deleted, doc = EXCLUDED.doc,
+           prev_doc = sync_documents.doc`,
     [
       collection,
       now,
@@ -84,6 +104,7 @@ export async function deleteDocuments<C extends CollectionName>(
   now: number,
   opts: { scrub?: (doc: DocTypes[C]) => DocTypes[C] } = {},
 ): Promise<number> {
+  await lockCollection(tx, collection);
   const existing = await getDocuments(tx, collection, ids, { forUpdate: true });
   const docs = existing.map((s) => (opts.scrub ? opts.scrub(s.doc) : s.doc));
   await putDocuments(tx, collection, docs, now, { deleted: true });

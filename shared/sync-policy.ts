@@ -1,0 +1,378 @@
+import { IGNORED_FIELDS, sameDocument } from './conflicts';
+import type { Role } from './roles';
+import type { CollectionName, DocTypes } from './schemas';
+
+/**
+ * Who may pull and push what through replication (SPEC R6, R7, R10). Pure data and functions: the server
+ * enforces them, the app uses them to decide which collections to replicate and which controls to offer.
+ *
+ * Principles
+ * - Staff see only what their role needs (PRODUCT.md, Legal and privacy): reviewers and authors never receive
+ *   a real phone number; authors, who make training material, see no leads, messages or reviews at all.
+ * - Leads, assessors, messages and insights are server-owned: telephony, the marketplace API and the
+ *   analysis jobs write them, and no role pushes them. Calls are server-owned except `reviewAssignee`.
+ * - A reviewer's reviews are theirs: they see and write only their own (blind review; calibration is an
+ *   admin view).
+ * - Tier decisions, price overrides and scorecards are admin decisions.
+ *
+ * | collection  | admin                         | reviewer                          | author                    |
+ * |-------------|-------------------------------|-----------------------------------|---------------------------|
+ * | leads       | pull                          | pull, customerPhone = null        | —                         |
+ * | assessors   | pull                          | pull, phone = null                | pull, phone = null        |
+ * | calls       | pull; push reviewAssignee     | pull; claim/release own queue     | pull                      |
+ * | messages    | pull                          | pull                              | —                         |
+ * | insights    | pull                          | pull                              | pull                      |
+ * | reviews     | pull all; write own, delete   | pull/write own; delete own drafts | —                         |
+ * | clips       | pull, write                   | pull                              | pull; write own           |
+ * | courses     | pull, write                   | pull                              | pull; write own           |
+ * | areas       | pull; push override           | —                                 | —                         |
+ * | tierChanges | pull; decide (status …)       | —                                 | —                         |
+ * | scorecards  | pull, write                   | pull                              | —                         |
+ */
+
+export interface PolicyUser {
+  id: string;
+  role: Role;
+}
+
+type Field<C extends CollectionName> = keyof DocTypes[C] & string;
+
+export interface PullRule<C extends CollectionName> {
+  /** Nullable fields the role receives as `null`. */
+  hidden?: readonly Field<C>[];
+  /** Row filter: only documents whose field equals the user's id. */
+  ownedBy?: Field<C>;
+}
+
+export interface Violation {
+  code: 'FORBIDDEN' | 'FORBIDDEN_FIELD';
+  message: string;
+  field?: string;
+}
+
+export interface PushCheckInput<C extends CollectionName> {
+  user: PolicyUser;
+  /** The new state (`_deleted` says whether it is a deletion). */
+  next: DocTypes[C] & { _deleted?: boolean };
+  /** The stored document as this role sees it, null when it does not exist (or is a tombstone). */
+  master: DocTypes[C] | null;
+}
+
+export interface PushRule<C extends CollectionName> {
+  /** May create documents (or write over a tombstone). */
+  create: boolean;
+  /** May delete (write a tombstone). */
+  delete: boolean;
+  /** Fields the role may change on an existing document; `'*'` is every field except `immutable`. */
+  fields: '*' | readonly Field<C>[];
+  /** With `'*'`: fields that never change once a document exists. */
+  immutable?: readonly Field<C>[];
+  /** Row-level rule, run for every written row after the field check. */
+  check?: (i: PushCheckInput<C>) => Violation | null;
+}
+
+export interface CollectionPolicy<C extends CollectionName> {
+  pull: Partial<Record<Role, PullRule<C>>>;
+  push: Partial<Record<Role, PushRule<C>>>;
+}
+
+/** Reads a field of any document by name (documents are plain JSON objects). */
+const fieldOf = (doc: object, key: string): unknown => (doc as Record<string, unknown>)[key];
+
+const forbidden = (message: string, field?: string): Violation =>
+  field ? { code: 'FORBIDDEN_FIELD', message, field } : { code: 'FORBIDDEN', message };
+
+/** The writer must be the owner named by `field`, on the new state and on the stored one. */
+const ownedBy =
+  <C extends CollectionName>(field: Field<C>, what: string) =>
+  ({ user, next, master }: PushCheckInput<C>): Violation | null => {
+    if (fieldOf(next, field) !== user.id) return forbidden(`you can only write your own ${what}`, field);
+    if (master && fieldOf(master, field) !== user.id) {
+      return forbidden(`this ${what.replace(/s$/, '')} belongs to someone else`, field);
+    }
+    return null;
+  };
+
+export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
+  leads: {
+    pull: { admin: {}, reviewer: { hidden: ['customerPhone'] } },
+    push: {},
+  },
+  assessors: {
+    pull: { admin: {}, reviewer: { hidden: ['phone'] }, author: { hidden: ['phone'] } },
+    push: {},
+  },
+  calls: {
+    pull: { admin: {}, reviewer: {}, author: {} },
+    push: {
+      admin: { create: false, delete: false, fields: ['reviewAssignee'] },
+      reviewer: {
+        create: false,
+        delete: false,
+        fields: ['reviewAssignee'],
+        // A reviewer takes an unassigned call into their queue or gives one of theirs back; assigning work to
+        // someone else is an admin's job.
+        check: ({ user, next, master }) => {
+          const before = master?.reviewAssignee ?? null;
+          const after = next.reviewAssignee;
+          if (before === after) return null;
+          if ((before === null || before === user.id) && (after === null || after === user.id)) return null;
+          return forbidden('a reviewer can only take an unassigned call or release their own', 'reviewAssignee');
+        },
+      },
+    },
+  },
+  messages: {
+    pull: { admin: {}, reviewer: {} },
+    push: {},
+  },
+  insights: {
+    pull: { admin: {}, reviewer: {}, author: {} },
+    push: {},
+  },
+  reviews: {
+    pull: { admin: {}, reviewer: { ownedBy: 'reviewerId' } },
+    push: {
+      admin: {
+        create: true,
+        delete: true,
+        fields: '*',
+        immutable: ['callId', 'reviewerId'],
+        // Admins also review; they may delete anyone's review (moderation) but write only their own.
+        check: (i) => (i.next._deleted ? null : reviewIdentity(i) ?? ownedBy<'reviews'>('reviewerId', 'reviews')(i)),
+      },
+      reviewer: {
+        create: true,
+        delete: true,
+        fields: '*',
+        immutable: ['callId', 'reviewerId'],
+        check: (i) => {
+          const own = ownedBy<'reviews'>('reviewerId', 'reviews')(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i);
+          if (own) return own;
+          if (i.next._deleted) {
+            return i.master?.status === 'submitted' ? forbidden('a submitted review cannot be deleted; ask an admin') : null;
+          }
+          return reviewIdentity(i);
+        },
+      },
+    },
+  },
+  clips: {
+    pull: { admin: {}, reviewer: {}, author: {} },
+    push: {
+      admin: { create: true, delete: true, fields: '*', immutable: ['callId', 'authorId', 'createdAt'] },
+      author: {
+        create: true,
+        delete: true,
+        fields: '*',
+        immutable: ['callId', 'authorId', 'createdAt'],
+        check: (i) => ownedBy<'clips'>('authorId', 'clips')(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i),
+      },
+    },
+  },
+  courses: {
+    pull: { admin: {}, reviewer: {}, author: {} },
+    push: {
+      admin: { create: true, delete: true, fields: '*', immutable: ['authorId', 'createdAt'] },
+      author: {
+        create: true,
+        delete: true,
+        fields: '*',
+        immutable: ['authorId', 'createdAt'],
+        check: (i) => ownedBy<'courses'>('authorId', 'courses')(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i),
+      },
+    },
+  },
+  areas: {
+    pull: { admin: {} },
+    push: {
+      admin: {
+        create: false,
+        delete: false,
+        fields: ['override'],
+        check: ({ user, next, master }) => {
+          const o = next.override;
+          if (o === null || sameDocument(o, master?.override ?? {})) return null;
+          if (o.by !== user.id) return forbidden('a price override is signed by the admin who sets it', 'override.by');
+          if (o.validTo !== null && o.validTo <= o.validFrom) return forbidden('validTo must be after validFrom', 'override.validTo');
+          return null;
+        },
+      },
+    },
+  },
+  tierChanges: {
+    pull: { admin: {} },
+    push: {
+      admin: {
+        create: false,
+        delete: false,
+        fields: ['status', 'decidedBy', 'decidedAt', 'reason'],
+        // The system proposes, a person decides once (UK GDPR art. 22): proposed → approved | rejected.
+        check: ({ user, next, master }) => {
+          if (!master) return forbidden('tier changes are proposed by the system');
+          if (next.status === master.status) {
+            // No decision in this write: who decided and when stay as they are; a decided change is final.
+            if (next.decidedBy !== master.decidedBy) return forbidden('decidedBy is set by deciding', 'decidedBy');
+            if (next.decidedAt !== master.decidedAt) return forbidden('decidedAt is set by deciding', 'decidedAt');
+            if (master.status !== 'proposed' && next.reason !== master.reason) return forbidden('a decided tier change is final', 'reason');
+            return null;
+          }
+          if (master.status !== 'proposed') return forbidden('a decided tier change is final', 'status');
+          if (next.status === 'proposed') return forbidden('a decision cannot be undone', 'status');
+          if (next.decidedBy !== user.id) return forbidden('a decision is signed by the admin who makes it', 'decidedBy');
+          if (next.decidedAt === null) return forbidden('a decision needs decidedAt', 'decidedAt');
+          return null;
+        },
+      },
+    },
+  },
+  scorecards: {
+    pull: { admin: {}, reviewer: {} },
+    push: { admin: { create: true, delete: true, fields: '*' } },
+  },
+};
+
+/** A review's id is `${callId}:${reviewerId}` so that two devices of one reviewer write the same document. */
+function reviewIdentity({ next }: PushCheckInput<'reviews'>): Violation | null {
+  return next.id === `${next.callId}:${next.reviewerId}` ? null : forbidden('a review id is callId:reviewerId', 'id');
+}
+
+export function pullRule<C extends CollectionName>(collection: C, role: Role): PullRule<C> | null {
+  return (SYNC_POLICY[collection].pull as Partial<Record<Role, PullRule<C>>>)[role] ?? null;
+}
+
+export function pushRule<C extends CollectionName>(collection: C, role: Role): PushRule<C> | null {
+  return (SYNC_POLICY[collection].push as Partial<Record<Role, PushRule<C>>>)[role] ?? null;
+}
+
+/** The collections a role replicates (the app opens only these). */
+export function pullableCollections(role: Role): CollectionName[] {
+  return (Object.keys(SYNC_POLICY) as CollectionName[]).filter((c) => pullRule(c, role) !== null);
+}
+
+/** The collections a role may push to. */
+export function pushableCollections(role: Role): CollectionName[] {
+  return (Object.keys(SYNC_POLICY) as CollectionName[]).filter((c) => pushRule(c, role) !== null);
+}
+
+/** A document as `role` receives it: hidden fields are `null` (R6). Returns a copy. */
+export function redactForRole<C extends CollectionName, D extends DocTypes[C]>(collection: C, role: Role, doc: D): D {
+  const hidden = pullRule(collection, role)?.hidden;
+  if (!hidden?.length) return doc;
+  const copy: Record<string, unknown> = { ...doc };
+  for (const f of hidden) if (f in copy) copy[f] = null;
+  return copy as D;
+}
+
+/**
+ * What the server writes for a permitted push: the pushed state, with the fields the role cannot see taken
+ * from the stored document (a `null` placeholder must not erase a real phone number).
+ */
+export function keepHiddenFields<C extends CollectionName, D extends DocTypes[C]>(collection: C, role: Role, next: D, stored: D | null): D {
+  const hidden = pullRule(collection, role)?.hidden;
+  if (!hidden?.length || !stored) return next;
+  const out: Record<string, unknown> = { ...next };
+  for (const f of hidden) out[f] = fieldOf(stored, f);
+  return out as D;
+}
+
+const IGNORED = new Set<string>([...IGNORED_FIELDS, '_deleted']);
+
+/**
+ * Whether `user` may write `next` over `master` (the stored document as that role sees it; null when absent
+ * or a tombstone). Returns the first violation, or null when the write is allowed (R7).
+ */
+export function checkPush<C extends CollectionName>(
+  collection: C,
+  user: PolicyUser,
+  next: DocTypes[C] & { _deleted?: boolean },
+  master: DocTypes[C] | null,
+): Violation | null {
+  const rule = pushRule(collection, user.role);
+  if (!rule) return forbidden(`a ${user.role} cannot write ${collection}`);
+  const deleting = next._deleted === true;
+  if (!master) {
+    if (deleting) return null; // deleting what does not exist changes nothing
+    if (!rule.create) return forbidden(`a ${user.role} cannot create ${collection}`);
+  } else if (deleting) {
+    if (!rule.delete) return forbidden(`a ${user.role} cannot delete ${collection}`);
+  } else {
+    const keys = new Set([...Object.keys(next), ...Object.keys(master)]);
+    for (const key of [...keys].sort()) {
+      if (IGNORED.has(key)) continue;
+      const a = fieldOf(next, key);
+      const b = fieldOf(master, key);
+      if (sameValue(a, b)) continue;
+      const allowed =
+        rule.fields === '*' ? !(rule.immutable as readonly string[] | undefined)?.includes(key) && key !== 'id' : (rule.fields as readonly string[]).includes(key);
+      if (!allowed) return forbidden(`a ${user.role} cannot change ${collection}.${key}`, key);
+    }
+  }
+  return rule.check ? rule.check({ user, next, master }) : null;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return sameDocument({ v: a }, { v: b });
+}
+
+// ───────────────────────────── partial sync scopes (R10) ─────────────────────────────
+
+/**
+ * A scope narrows a pull to a working set. Parsed here (pure), turned into SQL by the server.
+ * - `recent:<days>` — documents whose time field is within the last N days (collections with a time field);
+ * - `queue` (calls) — calls with a stored recording that are unassigned and not yet reviewed, or assigned to me;
+ *   (insights, reviews) — those of the calls in my queue;
+ * - `call:<id>[,<id>…]` (insights, reviews, clips) — the documents of the calls this device opened (≤ 200 ids);
+ * - `mine` (reviews, clips, courses) — documents I own.
+ */
+export type Scope =
+  | { kind: 'recent'; field: string; days: number }
+  | { kind: 'queue' }
+  | { kind: 'calls'; field: string; ids: string[] }
+  | { kind: 'mine'; field: string };
+
+/** The field a `recent:` scope measures, per collection. */
+export const SCOPE_TIME_FIELD: Partial<Record<CollectionName, string>> = {
+  leads: 'createdAt',
+  calls: 'startedAt',
+  messages: 'sentAt',
+  insights: 'createdAt',
+  reviews: 'editedAt',
+  clips: 'createdAt',
+  tierChanges: 'createdAt',
+};
+const CALL_FIELD: Partial<Record<CollectionName, string>> = { insights: 'callId', reviews: 'callId', clips: 'callId' };
+const OWNER_FIELD: Partial<Record<CollectionName, string>> = { reviews: 'reviewerId', clips: 'authorId', courses: 'authorId' };
+const QUEUE_COLLECTIONS: readonly CollectionName[] = ['calls', 'insights', 'reviews'];
+
+export const MAX_SCOPE_IDS = 200;
+
+/** Parses a scope for a collection; a string message explains a refusal. */
+export function parseScope(collection: CollectionName, raw: string): Scope | string {
+  const recent = /^recent:(\d{1,5})$/.exec(raw);
+  if (recent) {
+    const field = SCOPE_TIME_FIELD[collection];
+    if (!field) return `${collection} has no recent: scope`;
+    const days = Number(recent[1]);
+    if (days < 1 || days > 3660) return 'recent:<days> takes 1 to 3660 days';
+    return { kind: 'recent', field, days };
+  }
+  if (raw === 'queue') return QUEUE_COLLECTIONS.includes(collection) ? { kind: 'queue' } : `${collection} has no queue scope`;
+  if (raw === 'mine') {
+    const field = OWNER_FIELD[collection];
+    return field ? { kind: 'mine', field } : `${collection} has no mine scope`;
+  }
+  const calls = /^call:(.+)$/.exec(raw);
+  if (calls) {
+    const field = CALL_FIELD[collection];
+    if (!field) return `${collection} has no call: scope`;
+    const ids = [...new Set(calls[1].split(',').filter(Boolean))];
+    if (ids.length === 0 || ids.length > MAX_SCOPE_IDS || ids.some((id) => id.length > 100)) {
+      return `call:<ids> takes 1 to ${MAX_SCOPE_IDS} ids`;
+    }
+    return { kind: 'calls', field, ids };
+  }
+  return `unknown scope ${JSON.stringify(raw.slice(0, 50))}`;
+}

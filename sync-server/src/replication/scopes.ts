@@ -1,0 +1,62 @@
+import type { CollectionName } from '../../../shared/schemas';
+import type { Scope } from '../../../shared/sync-policy';
+
+/**
+ * SQL for partial-sync scopes (SPEC R10) over the alias `d` of `sync_documents`. Placeholders are written `$?`
+ * and numbered by the caller. Field names come from shared/sync-policy.ts constants, never from the request;
+ * the assertion below keeps it that way.
+ */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+const DAY_MS = 86_400_000;
+
+function field(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error(`not a field name: ${name}`);
+  return name;
+}
+
+/**
+ * "Awaiting my review" for a call document expression `c`: a stored recording, and either assigned to me and
+ * not yet reviewed by me, or unassigned and not yet reviewed by anyone.
+ */
+function awaitingReview(c: string, callId: string): string {
+  const submitted = (by: string) =>
+    `EXISTS (SELECT 1 FROM sync_documents r WHERE r.collection = 'reviews' AND NOT r.deleted
+       AND r.doc ->> 'callId' = ${callId} AND r.doc ->> 'status' = 'submitted' ${by})`;
+  return `(${c} -> 'recording' ->> 'state' = 'stored' AND (
+      (${c} ->> 'reviewAssignee' = $? AND NOT ${submitted(`AND r.doc ->> 'reviewerId' = $?`)})
+   OR (${c} ->> 'reviewAssignee' IS NULL AND NOT ${submitted('')})))`;
+}
+
+export function scopeCondition(collection: CollectionName, scope: Scope, who: { userId: string; now: number }): SqlCondition {
+  switch (scope.kind) {
+    case 'recent': {
+      // Time fields never change after a document is created, so the current document decides.
+      const since = who.now - scope.days * DAY_MS;
+      return { sql: `d.doc -> '${field(scope.field)}' >= to_jsonb($?::bigint)`, params: [since] };
+    }
+    case 'mine':
+      return { sql: `d.doc ->> '${field(scope.field)}' = $?`, params: [who.userId] };
+    case 'calls':
+      return { sql: `d.doc ->> '${field(scope.field)}' = ANY($?::text[])`, params: [scope.ids] };
+    case 'queue': {
+      if (collection === 'calls') {
+        // The previous state counts too: a call that just LEFT my queue (reassigned, recording deleted) must
+        // still reach me once, or my device would keep showing it as mine.
+        return {
+          sql: `${awaitingReview('d.doc', 'd.id')} OR (d.prev_doc IS NOT NULL AND ${awaitingReview('d.prev_doc', 'd.id')})`,
+          params: [who.userId, who.userId, who.userId, who.userId],
+        };
+      }
+      // insights / reviews: those of the calls in my queue.
+      return {
+        sql: `EXISTS (SELECT 1 FROM sync_documents c WHERE c.collection = 'calls' AND c.id = d.doc ->> 'callId'
+                AND NOT c.deleted AND ${awaitingReview('c.doc', 'c.id')})`,
+        params: [who.userId, who.userId],
+      };
+    }
+  }
+}
