@@ -16,6 +16,7 @@ import {
   type Tier,
   type Outcome,
 } from './common';
+import type { CallAnalysis, TranscriberStamp } from '../analysis/schema';
 
 // ───────────────────────────── leads (with their assignments) ─────────────────────────────
 export interface Assignment {
@@ -274,16 +275,21 @@ export interface TranscriptSegment {
   start: number;
   end: number;
   text: string;
+  /** Word timings, when the transcription model gives them. */
+  words?: Array<{ word: string; start: number; end: number }>;
 }
 export interface InsightDoc extends BaseDoc {
   callId: string;
+  /** provider/model/version of the analysis (the transcript's own stamp is `transcriber`). */
   provider: string;
   model: string;
   version: string;
   createdAt: number;
+  /** Who transcribed the call; null when no transcription provider is configured ("no transcript"). */
+  transcriber: TranscriberStamp | null;
   transcript: TranscriptSegment[] | null;
-  /** The analysis result, validated by the zod schema in shared/analysis (null while pending or failed). */
-  analysis: Record<string, unknown> | null;
+  /** The analysis result, validated by `CallAnalysis` in shared/analysis (null while pending, failed or untranscribed). */
+  analysis: CallAnalysis | null;
   status: 'pending' | 'done' | 'failed';
   error: string | null;
   sandbox: boolean;
@@ -311,17 +317,48 @@ export const insightSchema: RxJsonSchema<InsightDoc> = {
           start: seconds,
           end: seconds,
           text: longText,
+          words: {
+            type: 'array',
+            maxItems: 5000,
+            items: {
+              type: 'object',
+              properties: { word: shortText, start: seconds, end: seconds },
+              required: ['word', 'start', 'end'],
+            },
+          },
         },
         required: ['speaker', 'start', 'end', 'text'],
       },
     },
-    analysis: { type: ['object', 'null'] },
+    transcriber: {
+      type: ['object', 'null'],
+      properties: { provider: shortText, model: shortText, version: shortText, sandbox: { type: 'boolean' } },
+      required: ['provider', 'model', 'version', 'sandbox'],
+    },
+    // The full shape is the zod schema CallAnalysis (shared/analysis/schema.ts), checked on the server before
+    // any write; here only its top level, so the client schema need not change with every new field.
+    analysis: {
+      type: ['object', 'null'],
+      properties: {
+        schemaVersion: { type: 'number' },
+        stamp: { type: 'object' },
+        sentiment: { type: 'object' },
+        triggers: { type: 'array' },
+        objections: { type: 'array' },
+        professionalism: { type: 'object' },
+        outcome: { type: 'object' },
+        summary: { type: 'string' },
+        cardDetails: { type: 'array' },
+        caveats: { type: 'array' },
+      },
+      required: ['schemaVersion', 'stamp', 'sentiment', 'triggers', 'objections', 'professionalism', 'outcome', 'summary', 'cardDetails', 'caveats'],
+    },
     status: { type: 'string', enum: ['pending', 'done', 'failed'] },
     error: { type: ['string', 'null'], maxLength: 2000 },
     sandbox: { type: 'boolean' },
   },
   required: [
-    'id', 'updatedAt', 'callId', 'provider', 'model', 'version', 'createdAt', 'transcript', 'analysis', 'status',
+    'id', 'updatedAt', 'callId', 'provider', 'model', 'version', 'createdAt', 'transcriber', 'transcript', 'analysis', 'status',
     'error', 'sandbox',
   ],
   indexes: ['callId'],
