@@ -383,15 +383,25 @@ export function findRoutingConflicts(sessions: readonly PoolSession[], now: numb
     if (new Set(exts).size !== exts.length) conflicts.push({ rule: 'P2', phone, poolNumber, sessionIds: list.map((s) => s.id) });
   }
   // P5: a key that ended recently must not now route to a different counterpart.
+  const byPartyNumber = new Map<string, PoolSession[]>();
+  for (const s of sessions) {
+    for (const phone of new Set([s.customerPhone, s.assessorPhone])) {
+      const k = `${phone}|${s.poolNumber}`;
+      const list = byPartyNumber.get(k);
+      if (list) list.push(s);
+      else byPartyNumber.set(k, [s]);
+    }
+  }
   for (const old of sessions) {
     if (!isCooling(old, now, policy)) continue;
     for (const side of ['customer', 'assessor'] as const) {
       const phone = side === 'customer' ? old.customerPhone : old.assessorPhone;
       // The party redials the old contact as they knew it: the number, plus the extension if it had one.
       const contact = { from: phone, to: old.poolNumber, digits: side === 'customer' ? null : old.extension };
-      let route = resolveContact(sessions, contact, now, { cooldownMs: policy.cooldownMs });
+      const same = byPartyNumber.get(`${phone}|${old.poolNumber}`) ?? [];
+      let route = resolveContact(same, contact, now, { cooldownMs: policy.cooldownMs });
       if (route.kind === 'needs-extension' && side === 'assessor' && old.extension === null) {
-        route = resolveContact(sessions, { ...contact, digits: DIRECT_CODE }, now, { cooldownMs: policy.cooldownMs });
+        route = resolveContact(same, { ...contact, digits: DIRECT_CODE }, now, { cooldownMs: policy.cooldownMs });
       }
       if (route.kind !== 'session') continue;
       const s = route.session;

@@ -224,16 +224,27 @@ const workloadArb = fc
   .chain((cfg) => fc.record({ cfg: fc.constant(cfg), steps: fc.array(stepArb(cfg.customers, cfg.assessors), { minLength: 1, maxLength: 500, size: 'max' }) }));
 
 /** Every open session is reached from both sides, and no key reaches anyone else. */
-function checkRouting(sessions: PoolSession[], now: number) {
-  expect(findRoutingConflicts(sessions, now, policy)).toEqual([]);
-  const open = sessions.filter((s) => isOpen(s, now));
+function checkRouting(all: PoolSession[], now: number) {
+  expect(findRoutingConflicts(all, now, policy)).toEqual([]);
+  const open = all.filter((s) => isOpen(s, now));
+  const onNumber = new Map<string, PoolSession[]>();
+  // Index by (phone, number): resolveContact only looks at sessions on `to` in which `from` takes part.
+  for (const s of all) {
+    for (const phone of [s.customerPhone, s.assessorPhone]) {
+      const k = `${phone}|${s.poolNumber}`;
+      const list = onNumber.get(k);
+      if (list) list.push(s);
+      else onNumber.set(k, [s]);
+    }
+  }
   const byAssessorNumber = new Map<string, number>();
   for (const s of open) byAssessorNumber.set(`${s.assessorPhone}|${s.poolNumber}`, (byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) + 1);
   for (const s of open) {
     const opts = { cooldownMs: policy.cooldownMs };
-    const fromCustomer = resolveContact(sessions, { from: s.customerPhone, to: s.poolNumber }, now, opts);
+    const fromCustomer = resolveContact(onNumber.get(`${s.customerPhone}|${s.poolNumber}`) ?? [], { from: s.customerPhone, to: s.poolNumber }, now, opts);
     expect(fromCustomer.kind === 'session' && fromCustomer.session.id === s.id).toBe(true);
     const shared = (byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) > 1 || s.extension !== null;
+    const sessions = onNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? [];
     const first = resolveContact(sessions, { from: s.assessorPhone, to: s.poolNumber }, now, opts);
     if (shared) expect(first.kind).toBe('needs-extension');
     else expect(first.kind === 'needs-extension' || (first.kind === 'session' && first.session.id === s.id)).toBe(true);
@@ -271,7 +282,7 @@ describe('pool property: random workloads', () => {
         for (const s of sim.sessions) if (isOpen(s, now)) loads.set(s.assessorId, (loads.get(s.assessorId) ?? 0) + 1);
         maxAssessorLoad = Math.max(maxAssessorLoad, ...loads.values(), 0);
       }),
-      { numRuns: 60, seed: Number(process.env.POOL_PROPERTY_SEED ?? 20260101) },
+      { numRuns: 30, seed: Number(process.env.POOL_PROPERTY_SEED ?? 20260101) },
     );
     // the generated workloads must really load assessors (the test below adds one with 300 open leads)
     expect(maxAssessorLoad).toBeGreaterThan(60);
