@@ -102,7 +102,13 @@ function combine(conditions: Array<SqlCondition | null>, offset: number): { wher
   return { where, params };
 }
 
-export function replicationRoutes(ctx: AppContext): RouteDef[] {
+export interface ReplicationRouteOptions {
+  /** Heartbeat interval of the stream (default HEARTBEAT_MS); tests shorten it. */
+  heartbeatMs?: number;
+}
+
+export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions = {}): RouteDef[] {
+  const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
   const validator = createDocumentValidator();
   const STAFF = ROLES;
 
@@ -116,7 +122,7 @@ export function replicationRoutes(ctx: AppContext): RouteDef[] {
     if (q.scope !== undefined) {
       const parsed = parseScope(collection, q.scope);
       if (typeof parsed === 'string') throw new ApiError('VALIDATION_FAILED', parsed, 'scope');
-      scope = scopeCondition(collection, parsed, { userId: user.id, now: ctx.now() });
+      scope = scopeCondition(collection, parsed, { userId: user.id, now: ctx.now(), incremental: q.seq > 0 });
     }
     // changesSince uses $1..$3 (collection, seq, limit).
     const filter = combine([ownerCondition(collection, user), scope], 3);
@@ -232,7 +238,7 @@ export function replicationRoutes(ctx: AppContext): RouteDef[] {
         }
         res.write(': heartbeat\n\n');
       })();
-    }, HEARTBEAT_MS);
+    }, heartbeatMs);
 
     const cleanup = () => {
       if (ended) return;

@@ -31,7 +31,15 @@ function awaitingReview(c: string, callId: string): string {
    OR (${c} ->> 'reviewAssignee' IS NULL AND NOT ${submitted('')})))`;
 }
 
-export function scopeCondition(collection: CollectionName, scope: Scope, who: { userId: string; now: number }): SqlCondition {
+/**
+ * `incremental`: the client already holds documents (its checkpoint is past 0), so documents that left the
+ * scope since must reach it once; a fresh replication needs only the current members.
+ */
+export function scopeCondition(
+  collection: CollectionName,
+  scope: Scope,
+  who: { userId: string; now: number; incremental: boolean },
+): SqlCondition {
   switch (scope.kind) {
     case 'recent': {
       // Time fields never change after a document is created, so the current document decides.
@@ -44,6 +52,7 @@ export function scopeCondition(collection: CollectionName, scope: Scope, who: { 
       return { sql: `d.doc ->> '${field(scope.field)}' = ANY($?::text[])`, params: [scope.ids] };
     case 'queue': {
       if (collection === 'calls') {
+        if (!who.incremental) return { sql: awaitingReview('d.doc', 'd.id'), params: [who.userId, who.userId] };
         // The previous state counts too: a call that just LEFT my queue (reassigned, recording deleted) must
         // still reach me once, or my device would keep showing it as mine.
         return {
