@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
   TWILIO_DELETE_AFTER_DOWNLOAD: bool.default(true),
   FALLBACK_NUMBER: z.string().optional(),
+  // UK numbers need a regulatory address and bundle when bought (https://www.twilio.com/docs/phone-numbers/regulatory)
+  TWILIO_ADDRESS_SID: z.string().regex(/^AD[0-9a-fA-F]{32}$/, 'an address SID like AD + 32 hex').optional(),
+  TWILIO_BUNDLE_SID: z.string().regex(/^BU[0-9a-fA-F]{32}$/, 'a bundle SID like BU + 32 hex').optional(),
   SANDBOX: bool.optional(),
   DEMO: bool.default(true),
   // Number pool
@@ -60,6 +63,8 @@ const EnvSchema = z.object({
   OPENAI_ANALYSIS_MODEL: z.string().default('gpt-4o-mini'),
   TRANSCRIPTION_PROVIDER: z.enum(['openai', 'sandbox', 'none']).optional(),
   ANALYSIS_PROVIDER: z.enum(['openai', 'local']).optional(),
+  /** Requests per minute this instance sends to the AI provider (shared by all analysis jobs). */
+  AI_MAX_REQUESTS_PER_MINUTE: int(1, 100000).default(60),
   JOBS: bool.default(true),
 });
 
