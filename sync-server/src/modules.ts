@@ -1,3 +1,4 @@
+import { analysisRoutes, registerAnalysisJobs } from './analysis/module';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { healthRoutes } from './health/routes';
@@ -9,8 +10,10 @@ import { replicationRoutes } from './replication/routes';
  * rules) and may register job handlers and start-up work. This is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx)];
+  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...analysisRoutes(ctx)];
 }
 
 /** Registers background job handlers for every module. */
-export function registerJobs(_ctx: AppContext): void {}
+export function registerJobs(ctx: AppContext): void {
+  registerAnalysisJobs(ctx);
+}

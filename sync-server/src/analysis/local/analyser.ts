@@ -36,7 +36,8 @@ function lexiconFingerprint(): string {
   const visit = (v: unknown) => {
     if (v instanceof RegExp) parts.push(v.source);
     else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (parts.push(k), visit(x));
+    // Sorted keys: a module namespace lists its exports in a different order under tsx and vitest.
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) (parts.push(k), visit(x));
     else parts.push(String(v));
   };
   visit(L);
