@@ -4,16 +4,18 @@ import type { AppContext } from './context';
 import { healthRoutes } from './health/routes';
 import type { RouteDef } from './http/routes';
 import { replicationRoutes } from './replication/routes';
+import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
 
 /**
  * The server's capabilities, each in its own folder. Every module contributes routes (with their access
  * rules) and may register job handlers and start-up work. This is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...analysisRoutes(ctx)];
+  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...analysisRoutes(ctx), ...telephonyRoutes(ctx)];
 }
 
 /** Registers background job handlers for every module. */
 export function registerJobs(ctx: AppContext): void {
   registerAnalysisJobs(ctx);
+  registerTelephonyJobs(ctx);
 }
