@@ -143,6 +143,7 @@ function mergeRegions(
 export function mergeReviews(i: RxConflictHandlerInput<ReviewDoc>): ReviewState {
   const master = i.realMasterState;
   const local = i.newDocumentState;
+  if (sameDocument(master, local)) return master; // nothing to merge (and nothing reordered)
   if (master._deleted) return master;
   if (local._deleted) return { ...master, _deleted: true };
   const base = i.assumedMasterState && !i.assumedMasterState._deleted ? i.assumedMasterState : undefined;
@@ -150,7 +151,9 @@ export function mergeReviews(i: RxConflictHandlerInput<ReviewDoc>): ReviewState 
   const winnerIsLocal = localWins(local, master);
   const field = <K extends keyof ReviewDoc>(k: K): ReviewDoc[K] => pick(base?.[k], master[k], local[k], hasBase, winnerIsLocal);
 
-  const submittedSide = master.status === 'submitted' ? master : local.status === 'submitted' ? local : null;
+  // Submission is final; when both sides submitted, the first submission counts (the same whichever side resolves).
+  const submittedAts = [master, local].filter((d) => d.status === 'submitted').map((d) => d.submittedAt ?? Number.MAX_SAFE_INTEGER);
+  const submittedAt = submittedAts.length ? Math.min(...submittedAts) : null;
   const merged: ReviewState = {
     id: master.id,
     updatedAt: master.updatedAt,
@@ -163,8 +166,8 @@ export function mergeReviews(i: RxConflictHandlerInput<ReviewDoc>): ReviewState 
     aiOutcome: field('aiOutcome'),
     notes: field('notes'),
     regions: mergeRegions(base?.regions, master.regions, local.regions, hasBase, winnerIsLocal),
-    status: submittedSide ? 'submitted' : 'draft',
-    submittedAt: submittedSide ? submittedSide.submittedAt : null,
+    status: submittedAt !== null ? 'submitted' : 'draft',
+    submittedAt: submittedAt === Number.MAX_SAFE_INTEGER ? null : submittedAt,
     editedAt: Math.max(master.editedAt, local.editedAt),
     _deleted: false,
   };
