@@ -75,7 +75,7 @@ export class OpenAITranscriber implements TranscriptionProvider {
         await this.limiter.take();
         requests++;
         audioSeconds += duration;
-        const got = await this.request(wav, name);
+        const got = await this.requestWithReconnect(wav, name);
         for (const s of got) {
           const text = s.text.trim();
           if (!text) continue;
@@ -106,6 +106,20 @@ export class OpenAITranscriber implements TranscriptionProvider {
       }
     }
     return out;
+  }
+
+  /**
+   * A dropped keep-alive connection is retried at once (twice at most): failing the whole job for it would
+   * send every piece of a long call again. Everything else goes back to the job queue.
+   */
+  private async requestWithReconnect(wav: Buffer, name: string): Promise<Array<VerboseSegment & { words?: TranscriptWord[] }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.request(wav, name);
+      } catch (err) {
+        if (attempt >= 3 || !(err instanceof ConnectionDropped)) throw err instanceof ConnectionDropped ? err.jobError : err;
+      }
+    }
   }
 
   private async request(wav: Buffer, name: string): Promise<Array<VerboseSegment & { words?: TranscriptWord[] }>> {
@@ -145,8 +159,16 @@ export class OpenAITranscriber implements TranscriptionProvider {
       const duration = (wav.length - 44) / 2 / wavRate(wav);
       return [{ start: 0, end: duration, text: String(res.text ?? '') }];
     } catch (err) {
-      throw toJobError(err, `transcribing ${name}`);
+      const jobError = toJobError(err, `transcribing ${name}`);
+      if (err instanceof OpenAI.APIConnectionError && !(err instanceof OpenAI.APIConnectionTimeoutError)) throw new ConnectionDropped(jobError);
+      throw jobError;
     }
+  }
+}
+
+class ConnectionDropped extends Error {
+  constructor(readonly jobError: Error) {
+    super(jobError.message);
   }
 }
 
