@@ -5,7 +5,7 @@ import type { NumberRegistry, OwnedNumber } from './numbers';
 import type { PhoneRegistry } from './phones';
 import type { RecordingRecord, RecordingStore, SpokenLine } from './recordings';
 import { SCRIPTS, VOICEMAIL_LINES, fillService, scriptById, type Role } from './scripts';
-import { voiceForNumber, type SpeechSynthesizer } from './speech';
+import { estimateDuration, voiceForNumber, type SpeechSynthesizer } from './speech';
 import {
   parseVoiceTwiml,
   TwimlParseError,
@@ -757,7 +757,7 @@ export class CallSimulation {
     let t = offset + 0.6;
     for (const line of input) {
       const voice = line.speaker === 'caller' ? this.callerVoice : calleeVoice;
-      const duration = await this.env.synth.duration(line.text, voice);
+      const duration = estimateDuration(line.text, voice);
       lines.push({ channel: line.speaker === 'caller' ? 1 : 2, speaker: speakers[line.speaker], voice, text: line.text, start: Math.round(t * 100) / 100, duration });
       t += duration + 0.3 + this.random() * 0.6;
     }
@@ -1013,7 +1013,7 @@ export class CallSimulation {
     if (verb.playBeep && !(await this.spend(0.5))) return 'stop';
     const vm = this.scenario.voicemail ?? {};
     const text = vm.text ?? fillService(VOICEMAIL_LINES[parseInt(this.parent.sid.slice(2, 6), 16) % VOICEMAIL_LINES.length], this.scenario.service);
-    const speech = await this.env.synth.duration(text, this.callerVoice);
+    const speech = estimateDuration(text, this.callerVoice);
     const start = this.clock.now();
     const speaking = Math.min(verb.maxLength, speech + 0.6);
     if (!(await this.spend(speaking))) {

@@ -105,7 +105,7 @@ export interface RunningSandbox {
   /** A phone texts one of the account's numbers. */
   sendSms(input: SendSmsInput): Promise<InboundSmsResult>;
   recording(sid: string): RecordingRecord | undefined;
-  transcript(sid: string): SandboxTranscript | null;
+  transcript(sid: string): Promise<SandboxTranscript | null>;
   /** Points the sandbox at the application (e.g. once its port is known). */
   setWebhookBaseUrl(publicUrl: string, connectUrl?: string): void;
   /** Resolves when no call or message delivery is in flight. */
@@ -240,7 +240,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     return { callSid: sim.callSid, whenBridged: sim.whenBridged, result, hangup: (by) => sim.hangup(by) };
   };
 
-  const transcript = (sid: string): SandboxTranscript | null => {
+  const transcript = async (sid: string): Promise<SandboxTranscript | null> => {
     const r = recordings.get(sid);
     if (!r || r.status !== 'completed') return null;
     return {
@@ -251,7 +251,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       duration: r.duration ?? 0,
       channels: r.channels,
       speakers: r.speakers,
-      segments: recordings.transcript(r),
+      segments: await recordings.transcript(r),
     };
   };
 
@@ -335,6 +335,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   });
   api.get('/IncomingPhoneNumbers.json', (req, res) => {
     const want = req.query.PhoneNumber as string | undefined;
+    // A number the account holds without having bought it here (ownsAllNumbers) is listed like any other.
+    if (want && numbers.adopt(want)) saveNumbers();
     const list = numbers.list().filter((n) => !want || n.phoneNumber === want).map((n) => incomingNumberJson(accountSid, n));
     res.json({ incoming_phone_numbers: list, page: 0, page_size: 50, uri: req.originalUrl, first_page_uri: req.originalUrl, next_page_uri: null, previous_page_uri: null, start: 0, end: Math.max(0, list.length - 1) });
   });
@@ -522,10 +524,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   control.get('/phones/:number/inbox', (req, res) => {
     res.json(phones.inbox(req.params.number as string));
   });
-  control.get('/transcripts/:file', (req, res) => {
-    const t = transcript((req.params.file as string).replace(/\.json$/, ''));
-    if (!t) return twilioError(res, notFound(req));
-    res.json(t);
+  control.get('/transcripts/:file', async (req, res, next) => {
+    try {
+      const t = await transcript((req.params.file as string).replace(/\.json$/, ''));
+      if (!t) return twilioError(res, notFound(req));
+      res.json(t);
+    } catch (err) {
+      next(err);
+    }
   });
   app.use('/sandbox', control);
 

@@ -139,6 +139,20 @@ export class NumberRegistry {
     return n;
   }
 
+  /**
+   * Makes a number the account holds implicitly (ownsAllNumbers) an explicit one, so it can be listed and
+   * configured through IncomingPhoneNumbers like a number bought through the API.
+   */
+  adopt(phoneNumber: string): OwnedNumber | null {
+    const existing = this.owned.get(phoneNumber);
+    if (existing) return existing;
+    if (!/^\+[1-9]\d{6,14}$/.test(phoneNumber) || this.opts.isTaken(phoneNumber)) return null;
+    const n = this.lookup(phoneNumber);
+    if (!n) return null;
+    this.owned.set(phoneNumber, n);
+    return n;
+  }
+
   /** Restores numbers bought before a restart. */
   restore(numbers: OwnedNumber[]): void {
     for (const n of numbers) this.owned.set(n.phoneNumber, n);

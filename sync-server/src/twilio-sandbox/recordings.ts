@@ -22,7 +22,7 @@ export interface SpokenLine {
   text: string;
   /** Seconds from the start of the recording. */
   start: number;
-  /** Length of the synthesised clip in seconds. */
+  /** Estimated length in seconds (the clip's true length is known once synthesised). */
   duration: number;
 }
 
@@ -116,19 +116,23 @@ export class RecordingStore {
     return true;
   }
 
-  /** What was said in the final recording, cut at its end. */
-  transcript(r: RecordingRecord): TranscriptSegment[] {
+  /** What was said in the final recording, cut at its end, with each line's true synthesised length. */
+  async transcript(r: RecordingRecord): Promise<TranscriptSegment[]> {
     const end = r.duration ?? 0;
-    return r.lines
-      .filter((l) => l.start < end && !this.isMuted(r, l.start))
-      .map((l) => ({
+    const out: TranscriptSegment[] = [];
+    for (const l of r.lines) {
+      if (l.start >= end || this.isMuted(r, l.start)) continue;
+      const length = await this.synth.duration(l.text, l.voice);
+      out.push({
         speaker: l.speaker,
         channel: l.channel,
         start: round(l.start),
-        end: round(Math.min(end, l.start + l.duration)),
+        end: round(Math.min(end, l.start + length)),
         text: l.text,
-        cut: l.start + l.duration > end,
-      }));
+        cut: l.start + length > end,
+      });
+    }
+    return out;
   }
 
   private isMuted(r: RecordingRecord, at: number): boolean {
