@@ -55,7 +55,11 @@ export async function startTwimlApp(authToken: () => string): Promise<TwimlApp> 
     const handler = routes[req.path];
     const reply: Reply = handler ? handler(req.method === 'GET' ? hits[hits.length - 1].params : params) : xml('');
     if (typeof reply === 'string') res.type('text/xml').send(reply);
-    else res.status(reply.status ?? 200).type(reply.type ?? 'text/xml').send(reply.body);
+    else
+      res
+        .status(reply.status ?? 200)
+        .type(reply.type ?? 'text/xml')
+        .send(reply.body);
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -88,7 +92,11 @@ export function rms(samples: Int16Array, from: number, to: number): number {
 }
 
 /** Polls until `check` returns a value (not undefined/false), failing after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -13,7 +13,10 @@ let app: TwimlApp;
 let sandbox: RunningSandbox;
 let client: twilio.Twilio;
 
-const form = (body: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', body: new URLSearchParams(body).toString() });
+const form = (body: Record<string, string>) => ({
+  'content-type': 'application/x-www-form-urlencoded',
+  body: new URLSearchParams(body).toString(),
+});
 
 async function rest(path: string, init: { method?: string; body?: Record<string, string>; auth?: string } = {}) {
   const headers: Record<string, string> = { authorization: init.auth ?? basic(sandbox.accountSid, sandbox.authToken) };
@@ -23,7 +26,11 @@ async function rest(path: string, init: { method?: string; body?: Record<string,
     headers['content-type'] = f['content-type'];
     body = f.body;
   }
-  return fetch(`${sandbox.url}/2010-04-01/Accounts/${sandbox.accountSid}${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body });
+  return fetch(`${sandbox.url}/2010-04-01/Accounts/${sandbox.accountSid}${path}`, {
+    method: init.method ?? (body ? 'POST' : 'GET'),
+    headers,
+    body,
+  });
 }
 
 beforeAll(async () => {
@@ -45,18 +52,30 @@ beforeEach(() => {
 
 describe('Twilio sandbox: REST API', () => {
   it('refuses wrong credentials with 401 and Twilio error 20003, and another account with 404', async () => {
-    const res = await rest('/Messages.json', { body: { To: CUSTOMER, From: POOL, Body: 'hi' }, auth: basic(sandbox.accountSid, 'f'.repeat(32)) });
+    const res = await rest('/Messages.json', {
+      body: { To: CUSTOMER, From: POOL, Body: 'hi' },
+      auth: basic(sandbox.accountSid, 'f'.repeat(32)),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
     expect(await res.json()).toMatchObject({ code: 20003, message: 'Authenticate', status: 401 });
-    const none = await fetch(`${sandbox.url}/2010-04-01/Accounts/${sandbox.accountSid}/Messages.json`, { method: 'POST' });
+    const none = await fetch(`${sandbox.url}/2010-04-01/Accounts/${sandbox.accountSid}/Messages.json`, {
+      method: 'POST',
+    });
     expect(none.status).toBe(401);
-    const other = await fetch(`${sandbox.url}/2010-04-01/Accounts/AC${'1'.repeat(32)}/Messages.json`, { headers: { authorization: basic(sandbox.accountSid, sandbox.authToken) } });
+    const other = await fetch(`${sandbox.url}/2010-04-01/Accounts/AC${'1'.repeat(32)}/Messages.json`, {
+      headers: { authorization: basic(sandbox.accountSid, sandbox.authToken) },
+    });
     expect(other.status).toBe(404);
   });
 
   it('sends an SMS created with the official twilio client and reports queued, sent, delivered to StatusCallback', async () => {
-    const msg = await client.messages.create({ to: CUSTOMER, from: POOL, body: 'Your assessor will call at 10.', statusCallback: `${app.url}/twilio/sms-status` });
+    const msg = await client.messages.create({
+      to: CUSTOMER,
+      from: POOL,
+      body: 'Your assessor will call at 10.',
+      statusCallback: `${app.url}/twilio/sms-status`,
+    });
     expect(msg.sid).toMatch(/^SM[0-9a-f]{32}$/);
     expect(msg.status).toBe('queued');
     expect(msg.numSegments).toBe('1');
@@ -64,15 +83,28 @@ describe('Twilio sandbox: REST API', () => {
     const statuses = app.hitsTo('/twilio/sms-status');
     expect(statuses.map((h) => h.params.MessageStatus)).toEqual(['queued', 'sent', 'delivered']);
     expect(statuses.every((h) => h.signatureValid)).toBe(true);
-    expect(statuses[2].params).toMatchObject({ MessageSid: msg.sid, SmsSid: msg.sid, SmsStatus: 'delivered', From: POOL, To: CUSTOMER, AccountSid: sandbox.accountSid });
-    expect(sandbox.phones.inbox(CUSTOMER).at(-1)).toMatchObject({ sid: msg.sid, from: POOL, body: 'Your assessor will call at 10.' });
+    expect(statuses[2].params).toMatchObject({
+      MessageSid: msg.sid,
+      SmsSid: msg.sid,
+      SmsStatus: 'delivered',
+      From: POOL,
+      To: CUSTOMER,
+      AccountSid: sandbox.accountSid,
+    });
+    expect(sandbox.phones.inbox(CUSTOMER).at(-1)).toMatchObject({
+      sid: msg.sid,
+      from: POOL,
+      body: 'Your assessor will call at 10.',
+    });
     const fetched = await client.messages(msg.sid).fetch();
     expect(fetched.status).toBe('delivered');
   });
 
   it('an unreachable phone leaves the text undelivered with error 30003', async () => {
     sandbox.phones.set({ number: '+447700900321', unreachable: true });
-    const res = await rest('/Messages.json', { body: { To: '+447700900321', From: POOL, Body: 'hello', StatusCallback: `${app.url}/twilio/sms-status` } });
+    const res = await rest('/Messages.json', {
+      body: { To: '+447700900321', From: POOL, Body: 'hello', StatusCallback: `${app.url}/twilio/sms-status` },
+    });
     expect(res.status).toBe(201);
     await sandbox.settled();
     const last = app.hitsTo('/twilio/sms-status').at(-1)!.params;
@@ -81,15 +113,23 @@ describe('Twilio sandbox: REST API', () => {
 
   it('validates a message like Twilio: 21604 without To, 21211 for a bad To, 21602 without a body; MMS gets an MM sid', async () => {
     expect((await (await rest('/Messages.json', { body: { From: POOL, Body: 'x' } })).json()).code).toBe(21604);
-    expect((await (await rest('/Messages.json', { body: { To: '07700 900123', From: POOL, Body: 'x' } })).json()).code).toBe(21211);
+    expect(
+      (await (await rest('/Messages.json', { body: { To: '07700 900123', From: POOL, Body: 'x' } })).json()).code,
+    ).toBe(21211);
     expect((await (await rest('/Messages.json', { body: { To: CUSTOMER, From: POOL } })).json()).code).toBe(21602);
-    const mms = await client.messages.create({ to: CUSTOMER, from: POOL, mediaUrl: [`${sandbox.url}/sandbox/media/photo.png`] });
+    const mms = await client.messages.create({
+      to: CUSTOMER,
+      from: POOL,
+      mediaUrl: [`${sandbox.url}/sandbox/media/photo.png`],
+    });
     expect(mms.sid).toMatch(/^MM/);
     expect(mms.numMedia).toBe('1');
   });
 
   it('searches GB mobile numbers, buys one with its URLs, lists, updates and releases it; sold numbers are not offered again', async () => {
-    const found = await client.availablePhoneNumbers('GB').mobile.list({ voiceEnabled: true, smsEnabled: true, limit: 3 });
+    const found = await client
+      .availablePhoneNumbers('GB')
+      .mobile.list({ voiceEnabled: true, smsEnabled: true, limit: 3 });
     expect(found).toHaveLength(3);
     expect(found[0].phoneNumber).toMatch(/^\+447700900\d{3}$/);
     expect(found[0].capabilities).toMatchObject({ voice: true, SMS: true });
@@ -110,7 +150,11 @@ describe('Twilio sandbox: REST API', () => {
     app.routes['/bought/voice'] = () => xml('<Say>Hello.</Say><Hangup/>');
     const call = await sandbox.placeCall({ from: CUSTOMER, to: found[0].phoneNumber });
     expect(app.hitsTo('/bought/voice')).toHaveLength(1);
-    expect(app.hitsTo('/bought/status')[0].params).toMatchObject({ CallSid: call.callSid, CallStatus: 'completed', CallbackSource: 'call-progress-events' });
+    expect(app.hitsTo('/bought/status')[0].params).toMatchObject({
+      CallSid: call.callSid,
+      CallStatus: 'completed',
+      CallbackSource: 'call-progress-events',
+    });
 
     const listed = await client.incomingPhoneNumbers.list({ phoneNumber: found[0].phoneNumber });
     expect(listed.map((n) => n.sid)).toEqual([bought.sid]);
@@ -133,16 +177,29 @@ describe('Twilio sandbox: REST API', () => {
     app.routes['/twilio/voice'] = () => xml(`<Dial callerId="${POOL}"><Number>${ASSESSOR}</Number></Dial>`);
     const call = await sandbox.placeCall({ from: CUSTOMER, to: POOL, talkSec: 33, callee: { ringSec: 3 } });
     const parent = await client.calls(call.callSid).fetch();
-    expect(parent).toMatchObject({ sid: call.callSid, status: 'completed', direction: 'inbound', from: CUSTOMER, to: POOL });
+    expect(parent).toMatchObject({
+      sid: call.callSid,
+      status: 'completed',
+      direction: 'inbound',
+      from: CUSTOMER,
+      to: POOL,
+    });
     const child = await client.calls(call.dials[0].callSid!).fetch();
-    expect(child).toMatchObject({ parentCallSid: call.callSid, status: 'completed', direction: 'outbound-dial', to: ASSESSOR, duration: '33' });
+    expect(child).toMatchObject({
+      parentCallSid: call.callSid,
+      status: 'completed',
+      direction: 'outbound-dial',
+      to: ASSESSOR,
+      duration: '33',
+    });
     expect(sandbox.phones.callsTo(ASSESSOR).at(-1)).toMatchObject({ callSid: child.sid, answered: true });
   });
 });
 
 describe('Twilio sandbox: incoming texts', () => {
   it('posts Twilio incoming-message parameters, signed, and delivers the TwiML <Message> reply to the sender', async () => {
-    app.routes['/twilio/sms'] = (p) => xml(`<Message statusCallback="/twilio/reply-status">Got it: ${p.Body}</Message>`);
+    app.routes['/twilio/sms'] = (p) =>
+      xml(`<Message statusCallback="/twilio/reply-status">Got it: ${p.Body}</Message>`);
     const result = await sandbox.sendSms({ from: ASSESSOR, to: POOL, body: 'Running 10 minutes late' });
     const hit = app.hitsTo('/twilio/sms')[0];
     expect(hit.signatureValid).toBe(true);
@@ -160,20 +217,40 @@ describe('Twilio sandbox: incoming texts', () => {
       ApiVersion: '2010-04-01',
     });
     expect(result.replies).toHaveLength(1);
-    expect(sandbox.phones.inbox(ASSESSOR).at(-1)).toMatchObject({ from: POOL, body: 'Got it: Running 10 minutes late' });
-    expect(app.hitsTo('/twilio/reply-status').map((h) => h.params.MessageStatus)).toEqual(['queued', 'sent', 'delivered']);
+    expect(sandbox.phones.inbox(ASSESSOR).at(-1)).toMatchObject({
+      from: POOL,
+      body: 'Got it: Running 10 minutes late',
+    });
+    expect(app.hitsTo('/twilio/reply-status').map((h) => h.params.MessageStatus)).toEqual([
+      'queued',
+      'sent',
+      'delivered',
+    ]);
   });
 
   it('an MMS carries NumMedia, MediaUrl0 and MediaContentType0', async () => {
     app.routes['/twilio/sms'] = () => xml('');
-    await sandbox.sendSms({ from: CUSTOMER, to: POOL, body: '', mediaUrls: [`${sandbox.url}/sandbox/media/boiler.png`] });
-    expect(app.hitsTo('/twilio/sms')[0].params).toMatchObject({ NumMedia: '1', MediaUrl0: `${sandbox.url}/sandbox/media/boiler.png`, MediaContentType0: 'image/png' });
+    await sandbox.sendSms({
+      from: CUSTOMER,
+      to: POOL,
+      body: '',
+      mediaUrls: [`${sandbox.url}/sandbox/media/boiler.png`],
+    });
+    expect(app.hitsTo('/twilio/sms')[0].params).toMatchObject({
+      NumMedia: '1',
+      MediaUrl0: `${sandbox.url}/sandbox/media/boiler.png`,
+      MediaContentType0: 'image/png',
+    });
     expect(app.hitsTo('/twilio/sms')[0].params.MessageSid).toMatch(/^MM/);
   });
 
   it('the control API places a call and a text for the CLI, behind the account credentials', async () => {
     app.routes['/twilio/voice'] = () => xml('<Say>Control.</Say>');
-    const unauth = await fetch(`${sandbox.url}/sandbox/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const unauth = await fetch(`${sandbox.url}/sandbox/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unauth.status).toBe(401);
     const res = await fetch(`${sandbox.url}/sandbox/calls`, {
       method: 'POST',
@@ -195,7 +272,10 @@ describe('Twilio sandbox: strict numbers', () => {
       expect(call.status).toBe('failed');
       const res = await fetch(`${strict.url}/2010-04-01/Accounts/${strict.accountSid}/Messages.json`, {
         method: 'POST',
-        headers: { authorization: basic(strict.accountSid, strict.authToken), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic(strict.accountSid, strict.authToken),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: new URLSearchParams({ To: CUSTOMER, From: POOL, Body: 'x' }).toString(),
       });
       expect(res.status).toBe(400);

@@ -28,7 +28,8 @@ function ringsideLikeRoutes() {
       `<Gather numDigits="1" timeout="1" action="/twilio/opt-out"><Say language="en-GB">${ANNOUNCEMENT}</Say></Gather><Redirect>/twilio/connect</Redirect>`,
     );
   app.routes['/twilio/connect'] = () => xml(dialTwiml());
-  app.routes['/twilio/opt-out'] = () => xml(`<Say language="en-GB">This call will not be recorded.</Say>${dialTwiml('do-not-record')}`);
+  app.routes['/twilio/opt-out'] = () =>
+    xml(`<Say language="en-GB">This call will not be recorded.</Say>${dialTwiml('do-not-record')}`);
   app.routes['/twilio/whisper'] = () => xml(`<Say language="en-GB">${ANNOUNCEMENT}</Say>`);
   app.routes['/twilio/dial-done'] = (p) =>
     p.CallStatus === 'in-progress' ? xml('<Say>The other party has left the call. Goodbye.</Say><Hangup/>') : xml('');
@@ -58,7 +59,12 @@ describe('Twilio sandbox: voice', () => {
     // The same request does not verify under another token: the check is real.
     const h = app.hits[0];
     expect(
-      twilio.validateRequest('0'.repeat(32), twilio.getExpectedTwilioSignature(sandbox.authToken, h.url, h.params), h.url, h.params),
+      twilio.validateRequest(
+        '0'.repeat(32),
+        twilio.getExpectedTwilioSignature(sandbox.authToken, h.url, h.params),
+        h.url,
+        h.params,
+      ),
     ).toBe(false);
   });
 
@@ -105,7 +111,9 @@ describe('Twilio sandbox: voice', () => {
       DialBridged: 'true',
       CallStatus: 'completed',
     });
-    expect(action.RecordingUrl).toMatch(new RegExp(`^${sandbox.url}/2010-04-01/Accounts/${sandbox.accountSid}/Recordings/RE[0-9a-f]{32}$`));
+    expect(action.RecordingUrl).toMatch(
+      new RegExp(`^${sandbox.url}/2010-04-01/Accounts/${sandbox.accountSid}/Recordings/RE[0-9a-f]{32}$`),
+    );
 
     const recs = app.hitsTo('/twilio/recording').map((h) => h.params);
     expect(recs.map((p) => p.RecordingStatus)).toEqual(['in-progress', 'completed']);
@@ -185,7 +193,8 @@ describe('Twilio sandbox: voice', () => {
   });
 
   it('a finishOnKey ends the digits early and is reported in FinishedOnKey', async () => {
-    app.routes['/twilio/voice'] = () => xml('<Gather action="/twilio/extension"><Say>Extension then hash.</Say></Gather>');
+    app.routes['/twilio/voice'] = () =>
+      xml('<Gather action="/twilio/extension"><Say>Extension then hash.</Say></Gather>');
     app.routes['/twilio/extension'] = () => xml('');
     await sandbox.placeCall({ from: ASSESSOR, to: POOL, callerInput: ['42#'] });
     expect(app.hitsTo('/twilio/extension')[0].params).toMatchObject({
@@ -309,7 +318,8 @@ describe('Twilio sandbox: voice', () => {
   });
 
   it('reports TwiML attributes Twilio does not define (statusCallback belongs on <Number>, not <Dial>)', async () => {
-    app.routes['/twilio/voice'] = () => xml(`<Dial statusCallback="/x" callerId="${POOL}"><Number>${ASSESSOR}</Number></Dial>`);
+    app.routes['/twilio/voice'] = () =>
+      xml(`<Dial statusCallback="/x" callerId="${POOL}"><Number>${ASSESSOR}</Number></Dial>`);
     const result = await sandbox.placeCall({
       from: CUSTOMER,
       to: POOL,
@@ -470,20 +480,24 @@ describe('Twilio sandbox: recordings', () => {
       });
       await Promise.race([call.whenBridged, call.result]);
       const recSid = await waitFor(
-        () => app.hitsTo('/twilio/recording').find((h) => h.params.RecordingStatus === 'in-progress')?.params.RecordingSid,
+        () =>
+          app.hitsTo('/twilio/recording').find((h) => h.params.RecordingStatus === 'in-progress')?.params.RecordingSid,
         10_000,
         'the recording in-progress callback',
       );
       expect(recSid).toMatch(/^RE/);
       const auth = basic(sb.accountSid, sb.authToken);
-      const stop = await fetch(`${sb.url}/2010-04-01/Accounts/${sb.accountSid}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`, {
-        method: 'POST',
-        headers: {
-          authorization: auth,
-          'content-type': 'application/x-www-form-urlencoded',
+      const stop = await fetch(
+        `${sb.url}/2010-04-01/Accounts/${sb.accountSid}/Calls/${call.callSid}/Recordings/Twilio.CURRENT.json`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: auth,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: 'Status=stopped',
         },
-        body: 'Status=stopped',
-      });
+      );
       expect(stop.status).toBe(200);
       expect((await stop.json()).status).toBe('stopped');
       // The call itself goes on; end it through the REST API as an admin would.
@@ -502,7 +516,9 @@ describe('Twilio sandbox: recordings', () => {
       expect(completed).toHaveLength(1);
       expect(completed[0].params.RecordingSid).toBe(recSid);
       const fetched = await (
-        await fetch(`${sb.url}/2010-04-01/Accounts/${sb.accountSid}/Recordings/${recSid}.json`, { headers: { authorization: auth } })
+        await fetch(`${sb.url}/2010-04-01/Accounts/${sb.accountSid}/Recordings/${recSid}.json`, {
+          headers: { authorization: auth },
+        })
       ).json();
       expect(fetched).toMatchObject({
         status: 'completed',
@@ -518,8 +534,11 @@ describe('Twilio sandbox: recordings', () => {
       });
       expect(del.status).toBe(204);
       expect(
-        (await fetch(`${sb.url}/2010-04-01/Accounts/${sb.accountSid}/Recordings/${recSid}.wav`, { headers: { authorization: auth } }))
-          .status,
+        (
+          await fetch(`${sb.url}/2010-04-01/Accounts/${sb.accountSid}/Recordings/${recSid}.wav`, {
+            headers: { authorization: auth },
+          })
+        ).status,
       ).toBe(404);
       expect(
         (

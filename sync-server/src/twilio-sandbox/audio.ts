@@ -29,7 +29,13 @@ function hiss(seed: number, length: number, out: Int16Array): void {
 }
 
 /** Lays clips out on `channels` channels of `seconds` seconds; `muted` spans (paused recording) are silent. */
-export function mixChannels(opts: { seconds: number; channels: number; clips: PlacedClip[]; seed: number; muted?: Array<[number, number]> }): Int16Array[] {
+export function mixChannels(opts: {
+  seconds: number;
+  channels: number;
+  clips: PlacedClip[];
+  seed: number;
+  muted?: Array<[number, number]>;
+}): Int16Array[] {
   const length = Math.max(0, Math.round(opts.seconds * SAMPLE_RATE));
   const out: Int16Array[] = [];
   for (let c = 0; c < opts.channels; c++) {
@@ -40,7 +46,8 @@ export function mixChannels(opts: { seconds: number; channels: number; clips: Pl
   for (const clip of opts.clips) {
     const ch = out[Math.min(clip.channel, opts.channels - 1)];
     const start = Math.round(clip.start * SAMPLE_RATE);
-    const keep = clip.keep === undefined ? clip.pcm.length : Math.min(clip.pcm.length, Math.round(clip.keep * SAMPLE_RATE));
+    const keep =
+      clip.keep === undefined ? clip.pcm.length : Math.min(clip.pcm.length, Math.round(clip.keep * SAMPLE_RATE));
     for (let i = 0; i < keep; i++) {
       const j = start + i;
       if (j < 0) continue;
@@ -99,7 +106,8 @@ export function encodeWav(channels: Int16Array[]): Buffer {
 
 /** Reads back what encodeWav wrote (tests use it to check channel content). */
 export function decodeWav(buf: Buffer): { sampleRate: number; channels: Int16Array[] } {
-  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a WAV file');
+  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error('not a WAV file');
   let offset = 12;
   let n = 1;
   let sampleRate = 0;

@@ -18,7 +18,15 @@ import {
   type TwimlWarning,
   type VoiceVerb,
 } from './twiml';
-import { CallbackOutbox, rfc2822, seededRandom, type CallbackChaos, type WebhookClient, type WebhookKind, type WebhookLogEntry } from './webhooks';
+import {
+  CallbackOutbox,
+  rfc2822,
+  seededRandom,
+  type CallbackChaos,
+  type WebhookClient,
+  type WebhookKind,
+  type WebhookLogEntry,
+} from './webhooks';
 
 /**
  * One simulated inbound call: a phone calls one of the account's numbers, the sandbox fetches the number's
@@ -27,7 +35,8 @@ import { CallbackOutbox, rfc2822, seededRandom, type CallbackChaos, type Webhook
  * clock: real seconds, or virtual seconds that pass instantly (tests, and the demo's backdated calls).
  */
 
-export type CallStatus = 'queued' | 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
+export type CallStatus =
+  'queued' | 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 
 /** Digits a party presses at a <Gather>: a string (pressed half a second in, i.e. during the prompt) or timed. */
 export type GatherAnswer = string | { digits: string; afterSec?: number } | null;
@@ -123,7 +132,14 @@ export interface CallResult {
   hungUpBy: 'caller' | 'callee' | 'application' | 'api' | null;
   heard: { caller: HeardPrompt[]; callee: HeardPrompt[] };
   dials: DialOutcome[];
-  recordings: Array<{ sid: string; url: string; duration: number | null; channels: 1 | 2; source: string; status: string }>;
+  recordings: Array<{
+    sid: string;
+    url: string;
+    duration: number | null;
+    channels: 1 | 2;
+    source: string;
+    status: string;
+  }>;
   /** Every request the sandbox made for this call, in the order they were answered. */
   requests: WebhookLogEntry[];
   warnings: TwimlWarning[];
@@ -213,7 +229,9 @@ class CallClock {
     const ac = new AbortController();
     const mark = Date.now();
     this.realMark = mark;
-    const timer = Number.isFinite(sec) ? sleep(sec * 1000, undefined, { signal: ac.signal }).catch(() => undefined) : new Promise<void>(() => undefined);
+    const timer = Number.isFinite(sec)
+      ? sleep(sec * 1000, undefined, { signal: ac.signal }).catch(() => undefined)
+      : new Promise<void>(() => undefined);
     await Promise.race([timer, woken]);
     ac.abort();
     const elapsed = Math.min(Date.now() - mark, Number.isFinite(sec) ? sec * 1000 : Infinity);
@@ -253,7 +271,11 @@ export class CallSimulation {
     this.virtual = timing === 'virtual';
     const start = this.virtual && scenario.at !== undefined ? new Date(scenario.at).getTime() : Date.now();
     this.clock = new CallClock(start, timing);
-    const from = scenario.withheld ? (typeof scenario.withheld === 'string' ? scenario.withheld : WITHHELD_FROM) : scenario.from;
+    const from = scenario.withheld
+      ? typeof scenario.withheld === 'string'
+        ? scenario.withheld
+        : WITHHELD_FROM
+      : scenario.from;
     this.parent = {
       sid: newSid('CA'),
       accountSid: env.accountSid,
@@ -431,8 +453,16 @@ export class CallSimulation {
     return this.callerGone ? 'completed' : this.parent.answerTime === null ? 'ringing' : 'in-progress';
   }
 
-  private async request(kind: WebhookKind, url: string, method: HttpMethod, params: Record<string, string>): Promise<WebhookLogEntry> {
-    const entry = await this.env.webhooks.send(kind, method, url, params, { eventTime: this.clock.now(), virtual: this.virtual });
+  private async request(
+    kind: WebhookKind,
+    url: string,
+    method: HttpMethod,
+    params: Record<string, string>,
+  ): Promise<WebhookLogEntry> {
+    const entry = await this.env.webhooks.send(kind, method, url, params, {
+      eventTime: this.clock.now(),
+      virtual: this.virtual,
+    });
     this.requests.push(entry);
     return entry;
   }
@@ -453,7 +483,10 @@ export class CallSimulation {
         this.warnings.push(...parsed.warnings);
         return { verbs: parsed.verbs, url };
       } catch (err) {
-        this.warnings.push({ code: err instanceof TwimlParseError ? err.code : 12100, message: `${url}: ${(err as Error).message}` });
+        this.warnings.push({
+          code: err instanceof TwimlParseError ? err.code : 12100,
+          message: `${url}: ${(err as Error).message}`,
+        });
       }
     } else {
       this.warnings.push(problem);
@@ -464,16 +497,26 @@ export class CallSimulation {
 
   private twimlProblem(entry: WebhookLogEntry): TwimlWarning | null {
     if (entry.error) return { code: 11200, message: `HTTP retrieval failure: ${entry.url}: ${entry.error}` };
-    if (entry.status < 200 || entry.status >= 300) return { code: 11200, message: `HTTP retrieval failure: ${entry.url} answered ${entry.status}` };
+    if (entry.status < 200 || entry.status >= 300)
+      return { code: 11200, message: `HTTP retrieval failure: ${entry.url} answered ${entry.status}` };
     const type = (entry.contentType ?? '').split(';')[0].trim().toLowerCase();
     if (!['text/xml', 'application/xml', 'text/html'].includes(type)) {
-      return { code: 12300, message: `Invalid Content-Type "${entry.contentType ?? ''}" from ${entry.url}; TwiML must be text/xml or application/xml` };
+      return {
+        code: 12300,
+        message: `Invalid Content-Type "${entry.contentType ?? ''}" from ${entry.url}; TwiML must be text/xml or application/xml`,
+      };
     }
     return null;
   }
 
   private applicationError(): void {
-    this.heard.caller.push({ at: this.seconds(), text: 'We are sorry, an application error has occurred. Goodbye.', voice: null, language: null, interrupted: false });
+    this.heard.caller.push({
+      at: this.seconds(),
+      text: 'We are sorry, an application error has occurred. Goodbye.',
+      voice: null,
+      language: null,
+      interrupted: false,
+    });
   }
 
   async run(): Promise<CallResult> {
@@ -485,10 +528,16 @@ export class CallSimulation {
       this.warnings.push({ code: 11750, message: `${number.phoneNumber} has no voice URL configured` });
       this.parent.status = 'failed';
     } else {
-      const doc = await this.fetchTwiml('voice', number.voiceUrl, number.voiceMethod, this.baseParams(this.parent, 'ringing'), {
-        url: number.voiceFallbackUrl,
-        method: number.voiceFallbackMethod,
-      });
+      const doc = await this.fetchTwiml(
+        'voice',
+        number.voiceUrl,
+        number.voiceMethod,
+        this.baseParams(this.parent, 'ringing'),
+        {
+          url: number.voiceFallbackUrl,
+          method: number.voiceFallbackMethod,
+        },
+      );
       if (doc) await this.execute(doc.verbs, doc.url);
       else {
         this.answerParent();
@@ -509,7 +558,8 @@ export class CallSimulation {
     if (!this.hungUpBy && !this.callerGone) this.hungUpBy = p.status === 'completed' ? 'application' : null;
     p.live = null;
     for (const r of this.made) {
-      if (r.status === 'in-progress' || r.status === 'paused') this.finishRecording(r, (p.endTime - r.startTime) / 1000);
+      if (r.status === 'in-progress' || r.status === 'paused')
+        this.finishRecording(r, (p.endTime - r.startTime) / 1000);
     }
     const duration = p.answerTime === null ? 0 : Math.round((p.endTime - p.answerTime) / 1000);
     if (number?.statusCallback) {
@@ -604,7 +654,12 @@ export class CallSimulation {
           this.hungUpBy = 'application';
           return;
         case 'Redirect': {
-          const doc = await this.fetchTwiml('redirect', new URL(verb.url, docUrl).href, verb.method, this.baseParams(this.parent, this.liveStatus()));
+          const doc = await this.fetchTwiml(
+            'redirect',
+            new URL(verb.url, docUrl).href,
+            verb.method,
+            this.baseParams(this.parent, this.liveStatus()),
+          );
           if (!doc) return this.applicationError();
           return this.execute(doc.verbs, doc.url);
         }
@@ -613,8 +668,22 @@ export class CallSimulation {
   }
 
   private async play(verb: PromptVerb, side: 'caller' | 'callee', callerMayLeave = true): Promise<boolean> {
-    if (verb.kind === 'Say') this.heard[side].push({ at: this.seconds(), text: verb.text, voice: verb.voice, language: verb.language, interrupted: false });
-    if (verb.kind === 'Play') this.heard[side].push({ at: this.seconds(), text: `[audio ${verb.url}]`, voice: null, language: null, interrupted: false });
+    if (verb.kind === 'Say')
+      this.heard[side].push({
+        at: this.seconds(),
+        text: verb.text,
+        voice: verb.voice,
+        language: verb.language,
+        interrupted: false,
+      });
+    if (verb.kind === 'Play')
+      this.heard[side].push({
+        at: this.seconds(),
+        text: `[audio ${verb.url}]`,
+        voice: null,
+        language: null,
+        interrupted: false,
+      });
     return this.spend(promptDuration(verb), { callerMayLeave });
   }
 
@@ -631,7 +700,12 @@ export class CallSimulation {
     leg: LegRecord,
   ): Promise<Flow | { verbs: VoiceVerb[]; url: string }> {
     const answer = inputs.length ? inputs.shift() : null;
-    const press = answer === null || answer === undefined ? null : typeof answer === 'string' ? { digits: answer, afterSec: 0.5 } : { digits: answer.digits, afterSec: answer.afterSec ?? 0.5 };
+    const press =
+      answer === null || answer === undefined
+        ? null
+        : typeof answer === 'string'
+          ? { digits: answer, afterSec: 0.5 }
+          : { digits: answer.digits, afterSec: answer.afterSec ?? 0.5 };
     const callerMayLeave = side === 'caller';
     const promptTotal = verb.prompts.reduce((s, p) => s + promptDuration(p), 0);
     let collected = '';
@@ -644,7 +718,14 @@ export class CallSimulation {
         if (elapsed >= press.afterSec) break;
         const d = promptDuration(p);
         const cut = elapsed + d > press.afterSec;
-        if (p.kind === 'Say') this.heard[side].push({ at: this.seconds(), text: p.text, voice: p.voice, language: p.language, interrupted: cut });
+        if (p.kind === 'Say')
+          this.heard[side].push({
+            at: this.seconds(),
+            text: p.text,
+            voice: p.voice,
+            language: p.language,
+            interrupted: cut,
+          });
         if (!(await this.spend(Math.min(d, press.afterSec - elapsed), { callerMayLeave }))) return 'stop';
         elapsed += Math.min(d, press.afterSec - elapsed);
       }
@@ -694,7 +775,13 @@ export class CallSimulation {
     };
   }
 
-  private childCallback(target: NumberTarget, child: LegRecord, event: 'initiated' | 'ringing' | 'answered' | 'completed', at: number, extra: Record<string, string> = {}): void {
+  private childCallback(
+    target: NumberTarget,
+    child: LegRecord,
+    event: 'initiated' | 'ringing' | 'answered' | 'completed',
+    at: number,
+    extra: Record<string, string> = {},
+  ): void {
     if (!target.statusCallback || !target.statusCallbackEvent.has(event)) return;
     this.outbox.post(
       'dial-call-status',
@@ -737,9 +824,16 @@ export class CallSimulation {
   }
 
   /** The conversation once bridged: script lines with synthesised timing, starting at `offset` seconds. */
-  private async conversation(childTo: string, calleeVoice: string, offset: number): Promise<{ lines: SpokenLine[]; end: number }> {
+  private async conversation(
+    childTo: string,
+    calleeVoice: string,
+    offset: number,
+  ): Promise<{ lines: SpokenLine[]; end: number }> {
     const roles = this.scenario.roles ?? { caller: 'customer', callee: 'assessor' };
-    const speakers = { caller: this.scenario.speakers?.caller ?? roles.caller, callee: this.scenario.speakers?.callee ?? roles.callee };
+    const speakers = {
+      caller: this.scenario.speakers?.caller ?? roles.caller,
+      callee: this.scenario.speakers?.callee ?? roles.callee,
+    };
     let input: ConversationLineInput[];
     if (Array.isArray(this.scenario.conversation)) {
       input = this.scenario.conversation;
@@ -747,18 +841,33 @@ export class CallSimulation {
       const candidates = SCRIPTS.filter((s) => s.opener === roles.caller);
       const script =
         (typeof this.scenario.conversation === 'string' ? scriptById(this.scenario.conversation) : undefined) ??
-        candidates[parseInt(crypto.createHash('sha1').update(this.parent.sid).digest('hex').slice(0, 8), 16) % candidates.length];
+        candidates[
+          parseInt(crypto.createHash('sha1').update(this.parent.sid).digest('hex').slice(0, 8), 16) % candidates.length
+        ];
       if (typeof this.scenario.conversation === 'string' && !scriptById(this.scenario.conversation)) {
-        this.warnings.push({ code: 0, message: `sandbox: no conversation script "${this.scenario.conversation}"; used ${script.id}` });
+        this.warnings.push({
+          code: 0,
+          message: `sandbox: no conversation script "${this.scenario.conversation}"; used ${script.id}`,
+        });
       }
-      input = script.lines.map((l) => ({ speaker: l.who === roles.caller ? 'caller' : 'callee', text: fillService(l.text, this.scenario.service) }));
+      input = script.lines.map((l) => ({
+        speaker: l.who === roles.caller ? 'caller' : 'callee',
+        text: fillService(l.text, this.scenario.service),
+      }));
     }
     const lines: SpokenLine[] = [];
     let t = offset + 0.6;
     for (const line of input) {
       const voice = line.speaker === 'caller' ? this.callerVoice : calleeVoice;
       const duration = estimateDuration(line.text, voice);
-      lines.push({ channel: line.speaker === 'caller' ? 1 : 2, speaker: speakers[line.speaker], voice, text: line.text, start: Math.round(t * 100) / 100, duration });
+      lines.push({
+        channel: line.speaker === 'caller' ? 1 : 2,
+        speaker: speakers[line.speaker],
+        voice,
+        text: line.text,
+        start: Math.round(t * 100) / 100,
+        duration,
+      });
       t += duration + 0.3 + this.random() * 0.6;
     }
     void childTo;
@@ -772,7 +881,8 @@ export class CallSimulation {
   private async dial(verb: DialVerb, docUrl: string): Promise<Flow | { verbs: VoiceVerb[]; url: string }> {
     const dialStart = this.clock.now();
     const callerId = verb.callerId ?? this.parent.from;
-    for (const noun of verb.unsupported) this.warnings.push({ code: 13201, message: `Dial: the sandbox cannot dial <${noun}>` });
+    for (const noun of verb.unsupported)
+      this.warnings.push({ code: 13201, message: `Dial: the sandbox cannot dial <${noun}>` });
     let dialCallStatus: DialOutcome['dialCallStatus'] = 'failed';
     let outcome: DialOutcome | null = null;
 
@@ -823,14 +933,22 @@ export class CallSimulation {
       l.child.status = status;
       l.child.endTime = at;
       l.child.live = null;
-      const sip = { busy: '486', failed: '404', 'no-answer': '487', canceled: '487', completed: '200' }[status as 'busy'] ?? '200';
+      const sip =
+        { busy: '486', failed: '404', 'no-answer': '487', canceled: '487', completed: '200' }[status as 'busy'] ??
+        '200';
       const duration = l.child.answerTime === null ? 0 : Math.round((at - l.child.answerTime) / 1000);
       this.childCallback(l.target, l.child, 'completed', at, {
         CallDuration: String(duration),
         Duration: String(Math.ceil(duration / 60)),
         SipResponseCode: sip,
       });
-      this.env.phones.ring({ callSid: l.child.sid, from: l.child.from, to: l.child.to, answered: l.child.answerTime !== null, at: new Date(l.child.startTime).toISOString() });
+      this.env.phones.ring({
+        callSid: l.child.sid,
+        from: l.child.from,
+        to: l.child.to,
+        answered: l.child.answerTime !== null,
+        at: new Date(l.child.startTime).toISOString(),
+      });
     };
 
     let talkSec = 0;
@@ -840,18 +958,37 @@ export class CallSimulation {
 
     if (!stillThere) {
       // The caller gave up (or was hung up on) while it rang.
-      for (const l of legs) endLeg(l, l.behaviour.busy ? 'busy' : l.behaviour.unreachable ? 'failed' : 'canceled', l.behaviour.busy || l.behaviour.unreachable ? ringStart : endedAt);
+      for (const l of legs)
+        endLeg(
+          l,
+          l.behaviour.busy ? 'busy' : l.behaviour.unreachable ? 'failed' : 'canceled',
+          l.behaviour.busy || l.behaviour.unreachable ? ringStart : endedAt,
+        );
       dialCallStatus = legs.length ? 'canceled' : 'failed';
     } else if (!winner) {
-      for (const l of legs) endLeg(l, l.behaviour.busy ? 'busy' : l.behaviour.unreachable ? 'failed' : 'no-answer', l.behaviour.busy || l.behaviour.unreachable ? ringStart : endedAt);
-      dialCallStatus = legs.length === 0 ? 'failed' : ringing.length ? 'no-answer' : legs.some((l) => l.behaviour.busy) ? 'busy' : 'failed';
+      for (const l of legs)
+        endLeg(
+          l,
+          l.behaviour.busy ? 'busy' : l.behaviour.unreachable ? 'failed' : 'no-answer',
+          l.behaviour.busy || l.behaviour.unreachable ? ringStart : endedAt,
+        );
+      dialCallStatus =
+        legs.length === 0
+          ? 'failed'
+          : ringing.length
+            ? 'no-answer'
+            : legs.some((l) => l.behaviour.busy)
+              ? 'busy'
+              : 'failed';
     } else {
       answeredLeg = winner;
       const child = winner.child;
       child.answerTime = endedAt;
       child.status = 'in-progress';
       this.childCallback(winner.target, child, 'answered', endedAt);
-      for (const l of legs) if (l !== winner) endLeg(l, l.behaviour.busy ? 'busy' : l.behaviour.unreachable ? 'failed' : 'canceled', endedAt);
+      for (const l of legs)
+        if (l !== winner)
+          endLeg(l, l.behaviour.busy ? 'busy' : l.behaviour.unreachable ? 'failed' : 'canceled', endedAt);
 
       // The whisper: TwiML on the answered leg, heard only by the dialled party; the caller still hears ringing.
       let accepted = true;
@@ -861,7 +998,10 @@ export class CallSimulation {
         accepted = doc ? await this.runWhisper(doc.verbs, doc.url, winner, child) : false;
       }
       if (this.callerGone) accepted = false;
-      const calleeVoice = this.scenario.voices?.callee ?? this.env.phones.get(child.to)?.voice ?? voiceForNumber(child.to, this.callerVoice);
+      const calleeVoice =
+        this.scenario.voices?.callee ??
+        this.env.phones.get(child.to)?.voice ??
+        voiceForNumber(child.to, this.callerVoice);
 
       if (accepted) {
         bridged = true;
@@ -883,7 +1023,11 @@ export class CallSimulation {
             paused: [],
             stoppedAt: null,
             callback: verb.recordingStatusCallback
-              ? { url: new URL(verb.recordingStatusCallback, docUrl).href, method: verb.recordingStatusCallbackMethod, events: [...verb.recordingStatusCallbackEvent] }
+              ? {
+                  url: new URL(verb.recordingStatusCallback, docUrl).href,
+                  method: verb.recordingStatusCallbackMethod,
+                  events: [...verb.recordingStatusCallbackEvent],
+                }
               : null,
             speakers: {},
             dateCreated: Date.now(),
@@ -901,10 +1045,14 @@ export class CallSimulation {
         if (recording) {
           const shift = (bridgeAt - recording.startTime) / 1000;
           recording.lines = convo.lines.map((l) => ({ ...l, start: Math.round((l.start + shift) * 100) / 100 }));
-          recording.speakers = { '1': convo.lines.find((l) => l.channel === 1)?.speaker ?? 'caller', '2': convo.lines.find((l) => l.channel === 2)?.speaker ?? 'callee' };
+          recording.speakers = {
+            '1': convo.lines.find((l) => l.channel === 1)?.speaker ?? 'caller',
+            '2': convo.lines.find((l) => l.channel === 2)?.speaker ?? 'callee',
+          };
           this.env.recordings.save(recording);
         }
-        const planned = this.scenario.talkSec === 'manual' ? Infinity : (this.scenario.talkSec ?? Math.ceil(convo.end + 1.5));
+        const planned =
+          this.scenario.talkSec === 'manual' ? Infinity : (this.scenario.talkSec ?? Math.ceil(convo.end + 1.5));
         const w = this.woken();
         try {
           await this.clock.pass(Math.min(planned, verb.timeLimit), w.promise);
@@ -915,7 +1063,9 @@ export class CallSimulation {
         talkSec = Math.round((endAt - bridgeAt) / 1000);
         const interrupt = this.pendingInterrupt;
         this.pendingInterrupt = null;
-        const by = interrupt ?? (Number.isFinite(planned) && planned > verb.timeLimit ? 'application' : (this.scenario.hangup ?? 'caller'));
+        const by =
+          interrupt ??
+          (Number.isFinite(planned) && planned > verb.timeLimit ? 'application' : (this.scenario.hangup ?? 'caller'));
         if (by === 'caller' || by === 'api') {
           this.callerGone = true;
           this.hungUpBy = by;
@@ -979,7 +1129,13 @@ export class CallSimulation {
   }
 
   /** Runs the whisper on the dialled leg; false when it hung up (declined) instead of letting the call connect. */
-  private async runWhisper(verbs: VoiceVerb[], docUrl: string, winner: { behaviour: { input: GatherAnswer[] } }, child: LegRecord, depth = 0): Promise<boolean> {
+  private async runWhisper(
+    verbs: VoiceVerb[],
+    docUrl: string,
+    winner: { behaviour: { input: GatherAnswer[] } },
+    child: LegRecord,
+    depth = 0,
+  ): Promise<boolean> {
     for (const verb of verbs) {
       if (this.callerGone) return false;
       switch (verb.kind) {
@@ -998,7 +1154,12 @@ export class CallSimulation {
         case 'Reject':
           return false;
         case 'Redirect': {
-          const doc = await this.fetchTwiml('whisper', new URL(verb.url, docUrl).href, verb.method, this.baseParams(child, 'in-progress'));
+          const doc = await this.fetchTwiml(
+            'whisper',
+            new URL(verb.url, docUrl).href,
+            verb.method,
+            this.baseParams(child, 'in-progress'),
+          );
           return !!doc && depth < 10 && this.runWhisper(doc.verbs, doc.url, winner, child, depth + 1);
         }
         default:
@@ -1012,7 +1173,12 @@ export class CallSimulation {
   private async record(verb: RecordVerb, docUrl: string): Promise<Flow | { verbs: VoiceVerb[]; url: string }> {
     if (verb.playBeep && !(await this.spend(0.5))) return 'stop';
     const vm = this.scenario.voicemail ?? {};
-    const text = vm.text ?? fillService(VOICEMAIL_LINES[parseInt(this.parent.sid.slice(2, 6), 16) % VOICEMAIL_LINES.length], this.scenario.service);
+    const text =
+      vm.text ??
+      fillService(
+        VOICEMAIL_LINES[parseInt(this.parent.sid.slice(2, 6), 16) % VOICEMAIL_LINES.length],
+        this.scenario.service,
+      );
     const speech = estimateDuration(text, this.callerVoice);
     const start = this.clock.now();
     const speaking = Math.min(verb.maxLength, speech + 0.6);
@@ -1042,11 +1208,24 @@ export class CallSimulation {
       status: 'completed',
       // trim-silence is Record's default: the stored message is the speech.
       duration: Math.max(1, Math.round(Math.min(speaking, (end - start) / 1000))),
-      lines: [{ channel: 1, speaker: this.scenario.speakers?.caller ?? this.scenario.roles?.caller ?? 'caller', voice: this.callerVoice, text, start: 0.3, duration: speech }],
+      lines: [
+        {
+          channel: 1,
+          speaker: this.scenario.speakers?.caller ?? this.scenario.roles?.caller ?? 'caller',
+          voice: this.callerVoice,
+          text,
+          start: 0.3,
+          duration: speech,
+        },
+      ],
       paused: [],
       stoppedAt: null,
       callback: verb.recordingStatusCallback
-        ? { url: new URL(verb.recordingStatusCallback, docUrl).href, method: verb.recordingStatusCallbackMethod, events: [...verb.recordingStatusCallbackEvent] }
+        ? {
+            url: new URL(verb.recordingStatusCallback, docUrl).href,
+            method: verb.recordingStatusCallbackMethod,
+            events: [...verb.recordingStatusCallbackEvent],
+          }
         : null,
       speakers: { '1': this.scenario.speakers?.caller ?? 'caller' },
       dateCreated: Date.now(),

@@ -174,7 +174,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   let connectBase = opts.connectBaseUrl?.replace(/\/+$/, '') ?? null;
   let baseUrl = '';
 
-  const synth = new SpeechSynthesizer(opts.clipsDir ?? (dataDir ? path.join(dataDir, 'clips') : path.join(os.tmpdir(), 'ringside-sandbox-clips')));
+  const synth = new SpeechSynthesizer(
+    opts.clipsDir ?? (dataDir ? path.join(dataDir, 'clips') : path.join(os.tmpdir(), 'ringside-sandbox-clips')),
+  );
   const phones = new PhoneRegistry();
   const numbersFile = dataDir ? path.join(dataDir, 'numbers.json') : null;
   const numbers = new NumberRegistry({
@@ -184,7 +186,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       smsUrl: opts.numberDefaults?.smsUrl ?? `${publicBase}/twilio/sms`,
       statusCallback: opts.numberDefaults?.statusCallback ?? '',
     }),
-    saleable: { Mobile: opts.saleableNumbers?.Mobile ?? SALEABLE_MOBILE, Local: opts.saleableNumbers?.Local ?? SALEABLE_LOCAL },
+    saleable: {
+      Mobile: opts.saleableNumbers?.Mobile ?? SALEABLE_MOBILE,
+      Local: opts.saleableNumbers?.Local ?? SALEABLE_LOCAL,
+    },
     isTaken: (n) => phones.has(n),
   });
   if (numbersFile && fs.existsSync(numbersFile)) {
@@ -231,7 +236,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       else liveRecordings.delete(sid);
     },
   };
-  const messages = new MessageService({ accountSid, baseUrl: () => baseUrl, numbers, phones, webhooks, defaultChaos: opts.callbacks ?? {}, defaultTiming: opts.timing ?? 'real' });
+  const messages = new MessageService({
+    accountSid,
+    baseUrl: () => baseUrl,
+    numbers,
+    phones,
+    webhooks,
+    defaultChaos: opts.callbacks ?? {},
+    defaultTiming: opts.timing ?? 'real',
+  });
 
   const startCall = (scenario: CallScenario): LiveCall => {
     const sim = new CallSimulation(callEnv, scenario);
@@ -272,19 +285,37 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   };
 
   app.get('/', (_req, res) => {
-    res.json({ sandbox: true, name: 'Ringside Twilio sandbox', accountSid, api: `${baseUrl}${API_PREFIX}/${accountSid}`, webhookBaseUrl: publicBase });
+    res.json({
+      sandbox: true,
+      name: 'Ringside Twilio sandbox',
+      accountSid,
+      api: `${baseUrl}${API_PREFIX}/${accountSid}`,
+      webhookBaseUrl: publicBase,
+    });
   });
 
   // A picture phones can attach to an MMS (Twilio's inbound media URLs are public unless media auth is on).
   app.get('/sandbox/media/:name', (req, res) => {
     res.setHeader('Content-Type', 'image/png');
-    res.send(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+    res.send(
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    );
   });
 
   // ---- The REST API (https://www.twilio.com/docs/usage/api), form-encoded in, JSON out.
   app.get(`${API_PREFIX}/:file`, requireAccount, (req, res, next) => {
     if (req.params.file !== `${accountSid}.json`) return next();
-    res.json({ sid: accountSid, friendly_name: 'Ringside sandbox', status: 'active', type: 'Full', date_created: rfc2822(Date.now()), uri: `${API_PREFIX}/${accountSid}.json` });
+    res.json({
+      sid: accountSid,
+      friendly_name: 'Ringside sandbox',
+      status: 'active',
+      type: 'Full',
+      date_created: rfc2822(Date.now()),
+      uri: `${API_PREFIX}/${accountSid}.json`,
+    });
   });
   const api = express.Router({ mergeParams: true });
   api.use(requireAccount, (req: Request, res: Response, next: NextFunction) => {
@@ -306,8 +337,20 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     }
   });
   api.get('/Messages.json', (req, res) => {
-    const list = messages.list({ to: req.query.To as string | undefined, from: req.query.From as string | undefined }).map(messageJson);
-    res.json({ messages: list, page: 0, page_size: list.length, uri: req.originalUrl, first_page_uri: req.originalUrl, next_page_uri: null, previous_page_uri: null, start: 0, end: Math.max(0, list.length - 1) });
+    const list = messages
+      .list({ to: req.query.To as string | undefined, from: req.query.From as string | undefined })
+      .map(messageJson);
+    res.json({
+      messages: list,
+      page: 0,
+      page_size: list.length,
+      uri: req.originalUrl,
+      first_page_uri: req.originalUrl,
+      next_page_uri: null,
+      previous_page_uri: null,
+      start: 0,
+      end: Math.max(0, list.length - 1),
+    });
   });
   api.get('/Messages/:file', (req, res) => {
     const sid = (req.params.file as string).replace(/\.json$/, '');
@@ -318,16 +361,31 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
 
   api.get('/AvailablePhoneNumbers/:country/:file', (req, res) => {
     const type = (req.params.file as string).replace(/\.json$/, '') as NumberType;
-    if (!(req.params.file as string).endsWith('.json') || (type !== 'Mobile' && type !== 'Local')) return twilioError(res, notFound(req));
+    if (!(req.params.file as string).endsWith('.json') || (type !== 'Mobile' && type !== 'Local'))
+      return twilioError(res, notFound(req));
     const size = Math.min(1000, Math.max(1, Number(req.query.PageSize ?? 50) || 50));
-    const found = req.params.country === 'GB' ? numbers.available(type, { contains: req.query.Contains as string | undefined, limit: size }) : [];
-    res.json({ available_phone_numbers: found.map(availableNumberJson), uri: req.originalUrl, end: Math.max(0, found.length - 1), first_page_uri: req.originalUrl, next_page_uri: null, page: 0, page_size: size, previous_page_uri: null, start: 0 });
+    const found =
+      req.params.country === 'GB'
+        ? numbers.available(type, { contains: req.query.Contains as string | undefined, limit: size })
+        : [];
+    res.json({
+      available_phone_numbers: found.map(availableNumberJson),
+      uri: req.originalUrl,
+      end: Math.max(0, found.length - 1),
+      first_page_uri: req.originalUrl,
+      next_page_uri: null,
+      page: 0,
+      page_size: size,
+      previous_page_uri: null,
+      start: 0,
+    });
   });
 
   api.post('/IncomingPhoneNumbers.json', (req, res) => {
     const phoneNumber = param(req.body, 'PhoneNumber');
     if (!phoneNumber) return twilioError(res, new TwilioApiError(400, 21421, 'PhoneNumber or AreaCode is required.'));
-    if (!numbers.isForSale(phoneNumber)) return twilioError(res, new TwilioApiError(400, 21422, `PhoneNumber ${phoneNumber} requested is not available.`));
+    if (!numbers.isForSale(phoneNumber))
+      return twilioError(res, new TwilioApiError(400, 21422, `PhoneNumber ${phoneNumber} requested is not available.`));
     const n = numbers.buy(phoneNumber, req.body as NumberUpdate);
     saveNumbers();
     opts.log?.info({ phoneNumber, sid: n.sid }, 'sandbox sold a number');
@@ -337,8 +395,21 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     const want = req.query.PhoneNumber as string | undefined;
     // A number the account holds without having bought it here (ownsAllNumbers) is listed like any other.
     if (want && numbers.adopt(want)) saveNumbers();
-    const list = numbers.list().filter((n) => !want || n.phoneNumber === want).map((n) => incomingNumberJson(accountSid, n));
-    res.json({ incoming_phone_numbers: list, page: 0, page_size: 50, uri: req.originalUrl, first_page_uri: req.originalUrl, next_page_uri: null, previous_page_uri: null, start: 0, end: Math.max(0, list.length - 1) });
+    const list = numbers
+      .list()
+      .filter((n) => !want || n.phoneNumber === want)
+      .map((n) => incomingNumberJson(accountSid, n));
+    res.json({
+      incoming_phone_numbers: list,
+      page: 0,
+      page_size: 50,
+      uri: req.originalUrl,
+      first_page_uri: req.originalUrl,
+      next_page_uri: null,
+      previous_page_uri: null,
+      start: 0,
+      end: Math.max(0, list.length - 1),
+    });
   });
   const numberBySid = (req: Request): OwnedNumber | undefined => {
     const file = req.params.file as string;
@@ -374,7 +445,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     date_created: rfc2822(leg.startTime),
     date_updated: rfc2822(leg.endTime ?? leg.startTime),
     direction: leg.direction,
-    duration: leg.endTime !== null && leg.answerTime !== null ? String(Math.round((leg.endTime - leg.answerTime) / 1000)) : leg.endTime !== null ? '0' : null,
+    duration:
+      leg.endTime !== null && leg.answerTime !== null
+        ? String(Math.round((leg.endTime - leg.answerTime) / 1000))
+        : leg.endTime !== null
+          ? '0'
+          : null,
     end_time: leg.endTime === null ? null : rfc2822(leg.endTime),
     forwarded_from: null,
     from: leg.from,
@@ -410,17 +486,35 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (!leg) return twilioError(res, notFound(req));
     const status = param(req.body, 'Status');
     if (param(req.body, 'Url') || param(req.body, 'Twiml')) {
-      return twilioError(res, new TwilioApiError(400, 20001, 'The sandbox does not redirect live calls (Url/Twiml); end them with Status=completed'));
+      return twilioError(
+        res,
+        new TwilioApiError(
+          400,
+          20001,
+          'The sandbox does not redirect live calls (Url/Twiml); end them with Status=completed',
+        ),
+      );
     }
     if (status === 'completed' || status === 'canceled') {
-      if (!leg.live) return twilioError(res, new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.'));
+      if (!leg.live)
+        return twilioError(res, new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.'));
       leg.live.hangupLeg(leg.sid);
     }
     res.json(callJson(leg));
   });
   api.get('/Calls/:callSid/Recordings.json', (req, res) => {
     const list = recordings.forCall(req.params.callSid as string).map((r) => recordingJson(r, baseUrl));
-    res.json({ recordings: list, page: 0, page_size: 50, uri: req.originalUrl, first_page_uri: req.originalUrl, next_page_uri: null, previous_page_uri: null, start: 0, end: Math.max(0, list.length - 1) });
+    res.json({
+      recordings: list,
+      page: 0,
+      page_size: 50,
+      uri: req.originalUrl,
+      first_page_uri: req.originalUrl,
+      next_page_uri: null,
+      previous_page_uri: null,
+      start: 0,
+      end: Math.max(0, list.length - 1),
+    });
   });
   const callRecording = (req: Request): RecordingRecord | undefined => {
     const callSid = req.params.callSid as string;
@@ -467,7 +561,17 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   api.get('/Recordings.json', (req, res) => {
     const callSid = req.query.CallSid as string | undefined;
     const list = callSid ? recordings.forCall(callSid).map((r) => recordingJson(r, baseUrl)) : [];
-    res.json({ recordings: list, page: 0, page_size: 50, uri: req.originalUrl, first_page_uri: req.originalUrl, next_page_uri: null, previous_page_uri: null, start: 0, end: Math.max(0, list.length - 1) });
+    res.json({
+      recordings: list,
+      page: 0,
+      page_size: 50,
+      uri: req.originalUrl,
+      first_page_uri: req.originalUrl,
+      next_page_uri: null,
+      previous_page_uri: null,
+      start: 0,
+      end: Math.max(0, list.length - 1),
+    });
   });
   api.get('/Recordings/:file', async (req, res, next) => {
     const m = /^(RE[0-9a-f]{32})(\.json|\.wav|\.mp3)?$/.exec(req.params.file as string);
@@ -490,7 +594,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     const r = m ? recordings.get(m[1]) : undefined;
     if (!m || !r || r.status === 'deleted') return twilioError(res, notFound(req));
     if (r.status === 'in-progress' || r.status === 'paused') {
-      return twilioError(res, new TwilioApiError(400, 21220, `Recording ${r.sid} is still in progress; stop it first.`));
+      return twilioError(
+        res,
+        new TwilioApiError(400, 21220, `Recording ${r.sid} is still in progress; stop it first.`),
+      );
     }
     recordings.delete(r.sid);
     res.status(204).end();
@@ -502,7 +609,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const control = express.Router();
   control.use(requireAccount, json);
   control.get('/', (_req, res) => {
-    res.json({ sandbox: true, accountSid, webhookBaseUrl: publicBase, numbers: numbers.list().map((n) => n.phoneNumber), phones: phones.list() });
+    res.json({
+      sandbox: true,
+      accountSid,
+      webhookBaseUrl: publicBase,
+      numbers: numbers.list().map((n) => n.phoneNumber),
+      phones: phones.list(),
+    });
   });
   control.post('/calls', async (req, res, next) => {
     try {
@@ -553,7 +666,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (dataDir) {
-    fs.writeFileSync(path.join(dataDir, 'account.json'), JSON.stringify({ accountSid, authToken, url: baseUrl, pid: process.pid } satisfies AccountFile, null, 2), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dataDir, 'account.json'),
+      JSON.stringify({ accountSid, authToken, url: baseUrl, pid: process.pid } satisfies AccountFile, null, 2),
+      { mode: 0o600 },
+    );
   }
   opts.log?.info({ url: baseUrl, accountSid, webhookBaseUrl: publicBase }, 'Twilio sandbox listening');
 
@@ -587,7 +704,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       if (dataDir) {
         const file = path.join(dataDir, 'account.json');
         // Keep the credentials (recording URLs stored by the application use them) but mark the sandbox stopped.
-        fs.writeFileSync(file, JSON.stringify({ accountSid, authToken } satisfies AccountFile, null, 2), { mode: 0o600 });
+        fs.writeFileSync(file, JSON.stringify({ accountSid, authToken } satisfies AccountFile, null, 2), {
+          mode: 0o600,
+        });
       } else {
         fs.rmSync(workDir, { recursive: true, force: true });
       }

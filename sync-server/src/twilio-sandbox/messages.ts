@@ -11,7 +11,8 @@ import { CallbackOutbox, rfc2822, type CallbackChaos, type WebhookClient, type W
  * out any <Message> in the TwiML answer).
  */
 
-export type MessageStatus = 'accepted' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
+export type MessageStatus =
+  'accepted' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
 
 export interface MessageRecord {
   sid: string;
@@ -40,7 +41,12 @@ export class TwilioApiError extends Error {
   }
 
   toJson(): Record<string, unknown> {
-    return { code: this.code, message: this.message, more_info: `https://www.twilio.com/docs/errors/${this.code}`, status: this.status };
+    return {
+      code: this.code,
+      message: this.message,
+      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
+      status: this.status,
+    };
   }
 }
 
@@ -97,7 +103,9 @@ export class MessageService {
   }
 
   list(filter: { to?: string; from?: string } = {}): MessageRecord[] {
-    return [...this.messages.values()].filter((m) => (!filter.to || m.to === filter.to) && (!filter.from || m.from === filter.from));
+    return [...this.messages.values()].filter(
+      (m) => (!filter.to || m.to === filter.to) && (!filter.from || m.from === filter.from),
+    );
   }
 
   /** Resolves when every queued delivery and its status callbacks are done. */
@@ -121,11 +129,16 @@ export class MessageService {
     if (!from && !service) throw new TwilioApiError(400, 21603, "A 'From' phone number is required.");
     if (!body && media.length === 0) throw new TwilioApiError(400, 21602, 'Message body is required.');
     if (!E164.test(to)) throw new TwilioApiError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-    if ([...body].length > 1600) throw new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    if ([...body].length > 1600)
+      throw new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (media.length > 10) throw new TwilioApiError(400, 21623, 'Number of media files exceeds allowed limit of 10.');
     const sender = from ?? this.env.numbers.list()[0]?.phoneNumber;
     if (!sender || !this.env.numbers.lookup(sender)) {
-      throw new TwilioApiError(400, 21606, `The From phone number ${sender ?? ''} is not a valid, SMS-capable inbound phone number or short code for your account.`);
+      throw new TwilioApiError(
+        400,
+        21606,
+        `The From phone number ${sender ?? ''} is not a valid, SMS-capable inbound phone number or short code for your account.`,
+      );
     }
     const now = Date.now();
     const m: MessageRecord = {
@@ -155,7 +168,14 @@ export class MessageService {
   }
 
   /** queued → sent → delivered (or undelivered, error 30003, to an unreachable phone), each reported to the StatusCallback. */
-  private async deliver(m: MessageRecord, statusCallback: string | null, method: HttpMethod, log: WebhookLogEntry[], chaos: CallbackChaos, at?: number): Promise<void> {
+  private async deliver(
+    m: MessageRecord,
+    statusCallback: string | null,
+    method: HttpMethod,
+    log: WebhookLogEntry[],
+    chaos: CallbackChaos,
+    at?: number,
+  ): Promise<void> {
     const outbox = new CallbackOutbox(this.env.webhooks, chaos, log);
     const t0 = at ?? Date.now();
     const virtual = at !== undefined;
@@ -187,7 +207,14 @@ export class MessageService {
       report('undelivered', 3000, { ErrorCode: '30003' });
     } else {
       report('delivered', 2000, { RawDlrDoneDate: dlrDate(t0 + 2000) });
-      this.env.phones.deliver({ sid: m.sid, from: m.from, to: m.to, body: m.body, mediaUrls: m.mediaUrls, receivedAt: new Date(t0 + 2000).toISOString() });
+      this.env.phones.deliver({
+        sid: m.sid,
+        from: m.from,
+        to: m.to,
+        body: m.body,
+        mediaUrls: m.mediaUrls,
+        receivedAt: new Date(t0 + 2000).toISOString(),
+      });
     }
     await outbox.drain();
   }
@@ -255,7 +282,10 @@ export class MessageService {
       requests.push(entry);
     }
     if (entry.error || entry.status < 200 || entry.status >= 300) {
-      warnings.push({ code: 11200, message: `HTTP retrieval failure: ${entry.url} ${entry.error ?? `answered ${entry.status}`}` });
+      warnings.push({
+        code: 11200,
+        message: `HTTP retrieval failure: ${entry.url} ${entry.error ?? `answered ${entry.status}`}`,
+      });
       return { messageSid: m.sid, replies, requests, warnings };
     }
     if (!entry.body.trim()) return { messageSid: m.sid, replies, requests, warnings };
@@ -293,7 +323,16 @@ export class MessageService {
       this.messages.set(reply.sid, reply);
       replies.push(reply);
       const cb = verb.statusCallback ?? verb.action;
-      deliveries.push(this.deliver(reply, cb ? new URL(cb, entry.url).href : null, verb.method, requests, { ...this.env.defaultChaos, ...input.callbacks }, at));
+      deliveries.push(
+        this.deliver(
+          reply,
+          cb ? new URL(cb, entry.url).href : null,
+          verb.method,
+          requests,
+          { ...this.env.defaultChaos, ...input.callbacks },
+          at,
+        ),
+      );
     }
     await Promise.all(deliveries);
     return { messageSid: m.sid, replies, requests, warnings };
@@ -302,7 +341,15 @@ export class MessageService {
 
 function contentTypeOf(url: string): string {
   const ext = url.split('?')[0].split('.').pop()?.toLowerCase();
-  return ext === 'png' ? 'image/png' : ext === 'gif' ? 'image/gif' : ext === 'mp4' ? 'video/mp4' : ext === 'pdf' ? 'application/pdf' : 'image/jpeg';
+  return ext === 'png'
+    ? 'image/png'
+    : ext === 'gif'
+      ? 'image/gif'
+      : ext === 'mp4'
+        ? 'video/mp4'
+        : ext === 'pdf'
+          ? 'application/pdf'
+          : 'image/jpeg';
 }
 
 /** RawDlrDoneDate as carriers report it: YYMMDDhhmm. */

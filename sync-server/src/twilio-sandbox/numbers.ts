@@ -62,7 +62,8 @@ export interface NumberUpdate {
   SmsFallbackMethod?: string;
 }
 
-const method = (v: string | undefined, fallback: HttpMethod): HttpMethod => (v?.toUpperCase() === 'GET' ? 'GET' : v ? 'POST' : fallback);
+const method = (v: string | undefined, fallback: HttpMethod): HttpMethod =>
+  v?.toUpperCase() === 'GET' ? 'GET' : v ? 'POST' : fallback;
 
 export class NumberRegistry {
   private readonly owned = new Map<string, OwnedNumber>();
@@ -106,14 +107,25 @@ export class NumberRegistry {
   }
 
   available(type: NumberType, opts: { contains?: string; limit: number }): string[] {
-    const pattern = opts.contains ? new RegExp(opts.contains.replace(/[^0-9*+]/g, '').replace(/\*/g, '\\d').replace(/\+/g, '\\+')) : null;
+    const pattern = opts.contains
+      ? new RegExp(
+          opts.contains
+            .replace(/[^0-9*+]/g, '')
+            .replace(/\*/g, '\\d')
+            .replace(/\+/g, '\\+'),
+        )
+      : null;
     return this.opts.saleable[type]
       .filter((n) => !this.owned.has(n) && !this.opts.isTaken(n) && (!pattern || pattern.test(n)))
       .slice(0, opts.limit);
   }
 
   isForSale(phoneNumber: string): boolean {
-    return (this.opts.saleable.Mobile.includes(phoneNumber) || this.opts.saleable.Local.includes(phoneNumber)) && !this.owned.has(phoneNumber) && !this.opts.isTaken(phoneNumber);
+    return (
+      (this.opts.saleable.Mobile.includes(phoneNumber) || this.opts.saleable.Local.includes(phoneNumber)) &&
+      !this.owned.has(phoneNumber) &&
+      !this.opts.isTaken(phoneNumber)
+    );
   }
 
   buy(phoneNumber: string, params: NumberUpdate, now = Date.now()): OwnedNumber {
@@ -169,13 +181,16 @@ export class NumberRegistry {
     if (params.VoiceUrl !== undefined) n.voiceUrl = params.VoiceUrl;
     if (params.VoiceMethod !== undefined) n.voiceMethod = method(params.VoiceMethod, n.voiceMethod);
     if (params.VoiceFallbackUrl !== undefined) n.voiceFallbackUrl = params.VoiceFallbackUrl;
-    if (params.VoiceFallbackMethod !== undefined) n.voiceFallbackMethod = method(params.VoiceFallbackMethod, n.voiceFallbackMethod);
+    if (params.VoiceFallbackMethod !== undefined)
+      n.voiceFallbackMethod = method(params.VoiceFallbackMethod, n.voiceFallbackMethod);
     if (params.StatusCallback !== undefined) n.statusCallback = params.StatusCallback;
-    if (params.StatusCallbackMethod !== undefined) n.statusCallbackMethod = method(params.StatusCallbackMethod, n.statusCallbackMethod);
+    if (params.StatusCallbackMethod !== undefined)
+      n.statusCallbackMethod = method(params.StatusCallbackMethod, n.statusCallbackMethod);
     if (params.SmsUrl !== undefined) n.smsUrl = params.SmsUrl;
     if (params.SmsMethod !== undefined) n.smsMethod = method(params.SmsMethod, n.smsMethod);
     if (params.SmsFallbackUrl !== undefined) n.smsFallbackUrl = params.SmsFallbackUrl;
-    if (params.SmsFallbackMethod !== undefined) n.smsFallbackMethod = method(params.SmsFallbackMethod, n.smsFallbackMethod);
+    if (params.SmsFallbackMethod !== undefined)
+      n.smsFallbackMethod = method(params.SmsFallbackMethod, n.smsFallbackMethod);
     n.dateUpdated = Date.now();
     return n;
   }
@@ -233,7 +248,9 @@ export function incomingNumberJson(accountSid: string, n: OwnedNumber): Record<s
 
 export function availableNumberJson(phoneNumber: string): Record<string, unknown> {
   const local = phoneNumber.startsWith('+4420');
-  const national = local ? `020 ${phoneNumber.slice(5, 9)} ${phoneNumber.slice(9)}` : `0${phoneNumber.slice(3, 7)} ${phoneNumber.slice(7)}`;
+  const national = local
+    ? `020 ${phoneNumber.slice(5, 9)} ${phoneNumber.slice(9)}`
+    : `0${phoneNumber.slice(3, 7)} ${phoneNumber.slice(7)}`;
   return {
     friendly_name: national,
     phone_number: phoneNumber,

@@ -157,10 +157,21 @@ export class RecordingStore {
     const clips = [];
     for (const line of r.lines) {
       if (line.start >= seconds) continue;
-      clips.push({ channel: line.channel - 1, start: line.start, pcm: await this.synth.speak(line.text, line.voice), keep: seconds - line.start });
+      clips.push({
+        channel: line.channel - 1,
+        start: line.start,
+        pcm: await this.synth.speak(line.text, line.voice),
+        keep: seconds - line.start,
+      });
     }
     const seed = crypto.createHash('sha1').update(r.sid).digest().readUInt32LE(0);
-    let pcm = mixChannels({ seconds, channels: r.channels, clips, seed, muted: r.paused.map(([a, b]) => [a, b ?? seconds]) });
+    let pcm = mixChannels({
+      seconds,
+      channels: r.channels,
+      clips,
+      seed,
+      muted: r.paused.map(([a, b]) => [a, b ?? seconds]),
+    });
     if (channels === 1 && pcm.length > 1) pcm = [downmix(pcm)];
     const bytes = format === 'wav' ? encodeWav(pcm) : await this.synth.mp3(pcm);
     const tmp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`;

@@ -10,7 +10,11 @@ import crypto from 'node:crypto';
  * Deliberately written from the documented algorithm rather than borrowed from the twilio package, so the
  * tests that verify these signatures with `twilio.validateRequest` check two independent implementations.
  */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]> = {}): string {
+export function twilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string | string[]> = {},
+): string {
   let data = url;
   for (const name of Object.keys(params).sort()) {
     const value = params[name];

@@ -28,8 +28,20 @@ export const VOICES: readonly Voice[] = [
   { id: 'rp-male', espeak: 'en-gb-x-rp+m1', speed: 160, pitch: 40, description: 'Received Pronunciation, male' },
   { id: 'rp-female', espeak: 'en-gb-x-rp+f2', speed: 165, pitch: 65, description: 'Received Pronunciation, female' },
   { id: 'scottish-male', espeak: 'en-gb-scotland+m2', speed: 160, pitch: 50, description: 'Scottish English, male' },
-  { id: 'lancaster-female', espeak: 'en-gb-x-gbclan+f4', speed: 170, pitch: 55, description: 'Lancaster English, female' },
-  { id: 'midlands-male', espeak: 'en-gb-x-gbcwmd+m7', speed: 165, pitch: 40, description: 'West Midlands English, male' },
+  {
+    id: 'lancaster-female',
+    espeak: 'en-gb-x-gbclan+f4',
+    speed: 170,
+    pitch: 55,
+    description: 'Lancaster English, female',
+  },
+  {
+    id: 'midlands-male',
+    espeak: 'en-gb-x-gbcwmd+m7',
+    speed: 165,
+    pitch: 40,
+    description: 'West Midlands English, male',
+  },
   { id: 'gb-female-2', espeak: 'en+f5', speed: 175, pitch: 70, description: 'British English, female (younger)' },
 ];
 
@@ -86,7 +98,10 @@ export class SpeechSynthesizer {
   }
 
   private key(text: string, voice: Voice): string {
-    return crypto.createHash('sha1').update(`${CACHE_VERSION}|${voice.espeak}|${voice.speed}|${voice.pitch}|${text}`).digest('hex');
+    return crypto
+      .createHash('sha1')
+      .update(`${CACHE_VERSION}|${voice.espeak}|${voice.speed}|${voice.pitch}|${text}`)
+      .digest('hex');
   }
 
   /** 8 kHz 16-bit mono samples of `text` spoken in the voice `voiceId`. */
@@ -139,7 +154,10 @@ export class SpeechSynthesizer {
   /** MP3 (32 kbit/s, like Twilio's) of one or two channels, encoded off the main thread. */
   async mp3(channels: Int16Array[]): Promise<Buffer> {
     const copies = channels.map((c) => c.slice());
-    const reply = await this.run({ type: 'mp3', channels: copies, sampleRate: SAMPLE_RATE }, copies.map((c) => c.buffer));
+    const reply = await this.run(
+      { type: 'mp3', channels: copies, sampleRate: SAMPLE_RATE },
+      copies.map((c) => c.buffer),
+    );
     if (!reply.bytes) throw new Error('audio worker returned no MP3');
     return Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength);
   }

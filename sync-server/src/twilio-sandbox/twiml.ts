@@ -52,7 +52,12 @@ export interface NumberTarget {
 }
 
 export type CallProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
-export type DialRecord = 'do-not-record' | 'record-from-answer' | 'record-from-ringing' | 'record-from-answer-dual' | 'record-from-ringing-dual';
+export type DialRecord =
+  | 'do-not-record'
+  | 'record-from-answer'
+  | 'record-from-ringing'
+  | 'record-from-answer-dual'
+  | 'record-from-ringing-dual';
 export type RecordingEvent = 'in-progress' | 'completed' | 'absent';
 
 export interface DialVerb {
@@ -128,19 +133,71 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
   Play: ['loop', 'digits'],
   Pause: ['length'],
   Gather: [
-    'action', 'method', 'timeout', 'numDigits', 'finishOnKey', 'actionOnEmptyResult', 'input', 'language', 'hints',
-    'speechTimeout', 'speechModel', 'profanityFilter', 'partialResultCallback', 'partialResultCallbackMethod', 'enhanced',
-    'bargeIn', 'debug', 'maxSpeechTime',
+    'action',
+    'method',
+    'timeout',
+    'numDigits',
+    'finishOnKey',
+    'actionOnEmptyResult',
+    'input',
+    'language',
+    'hints',
+    'speechTimeout',
+    'speechModel',
+    'profanityFilter',
+    'partialResultCallback',
+    'partialResultCallbackMethod',
+    'enhanced',
+    'bargeIn',
+    'debug',
+    'maxSpeechTime',
   ],
   Dial: [
-    'action', 'method', 'timeout', 'timeLimit', 'callerId', 'answerOnBridge', 'record', 'recordingStatusCallback',
-    'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent', 'recordingTrack', 'hangupOnStar', 'ringTone', 'trim',
-    'callReason', 'referUrl', 'referMethod', 'sequential', 'events',
+    'action',
+    'method',
+    'timeout',
+    'timeLimit',
+    'callerId',
+    'answerOnBridge',
+    'record',
+    'recordingStatusCallback',
+    'recordingStatusCallbackMethod',
+    'recordingStatusCallbackEvent',
+    'recordingTrack',
+    'hangupOnStar',
+    'ringTone',
+    'trim',
+    'callReason',
+    'referUrl',
+    'referMethod',
+    'sequential',
+    'events',
   ],
-  Number: ['url', 'method', 'statusCallback', 'statusCallbackMethod', 'statusCallbackEvent', 'sendDigits', 'byoc', 'machineDetection', 'amdStatusCallback'],
+  Number: [
+    'url',
+    'method',
+    'statusCallback',
+    'statusCallbackMethod',
+    'statusCallbackEvent',
+    'sendDigits',
+    'byoc',
+    'machineDetection',
+    'amdStatusCallback',
+  ],
   Record: [
-    'action', 'method', 'timeout', 'maxLength', 'finishOnKey', 'playBeep', 'trim', 'recordingStatusCallback',
-    'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent', 'transcribe', 'transcribeCallback', 'recordingChannels',
+    'action',
+    'method',
+    'timeout',
+    'maxLength',
+    'finishOnKey',
+    'playBeep',
+    'trim',
+    'recordingStatusCallback',
+    'recordingStatusCallbackMethod',
+    'recordingStatusCallbackEvent',
+    'transcribe',
+    'transcribeCallback',
+    'recordingChannels',
   ],
   Hangup: [],
   Reject: ['reason'],
@@ -182,7 +239,10 @@ class Reader {
     if (raw === null) return fallback;
     const n = Number(raw);
     if (!Number.isFinite(n) || n < min) {
-      this.warnings.push({ code: 12200, message: `<${el.tagName} ${name}="${raw}"> is not a valid number; using ${fallback}` });
+      this.warnings.push({
+        code: 12200,
+        message: `<${el.tagName} ${name}="${raw}"> is not a valid number; using ${fallback}`,
+      });
       return fallback;
     }
     return n;
@@ -218,7 +278,13 @@ class Reader {
     this.checkAttributes(el);
     switch (el.tagName) {
       case 'Say':
-        return { kind: 'Say', text: text(el), voice: this.str(el, 'voice'), language: this.str(el, 'language'), loop: this.num(el, 'loop', 1) };
+        return {
+          kind: 'Say',
+          text: text(el),
+          voice: this.str(el, 'voice'),
+          language: this.str(el, 'language'),
+          loop: this.num(el, 'loop', 1),
+        };
       case 'Play':
         return { kind: 'Play', url: text(el), loop: this.num(el, 'loop', 1), digits: this.str(el, 'digits') };
       case 'Pause':
@@ -241,7 +307,11 @@ class Reader {
         for (const child of elements(el)) {
           const p = this.prompt(child);
           if (p) prompts.push(p);
-          else this.warnings.push({ code: 12200, message: `<Gather> may only nest <Say>, <Play> and <Pause>, not <${child.tagName}>` });
+          else
+            this.warnings.push({
+              code: 12200,
+              message: `<Gather> may only nest <Say>, <Play> and <Pause>, not <${child.tagName}>`,
+            });
         }
         const numDigits = this.str(el, 'numDigits');
         return {
@@ -270,7 +340,12 @@ class Reader {
               method: this.method(child),
               statusCallback: this.str(child, 'statusCallback'),
               statusCallbackMethod: this.method(child, 'statusCallbackMethod'),
-              statusCallbackEvent: this.events(child, 'statusCallbackEvent', ['initiated', 'ringing', 'answered', 'completed'] as const, ['completed']),
+              statusCallbackEvent: this.events(
+                child,
+                'statusCallbackEvent',
+                ['initiated', 'ringing', 'answered', 'completed'] as const,
+                ['completed'],
+              ),
               sendDigits: this.str(child, 'sendDigits'),
             });
           } else {
@@ -279,10 +354,24 @@ class Reader {
         }
         const record = (this.str(el, 'record') ?? 'do-not-record').toLowerCase();
         const recordValue: DialRecord =
-          record === 'true' ? 'record-from-answer' : record === 'false' ? 'do-not-record'
-          : (['do-not-record', 'record-from-answer', 'record-from-ringing', 'record-from-answer-dual', 'record-from-ringing-dual'] as const).find((r) => r === record) ?? 'do-not-record';
+          record === 'true'
+            ? 'record-from-answer'
+            : record === 'false'
+              ? 'do-not-record'
+              : ((
+                  [
+                    'do-not-record',
+                    'record-from-answer',
+                    'record-from-ringing',
+                    'record-from-answer-dual',
+                    'record-from-ringing-dual',
+                  ] as const
+                ).find((r) => r === record) ?? 'do-not-record');
         if (recordValue === 'do-not-record' && !['do-not-record', 'false'].includes(record)) {
-          this.warnings.push({ code: 12200, message: `<Dial record="${record}"> is not a recording mode; not recording` });
+          this.warnings.push({
+            code: 12200,
+            message: `<Dial record="${record}"> is not a recording mode; not recording`,
+          });
         }
         return {
           kind: 'Dial',
@@ -295,7 +384,12 @@ class Reader {
           record: recordValue,
           recordingStatusCallback: this.str(el, 'recordingStatusCallback'),
           recordingStatusCallbackMethod: this.method(el, 'recordingStatusCallbackMethod'),
-          recordingStatusCallbackEvent: this.events(el, 'recordingStatusCallbackEvent', ['in-progress', 'completed', 'absent'] as const, ['completed']),
+          recordingStatusCallbackEvent: this.events(
+            el,
+            'recordingStatusCallbackEvent',
+            ['in-progress', 'completed', 'absent'] as const,
+            ['completed'],
+          ),
           targets,
           unsupported,
         };
@@ -311,7 +405,12 @@ class Reader {
           playBeep: this.bool(el, 'playBeep', true),
           recordingStatusCallback: this.str(el, 'recordingStatusCallback'),
           recordingStatusCallbackMethod: this.method(el, 'recordingStatusCallbackMethod'),
-          recordingStatusCallbackEvent: this.events(el, 'recordingStatusCallbackEvent', ['in-progress', 'completed', 'absent'] as const, ['completed']),
+          recordingStatusCallbackEvent: this.events(
+            el,
+            'recordingStatusCallbackEvent',
+            ['in-progress', 'completed', 'absent'] as const,
+            ['completed'],
+          ),
         };
       case 'Hangup':
         this.checkAttributes(el);
@@ -329,7 +428,15 @@ class Reader {
   }
 
   bareNumber(number: string): NumberTarget {
-    return { number, url: null, method: 'POST', statusCallback: null, statusCallbackMethod: 'POST', statusCallbackEvent: new Set(['completed']), sendDigits: null };
+    return {
+      number,
+      url: null,
+      method: 'POST',
+      statusCallback: null,
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: new Set(['completed']),
+      sendDigits: null,
+    };
   }
 }
 
@@ -346,7 +453,9 @@ function parseResponse(xml: string): Element {
   }
   const root = doc.documentElement;
   if (!root || root.tagName !== 'Response') {
-    throw new TwimlParseError(`Document parse failure: the root element must be <Response>, not <${root?.tagName ?? 'nothing'}>`);
+    throw new TwimlParseError(
+      `Document parse failure: the root element must be <Response>, not <${root?.tagName ?? 'nothing'}>`,
+    );
   }
   return root;
 }
@@ -362,7 +471,8 @@ export function parseVoiceTwiml(xml: string): { verbs: VoiceVerb[]; warnings: Tw
   for (const v of verbs) {
     if (v.kind === 'Dial') {
       for (const t of v.targets) {
-        if (!/^\+[1-9]\d{6,14}$/.test(t.number)) reader.warnings.push({ code: 13223, message: `Dial: "${t.number}" is not an E.164 phone number` });
+        if (!/^\+[1-9]\d{6,14}$/.test(t.number))
+          reader.warnings.push({ code: 13223, message: `Dial: "${t.number}" is not an E.164 phone number` });
       }
     }
   }

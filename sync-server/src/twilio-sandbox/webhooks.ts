@@ -75,7 +75,8 @@ export class WebhookClient {
       Accept: '*/*',
     };
     if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    if (this.opts.virtualTimeHeader && meta.virtual) headers['X-Sandbox-Virtual-Time'] = new Date(meta.eventTime).toISOString();
+    if (this.opts.virtualTimeHeader && meta.virtual)
+      headers['X-Sandbox-Virtual-Time'] = new Date(meta.eventTime).toISOString();
     const entry: WebhookLogEntry = {
       kind,
       method,
@@ -158,7 +159,14 @@ export class CallbackOutbox {
     this.random = seededRandom(chaos.seed ?? crypto.randomInt(2 ** 31));
   }
 
-  post(kind: WebhookKind, method: HttpMethod, url: string, params: Record<string, string>, eventTime: number, virtual: boolean): void {
+  post(
+    kind: WebhookKind,
+    method: HttpMethod,
+    url: string,
+    params: Record<string, string>,
+    eventTime: number,
+    virtual: boolean,
+  ): void {
     const q: Queued = { kind, method, url, params, eventTime, token: crypto.randomUUID(), virtual };
     if (this.chaos.reorder) this.held.push(q);
     else this.enqueue([q]);
@@ -185,7 +193,12 @@ export class CallbackOutbox {
       if (ms > 0) await sleep(ms);
     }
     this.log.push(
-      await this.client.send(q.kind, q.method, q.url, q.params, { eventTime: q.eventTime, idempotencyToken: q.token, duplicate: q.duplicate, virtual: q.virtual }),
+      await this.client.send(q.kind, q.method, q.url, q.params, {
+        eventTime: q.eventTime,
+        idempotencyToken: q.token,
+        duplicate: q.duplicate,
+        virtual: q.virtual,
+      }),
     );
   }
 
