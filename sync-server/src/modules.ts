@@ -4,6 +4,7 @@ import type { AppContext } from './context';
 import { healthRoutes } from './health/routes';
 import type { RouteDef } from './http/routes';
 import { replicationRoutes } from './replication/routes';
+import { streamAllRoutes } from './replication/stream-all';
 import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
 
 /**
@@ -11,7 +12,7 @@ import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
  * rules) and may register job handlers and start-up work. This is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...analysisRoutes(ctx), ...telephonyRoutes(ctx)];
+  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...streamAllRoutes(ctx), ...analysisRoutes(ctx), ...telephonyRoutes(ctx)];
 }
 
 /** Registers background job handlers for every module. */

@@ -1,0 +1,46 @@
+import type { Session } from '../state/session';
+import type { RingsideDatabase } from './database';
+import { databaseName } from './database';
+import { replicateCollection, type EventSourceConstructor } from './replication';
+import { StreamHub } from './shared-stream';
+import { SyncController, type ReplicationHandle } from './sync-controller';
+import { workingSet } from './working-set';
+
+/** Replication tuning, measured in tests/bench/replication.bench.ts. */
+export const PULL_BATCH_SIZE = 1000;
+
+/**
+ * Starts replicating the signed-in user's working set and a controller that reports its state. The token is
+ * read on every request, so signing in again (new token) does not need a restart of the database.
+ */
+export function startUserSync(
+  db: RingsideDatabase,
+  session: Session,
+  opts: { token: () => string | null; onSessionEnded(message: string): void },
+): SyncController {
+  // One connection carries every collection's live stream (see shared-stream.ts for why).
+  const hub = new StreamHub(globalThis.EventSource as unknown as EventSourceConstructor);
+  const handles: ReplicationHandle[] = workingSet(session.user.role).map(
+    (plan) =>
+      // Typed through one member of the union: each plan pairs a collection name with its own collection.
+      replicateCollection<'leads'>({
+        collection: db[plan.collection] as unknown as RingsideDatabase['leads'],
+        name: plan.collection as 'leads',
+        baseUrl: session.serverUrl,
+        token: opts.token,
+        scope: plan.scope,
+        push: plan.push,
+        pullBatchSize: PULL_BATCH_SIZE,
+        identifier: databaseName(session.serverUrl, session.user.id),
+        EventSource: hub.EventSource,
+      }) as unknown as ReplicationHandle,
+  );
+  const controller = new SyncController({
+    serverUrl: session.serverUrl,
+    handles,
+    onSessionEnded: opts.onSessionEnded,
+    onStopped: () => hub.close(),
+  });
+  controller.start();
+  return controller;
+}

@@ -1,0 +1,96 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { COLLECTION_LABELS } from '../../db/labels';
+import { deriveSyncView } from '../../db/sync-status';
+import type { CollectionName } from '../../../../shared/schemas';
+import { useSessionStore } from '../../state/session';
+import { useSyncStore, type CollectionSync } from '../../state/sync';
+
+/**
+ * The sync indicator in the top bar: one word and a dot (online, offline, syncing with a progress bar during
+ * the first sync, error with its reason), and on click a panel with the details per kind of record.
+ * `data-state` carries the state for tests and for styling.
+ */
+export function SyncIndicator() {
+  const sync = useSyncStore();
+  const serverUrl = useSessionStore((s) => s.session?.serverUrl ?? s.server.url);
+  const view = deriveSyncView(sync, serverUrl);
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent | KeyboardEvent) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open]);
+
+  return (
+    <div ref={ref} style={{ position: 'relative' }}>
+      <button
+        type="button"
+        className="sync"
+        data-testid="sync-indicator"
+        data-state={view.state}
+        aria-expanded={open}
+        aria-controls={panelId}
+        title={view.detail}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {view.state === 'syncing' && view.progress === null ? (
+          <span className="spinner" aria-hidden="true" />
+        ) : (
+          <span className="sync__dot" aria-hidden="true" />
+        )}
+        <span className="sync__label" role="status" aria-live="polite">
+          {view.label}
+        </span>
+        {view.progress !== null ? (
+          <span
+            className="progress"
+            role="progressbar"
+            aria-label="First sync"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(view.progress * 100)}
+            data-testid="sync-progress"
+          >
+            <span className="progress__bar" style={{ width: `${Math.max(4, view.progress * 100)}%` }} />
+          </span>
+        ) : null}
+      </button>
+      {open ? (
+        <div id={panelId} className="card sync-details" role="dialog" aria-label="Sync details">
+          <strong>{view.label}</strong>
+          <p className="muted sync-details__text" data-testid="sync-detail">
+            {view.detail}
+          </p>
+          <table>
+            <tbody>
+              {(Object.entries(sync.collections) as Array<[CollectionName, CollectionSync]>).map(([name, c]) => (
+                <tr key={name}>
+                  <td>{COLLECTION_LABELS[name]}</td>
+                  <td>{collectionState(c, view.state === 'offline')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function collectionState(c: CollectionSync, offline: boolean): string {
+  if (offline || c.error?.code === 'NETWORK') return 'waiting for the server';
+  if (c.error) return 'error';
+  if (!c.initialDone) return c.received ? `${c.received.toLocaleString('en-GB')} received` : 'starting';
+  if (c.active) return 'syncing';
+  return c.streamConnected === false ? 'reconnecting' : 'up to date';
+}

@@ -1,0 +1,142 @@
+import type { Request, Response } from 'express';
+import { ROLES, type Role } from '../../../shared/roles';
+import { isCollectionName, schemaVersion, type CollectionName } from '../../../shared/schemas';
+import { pullRule } from '../../../shared/sync-policy';
+import { authenticate } from '../auth/tokens';
+import type { AppContext } from '../context';
+import { ApiError } from '../http/errors';
+import type { RequestAuth, RouteDef } from '../http/routes';
+
+/**
+ * One live stream for several collections: `GET /sync/stream?collections=leads:0,calls:0,…`.
+ *
+ * Why: browsers allow six HTTP/1.1 connections per server, and an EventSource holds one for as long as it is
+ * open. With one stream per collection (`/sync/:collection/:v/stream`) an admin's eleven collections take
+ * every connection, and the app's pulls, pushes and even its own script chunks wait forever. The app opens
+ * this stream once and hands each collection's replication its own events (renderer/src/db/shared-stream.ts).
+ *
+ * Same rules as the per-collection stream (SPEC R3, R6, R9): every `name:version` must be a known collection
+ * at the server's schema version that the role may pull; each committed change sends `event: change` with
+ * `data: {"collection": name, "seq": n}`; a heartbeat comment every 25 s, which also ends the stream with
+ * `event: closed` once the session is revoked or expired.
+ */
+const CLIENT_RETRY_MS = 2_000;
+const HEARTBEAT_MS = 25_000;
+const MAX_COLLECTIONS = 20;
+
+function parseCollections(raw: unknown, role: Role): CollectionName[] {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 1000) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'collections: give name:schemaVersion pairs, e.g. calls:0,leads:0',
+      'collections',
+    );
+  }
+  const names = new Set<CollectionName>();
+  const pairs = raw.split(',');
+  if (pairs.length > MAX_COLLECTIONS)
+    throw new ApiError('VALIDATION_FAILED', `collections: at most ${MAX_COLLECTIONS}`, 'collections');
+  for (const pair of pairs) {
+    const m = /^([A-Za-z]{1,40}):(\d{1,6})$/.exec(pair);
+    if (!m)
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        `collections: ${JSON.stringify(pair.slice(0, 50))} is not name:schemaVersion`,
+        'collections',
+      );
+    const [, name, v] = m;
+    if (!isCollectionName(name))
+      throw new ApiError('UNKNOWN_COLLECTION', `there is no collection ${JSON.stringify(name)}`);
+    const server = schemaVersion(name);
+    if (Number(v) !== server) {
+      throw new ApiError(
+        'SCHEMA_OUTDATED',
+        `${name} is at schema version ${server} on the server; this app has ${v}. Update the app.`,
+      );
+    }
+    if (!pullRule(name, role)) throw new ApiError('FORBIDDEN', `a ${role} does not receive ${name}`);
+    names.add(name);
+  }
+  return [...names];
+}
+
+function tokenOf(req: Request): string | null {
+  const header = req.header('authorization');
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (m) return m[1];
+  return typeof req.query.access_token === 'string' ? req.query.access_token : null;
+}
+
+export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } = {}): RouteDef[] {
+  const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
+
+  function stream({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
+    if (!auth?.user || !(ROLES as readonly string[]).includes(auth.principal)) {
+      throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
+    }
+    const collections = new Set(parseCollections(req.query.collections, auth.principal as Role));
+    if (ctx.shutdown.signal.aborted) throw new ApiError('UNAVAILABLE', 'the server is shutting down');
+    const secret = tokenOf(req);
+
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('X-Accel-Buffering', 'no');
+    // The socket belongs to this stream, so a graceful shutdown does not wait for keep-alive timeouts.
+    res.setHeader('Connection', 'close');
+    res.flushHeaders();
+    res.write(`retry: ${CLIENT_RETRY_MS}\n: connected\n\n`);
+
+    let ended = false;
+    const unsubscribe = ctx.feed.subscribe((event) => {
+      if (!ended && collections.has(event.collection)) {
+        res.write(`event: change\ndata: ${JSON.stringify({ collection: event.collection, seq: event.seq })}\n\n`);
+      }
+    });
+    const heartbeat = setInterval(() => {
+      void (async () => {
+        const stillValid = secret
+          ? await authenticate(ctx.db, secret).then(
+              () => true,
+              () => false,
+            )
+          : false;
+        if (ended) return;
+        if (!stillValid) {
+          res.write(`event: closed\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED' })}\n\n`);
+          end();
+          return;
+        }
+        res.write(': heartbeat\n\n');
+      })();
+    }, heartbeatMs);
+
+    const cleanup = () => {
+      if (ended) return;
+      ended = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      ctx.shutdown.signal.removeEventListener('abort', end);
+    };
+    function end() {
+      cleanup();
+      res.end();
+    }
+    ctx.shutdown.signal.addEventListener('abort', end, { once: true });
+    req.on('close', cleanup);
+    res.on('error', cleanup);
+    return undefined;
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/sync/stream',
+      access: ROLES,
+      tokenInQuery: true,
+      body: 'none',
+      summary: 'Server-sent events for several collections on one connection: `change` {collection, seq}',
+      handler: stream,
+    },
+  ];
+}
