@@ -1,0 +1,32 @@
+import { useEffect } from 'react';
+import { navigate, useSubPath } from '../../app/router';
+import { ReviewEnvContext } from './env';
+import { ReviewScreen } from './ReviewScreen';
+import { useSessionReviewEnv } from './session-env';
+import { useReviewUi } from './ui-store';
+
+/**
+ * The review screen in the app shell. The open call lives in the address (`#/review/call/<id>`), so the
+ * back button, a reload and a link from elsewhere (the agreement report, a calibration row) open it.
+ */
+export default function ReviewRoute() {
+  const env = useSessionReviewEnv();
+  const sub = useSubPath('/review');
+  const fromPath = sub[0] === 'call' && sub[1] ? sub[1] : null;
+  const openCallId = useReviewUi((s) => s.openCallId);
+
+  useEffect(() => {
+    if (fromPath !== useReviewUi.getState().openCallId) useReviewUi.getState().openCall(fromPath);
+  }, [fromPath]);
+  useEffect(() => {
+    if (openCallId !== fromPath) navigate(openCallId ? `/review/call/${encodeURIComponent(openCallId)}` : '/review');
+    // Only the store's changes drive navigation here; the path's changes are handled above.
+  }, [openCallId]);
+
+  if (!env) return null;
+  return (
+    <ReviewEnvContext.Provider value={env}>
+      <ReviewScreen />
+    </ReviewEnvContext.Provider>
+  );
+}

@@ -1,0 +1,295 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import { OUTCOMES, type AssessorDoc, type Outcome, type ReviewDoc, type Service } from '../../../../../shared/schemas';
+import { patchDoc, useDatabase, useQuery } from '../../../db/hooks';
+import { useReviewEnv } from '../env';
+import { SERVICE_LABELS } from '../labels';
+import { useOfflineStore } from '../offline/offline-store';
+import { staffName, useStaff } from '../staff';
+import { formatClock } from '../transcript/transcript-model';
+import { useReviewUi } from '../ui-store';
+import { OUTCOME_LABELS } from '../workspace/OutcomePicker';
+import { useAiOutcomes, useQueueCalls } from './queue-data';
+import { buildQueue, queueFacets, type QueueFilters, type QueueRow, type QueueSort, type ReviewStatusFilter } from './queue-model';
+
+const ROW_HEIGHT = 68;
+
+const STATUS_TABS: Array<{ id: ReviewStatusFilter; label: string }> = [
+  { id: 'needs_review', label: 'Needs review' },
+  { id: 'my_drafts', label: 'My drafts' },
+  { id: 'reviewed', label: 'Reviewed' },
+  { id: 'all', label: 'All' },
+];
+
+const SORT_LABELS: Record<QueueSort, string> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  longest: 'Longest first',
+  shortest: 'Shortest first',
+  assigned_first: 'Assigned to me first',
+};
+
+const dayStart = (iso: string) => new Date(`${iso}T00:00:00`).getTime();
+const dayEnd = (iso: string) => new Date(`${iso}T23:59:59.999`).getTime();
+const isoDay = (ms: number | null) => {
+  if (ms === null) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+/**
+ * The review queue: calls with a stored recording, filtered and sorted, with counts per status, bulk
+ * selection for "make available offline" and (admins) assignment. Virtualised: only visible rows exist in
+ * the DOM, so a queue of tens of thousands of calls scrolls like one of ten.
+ */
+export function ReviewQueue() {
+  const db = useDatabase();
+  const { user, api } = useReviewEnv();
+  const filters = useReviewUi((s) => s.filters);
+  const sort = useReviewUi((s) => s.sort);
+  const openCallId = useReviewUi((s) => s.openCallId);
+  const checked = useReviewUi((s) => s.checked);
+  const ui = useReviewUi.getState();
+  const { calls, loading } = useQueueCalls(filters.from, filters.to);
+  const { docs: reviewDocs } = useQuery('reviews', {});
+  const reviews = reviewDocs as unknown as readonly ReviewDoc[];
+  const aiOutcomes = useAiOutcomes();
+  const { docs: assessorDocs } = useQuery('assessors', {});
+  const assessors = useMemo(() => new Map((assessorDocs as unknown as readonly AssessorDoc[]).map((a) => [a.id, a])), [assessorDocs]);
+  const cachedIds = useOfflineStore((s) => s.cachedIds);
+  const staff = useStaff(api, user.role === 'admin');
+
+  const { rows, counts } = useMemo(() => buildQueue({ calls, reviews, aiOutcomes, me: user.id, filters, sort }), [calls, reviews, aiOutcomes, user.id, filters, sort]);
+  const facets = useMemo(() => queueFacets(calls), [calls]);
+  const [showFilters, setShowFilters] = useState(false);
+  const activeFilters = countActive(filters);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+
+  const checkedInView = rows.filter((r) => checked.has(r.call.id)).length;
+  const assign = (assignee: string | null) => {
+    for (const id of checked) void patchDoc(db, 'calls', id, { reviewAssignee: assignee });
+  };
+
+  return (
+    <div className="rv-queue" aria-label="Review queue">
+      <header className="rv-queue__head">
+        <div className="rv-queue__title">
+          <h2>Review queue</h2>
+          <span className="muted num" data-testid="queue-count">
+            {rows.length} {rows.length === 1 ? 'call' : 'calls'}
+          </span>
+        </div>
+        <div className="rv-status-tabs" role="tablist" aria-label="Review status">
+          {STATUS_TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={filters.status === t.id}
+              className={`rv-status-tab${filters.status === t.id ? ' is-active' : ''}`}
+              onClick={() => ui.setFilters({ status: t.id })}
+            >
+              {t.label} <span className="num rv-status-tab__n">{counts[t.id]}</span>
+            </button>
+          ))}
+        </div>
+        <div className="rv-queue__tools">
+          <button type="button" className={`btn btn--sm${activeFilters ? ' rv-has-filters' : ''}`} onClick={() => setShowFilters((v) => !v)} aria-expanded={showFilters}>
+            Filters{activeFilters ? ` (${activeFilters})` : ''}
+          </button>
+          <select className="select rv-queue__sort" value={sort} onChange={(e) => ui.setSort(e.target.value as QueueSort)} aria-label="Sort">
+            {Object.entries(SORT_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+          <label className="rv-check-all" title="Select every call in this list">
+            <input
+              type="checkbox"
+              checked={rows.length > 0 && checkedInView === rows.length}
+              ref={(el) => {
+                if (el) el.indeterminate = checkedInView > 0 && checkedInView < rows.length;
+              }}
+              onChange={(e) => ui.setChecked(e.target.checked ? rows.map((r) => r.call.id) : [])}
+              aria-label="Select all calls in the list"
+            />
+          </label>
+        </div>
+        {showFilters && (
+          <div className="rv-filters" data-testid="filters">
+            <FilterSelect label="District" value={filters.district} options={facets.districts.map((d) => [d, d])} onChange={(district) => ui.setFilters({ district })} />
+            <FilterSelect
+              label="Service"
+              value={filters.service}
+              options={facets.services.map((s) => [s, SERVICE_LABELS[s]])}
+              onChange={(service) => ui.setFilters({ service: service as Service | null })}
+            />
+            <FilterSelect
+              label="Assessor"
+              value={filters.assessorId}
+              options={facets.assessorIds.map((id) => [id, assessors.get(id)?.name ?? id] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]))}
+              onChange={(assessorId) => ui.setFilters({ assessorId })}
+            />
+            <FilterSelect
+              label="Outcome"
+              value={filters.outcome}
+              options={[...OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as [string, string]), ['none', 'No outcome yet']]}
+              onChange={(outcome) => ui.setFilters({ outcome: outcome as Outcome | 'none' | null })}
+            />
+            <FilterSelect
+              label="Assigned"
+              value={filters.assignment === 'anyone' ? null : filters.assignment}
+              options={[
+                ['me', `To me (${counts.assignedToMe})`],
+                ['unassigned', `Unassigned (${counts.unassigned})`],
+              ]}
+              anyLabel="Anyone"
+              onChange={(a) => ui.setFilters({ assignment: (a ?? 'anyone') as QueueFilters['assignment'] })}
+            />
+            <label className="field rv-filter">
+              <span className="field__label">From</span>
+              <input className="input" type="date" value={isoDay(filters.from)} onChange={(e) => ui.setFilters({ from: e.target.value ? dayStart(e.target.value) : null })} />
+            </label>
+            <label className="field rv-filter">
+              <span className="field__label">To</span>
+              <input className="input" type="date" value={isoDay(filters.to)} onChange={(e) => ui.setFilters({ to: e.target.value ? dayEnd(e.target.value) : null })} />
+            </label>
+            <button type="button" className="btn btn--sm btn--ghost" onClick={ui.resetFilters} disabled={activeFilters === 0}>
+              Clear filters
+            </button>
+          </div>
+        )}
+        {checked.size > 0 && (
+          <div className="rv-bulk" role="region" aria-label="Selected calls">
+            <strong className="num">{checked.size} selected</strong>
+            {user.role === 'admin' && (
+              <select className="select" value="" onChange={(e) => e.target.value && assign(e.target.value === '__none' ? null : e.target.value)} aria-label="Assign selected calls">
+                <option value="">Assign to…</option>
+                <option value="__none">Nobody (unassign)</option>
+                {staff
+                  .filter((s) => s.role === 'reviewer' || s.role === 'admin')
+                  .map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+              </select>
+            )}
+            <button type="button" className="btn btn--sm btn--ghost" onClick={() => ui.setChecked([])}>
+              Clear
+            </button>
+          </div>
+        )}
+      </header>
+      <div ref={scrollRef} className="rv-queue__list" role="list" data-testid="queue-list">
+        {loading ? (
+          <p className="rv-queue__empty muted">Loading calls…</p>
+        ) : rows.length === 0 ? (
+          <div className="empty-state rv-queue__empty">
+            <p className="empty-state__title">{counts.all === 0 ? 'No recorded calls here' : 'Nothing matches'}</p>
+            <p className="muted">{counts.all === 0 ? 'Calls appear here once their recording is stored.' : 'Try another status tab or clear the filters.'}</p>
+          </div>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              return (
+                <QueueItem
+                  key={row.call.id}
+                  row={row}
+                  top={item.start}
+                  assessorName={row.call.assessorId ? (assessors.get(row.call.assessorId)?.name ?? 'Unknown assessor') : 'No assessor'}
+                  assigneeName={staffName(staff, row.call.reviewAssignee, user.id)}
+                  isOpen={row.call.id === openCallId}
+                  isChecked={checked.has(row.call.id)}
+                  isOffline={cachedIds.has(row.call.id)}
+                  onOpen={() => ui.openCall(row.call.id)}
+                  onCheck={() => ui.toggleChecked(row.call.id)}
+                />
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function countActive(f: QueueFilters): number {
+  return [f.district, f.service, f.assessorId, f.outcome, f.from, f.to].filter((v) => v !== null).length + (f.assignment !== 'anyone' ? 1 : 0);
+}
+
+function FilterSelect({ label, value, options, onChange, anyLabel = 'All' }: { label: string; value: string | null; options: Array<[string, string]>; onChange(v: string | null): void; anyLabel?: string }) {
+  return (
+    <label className="field rv-filter">
+      <span className="field__label">{label}</span>
+      <select className="select" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} aria-label={label}>
+        <option value="">{anyLabel}</option>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+interface QueueItemProps {
+  row: QueueRow;
+  top: number;
+  assessorName: string;
+  assigneeName: string;
+  isOpen: boolean;
+  isChecked: boolean;
+  isOffline: boolean;
+  onOpen(): void;
+  onCheck(): void;
+}
+
+function QueueItem({ row, top, assessorName, assigneeName, isOpen, isChecked, isOffline, onOpen, onCheck }: QueueItemProps) {
+  const { call } = row;
+  const when = new Date(call.startedAt);
+  return (
+    <div
+      role="listitem"
+      className={`rv-qitem${isOpen ? ' is-open' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      data-call={call.id}
+    >
+      <input type="checkbox" className="rv-qitem__check" checked={isChecked} onChange={onCheck} aria-label={`Select call ${call.district ?? ''} ${when.toLocaleString('en-GB')}`} />
+      <button type="button" className="rv-qitem__main" onClick={onOpen} aria-current={isOpen ? 'true' : undefined}>
+        <span className="rv-qitem__line">
+          <strong>{call.district ?? '—'}</strong>
+          <span>{call.service ? SERVICE_LABELS[call.service] : '—'}</span>
+          <span className="spacer" />
+          <span className="num subtle">{formatClock(call.recording.durationSec ?? call.talkSeconds)}</span>
+        </span>
+        <span className="rv-qitem__line rv-qitem__sub">
+          <span className="rv-qitem__assessor">{assessorName}</span>
+          <span className="subtle num">{when.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}</span>
+        </span>
+        <span className="rv-qitem__line rv-qitem__badges">
+          {row.outcome && (
+            <span className={`rv-pill rv-pill--${row.outcome}`} title={row.outcomeSource === 'ai' ? 'AI outcome, not yet confirmed' : 'Outcome confirmed by a reviewer'}>
+              {row.outcomeSource === 'ai' ? 'AI: ' : ''}
+              {OUTCOME_LABELS[row.outcome]}
+            </span>
+          )}
+          {row.submitted > 0 && <span className="rv-pill rv-pill--reviewed">Reviewed{row.submitted > 1 ? ` ×${row.submitted}` : ''}</span>}
+          {row.myReview?.status === 'draft' && <span className="rv-pill rv-pill--draft">Draft</span>}
+          {call.reviewAssignee && <span className="rv-pill">{assigneeName === 'You' ? 'Assigned to you' : assigneeName}</span>}
+          {isOffline && (
+            <span className="rv-pill rv-pill--offline" title="Available offline">
+              Offline
+            </span>
+          )}
+          {call.sandbox && <span className="rv-pill rv-pill--sandbox">Sandbox</span>}
+        </span>
+      </button>
+    </div>
+  );
+}

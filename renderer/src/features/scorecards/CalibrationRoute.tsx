@@ -1,0 +1,1 @@
+export { CalibrationRoute as default } from './ScorecardsRoute';
