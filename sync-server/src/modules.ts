@@ -3,6 +3,7 @@ import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { healthRoutes } from './health/routes';
 import type { RouteDef } from './http/routes';
+import { recordingsModuleRoutes, registerRecordingsJobs } from './recordings/module';
 import { replicationRoutes } from './replication/routes';
 import { streamAllRoutes } from './replication/stream-all';
 import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
@@ -12,11 +13,12 @@ import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
  * rules) and may register job handlers and start-up work. This is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...streamAllRoutes(ctx), ...analysisRoutes(ctx), ...telephonyRoutes(ctx)];
+  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...streamAllRoutes(ctx), ...recordingsModuleRoutes(ctx), ...analysisRoutes(ctx), ...telephonyRoutes(ctx)];
 }
 
 /** Registers background job handlers for every module. */
 export function registerJobs(ctx: AppContext): void {
+  registerRecordingsJobs(ctx);
   registerAnalysisJobs(ctx);
   registerTelephonyJobs(ctx);
 }

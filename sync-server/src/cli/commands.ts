@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { registerAnalysisCommands } from '../analysis/cli';
+import { registerErasureCommands } from '../erasure/cli';
+import { registerRetentionCommands } from '../retention/cli';
 import type { CliEnv } from './index';
 
 /**
@@ -7,5 +9,7 @@ import type { CliEnv } from './index';
  * `register…Commands(program, env)` call here.
  */
 export function registerCliCommands(program: Command, env: () => CliEnv): void {
+  registerErasureCommands(program, env);
+  registerRetentionCommands(program, env);
   registerAnalysisCommands(program, env);
 }

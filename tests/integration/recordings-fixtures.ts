@@ -1,0 +1,227 @@
+import crypto from 'node:crypto';
+import fsp from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import zlib from 'node:zlib';
+import pino from 'pino';
+import type { PeaksFile } from '../../shared/peaks';
+import type { CallDoc } from '../../shared/schemas';
+import type { Config } from '../../sync-server/src/config';
+import type { Database } from '../../sync-server/src/db';
+import { encodeWav16 } from '../../sync-server/src/recordings/wav';
+import { getDocument, putDocument } from '../../sync-server/src/replication/store';
+import { startServer } from '../../sync-server/src/server';
+import { openTestPglite } from '../helpers/pglite-template';
+import { testConfig, TEST_ADMIN, type TestServer } from '../helpers/server';
+import { callDoc } from '../helpers/sync-docs';
+
+/**
+ * Shared by the recordings, media, retention and erasure tests: synthetic dual-channel recordings, a local
+ * stand-in for Twilio's recording media API (basic auth, WAV at RecordingUrl + .wav, DELETE …/Recordings/RE….json)
+ * that records every request it receives, and a server whose log lines the test can read.
+ */
+export const sid = (prefix: 'AC' | 'CA' | 'RE') => prefix + crypto.randomBytes(16).toString('hex');
+
+/** A dual-channel 16-bit WAV: each channel a tone whose loudness follows its envelope (0..1 of full scale). */
+export function synthWav(seconds: number, sampleRate: number, envelopes: [(t: number) => number, (t: number) => number]): { wav: Buffer; channels: Int16Array[] } {
+  const frames = Math.round(seconds * sampleRate);
+  const channels = envelopes.map((env, c) => {
+    const out = new Int16Array(frames);
+    const freq = c === 0 ? 220 : 330;
+    for (let i = 0; i < frames; i++) out[i] = Math.round(32767 * env(i / sampleRate) * Math.sin((2 * Math.PI * freq * i) / sampleRate));
+    return out;
+  });
+  return { wav: encodeWav16(channels, sampleRate), channels };
+}
+
+export interface FakeTwilioRequest {
+  method: string;
+  path: string;
+  authorized: boolean;
+}
+
+export interface FakeTwilio {
+  url: string;
+  accountSid: string;
+  authToken: string;
+  requests: FakeTwilioRequest[];
+  /** Media by recording SID. `truncateTo` sends fewer bytes than Content-Length promises (a dropped download). */
+  media: Map<string, { wav: Buffer; truncateTo?: number }>;
+  deleted: Set<string>;
+  recordingUrl(recordingSid: string): string;
+  close(): Promise<void>;
+}
+
+/** A host that answers like Twilio's REST API for recording media, or (foreign) records that it was asked. */
+export async function startFakeTwilio(opts: { accountSid?: string; authToken?: string } = {}): Promise<FakeTwilio> {
+  const accountSid = opts.accountSid ?? sid('AC');
+  const authToken = opts.authToken ?? crypto.randomBytes(16).toString('hex');
+  const expected = 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64');
+  const requests: FakeTwilioRequest[] = [];
+  const media = new Map<string, { wav: Buffer; truncateTo?: number }>();
+  const deleted = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const authorized = req.headers.authorization === expected;
+    requests.push({ method: req.method ?? '', path: url.pathname, authorized });
+    if (!authorized) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"code":20003,"message":"Authenticate"}');
+      return;
+    }
+    const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Recordings\/(RE[0-9a-f]{32})\.(wav|json)$/.exec(url.pathname);
+    if (!m || m[1] !== accountSid) {
+      res.writeHead(404).end();
+      return;
+    }
+    const [, , recSid, ext] = m;
+    const item = media.get(recSid);
+    if (req.method === 'DELETE' && ext === 'json') {
+      if (!item || deleted.has(recSid)) return void res.writeHead(404).end();
+      deleted.add(recSid);
+      return void res.writeHead(204).end();
+    }
+    if (req.method === 'GET' && ext === 'wav' && item && !deleted.has(recSid)) {
+      res.writeHead(200, { 'content-type': 'audio/x-wav', 'content-length': String(item.wav.length) });
+      if (item.truncateTo !== undefined) {
+        res.write(item.wav.subarray(0, item.truncateTo));
+        res.destroy(); // the connection drops mid-download
+        return;
+      }
+      res.end(item.wav);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    accountSid,
+    authToken,
+    requests,
+    media,
+    deleted,
+    recordingUrl: (recordingSid) => `${url}/2010-04-01/Accounts/${accountSid}/Recordings/${recordingSid}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface MediaTestServer extends TestServer {
+  logs: LogLine[];
+}
+
+/** startTestServer (tests/helpers/server.ts) with the log captured, pointed at a fake Twilio. */
+export async function startMediaServer(opts: { twilio: FakeTwilio; env?: Record<string, string>; db?: Database; config?: Config }): Promise<MediaTestServer> {
+  const db = opts.db ?? (await openTestPglite());
+  const config =
+    opts.config ??
+    testConfig({
+      TWILIO_ACCOUNT_SID: opts.twilio.accountSid,
+      TWILIO_AUTH_TOKEN: opts.twilio.authToken,
+      TWILIO_API_BASE_URL: opts.twilio.url,
+      RECORDINGS_DIR: `./.tmp/test-recordings/${crypto.randomBytes(6).toString('hex')}`,
+      ...opts.env,
+    });
+  const logs: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  const server = await startServer(config, { db, log: pino({ level: 'debug' }, sink), jobs: false });
+  config.publicBaseUrl = server.url;
+  const api: TestServer['api'] = (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(server.url + path, { ...init, headers, body });
+  };
+  return {
+    ...server,
+    db,
+    logs,
+    api,
+    async login(email = TEST_ADMIN.email, password = TEST_ADMIN.password) {
+      const res = await api('/api/auth/login', { method: 'POST', json: { email, password } });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    async close() {
+      await server.close();
+      if (!opts.db) await db.close();
+      if (!config.S3_BUCKET) await fsp.rm(config.recordingsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes the call document telephony writes when a recorded call ends (recording pending). */
+export async function seedPendingCall(db: Database, callId: string, over: Partial<CallDoc> = {}): Promise<CallDoc> {
+  const doc = callDoc(callId, { recording: { state: 'pending', durationSec: null, channels: [], storedAt: null }, ...over });
+  return db.transaction((tx) => putDocument(tx, 'calls', doc, Date.now()));
+}
+
+/** Enqueues the job exactly as the telephony webhook does on Twilio's recording-status callback. */
+export async function enqueueDownload(
+  server: TestServer,
+  p: { callSid: string; recordingSid: string; recordingUrl: string; durationSec: number; channels?: number; callId?: string },
+): Promise<number | null> {
+  return server.ctx.jobs.enqueue(
+    server.db,
+    'recording.download',
+    { callSid: p.callSid, recordingSid: p.recordingSid, recordingUrl: p.recordingUrl, durationSec: p.durationSec, channels: p.channels ?? 2, sandbox: false, ...(p.callId ? { callId: p.callId } : {}) },
+    { dedupeKey: `recording:${p.recordingSid}` },
+  );
+}
+
+/**
+ * Seeds a call and runs the real pipeline for it (download from the fake Twilio, verify, peaks, MP3, store).
+ * The call document's id is its CallSid.
+ */
+export async function ingestCall(
+  server: TestServer,
+  twilio: FakeTwilio,
+  opts: { seconds?: number; over?: Partial<CallDoc>; envelopes?: [(t: number) => number, (t: number) => number] } = {},
+): Promise<{ callId: string; recordingSid: string; wav: Buffer; channels: Int16Array[] }> {
+  const callId = sid('CA');
+  const recordingSid = sid('RE');
+  const seconds = opts.seconds ?? 3;
+  const { wav, channels } = synthWav(seconds, 8000, opts.envelopes ?? [(t) => (t < seconds / 2 ? 0.8 : 0.05), (t) => (t < seconds / 2 ? 0.05 : 0.5)]);
+  twilio.media.set(recordingSid, { wav });
+  await seedPendingCall(server.db, callId, opts.over);
+  await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: seconds });
+  await server.ctx.jobs.drain(['recording.download', 'recording.twilio-delete']);
+  const call = await getDocument(server.db, 'calls', callId);
+  if (call?.recording.state !== 'stored') throw new Error(`ingest failed for ${callId}: ${JSON.stringify(call?.recording)}`);
+  return { callId, recordingSid, wav, channels };
+}
+
+export function gunzipJson<T = PeaksFile>(buf: Buffer): T {
+  return JSON.parse(zlib.gunzipSync(buf).toString()) as T;
+}
+
+/** Polls a condition until it holds (no sleeps to synchronise), failing with the last value after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)?.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
