@@ -44,8 +44,8 @@ export function messageFeatures(body: string): MessageFeatures {
     tone: pos && !neg ? 'positive' : neg && !pos ? 'negative' : 'neutral',
     mentionsPrice: PRICE.test(text),
     mentionsTime: TIME.test(text),
-    greetsByName: /^(hi|hello|hey|dear|morning|afternoon|good (morning|afternoon|evening))\s+[A-Z][a-z]+/.test(text),
-    introducesSelf: /\b(it's|it is|this is|my name is|i'm)\s+[A-Z][a-z]+\b|\bfrom [A-Z][A-Za-z]+/.test(text),
+    greetsByName: /^([Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Mm]orning|[Aa]fternoon|[Gg]ood (morning|afternoon|evening))\s+[A-Z][a-z]+/.test(text),
+    introducesSelf: /\b([Ii]t's|[Ii]t is|[Tt]his is|[Mm]y name is|I'm)\s+[A-Z][a-z]+\b|\bfrom [A-Z][A-Za-z]+/.test(text),
     hasLink: /https?:\/\/|www\./i.test(text),
   };
 }

@@ -131,7 +131,7 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
     const type = req.headers['content-type'] ?? '';
     if (!type.startsWith('multipart/form-data')) return apiError(res, 400, 'Expected multipart/form-data', null);
     if (body.length > UPLOAD_LIMIT + 1024 * 1024) return apiError(res, 413, 'Maximum content size limit (26214400) exceeded.', null);
-    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData();
     const file = form.get('file');
     const model = form.get('model');
     if (typeof model !== 'string' || !model) return apiError(res, 400, "you must provide a model parameter", null);
@@ -173,7 +173,7 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(next.malformedContent);
     }
-    const answer = fake.onTranscribe(upload);
+    const answer = await fake.onTranscribe(upload);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer));
   }

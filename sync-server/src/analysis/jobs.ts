@@ -10,7 +10,8 @@ import type { CallDoc, InsightDoc } from '../../../shared/schemas';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { PermanentJobError, type JobOutcome, type JobRecord } from '../jobs/queue';
-import { getDocuments, putDocument } from '../replication/store';
+import { getDocuments, lockCollection, putDocument } from '../replication/store';
+import { createDocumentValidator } from '../replication/validate';
 import type { Providers } from './providers';
 import type { CallAudioSource } from './types';
 
@@ -29,6 +30,8 @@ import type { CallAudioSource } from './types';
  */
 export const JOB_TRANSCRIBE = 'analysis.transcribe';
 export const JOB_ANALYSE = 'analysis.analyse';
+
+const validator = createDocumentValidator();
 
 export type AnalysisCtx = Pick<AppContext, 'db' | 'jobs' | 'log' | 'now' | 'config'>;
 
@@ -93,11 +96,16 @@ async function writeInsight(
   after?: (tx: Queryable) => Promise<void>,
 ): Promise<InsightDoc | null> {
   return ctx.db.transaction(async (tx) => {
+    // The calls collection is locked first, in the order every writer of calls uses (replication/store.ts).
+    await lockCollection(tx, 'calls');
     const [call] = await getDocuments(tx, 'calls', [callId], { forUpdate: true });
     if (!call || !mayAnalyse(call.doc)) return null;
     const [existing] = await getDocuments(tx, 'insights', [id], { forUpdate: true, includeDeleted: true });
     if (existing?.deleted) return null;
     const doc = build(existing?.doc ?? null, call.doc);
+    // The same check the server applies to pushed documents: an insight the apps would refuse is a bug here.
+    const invalid = validator.validate('insights', doc);
+    if (invalid) throw new PermanentJobError(`insight document invalid at ${invalid.field}: ${invalid.message}`);
     const stored = await putDocument(tx, 'insights', doc, ctx.now());
     if (after) await after(tx);
     return stored;
