@@ -1,9 +1,13 @@
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import pino from 'pino';
 import type { PeaksFile } from '../../shared/peaks';
 import type { CallDoc } from '../../shared/schemas';
@@ -108,6 +112,32 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+interface S3rverInstance {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (opts: { port: number; address: string; silent: boolean; directory: string }) => S3rverInstance;
+
+/** A local S3-compatible server (s3rver) with one bucket; returns the env that points the server at it. */
+export async function startS3(bucket = 'recordings'): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  // s3rver ships no type declarations; this is the part of its API used here.
+  const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'ringside-s3-'));
+  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
+  const { port } = await s3.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({ endpoint, region: 'eu-west-2', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  return {
+    env: { S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: '1' },
+    async close() {
+      await s3.close();
+      await fsp.rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
