@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'electron-vite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS, type IpcEnvelope } from '../../electron/preload/api';
 
 /**
@@ -183,9 +183,17 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+let logged: string[] = [];
+
+/** Imports the built main process and waits until it has started, or given up (lock held, bad config). */
 async function startMain(): Promise<void> {
   vi.resetModules();
   await import(/* @vite-ignore */ pathToFileURL(mainEntry).href);
+  await waitFor(
+    () =>
+      logged.some((line) => line.includes('started;')) || fake.state.quitCalls > 0 || fake.state.exitCodes.length > 0,
+    'the main process to start',
+  );
 }
 
 function resetFake(appData: string): void {
@@ -229,6 +237,13 @@ beforeEach(async () => {
   resetFake(appData);
   process.env.RINGSIDE_SERVER_URL = 'http://localhost:8787/';
   delete process.env.RINGSIDE_USER_DATA_DIR;
+  // The main process logs what it refuses; the assertions check behaviour, so keep the output quiet.
+  logged = [];
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe('desktop main process (built output, stand-in Electron)', () => {
