@@ -1,0 +1,398 @@
+import twilio from 'twilio';
+import type { CallEvent, LegStatus, RoutedInfo } from '../../../shared/call-state';
+import { parseTwilioTimestamp } from '../../../shared/call-state';
+import { isWithheld } from '../../../shared/phone';
+import { resolveContact, type PoolSession, type Route } from '../../../shared/pool';
+import type { Service } from '../../../shared/schemas';
+import type { AppContext } from '../context';
+import type { Queryable } from '../db';
+import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../pool/store';
+import { ensureCall, getCall, recordCallEvents, setCallSession } from './calls';
+
+/**
+ * Voice webhooks: the TwiML that routes a call into a pool number to the other party of its session, with
+ * the recording announcement and opt-out, and the callbacks that log it.
+ *   <Gather>  https://www.twilio.com/docs/voice/twiml/gather
+ *   <Dial>    https://www.twilio.com/docs/voice/twiml/dial (record, recordingStatusCallback, action, answerOnBridge)
+ *   <Number>  https://www.twilio.com/docs/voice/twiml/number (url = whisper to the called party; statusCallback)
+ */
+const { VoiceResponse } = twilio.twiml;
+type Params = Record<string, string | undefined>;
+
+export const SAY = { voice: 'Polly.Amy', language: 'en-GB' } as const;
+export const RECORDING_NOTICE = 'This call is being recorded for training and quality purposes.';
+export const OPT_OUT_KEY = '9';
+export const OPT_OUT_PROMPT = `To opt out of recording, press ${OPT_OUT_KEY}.`;
+export const NOT_RECORDED_NOTICE = 'This call is not being recorded.';
+export const OPTED_OUT_NOTICE = 'You have opted out. This call will not be recorded, and calls with this number will not be recorded again.';
+export const EXTENSION_PROMPT =
+  'Please enter the extension of the customer you are calling, then press hash. If their listing has no extension, press 0 then hash.';
+/** Seconds a dialled phone rings before the Dial gives up. */
+export const RING_TIMEOUT_SEC = 30;
+const MAX_EXTENSION_ATTEMPTS = 3;
+
+export interface VoiceDeps {
+  ctx: AppContext;
+}
+
+function url(ctx: AppContext, path: string, query: Record<string, string> = {}): string {
+  const qs = new URLSearchParams(query).toString();
+  return `${ctx.config.publicBaseUrl}${path}${qs ? `?${qs}` : ''}`;
+}
+
+function eventTime(ctx: AppContext, p: Params): number {
+  return parseTwilioTimestamp(p.Timestamp) ?? ctx.now();
+}
+
+// ───────────────────────────── TwiML ─────────────────────────────
+
+interface ConnectPlan {
+  session: PoolSession;
+  side: 'customer' | 'assessor';
+  /** Recorded unless the caller opted out now or either phone is on the do-not-record list. */
+  recorded: boolean;
+  /** What the caller hears first. */
+  intro: 'announce-with-opt-out' | 'not-recorded' | 'opted-out' | 'none';
+}
+
+function dialTo(plan: ConnectPlan): string {
+  return plan.side === 'customer' ? plan.session.assessorPhone : plan.session.customerPhone;
+}
+
+/** Twilio stops the Dial at `timeout`; the called party hears the announcement (whisper) before bridging. */
+function appendDial(ctx: AppContext, vr: InstanceType<typeof VoiceResponse>, plan: ConnectPlan): void {
+  const dial = vr.dial({
+    // The caller ID the called party sees is the pool number they know for the caller.
+    callerId: plan.session.poolNumber,
+    answerOnBridge: true,
+    timeout: RING_TIMEOUT_SEC,
+    action: url(ctx, '/twilio/voice/dial-action'),
+    method: 'POST',
+    ...(plan.recorded
+      ? {
+          record: 'record-from-answer-dual' as const,
+          recordingStatusCallback: url(ctx, '/twilio/voice/recording'),
+          recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'] as const,
+          recordingStatusCallbackMethod: 'POST',
+        }
+      : {}),
+  } as Parameters<InstanceType<typeof VoiceResponse>['dial']>[0]);
+  dial.number(
+    {
+      url: url(ctx, '/twilio/voice/whisper', { recorded: plan.recorded ? '1' : '0' }),
+      method: 'POST',
+      statusCallback: url(ctx, '/twilio/voice/leg-status'),
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      statusCallbackMethod: 'POST',
+    },
+    dialTo(plan),
+  );
+}
+
+export function connectTwiml(ctx: AppContext, plan: ConnectPlan): string {
+  const vr = new VoiceResponse();
+  if (plan.intro === 'announce-with-opt-out') {
+    // The opt-out key works while the notice plays; with no key Twilio moves straight on to <Dial>
+    // (timeout is Twilio's minimum, 1 s, after the prompt).
+    const gather = vr.gather({ input: ['dtmf'], numDigits: 1, timeout: 1, action: url(ctx, '/twilio/voice/opt-out'), method: 'POST' });
+    gather.say(SAY, `${RECORDING_NOTICE} ${OPT_OUT_PROMPT}`);
+  } else if (plan.intro !== 'none') {
+    vr.say(SAY, plan.intro === 'opted-out' ? OPTED_OUT_NOTICE : NOT_RECORDED_NOTICE);
+  }
+  appendDial(ctx, vr, plan);
+  return vr.toString();
+}
+
+export function extensionTwiml(ctx: AppContext, attempt: number, notice?: string): string {
+  const vr = new VoiceResponse();
+  if (notice) vr.say(SAY, notice);
+  const gather = vr.gather({
+    input: ['dtmf'],
+    finishOnKey: '#',
+    timeout: 5,
+    actionOnEmptyResult: true,
+    action: url(ctx, '/twilio/voice/extension', { attempt: String(attempt) }),
+    method: 'POST',
+  });
+  gather.say(SAY, EXTENSION_PROMPT);
+  return vr.toString();
+}
+
+export type FallbackReason = 'withheld' | 'no-session' | 'conflict' | 'extension';
+
+const FALLBACK_MESSAGES: Record<FallbackReason, string> = {
+  withheld: 'Sorry, calls from withheld numbers cannot be connected through this number. Please call again without withholding your number.',
+  'no-session': 'Sorry, this number is not linked to an active enquiry for the phone you are calling from.',
+  conflict: 'Sorry, we could not work out who you are calling.',
+  extension: 'Sorry, that extension was not recognised.',
+};
+
+export function fallbackTwiml(ctx: AppContext, reason: FallbackReason, opts: { callerNotRecorded: boolean; poolNumber: string }): string {
+  const vr = new VoiceResponse();
+  vr.say(SAY, FALLBACK_MESSAGES[reason]);
+  const fallback = ctx.config.FALLBACK_NUMBER;
+  if (fallback) {
+    vr.say(SAY, 'Transferring you to our support team.');
+    vr.dial({ callerId: opts.poolNumber, timeout: RING_TIMEOUT_SEC }, fallback);
+  } else if (!opts.callerNotRecorded) {
+    vr.say(SAY, 'Please leave a message with your name and the enquiry you are calling about after the tone.');
+    vr.record({
+      maxLength: 120,
+      playBeep: true,
+      action: url(ctx, '/twilio/voice/voicemail'),
+      method: 'POST',
+      recordingStatusCallback: url(ctx, '/twilio/voice/recording'),
+      recordingStatusCallbackEvent: ['completed'],
+      recordingStatusCallbackMethod: 'POST',
+    } as Parameters<InstanceType<typeof VoiceResponse>['record']>[0]);
+  } else {
+    vr.say(SAY, 'Goodbye.');
+  }
+  vr.hangup();
+  return vr.toString();
+}
+
+export function sayAndHangup(text: string | null): string {
+  const vr = new VoiceResponse();
+  if (text) vr.say(SAY, text);
+  vr.hangup();
+  return vr.toString();
+}
+
+export function emptyTwiml(): string {
+  return new VoiceResponse().toString();
+}
+
+// ───────────────────────────── shared steps ─────────────────────────────
+
+async function onDoNotRecordList(q: Queryable, phones: string[]): Promise<boolean> {
+  const { rows } = await q.query('SELECT 1 FROM do_not_record WHERE phone = ANY($1::text[])', [phones]);
+  return rows.length > 0;
+}
+
+async function routedInfo(q: Queryable, session: PoolSession, side: 'customer' | 'assessor'): Promise<RoutedInfo> {
+  const { rows } = await q.query<{ district: string; service: Service }>('SELECT district, service FROM leads WHERE id = $1', [session.leadId]);
+  return {
+    sessionId: session.id,
+    leadId: session.leadId,
+    assessorId: session.assessorId,
+    direction: side === 'customer' ? 'customer_to_assessor' : 'assessor_to_customer',
+    district: rows[0]?.district ?? null,
+    service: rows[0]?.service ?? null,
+  };
+}
+
+/** The caller reached a session: log the routing, slide the session's expiry, decide the recording. */
+async function connect(ctx: AppContext, tx: Queryable, callSid: string, route: Extract<Route, { kind: 'session' }>, now: number, events: CallEvent[]): Promise<string> {
+  const { session, side } = route;
+  await setCallSession(tx, callSid, session.id);
+  await touchSessionRow(tx, session.id, now, poolPolicy(ctx.config));
+  events.push({ type: 'routed', at: now, routed: await routedInfo(tx, session, side) });
+  const doNotRecord = await onDoNotRecordList(tx, [session.customerPhone, session.assessorPhone]);
+  if (doNotRecord) events.push({ type: 'not-recorded', at: now, reason: 'do-not-record' });
+  return connectTwiml(ctx, { session, side, recorded: !doNotRecord, intro: doNotRecord ? 'not-recorded' : 'announce-with-opt-out' });
+}
+
+async function fallback(ctx: AppContext, tx: Queryable, reason: FallbackReason, from: string, to: string, withheld: boolean): Promise<string> {
+  const callerNotRecorded = withheld ? false : await onDoNotRecordList(tx, [from]);
+  return fallbackTwiml(ctx, reason, { callerNotRecorded, poolNumber: to });
+}
+
+async function write(ctx: AppContext, tx: Queryable, callSid: string, events: CallEvent[]) {
+  return recordCallEvents(tx, callSid, events, { now: ctx.now(), connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC });
+}
+
+// ───────────────────────────── handlers ─────────────────────────────
+
+/** POST /twilio/voice — a call into a pool number. */
+export async function handleIncomingCall(ctx: AppContext, p: Params): Promise<string> {
+  const callSid = p.CallSid ?? '';
+  const from = (p.From ?? '').trim();
+  const to = (p.To ?? '').trim();
+  if (!callSid || !to) return sayAndHangup('Sorry, something went wrong with this call.');
+  const now = ctx.now();
+  const policy = poolPolicy(ctx.config);
+  return ctx.db.transaction(async (tx) => {
+    await ensureCall(tx, { callSid, from, to, now, sandbox: ctx.config.sandbox });
+    const events: CallEvent[] = [{ type: 'created', at: now, poolNumber: to, sandbox: ctx.config.sandbox }];
+    const withheld = isWithheld(from);
+    const candidates = withheld ? [] : await routingCandidates(tx, from, to, now, policy);
+    const route = resolveContact(candidates, { from, to }, now, { withheld, cooldownMs: policy.cooldownMs });
+    let twiml: string;
+    if (route.kind === 'session') twiml = await connect(ctx, tx, callSid, route, now, events);
+    else if (route.kind === 'needs-extension') twiml = extensionTwiml(ctx, 1);
+    else if (route.kind === 'unknown-extension') twiml = extensionTwiml(ctx, 1);
+    else twiml = await fallback(ctx, tx, route.reason, from, to, withheld);
+    await write(ctx, tx, callSid, events);
+    return twiml;
+  });
+}
+
+/** POST /twilio/voice/extension — the digits an assessor keyed on a shared number. */
+export async function handleExtension(ctx: AppContext, p: Params, attempt: number): Promise<string> {
+  const callSid = p.CallSid ?? '';
+  const now = ctx.now();
+  const policy = poolPolicy(ctx.config);
+  return ctx.db.transaction(async (tx) => {
+    const call = await getCall(tx, callSid);
+    if (!call) return sayAndHangup('Sorry, something went wrong with this call.');
+    if (call.session_id) {
+      // A retried request after the call was already routed: answer the same way, log nothing twice.
+      const session = await getSession(tx, call.session_id);
+      if (session) {
+        const side = session.customerPhone === call.from_phone ? 'customer' : 'assessor';
+        const events: CallEvent[] = [];
+        const twiml = await connect(ctx, tx, callSid, { kind: 'session', session, side }, now, events);
+        await write(ctx, tx, callSid, events);
+        return twiml;
+      }
+    }
+    const candidates = await routingCandidates(tx, call.from_phone, call.to_number, now, policy);
+    const digits = (p.Digits ?? '').replace(/[^0-9]/g, '');
+    const route = resolveContact(candidates, { from: call.from_phone, to: call.to_number, digits }, now, { cooldownMs: policy.cooldownMs });
+    if (route.kind === 'session') {
+      const events: CallEvent[] = [];
+      const twiml = await connect(ctx, tx, callSid, route, now, events);
+      await write(ctx, tx, callSid, events);
+      return twiml;
+    }
+    if ((route.kind === 'needs-extension' || route.kind === 'unknown-extension') && attempt < MAX_EXTENSION_ATTEMPTS) {
+      return extensionTwiml(ctx, attempt + 1, route.kind === 'unknown-extension' ? FALLBACK_MESSAGES.extension : 'We did not receive an extension.');
+    }
+    const reason: FallbackReason = route.kind === 'out-of-session' ? route.reason : 'extension';
+    return fallback(ctx, tx, reason, call.from_phone, call.to_number, false);
+  });
+}
+
+/** POST /twilio/voice/opt-out — a key pressed during the recording notice. */
+export async function handleOptOut(ctx: AppContext, p: Params): Promise<string> {
+  const callSid = p.CallSid ?? '';
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    const call = await getCall(tx, callSid);
+    const session = call?.session_id ? await getSession(tx, call.session_id) : null;
+    if (!call || !session) return sayAndHangup('Sorry, something went wrong with this call.');
+    const side = session.customerPhone === call.from_phone ? 'customer' : 'assessor';
+    if ((p.Digits ?? '') !== OPT_OUT_KEY) {
+      // Another key: no opt-out; connect as announced.
+      const recorded = !(await onDoNotRecordList(tx, [session.customerPhone, session.assessorPhone]));
+      return connectTwiml(ctx, { session, side, recorded, intro: 'none' });
+    }
+    await tx.query(
+      `INSERT INTO do_not_record (phone, created_at, call_sid, source) VALUES ($1, $2, $3, 'keypad') ON CONFLICT (phone) DO NOTHING`,
+      [call.from_phone, now, callSid],
+    );
+    await write(ctx, tx, callSid, [{ type: 'not-recorded', at: now, reason: 'opted-out' }]);
+    ctx.log.info({ callSid }, 'caller opted out of recording; number added to the do-not-record list');
+    return connectTwiml(ctx, { session, side, recorded: false, intro: 'opted-out' });
+  });
+}
+
+/** POST /twilio/voice/whisper — played to the called party before the calls are bridged. */
+export function handleWhisper(recorded: boolean): string {
+  const vr = new VoiceResponse();
+  vr.say(SAY, recorded ? RECORDING_NOTICE : NOT_RECORDED_NOTICE);
+  return vr.toString();
+}
+
+const LEG_STATUSES: ReadonlySet<string> = new Set(['initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']);
+
+/** POST /twilio/voice/leg-status — <Number statusCallback> for the dialled leg. */
+export async function handleLegStatus(ctx: AppContext, p: Params): Promise<void> {
+  const parent = p.ParentCallSid ?? '';
+  const raw = p.CallStatus === 'queued' ? 'initiated' : (p.CallStatus ?? '');
+  if (!parent || !LEG_STATUSES.has(raw)) {
+    ctx.log.warn({ callSid: p.CallSid, status: p.CallStatus }, 'leg status callback without a parent call or with an unknown status');
+    return;
+  }
+  const event: CallEvent = {
+    type: 'leg',
+    at: eventTime(ctx, p),
+    legSid: p.CallSid ?? parent,
+    status: raw as LegStatus,
+    durationSec: p.CallDuration !== undefined ? Number(p.CallDuration) : null,
+    sequence: p.SequenceNumber !== undefined ? Number(p.SequenceNumber) : null,
+  };
+  await ctx.db.transaction((tx) => logOrWarn(ctx, tx, parent, [event]));
+}
+
+/** POST /twilio/voice/dial-action — the Dial ended; what the caller hears next. */
+export async function handleDialAction(ctx: AppContext, p: Params): Promise<string> {
+  const callSid = p.CallSid ?? '';
+  const dialStatus = p.DialCallStatus ?? 'failed';
+  const event: CallEvent = {
+    type: 'dial-action',
+    at: ctx.now(),
+    dialStatus,
+    dialDurationSec: p.DialCallDuration !== undefined ? Number(p.DialCallDuration) : null,
+    parentStatus: p.CallStatus ?? '',
+  };
+  await ctx.db.transaction((tx) => logOrWarn(ctx, tx, callSid, [event]));
+  if (dialStatus === 'completed' || dialStatus === 'answered' || p.CallStatus === 'completed') return sayAndHangup(null);
+  return sayAndHangup('Sorry, they could not take your call just now. Please try again later.');
+}
+
+/** POST /twilio/voice/status — the parent call's own status callback (the number's StatusCallback). */
+export async function handleCallStatus(ctx: AppContext, p: Params): Promise<void> {
+  const callSid = p.CallSid ?? '';
+  if (!callSid || !p.CallStatus) return;
+  const event: CallEvent = { type: 'parent', at: eventTime(ctx, p), status: p.CallStatus, durationSec: p.CallDuration !== undefined ? Number(p.CallDuration) : null };
+  await ctx.db.transaction(async (tx) => {
+    // A call whose voice webhook never arrived is still logged from its status.
+    await ensureCall(tx, { callSid, from: p.From ?? '', to: p.To ?? '', now: ctx.now(), sandbox: ctx.config.sandbox });
+    await logOrWarn(ctx, tx, callSid, [event]);
+  });
+}
+
+const RECORDING_STATUSES = new Set(['in-progress', 'completed', 'absent', 'failed']);
+
+/** POST /twilio/voice/recording — recordingStatusCallback of the Dial (or of a voicemail <Record>). */
+export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise<void> {
+  const callSid = p.CallSid ?? '';
+  const recordingSid = p.RecordingSid ?? '';
+  const status = p.RecordingStatus ?? '';
+  if (!callSid || !recordingSid || !RECORDING_STATUSES.has(status)) {
+    ctx.log.warn({ callSid, recordingSid, status }, 'recording callback without call, recording or a known status');
+    return;
+  }
+  const channels = p.RecordingChannels !== undefined ? Number(p.RecordingChannels) : null;
+  const durationSec = p.RecordingDuration !== undefined ? Number(p.RecordingDuration) : null;
+  const event: CallEvent = {
+    type: 'recording',
+    at: ctx.now(),
+    recordingSid,
+    status: status as 'in-progress' | 'completed' | 'absent' | 'failed',
+    durationSec,
+    channels,
+  };
+  await ctx.db.transaction(async (tx) => {
+    const { doc } = await recordCallEvents(tx, callSid, [event], { now: ctx.now(), connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC });
+    if (!doc) {
+      ctx.log.warn({ callSid, recordingSid }, 'recording callback for an unknown or erased call; deleting Twilio\'s copy');
+      await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid }, { dedupeKey: `twilio-delete:${recordingSid}` });
+      return;
+    }
+    if (status !== 'completed') return;
+    if (doc.recording.state === 'opted_out' || doc.recording.state === 'deleted') {
+      // Nobody may keep this audio: remove it from Twilio without downloading it.
+      await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid }, { dedupeKey: `twilio-delete:${recordingSid}` });
+      return;
+    }
+    if (!doc.direction) {
+      // A voicemail outside any session: one channel, no lead. It stays at Twilio for the support team.
+      ctx.log.info({ callSid, recordingSid }, 'voicemail recorded outside a session; left at Twilio');
+      return;
+    }
+    await ctx.jobs.enqueue(
+      tx,
+      'recording.download',
+      { callSid, recordingSid, recordingUrl: p.RecordingUrl ?? '', durationSec, channels, sandbox: doc.sandbox },
+      { dedupeKey: `recording:${recordingSid}` },
+    );
+  });
+}
+
+async function logOrWarn(ctx: AppContext, tx: Queryable, callSid: string, events: CallEvent[]): Promise<void> {
+  const { doc } = await write(ctx, tx, callSid, events);
+  if (!doc) ctx.log.warn({ callSid, type: events[0]?.type }, 'callback for an unknown call; ignored');
+}

@@ -1,0 +1,214 @@
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_RECORDED_NOTICE, OPTED_OUT_NOTICE, RECORDING_NOTICE } from '../../sync-server/src/twilio/voice';
+import { addAssessor, addLead, addNumbers, api, callDoc, startTelephony, until, type LeadOut, type Telephony } from './voice-setup';
+
+/**
+ * Calls end to end over HTTP: the sandbox plays both phones and posts Twilio's signed webhooks to the real
+ * server, which answers TwiML and logs each call.
+ */
+const POOL = ['+447700900801', '+447700900802', '+447700900803'];
+const CUSTOMER = '+447700900123';
+const ASSESSOR = '+447700900111';
+const OTHER_ASSESSOR = '+447700900112';
+
+let t: Telephony;
+let lead: LeadOut;
+let assessorId: string;
+
+beforeAll(async () => {
+  t = await startTelephony();
+  await addNumbers(t, POOL);
+  assessorId = await addAssessor(t, 'asr-1', 'Dan Price', ASSESSOR);
+  await addAssessor(t, 'asr-2', 'Amy Lee', OTHER_ASSESSOR);
+  lead = await addLead(t, 'lead-1', { name: 'John Smith', phone: CUSTOMER }, ['asr-1', 'asr-2']);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const poolFor = (id: string) => lead.assignments.find((a) => a.assessorId === id)!.poolNumber;
+
+/**
+ * Talk time is what Twilio reports for the dialled leg (CallDuration, from answer): it includes the few
+ * seconds of recording notice the called party hears before the bridge.
+ */
+function reportedTalk(result: { requests: Array<{ url: string; params: Record<string, string> }> }): number {
+  const done = result.requests.find((r) => r.url.includes('/twilio/voice/leg-status') && r.params.CallStatus === 'completed');
+  return Number(done?.params.CallDuration);
+}
+
+describe('voice through the pool', () => {
+  it('customer → assessor: announced to both in an en-GB voice, bridged with the pool number as caller ID, recorded in two channels, logged', async () => {
+    const P = poolFor(assessorId);
+    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: P, callee: { ringSec: 6 }, talkSec: 75, hangup: 'callee' });
+    expect(result.heard.caller[0]).toMatchObject({ voice: 'Polly.Amy', language: 'en-GB' });
+    expect(result.heard.caller[0].text).toContain(RECORDING_NOTICE);
+    expect(result.heard.callee.map((h) => h.text)).toContain(RECORDING_NOTICE);
+    expect(result.dials).toHaveLength(1);
+    expect(result.dials[0]).toMatchObject({ to: ASSESSOR, callerId: P, bridged: true });
+    expect(result.recordings[0]).toMatchObject({ channels: 2 });
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
+    expect(doc).toMatchObject({
+      leadId: lead.id,
+      assessorId,
+      direction: 'customer_to_assessor',
+      poolNumber: P,
+      district: 'W1',
+      service: 'boiler',
+      status: 'completed',
+      talkSeconds: reportedTalk(result),
+      ringSeconds: 6,
+      connected: true,
+      hungUpBy: 'assessor',
+      recording: { state: 'pending', channels: ['customer', 'assessor'] },
+    });
+    expect(doc!.talkSeconds).toBeGreaterThanOrEqual(75);
+    const jobs = await t.server.db.query<{ payload: Record<string, unknown>; dedupe_key: string }>(`SELECT payload, dedupe_key FROM jobs WHERE kind = 'recording.download'`);
+    expect(jobs.rows).toHaveLength(1);
+    expect(jobs.rows[0].dedupe_key).toBe(`recording:${result.recordings[0].sid}`);
+    expect(jobs.rows[0].payload).toMatchObject({ callSid: result.callSid, recordingSid: result.recordings[0].sid, channels: 2, sandbox: true });
+  });
+
+  it('assessor → customer: the customer sees the pool number they know for that assessor', async () => {
+    const P = poolFor(assessorId);
+    const result = await t.sandbox.placeCall({ from: ASSESSOR, to: P, talkSec: 30, hangup: 'caller' });
+    expect(result.dials[0]).toMatchObject({ to: CUSTOMER, callerId: P, bridged: true });
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed');
+    expect(doc).toMatchObject({ direction: 'assessor_to_customer', hungUpBy: 'assessor', talkSeconds: reportedTalk(result), recording: { channels: ['assessor', 'customer'] } });
+  });
+
+  it('an unanswered call is logged as no-answer with its ring time and the caller is told', async () => {
+    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), callee: { answer: false } });
+    expect(result.heard.caller.at(-1)?.text).toMatch(/could not take your call/);
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'no-answer');
+    expect(doc).toMatchObject({ talkSeconds: 0, connected: false, hungUpBy: null, answeredAt: null, recording: { state: 'none' } });
+    expect(doc!.ringSeconds).toBeGreaterThanOrEqual(29);
+  });
+
+  it('a busy line is logged as busy', async () => {
+    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), callee: { busy: true } });
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'busy');
+    expect(doc).toMatchObject({ connected: false, talkSeconds: 0 });
+  });
+
+  it('a short answered call is completed but not connected', async () => {
+    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), talkSec: 2 });
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed');
+    expect(reportedTalk(result)).toBeLessThan(10);
+    expect(doc).toMatchObject({ talkSeconds: reportedTalk(result), connected: false });
+  });
+
+  it('a caller outside any session hears a short message and goes to voicemail; nothing reaches a party', async () => {
+    const result = await t.sandbox.placeCall({ from: '+447700900999', to: POOL[0], voicemail: { text: 'Hello, please call me back.' } });
+    expect(result.heard.caller[0].text).toMatch(/not linked to an active enquiry/);
+    expect(result.dials).toEqual([]);
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d !== null && d.status === 'completed');
+    expect(doc).toMatchObject({ leadId: null, direction: null });
+  });
+
+  it('a withheld caller hears why and is not connected', async () => {
+    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), withheld: true });
+    expect(result.heard.caller[0].text).toMatch(/withheld/);
+    expect(result.dials).toEqual([]);
+  });
+
+  it('opt-out: the key during the notice stops recording, says so, and that phone is never recorded again', async () => {
+    const P = poolFor(assessorId);
+    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: P, callerInput: ['9'], talkSec: 40 });
+    expect(result.heard.caller.map((h) => h.text)).toContain(OPTED_OUT_NOTICE);
+    expect(result.dials[0].bridged).toBe(true);
+    expect(result.recordings).toEqual([]);
+    expect(result.heard.callee.map((h) => h.text)).toContain(NOT_RECORDED_NOTICE);
+    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed');
+    expect(doc!.recording.state).toBe('opted_out');
+    const dnr = await t.server.db.query(`SELECT phone FROM do_not_record`);
+    expect(dnr.rows).toEqual([{ phone: CUSTOMER }]);
+    // Later calls with that phone, either way round, are not recorded and say so.
+    const again = await t.sandbox.placeCall({ from: ASSESSOR, to: P, talkSec: 20 });
+    expect(again.heard.caller[0].text).toBe(NOT_RECORDED_NOTICE);
+    expect(again.recordings).toEqual([]);
+    const againDoc = await until(() => callDoc(t, again.callSid), (d) => d?.status === 'completed');
+    expect(againDoc!.recording.state).toBe('opted_out');
+  });
+});
+
+describe('extensions on a shared number', () => {
+  it('an assessor whose number is shared keys the extension and reaches that customer only', async () => {
+    // Five customers for one assessor on three numbers: two sessions carry extensions.
+    const made: LeadOut[] = [];
+    for (let i = 0; i < 5; i++) made.push(await addLead(t, `ext-${i}`, { name: `Customer ${i}`, phone: `+4477009002${i}0` }, ['asr-2']));
+    const withExt = made.map((l) => l.assignments[0]).filter((a) => a.extension);
+    expect(withExt.length).toBeGreaterThanOrEqual(2);
+    const target = withExt[0];
+    const customer = `+4477009002${made.findIndex((l) => l.assignments[0] === target)}0`;
+    const result = await t.sandbox.placeCall({ from: OTHER_ASSESSOR, to: target.poolNumber, callerInput: [`${target.extension}#`, null], talkSec: 15 });
+    expect(result.heard.caller[0].text).toMatch(/extension/);
+    expect(result.dials).toHaveLength(1);
+    expect(result.dials[0]).toMatchObject({ to: customer, callerId: target.poolNumber, bridged: true });
+    // A wrong extension three times: never connected to anyone.
+    const wrong = await t.sandbox.placeCall({ from: OTHER_ASSESSOR, to: target.poolNumber, callerInput: ['111#', '111#', '111#'] });
+    expect(wrong.dials).toEqual([]);
+    expect(wrong.heard.caller.map((h) => h.text).join(' ')).toMatch(/not recognised/);
+  });
+});
+
+describe('webhook security', () => {
+  it('refuses a forged or unsigned webhook with 403 and writes nothing', async () => {
+    const before = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM calls');
+    const params = { CallSid: 'CAforged', From: CUSTOMER, To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
+    const url = `${t.server.url}/twilio/voice`;
+    const forged = twilio.getExpectedTwilioSignature('not-the-token-000000000000000000', url, params);
+    for (const headers of [{ 'x-twilio-signature': forged }, {}]) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params) });
+      expect(res.status).toBe(403);
+    }
+    const after = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM calls');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('accepts a request signed with the auth token for the public URL', async () => {
+    const params = { CallSid: 'CAsigned0001', From: '+447700900998', To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
+    const url = `${t.server.url}/twilio/voice`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('b'.repeat(32), url, params) },
+      body: new URLSearchParams(params),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/xml/);
+    expect(await res.text()).toMatch(/<Response>.*not linked to an active enquiry/s);
+  });
+});
+
+describe('admin recording controls', () => {
+  it('an admin stops recording on a live call, then deletes the recording; both audited', async () => {
+    const own = await addLead(t, 'lead-live', { name: 'Liv Moore', phone: '+447700900125' }, ['asr-1']);
+    const P = own.assignments[0].poolNumber;
+    // Real time: the admin acts while the call is live.
+    const live = t.sandbox.startCall({ from: '+447700900125', to: P, talkSec: 'manual', timing: 'real', callee: { ringSec: 1 } });
+    await live.whenBridged;
+    await until(() => callDoc(t, live.callSid), (d) => d?.status === 'in-progress');
+    const stopped = await api(t, `/api/calls/${live.callSid}/recording/stop`, undefined, t.admin);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body!.call.recording.state).toBe('stopped');
+    const notAdmin = await api(t, `/api/calls/${live.callSid}/recording/stop`, undefined, t.apiKey);
+    expect(notAdmin.status).toBe(403);
+    live.hangup('caller');
+    const result = await live.result;
+    const ended = await until(() => callDoc(t, live.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
+    expect(ended.recording.channels).toEqual(['customer', 'assessor']);
+    const stopAgain = await api(t, `/api/calls/${live.callSid}/recording/stop`, undefined, t.admin);
+    expect(stopAgain).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
+
+    const deleted = await api(t, `/api/calls/${live.callSid}/recording`, undefined, t.admin, 'DELETE');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body!.call.recording.state).toBe('deleted');
+    const jobs = await t.server.db.query<{ dedupe_key: string }>(`SELECT dedupe_key FROM jobs WHERE kind = 'recording.twilio-delete'`);
+    expect(jobs.rows.map((r) => r.dedupe_key)).toContain(`twilio-delete:${result.recordings[0].sid}`);
+    const audit = await t.server.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY id`, [live.callSid]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['recording.stop', 'recording.delete']);
+    // A late recording callback cannot bring the recording back.
+    expect((await callDoc(t, live.callSid))!.recording.state).toBe('deleted');
+  });
+});
