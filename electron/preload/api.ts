@@ -4,6 +4,10 @@
  * (a lint rule and tests/unit/layering.test.ts enforce it) and must keep working without the bridge,
  * because the same build runs as a plain web page served by the sync server.
  *
+ * The renderer declares the global itself, so this file stays free of DOM types:
+ *   import type { RingsideDesktopApi } from '../../electron/preload/api';
+ *   declare global { interface Window { ringside?: RingsideDesktopApi } }
+ *
  * Expected outcomes (no keyring, dialog cancelled, link not allowed) come back as data. Invalid input or a
  * call from an untrusted frame rejects with an Error whose message starts with a {@link DesktopErrorCode},
  * e.g. `INVALID_INPUT: callId: …`.
