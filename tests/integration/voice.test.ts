@@ -159,7 +159,8 @@ describe('webhook security', () => {
     const params = { CallSid: 'CAforged', From: CUSTOMER, To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
     const url = `${t.server.url}/twilio/voice`;
     const forged = twilio.getExpectedTwilioSignature('not-the-token-000000000000000000', url, params);
-    for (const headers of [{ 'x-twilio-signature': forged }, {}]) {
+    const attempts: Array<Record<string, string>> = [{ 'x-twilio-signature': forged }, {}];
+    for (const headers of attempts) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params) });
       expect(res.status).toBe(403);
     }
@@ -197,7 +198,7 @@ describe('admin recording controls', () => {
     live.hangup('caller');
     const result = await live.result;
     const ended = await until(() => callDoc(t, live.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
-    expect(ended.recording.channels).toEqual(['customer', 'assessor']);
+    expect(ended!.recording.channels).toEqual(['customer', 'assessor']);
     const stopAgain = await api(t, `/api/calls/${live.callSid}/recording/stop`, undefined, t.admin);
     expect(stopAgain).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
 
