@@ -29,6 +29,11 @@ export interface StartOptions {
   /** Start the background job worker (default: config.JOBS). */
   jobs?: boolean;
   now?: () => number;
+  /**
+   * Runs around the handling of every HTTP request (sandbox mode uses it to put a request on the sandbox's
+   * virtual clock, see twilio-sandbox/virtual-time.ts).
+   */
+  aroundRequest?: (req: http.IncomingMessage, handle: () => void) => void;
 }
 
 /** First start: create an admin account, from ADMIN_EMAIL/ADMIN_PASSWORD or with a generated password. */
@@ -60,7 +65,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   if (opts.jobs ?? config.JOBS) await jobs.start();
 
   const app = createApp(ctx, allRoutes(ctx));
-  const server = http.createServer(app);
+  const around = opts.aroundRequest;
+  const server = http.createServer(around ? (req, res) => around(req, () => app(req, res)) : app);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAnalysisCommands } from '../analysis/cli';
 import { registerErasureCommands } from '../erasure/cli';
 import { registerRetentionCommands } from '../retention/cli';
+import { registerSandboxCommands } from '../twilio-sandbox/cli';
 import type { CliEnv } from './index';
 
 /**
@@ -12,4 +13,5 @@ export function registerCliCommands(program: Command, env: () => CliEnv): void {
   registerErasureCommands(program, env);
   registerRetentionCommands(program, env);
   registerAnalysisCommands(program, env);
+  registerSandboxCommands(program, env);
 }

@@ -1,25 +1,125 @@
+import path from 'node:path';
 import type { Config } from '../config';
+import type { Database } from '../db';
+import { startDemo, type DemoOptions, type DemoSummary } from '../demo';
+import { createLogger } from '../log';
 import { startServer, type RunningServer } from '../server';
+import { startSandbox, type RunningSandbox } from '../twilio-sandbox';
+import { sandboxClock, withRequestTime } from '../twilio-sandbox/virtual-time';
+
+export interface ServeHooks {
+  onReady?: (s: RunningServer) => void;
+  /** Use an already open database (tests); it is not closed on shutdown. */
+  db?: Database;
+  /** Exit the process on SIGINT/SIGTERM after a graceful shutdown (default true; tests turn it off). */
+  handleSignals?: boolean;
+  /** A smaller demo (tests). */
+  demo?: Pick<DemoOptions, 'leadsPerDay' | 'days' | 'seed' | 'concurrency'>;
+}
+
+export interface ServingServer extends RunningServer {
+  /** The local Twilio stand-in, in sandbox mode. */
+  sandbox: RunningSandbox | null;
+  /** The demo filling an empty database in the background (null when it does not run). */
+  demo: Promise<DemoSummary | null> | null;
+}
+
+/** The sandbox listens next to the server (PORT + 1), so recording URLs stay valid across restarts. */
+async function startLocalSandbox(config: Config, log: ReturnType<typeof createLogger>): Promise<RunningSandbox> {
+  const common = {
+    webhookBaseUrl: config.publicBaseUrl,
+    dataDir: path.join(config.dataDir, 'sandbox'),
+    host: config.HOST,
+    // Pool numbers added by hand are the account's too; their calls and texts come to this server.
+    numberDefaults: { voiceUrl: '/twilio/voice', smsUrl: '/twilio/sms', statusCallback: '/twilio/voice/status' },
+    log: log.child({ component: 'twilio-sandbox' }),
+  };
+  const preferred = config.PORT === 0 ? 0 : config.PORT + 1;
+  try {
+    return await startSandbox({ ...common, port: preferred });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || preferred === 0) throw err;
+    log.warn(
+      { port: preferred },
+      'the Twilio sandbox port is taken; using a free one (recording URLs from earlier runs will not resolve)',
+    );
+    return startSandbox({ ...common, port: 0 });
+  }
+}
 
 /**
  * Runs the server until SIGINT/SIGTERM, then shuts down gracefully. In sandbox mode (no Twilio credentials)
- * the local Twilio sandbox starts too, and an empty database is filled with the demo.
+ * the local Twilio sandbox starts first and its account becomes the server's Twilio credentials before the
+ * server takes any webhook; then, on an empty database, the demo fills in the background.
  */
-export async function runServe(config: Config, hooks: { onReady?: (s: RunningServer) => void } = {}): Promise<RunningServer> {
-  const server = await startServer(config);
+export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<ServingServer> {
+  const log = createLogger(config.LOG_LEVEL);
+  let sandbox: RunningSandbox | null = null;
+  if (config.sandbox) {
+    sandbox = await startLocalSandbox(config, log);
+    config.twilio = { accountSid: sandbox.accountSid, authToken: sandbox.authToken, apiBaseUrl: sandbox.url };
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer(config, {
+      log,
+      db: hooks.db,
+      // Sandbox data may be backdated: requests carrying X-Sandbox-Virtual-Time run on that clock.
+      ...(sandbox ? { now: sandboxClock, aroundRequest: withRequestTime } : {}),
+    });
+  } catch (err) {
+    await sandbox?.close();
+    throw err;
+  }
+  if (sandbox) {
+    // With PORT=0 the public URL is only known now; webhooks are signed for it and sent straight to the server.
+    if (!config.PUBLIC_BASE_URL && config.PORT === 0) config.publicBaseUrl = server.url;
+    sandbox.setWebhookBaseUrl(config.publicBaseUrl, server.url);
+  }
   if (server.bootstrapAdmin) {
     console.log(
       `\n  First start: created the admin account (shown once; change it with the CLI)\n` +
         `    email:    ${server.bootstrapAdmin.email}\n    password: ${server.bootstrapAdmin.password}\n`,
     );
   }
-  const stop = async (signal: string) => {
-    server.ctx.log.info({ signal }, 'shutting down');
-    await server.close();
-    process.exit(0);
+
+  const demoAbort = new AbortController();
+  let demo: Promise<DemoSummary | null> | null = null;
+  if (sandbox && config.DEMO) {
+    const running = sandbox;
+    demo = startDemo({
+      ...hooks.demo,
+      server,
+      sandbox: running,
+      config,
+      log: log.child({ component: 'demo' }),
+      signal: demoAbort.signal,
+    }).catch((err: unknown) => {
+      log.error({ err }, 'the sandbox demo stopped with an error');
+      return null;
+    });
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      demoAbort.abort();
+      await demo;
+      await server.close();
+      await sandbox?.close();
+    })();
+    return closing;
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  hooks.onReady?.(server);
-  return server;
+  const serving: ServingServer = { ...server, sandbox, demo, close };
+  if (hooks.handleSignals ?? true) {
+    const stop = async (signal: string) => {
+      server.ctx.log.info({ signal }, 'shutting down');
+      await close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  }
+  hooks.onReady?.(serving);
+  return serving;
 }

@@ -38,8 +38,26 @@ import {
 export type CallStatus =
   'queued' | 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 
-/** Digits a party presses at a <Gather>: a string (pressed half a second in, i.e. during the prompt) or timed. */
-export type GatherAnswer = string | { digits: string; afterSec?: number } | null;
+/**
+ * Digits a party presses at a <Gather>: a string (pressed half a second in, i.e. during the prompt), or timed,
+ * or kept for the prompt that asks for it: `when` is a phrase (case-insensitive) the Gather's <Say> must
+ * contain, the way a person answers the question actually asked ("extension", "opt out"). Answers without
+ * `when` go to the Gathers in order; null is a Gather left unanswered.
+ */
+export type GatherAnswer = string | { digits: string; afterSec?: number; when?: string } | null;
+
+function takeAnswer(inputs: GatherAnswer[], verb: GatherVerb): GatherAnswer {
+  const prompt = verb.prompts
+    .map((p) => (p.kind === 'Say' ? p.text : ''))
+    .join(' ')
+    .toLowerCase();
+  const targeted = inputs.findIndex(
+    (a) => a !== null && typeof a === 'object' && a.when !== undefined && prompt.includes(a.when.toLowerCase()),
+  );
+  if (targeted >= 0) return inputs.splice(targeted, 1)[0];
+  const next = inputs.findIndex((a) => a === null || typeof a === 'string' || a.when === undefined);
+  return next >= 0 ? inputs.splice(next, 1)[0] : null;
+}
 
 export interface DialledPartyBehaviour {
   /** Picks up (default: the phone's profile, else true). */
@@ -699,7 +717,7 @@ export class CallSimulation {
     side: 'caller' | 'callee',
     leg: LegRecord,
   ): Promise<Flow | { verbs: VoiceVerb[]; url: string }> {
-    const answer = inputs.length ? inputs.shift() : null;
+    const answer = takeAnswer(inputs, verb);
     const press =
       answer === null || answer === undefined
         ? null

@@ -63,7 +63,7 @@ export interface SandboxOptions {
   callbacks?: CallbackChaos;
   /** Treat any number as the account's (with the default URLs) rather than only bought ones. Default true. */
   ownsAllNumbers?: boolean;
-  /** Configuration of numbers the account did not buy through the API. */
+  /** Configuration of numbers the account did not buy through the API (paths are under webhookBaseUrl). */
   numberDefaults?: Partial<NumberDefaults>;
   /** Numbers for sale through AvailablePhoneNumbers (default: the top hundred of each drama range). */
   saleableNumbers?: Partial<Record<NumberType, string[]>>;
@@ -181,11 +181,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const numbersFile = dataDir ? path.join(dataDir, 'numbers.json') : null;
   const numbers = new NumberRegistry({
     ownsAllNumbers: opts.ownsAllNumbers ?? true,
-    defaults: () => ({
-      voiceUrl: opts.numberDefaults?.voiceUrl ?? `${publicBase}/twilio/voice`,
-      smsUrl: opts.numberDefaults?.smsUrl ?? `${publicBase}/twilio/sms`,
-      statusCallback: opts.numberDefaults?.statusCallback ?? '',
-    }),
+    defaults: () => {
+      // Paths are relative to the application's base URL, which may change once its port is known.
+      const at = (u: string) => (u.startsWith('/') ? publicBase + u : u);
+      return {
+        voiceUrl: at(opts.numberDefaults?.voiceUrl ?? '/twilio/voice'),
+        smsUrl: at(opts.numberDefaults?.smsUrl ?? '/twilio/sms'),
+        statusCallback: at(opts.numberDefaults?.statusCallback ?? ''),
+      };
+    },
     saleable: {
       Mobile: opts.saleableNumbers?.Mobile ?? SALEABLE_MOBILE,
       Local: opts.saleableNumbers?.Local ?? SALEABLE_LOCAL,
@@ -584,7 +588,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     try {
       const file = await recordings.media(r, format, channels);
       res.setHeader('Content-Type', format === 'mp3' ? 'audio/mpeg' : 'audio/x-wav');
-      res.sendFile(file, { acceptRanges: true, cacheControl: false });
+      // dotfiles: the data directory may sit under a dot-directory (e.g. .tmp in tests).
+      res.sendFile(file, { acceptRanges: true, cacheControl: false, dotfiles: 'allow' });
     } catch (err) {
       next(err);
     }
@@ -653,7 +658,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     opts.log?.warn({ err, url: req.originalUrl }, 'sandbox request failed');
     if (res.headersSent) return res.end();
     const status = (err as { status?: number }).status;
-    if (status && status < 500) return twilioError(res, new TwilioApiError(400, 20001, (err as Error).message));
+    if (status === 404) return twilioError(res, notFound(req));
+    if (status && status < 500) return twilioError(res, new TwilioApiError(status, 20001, (err as Error).message));
     twilioError(res, new TwilioApiError(500, 20500, 'An internal server error has occurred'));
   });
 

@@ -36,6 +36,8 @@ export interface WebhookLogEntry {
   eventTime: string;
   /** True for a copy the sandbox delivered again on purpose. */
   duplicate: boolean;
+  /** How long the application took to answer, in milliseconds. */
+  ms: number;
 }
 
 export interface WebhookClientOptions {
@@ -88,7 +90,9 @@ export class WebhookClient {
       error: null,
       eventTime: new Date(meta.eventTime).toISOString(),
       duplicate: meta.duplicate ?? false,
+      ms: 0,
     };
+    const started = performance.now();
     try {
       const res = await fetch(this.opts.connectUrl(requestUrl), {
         method,
@@ -103,6 +107,7 @@ export class WebhookClient {
     } catch (err) {
       entry.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
+    entry.ms = Math.round((performance.now() - started) * 10) / 10;
     return entry;
   }
 }

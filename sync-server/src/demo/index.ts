@@ -1,0 +1,312 @@
+import type { Logger } from 'pino';
+import { createApiKey } from '../auth/tokens';
+import type { Config } from '../config';
+import type { RunningServer } from '../server';
+import type { CallScenario, GatherAnswer, RunningSandbox } from '../twilio-sandbox';
+import { SCRIPTS } from '../twilio-sandbox/scripts';
+import { VIRTUAL_TIME_HEADER } from '../twilio-sandbox/virtual-time';
+import { buildDemoPlan, DISTRICT_TARGETS, type DemoEvent, type DemoLead, type DemoPlan, type District } from './plan';
+
+/**
+ * Fills an empty database with the demo (sandbox mode only): creates a marketplace API key, registers the
+ * assessors and takes the leads through the server's real HTTP API, and makes every call and text through
+ * the sandbox, which drives the server's real Twilio webhooks. Everything is backdated over the last 30 days
+ * with X-Sandbox-Virtual-Time (see twilio-sandbox/virtual-time.ts) and stored as sandbox data.
+ */
+
+export interface DemoSummary {
+  leads: number;
+  assessors: number;
+  calls: number;
+  answeredCalls: number;
+  texts: number;
+  bookings: number;
+  optOuts: number;
+  /** Requests to the server that were not answered 2xx (should be 0). */
+  failures: number;
+  byDistrict: Record<
+    District,
+    { leads: number; connected: number; booked: number; targetCallRate: number; targetConversion: number }
+  >;
+  ms: number;
+}
+
+export interface DemoOptions {
+  server: Pick<RunningServer, 'url' | 'ctx'>;
+  sandbox: RunningSandbox;
+  config: Config;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Leads per day (default 7.5 → 225 leads over 30 days); tests use fewer. */
+  leadsPerDay?: number;
+  days?: number;
+  /** Events in flight at once (default 4). */
+  concurrency?: number;
+  seed?: number;
+  now?: number;
+}
+
+interface Assignment {
+  assessorId: string;
+  poolNumber: string;
+  extension?: string | null;
+}
+
+async function databaseIsEmpty(opts: DemoOptions): Promise<boolean> {
+  const { rows } = await opts.server.ctx.db.query<{ n: number }>(
+    'SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM assessors) AS n',
+  );
+  return Number(rows[0]?.n ?? 0) === 0;
+}
+
+export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> {
+  const { log, sandbox } = opts;
+  if (!opts.config.sandbox) return null;
+  if (!(await databaseIsEmpty(opts))) {
+    log.info('the database already has leads or assessors: no demo');
+    return null;
+  }
+  const started = Date.now();
+  const plan = buildDemoPlan({
+    now: opts.now ?? Date.now(),
+    seed: opts.seed,
+    days: opts.days,
+    leadsPerDay: opts.leadsPerDay,
+    scripts: SCRIPTS,
+  });
+  log.info(
+    { leads: plan.leads.length, assessors: plan.personas.length, events: plan.events.length },
+    'filling the demo (sandbox data, backdated over 30 days)',
+  );
+  const key = await createApiKey(opts.server.ctx.db, `sandbox-demo-${Date.now()}`);
+  const summary: DemoSummary = {
+    leads: 0,
+    assessors: 0,
+    calls: 0,
+    answeredCalls: 0,
+    texts: 0,
+    bookings: 0,
+    optOuts: 0,
+    failures: 0,
+    byDistrict: Object.fromEntries(
+      (Object.keys(DISTRICT_TARGETS) as District[]).map((d) => [
+        d,
+        {
+          leads: 0,
+          connected: 0,
+          booked: 0,
+          targetCallRate: DISTRICT_TARGETS[d].callRate,
+          targetConversion: DISTRICT_TARGETS[d].conversion,
+        },
+      ]),
+    ) as DemoSummary['byDistrict'],
+    ms: 0,
+  };
+
+  const api = async (method: string, path: string, body: unknown, at: number): Promise<unknown> => {
+    const res = await fetch(opts.server.url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${key.key}`,
+        'content-type': 'application/json',
+        [VIRTUAL_TIME_HEADER]: new Date(at).toISOString(),
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      summary.failures++;
+      throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    }
+    return text ? (JSON.parse(text) as unknown) : null;
+  };
+
+  // The phones: assessors' and customers' own, with their voices, all picking up unless a call says otherwise.
+  for (const p of plan.personas) sandbox.phones.set({ number: p.phone, label: `assessor ${p.name}`, voice: p.voice });
+  for (const l of plan.leads) sandbox.phones.set({ number: l.phone, label: `customer ${l.name}`, voice: l.voice });
+
+  const assessorIds = new Map<string, string>();
+  for (const p of plan.personas) {
+    const out = (await api(
+      'POST',
+      '/api/assessors',
+      {
+        externalId: `demo-${p.key}`,
+        name: p.name,
+        phone: p.phone,
+        districts: p.districts,
+        services: ['energy-assessment', 'boiler', 'electrical', 'plumbing', 'solar', 'security'],
+      },
+      plan.start - 24 * 3600_000,
+    )) as { assessor: { id: string } };
+    assessorIds.set(p.key, out.assessor.id);
+    summary.assessors++;
+  }
+
+  const webhookMs: Record<string, { n: number; ms: number }> = {};
+  const leadsByKey = new Map(plan.leads.map((l) => [l.key, l]));
+  const leadIds = new Map<string, string>();
+  const assignments = new Map<string, Map<string, Assignment>>();
+  const reached = new Map<string, Set<string>>();
+
+  const runEvent = async (e: DemoEvent): Promise<void> => {
+    const lead = leadsByKey.get(e.lead) as DemoLead;
+    if (e.kind === 'lead') {
+      const out = (await api(
+        'POST',
+        '/api/leads',
+        {
+          externalId: lead.key,
+          customer: { name: lead.name, phone: lead.phone },
+          postcode: lead.postcode,
+          service: lead.service,
+          assessorIds: lead.assessors.map((k) => assessorIds.get(k)),
+        },
+        e.at,
+      )) as { lead: { id: string }; assignments: Assignment[] };
+      leadIds.set(lead.key, out.lead.id);
+      assignments.set(lead.key, new Map(out.assignments.map((a) => [a.assessorId, a])));
+      summary.leads++;
+      summary.byDistrict[lead.district].leads++;
+      return;
+    }
+    const persona = plan.personas.find((p) => p.key === e.assessor)!;
+    const assignment = assignments.get(lead.key)?.get(assessorIds.get(e.assessor) ?? '');
+    if (!assignment) return;
+    if (e.kind === 'booking') {
+      await api(
+        'POST',
+        `/api/leads/${leadIds.get(lead.key)}/booking`,
+        { assessorId: assignment.assessorId, bookedAt: new Date(e.at).toISOString(), value: e.value },
+        e.at,
+      );
+      summary.bookings++;
+      summary.byDistrict[lead.district].booked++;
+      return;
+    }
+    const own =
+      e.kind === 'sms'
+        ? e.from === 'customer'
+          ? lead.phone
+          : persona.phone
+        : e.caller === 'customer'
+          ? lead.phone
+          : persona.phone;
+    if (e.kind === 'sms') {
+      await sandbox.sendSms({ from: own, to: assignment.poolNumber, body: e.body, at: e.at });
+      summary.texts++;
+      return;
+    }
+    const input: GatherAnswer[] = [];
+    if (e.caller === 'assessor' && assignment.extension)
+      input.push({ when: 'extension', digits: `${assignment.extension}#` });
+    if (e.optOut) input.push({ when: 'opt out', digits: '9', afterSec: 2 });
+    const scenario: CallScenario = {
+      from: own,
+      to: assignment.poolNumber,
+      at: e.at,
+      timing: 'virtual',
+      callerInput: input,
+      callee: e.answer === 'busy' ? { busy: true } : { answer: e.answer === 'answer', ringSec: e.ringSec },
+      // Patience counts from the start of the call: the notices take about ten seconds before it rings.
+      callerPatienceSec: e.patienceSec === undefined ? undefined : e.patienceSec + 12,
+      talkSec: e.talkSec > 0 ? e.talkSec : undefined,
+      hangup: e.hangup,
+      conversation: e.script,
+      roles:
+        e.caller === 'customer'
+          ? { caller: 'customer', callee: 'assessor' }
+          : { caller: 'assessor', callee: 'customer' },
+      service: lead.service,
+    };
+    const result = await sandbox.placeCall(scenario);
+    summary.calls++;
+    for (const r of result.requests) {
+      const t = (webhookMs[r.kind] ??= { n: 0, ms: 0 });
+      t.n++;
+      t.ms += r.ms;
+    }
+    const bad = result.requests.filter((r) => r.error || r.status >= 400);
+    if (bad.length) {
+      summary.failures += bad.length;
+      log.warn(
+        { callSid: result.callSid, failed: bad.map((r) => `${r.kind} ${r.status || r.error}`) },
+        'a demo call got errors from the server',
+      );
+    }
+    if (result.dials.some((d) => d.bridged)) {
+      summary.answeredCalls++;
+      if (result.dials.some((d) => d.bridged && d.talkSec >= opts.config.CONNECT_THRESHOLD_SEC)) {
+        const set = reached.get(lead.key) ?? new Set<string>();
+        if (!set.size) summary.byDistrict[lead.district].connected++;
+        set.add(e.assessor);
+        reached.set(lead.key, set);
+      }
+    }
+    if (e.optOut) summary.optOuts++;
+  };
+
+  await playInOrder(plan, opts, runEvent, (done) => {
+    if (done % 100 === 0)
+      log.info({ done, of: plan.events.length, calls: summary.calls, texts: summary.texts }, 'demo progress');
+  });
+  await sandbox.settled();
+  summary.ms = Date.now() - started;
+  log.info({ ...summary, byDistrict: undefined }, 'demo filled');
+  log.debug(
+    {
+      webhookMs: Object.fromEntries(
+        Object.entries(webhookMs).map(([k, v]) => [k, { n: v.n, avgMs: Math.round(v.ms / v.n) }]),
+      ),
+    },
+    'demo webhook timings',
+  );
+  for (const [d, s] of Object.entries(summary.byDistrict)) {
+    log.info(
+      {
+        district: d,
+        ...s,
+        callRate: s.leads ? Math.round((100 * s.connected) / s.leads) / 100 : 0,
+        conversion: s.leads ? Math.round((100 * s.booked) / s.leads) / 100 : 0,
+      },
+      'demo district',
+    );
+  }
+  return summary;
+}
+
+/**
+ * Plays the events in time order, several at once, but each lead's events strictly one after another (a
+ * call about a lead never overtakes the lead's creation or an earlier call).
+ */
+async function playInOrder(
+  plan: DemoPlan,
+  opts: DemoOptions,
+  run: (e: DemoEvent) => Promise<void>,
+  progress: (done: number) => void,
+): Promise<void> {
+  const chains = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  const limit = opts.concurrency ?? 4;
+  let done = 0;
+  for (const e of plan.events) {
+    if (opts.signal?.aborted) break;
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+    const previous = chains.get(e.lead) ?? Promise.resolve();
+    const task = previous
+      .then(() => (opts.signal?.aborted ? undefined : run(e)))
+      .catch((err: unknown) =>
+        opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err), event: e.kind, lead: e.lead },
+          'a demo step failed',
+        ),
+      )
+      .finally(() => {
+        inFlight.delete(task);
+        progress(++done);
+      });
+    chains.set(e.lead, task);
+    inFlight.add(task);
+  }
+  await Promise.all(inFlight);
+}
