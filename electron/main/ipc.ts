@@ -9,8 +9,9 @@ import {
   type ServerCheck,
 } from '../preload/api';
 import {
-  AUDIO_CONTENT_TYPE_PATTERN,
+  CACHE_CONTENT_TYPE_PATTERN,
   CALL_ID_PATTERN,
+  CALL_ID_RULE,
   RecordingCacheError,
   type RecordingCache,
 } from './recording-cache';
@@ -46,8 +47,9 @@ const bytes = (max: number) =>
     .refine((value) => value.byteLength <= max, `must be at most ${max / MiB} MiB`);
 
 const url = z.string().min(1).max(2048);
-const callId = z.string().regex(CALL_ID_PATTERN, 'must be 1–100 letters, digits, "_" or "-"');
-const audioType = z.string().regex(AUDIO_CONTENT_TYPE_PATTERN, 'must be an audio/* type');
+const callId = z.string().regex(CALL_ID_PATTERN, `must be ${CALL_ID_RULE}`);
+const cacheType = z.string().regex(CACHE_CONTENT_TYPE_PATTERN, 'must be audio/* or application/json');
+const audioType = z.string().regex(/^audio\/[a-z0-9][a-z0-9.+-]{0,63}$/i, 'must be an audio/* type');
 
 export const IPC_ARGUMENTS = {
   [IPC_CHANNELS.getSettings]: z.tuple([]),
@@ -61,7 +63,7 @@ export const IPC_ARGUMENTS = {
       .max(64 * 1024),
   ]),
   [IPC_CHANNELS.clearToken]: z.tuple([]),
-  [IPC_CHANNELS.cachePut]: z.tuple([callId, z.object({ data: bytes(1024 * MiB), contentType: audioType }).strict()]),
+  [IPC_CHANNELS.cachePut]: z.tuple([callId, z.object({ data: bytes(1024 * MiB), contentType: cacheType }).strict()]),
   [IPC_CHANNELS.cacheGet]: z.tuple([callId]),
   [IPC_CHANNELS.cacheRemove]: z.tuple([callId]),
   [IPC_CHANNELS.cacheList]: z.tuple([]),

@@ -10,23 +10,31 @@ import type {
 import { SerialQueue, writeFileAtomic } from './files';
 
 /**
- * Recordings kept on disk so a reviewer can listen offline. One file per call, named from the call id
+ * Recordings kept on disk so a reviewer can listen offline (and the peaks their waveform is drawn from).
+ * One file per key, named from the call id
  * after validating it (letters, digits, `_` and `-` only, so no path can be formed from it) and checked
  * again to resolve inside the cache folder. An index file records type, size and last use; when the cache
  * grows past its limit the least recently used recordings are removed first.
  */
 
-/** Call ids are UUIDs or Twilio CallSids in practice; the schema allows up to 100 characters. */
-export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
-export const AUDIO_CONTENT_TYPE_PATTERN = /^audio\/[a-z0-9][a-z0-9.+-]{0,63}$/i;
+/**
+ * Keys are call ids (UUIDs or Twilio CallSids in practice, up to 100 characters in the schema), with room
+ * for a suffix naming a companion entry such as the recording's waveform peaks (`<callId>__peaks`).
+ */
+export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const CALL_ID_RULE = '1–128 letters, digits, "_" or "-"';
+/** Audio, or JSON for the peaks the waveform is drawn from offline (stored next to the audio). */
+export const CACHE_CONTENT_TYPE_PATTERN = /^(audio\/[a-z0-9][a-z0-9.+-]{0,63}|application\/json)$/i;
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 
 const INDEX_FILE = 'index.json';
 const FILE_PREFIX = 'rec-';
-const FILE_SUFFIX = '.audio';
+const FILE_SUFFIX = '.bin';
+/** `<callId>__peaks` belongs to `<callId>`: see evictBeyondLimit. */
+const COMPANION_SEPARATOR = '__';
 
 const EntrySchema = z.object({
-  contentType: z.string().regex(AUDIO_CONTENT_TYPE_PATTERN),
+  contentType: z.string().regex(CACHE_CONTENT_TYPE_PATTERN),
   bytes: z.number().int().nonnegative(),
   storedAt: z.number(),
   lastUsedAt: z.number(),
@@ -68,7 +76,7 @@ export class RecordingCache {
   /** The file for a call, or an error when the id could form anything but a plain name in the folder. */
   filePathFor(callId: string): string {
     if (typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) {
-      throw new RecordingCacheError('callId must be 1–100 letters, digits, "_" or "-"');
+      throw new RecordingCacheError(`callId must be ${CALL_ID_RULE}`);
     }
     const root = path.resolve(this.opts.dir);
     const file = path.resolve(root, `${FILE_PREFIX}${callId}${FILE_SUFFIX}`);
@@ -129,8 +137,8 @@ export class RecordingCache {
   put(callId: string, data: Uint8Array, contentType: string): Promise<RecordingCachePutResult> {
     return this.queue.run(async () => {
       const file = this.filePathFor(callId);
-      if (!AUDIO_CONTENT_TYPE_PATTERN.test(contentType))
-        throw new RecordingCacheError('contentType must be an audio/* type');
+      if (!CACHE_CONTENT_TYPE_PATTERN.test(contentType))
+        throw new RecordingCacheError('contentType must be audio/* or application/json');
       if (data.byteLength > this.maxBytes) {
         return {
           stored: false,
@@ -154,20 +162,37 @@ export class RecordingCache {
     });
   }
 
-  /** Removes least recently used recordings (never `keep`) until the cache fits its limit. */
+  /**
+   * Removes least recently used recordings until the cache fits its limit, never the one just stored.
+   * A recording and its companion entries (`<callId>__peaks`) share a group and leave together, so the cache
+   * never keeps audio without the peaks to draw it, or the reverse.
+   */
   private async evictBeyondLimit(keep: string): Promise<string[]> {
     let total = this.totalBytes();
     if (total <= this.maxBytes) return [];
-    const candidates = [...this.entries.entries()]
-      .filter(([id]) => id !== keep)
-      .sort(([idA, a], [idB, b]) => a.lastUsedAt - b.lastUsedAt || idA.localeCompare(idB));
+    const groupOf = (key: string) => key.split(COMPANION_SEPARATOR)[0];
+    const groups = new Map<string, { keys: string[]; bytes: number; lastUsedAt: number }>();
+    for (const [key, entry] of this.entries) {
+      const id = groupOf(key);
+      const group = groups.get(id) ?? { keys: [], bytes: 0, lastUsedAt: 0 };
+      group.keys.push(key);
+      group.bytes += entry.bytes;
+      group.lastUsedAt = Math.max(group.lastUsedAt, entry.lastUsedAt);
+      groups.set(id, group);
+    }
+    groups.delete(groupOf(keep));
+    const candidates = [...groups.entries()].sort(
+      ([a, x], [b, y]) => x.lastUsedAt - y.lastUsedAt || a.localeCompare(b),
+    );
     const evicted: string[] = [];
-    for (const [callId, entry] of candidates) {
+    for (const [, group] of candidates) {
       if (total <= this.maxBytes) break;
-      await rm(this.filePathFor(callId), { force: true });
-      this.entries.delete(callId);
-      total -= entry.bytes;
-      evicted.push(callId);
+      for (const key of group.keys.sort()) {
+        await rm(this.filePathFor(key), { force: true });
+        this.entries.delete(key);
+        evicted.push(key);
+      }
+      total -= group.bytes;
     }
     return evicted;
   }

@@ -69,9 +69,9 @@ export interface RecordingCacheUsage {
 }
 
 export interface RecordingCachePut {
-  /** Audio bytes, typically `await response.arrayBuffer()`. */
+  /** Audio bytes, typically `await response.arrayBuffer()`, or the JSON of its waveform peaks. */
   data: ArrayBuffer | Uint8Array;
-  /** MIME type of the audio, e.g. `audio/mpeg`. */
+  /** `audio/*` (e.g. `audio/mpeg`), or `application/json` for peaks stored under `<callId>__peaks`. */
   contentType: string;
 }
 
@@ -108,7 +108,10 @@ export interface RingsideDesktopApi {
   /** Stores the session token (or a small serialised session holding it) for the current server, encrypted. */
   setToken(token: string): Promise<TokenStoreResult>;
   clearToken(): Promise<void>;
-  /** Recordings kept on disk for offline review, keyed by call id, size-limited (least recently used go first). */
+  /**
+   * Recordings kept on disk for offline review, keyed by call id (1–128 letters, digits, `_`, `-`),
+   * size-limited: the least recently used go first, a recording together with its `<callId>__…` companions.
+   */
   recordingCache: {
     put(callId: string, recording: RecordingCachePut): Promise<RecordingCachePutResult>;
     get(callId: string): Promise<CachedRecording | null>;

@@ -194,12 +194,21 @@ describe('preload API through IPC', () => {
     const api = await loadPreload();
     await expect(
       api.recordingCache.put('../../settings', { data: new Uint8Array(4), contentType: 'audio/mpeg' }),
-    ).rejects.toThrow(/^INVALID_INPUT: 0: must be 1–100 letters/);
+    ).rejects.toThrow(/^INVALID_INPUT: 0: must be 1–128 letters/);
     await expect(api.recordingCache.get('..')).rejects.toThrow(/^INVALID_INPUT/);
   });
 
-  it('refuses extra fields and non-audio types', async () => {
+  it('caches peaks as JSON but refuses other types and extra fields', async () => {
     const api = await loadPreload();
+    const peaks = new TextEncoder().encode('{"channels":[]}');
+    expect(
+      await api.recordingCache.put('call-1__peaks', { data: peaks, contentType: 'application/json' }),
+    ).toMatchObject({
+      stored: true,
+    });
+    await expect(api.recordingCache.put('call-1', { data: peaks, contentType: 'text/html' })).rejects.toThrow(
+      /^INVALID_INPUT: 1\.contentType: must be audio\/\* or application\/json/,
+    );
     await expect(api.exportClip({ fileName: 'x', data: new Uint8Array(4), contentType: 'text/html' })).rejects.toThrow(
       /^INVALID_INPUT: 0\.contentType: must be an audio/,
     );

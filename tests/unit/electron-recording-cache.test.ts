@@ -62,7 +62,26 @@ describe('recording cache', () => {
     expect(put).toMatchObject({ stored: true, evicted: ['call-b'] });
     expect((await cache.list()).map((r) => r.callId)).toEqual(['call-c', 'call-a']);
     expect(await cache.get('call-b')).toBeNull();
-    expect((await readdir(dir)).sort()).toEqual(['index.json', 'rec-call-a.audio', 'rec-call-c.audio']);
+    expect((await readdir(dir)).sort()).toEqual(['index.json', 'rec-call-a.bin', 'rec-call-c.bin']);
+  });
+
+  it('keeps the waveform peaks next to their recording and evicts the two together', async () => {
+    const cache = await RecordingCache.open({ dir, now, maxBytes: 1000 });
+    const peaks = new TextEncoder().encode(JSON.stringify({ version: 1, channels: [[0, 1, 0]] }));
+    await cache.put('call-a__peaks', peaks, 'application/json');
+    await cache.put('call-a', audio(400), 'audio/mpeg');
+    clock += 1;
+    await cache.put('call-b', audio(300), 'audio/mpeg');
+    clock += 1;
+    await cache.put('call-b__peaks', peaks, 'application/json');
+    clock += 1;
+    // call-a is the least recently used group: its audio and its peaks leave together.
+    const put = await cache.put('call-c', audio(300), 'audio/mpeg');
+    expect(put).toMatchObject({ stored: true, evicted: ['call-a', 'call-a__peaks'] });
+    expect((await cache.list()).map((r) => r.callId).sort()).toEqual(['call-b', 'call-b__peaks', 'call-c']);
+    const kept = await cache.get('call-b__peaks');
+    expect(kept?.contentType).toBe('application/json');
+    expect(JSON.parse(new TextDecoder().decode(kept!.data))).toEqual({ version: 1, channels: [[0, 1, 0]] });
   });
 
   it('refuses a recording larger than the whole cache without evicting anything', async () => {
@@ -77,19 +96,20 @@ describe('recording cache', () => {
 
   it('refuses call ids that could name a path, and non-audio types', async () => {
     const cache = await RecordingCache.open({ dir, now });
-    for (const id of ['../settings', '..', 'a/b', 'a\\b', '', 'x'.repeat(101), 'call.1', 'C:', '%2e%2e']) {
+    for (const id of ['../settings', '..', 'a/b', 'a\\b', '', 'x'.repeat(129), 'call.1', 'C:', '%2e%2e']) {
       await expect(cache.put(id, audio(10), 'audio/mpeg')).rejects.toBeInstanceOf(RecordingCacheError);
       await expect(cache.get(id)).rejects.toBeInstanceOf(RecordingCacheError);
       await expect(cache.remove(id)).rejects.toBeInstanceOf(RecordingCacheError);
     }
     await expect(cache.put('call-1', audio(10), 'text/html')).rejects.toThrow(/audio/);
+    await expect(cache.put('call-1', audio(10), 'application/javascript')).rejects.toThrow(/audio/);
     expect(await readdir(root)).toEqual(['recording-cache']);
   });
 
   it('forgets a recording whose file was deleted behind its back', async () => {
     const cache = await RecordingCache.open({ dir, now });
     await cache.put('call-1', audio(10), 'audio/mpeg');
-    await rm(path.join(dir, 'rec-call-1.audio'));
+    await rm(path.join(dir, 'rec-call-1.bin'));
     expect(await cache.get('call-1')).toBeNull();
     expect(await cache.list()).toEqual([]);
   });
@@ -98,13 +118,13 @@ describe('recording cache', () => {
     const cache = await RecordingCache.open({ dir, now });
     await cache.put('call-kept', audio(10), 'audio/mpeg');
     await cache.put('call-truncated', audio(10), 'audio/mpeg');
-    await writeFile(path.join(dir, 'rec-call-truncated.audio'), audio(5));
-    await writeFile(path.join(dir, 'rec-orphan.audio'), audio(50));
-    await writeFile(path.join(dir, 'rec-call-x.audio.1234.abcd.tmp'), audio(50));
+    await writeFile(path.join(dir, 'rec-call-truncated.bin'), audio(5));
+    await writeFile(path.join(dir, 'rec-orphan.bin'), audio(50));
+    await writeFile(path.join(dir, 'rec-call-x.bin.1234.abcd.tmp'), audio(50));
     await writeFile(path.join(dir, 'notes.txt'), 'left by a person');
     const reopened = await RecordingCache.open({ dir, now });
     expect((await reopened.list()).map((r) => r.callId)).toEqual(['call-kept']);
-    expect((await readdir(dir)).sort()).toEqual(['index.json', 'notes.txt', 'rec-call-kept.audio']);
+    expect((await readdir(dir)).sort()).toEqual(['index.json', 'notes.txt', 'rec-call-kept.bin']);
   });
 
   it('starts empty when the index is corrupt', async () => {
