@@ -3,6 +3,7 @@ import { registerAnalysisCommands } from '../analysis/cli';
 import { registerErasureCommands } from '../erasure/cli';
 import { registerRetentionCommands } from '../retention/cli';
 import { registerSandboxCommands } from '../twilio-sandbox/cli';
+import { registerPoolCommands } from '../pool/cli';
 import type { CliEnv } from './index';
 
 /**
@@ -14,4 +15,5 @@ export function registerCliCommands(program: Command, env: () => CliEnv): void {
   registerRetentionCommands(program, env);
   registerAnalysisCommands(program, env);
   registerSandboxCommands(program, env);
+  registerPoolCommands(program, env);
 }
