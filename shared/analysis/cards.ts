@@ -142,7 +142,7 @@ function excerpt(text: string, run: DigitRun, replacement: string): string {
   const before = text.slice(Math.max(0, run.start - 60), run.start);
   const after = text.slice(run.end, run.end + 60);
   // Other digits nearby (an expiry next to a PAN) are masked too: the excerpt must never leak card data.
-  return `${before}${replacement}${after}`.replace(/\d/g, '•').slice(0, 300);
+  return `${before.replace(/\d/g, '•')}${replacement}${after.replace(/\d/g, '•')}`.slice(0, 300);
 }
 
 export interface SegmentLike {

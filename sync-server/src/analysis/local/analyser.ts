@@ -53,6 +53,10 @@ interface Utterance {
   /** Lower-cased, apostrophes straightened, for the lexicons. */
   norm: string;
   sentiment: number;
+  /** Names a day or time (wink's DATE/TIME entities, or the slot words of the lexicon). */
+  when: boolean;
+  /** Names an amount of money (wink's MONEY entity, or a number next to a price word). */
+  amount: boolean;
   /** Position in the call, 0 … 1. */
   pos: number;
 }
@@ -82,7 +86,7 @@ export class LocalAnalyser implements AnalysisProvider {
   private readonly nlp: WinkMethods;
 
   constructor() {
-    this.nlp = winkNLP(model, ['sbd', 'negation', 'sentiment']);
+    this.nlp = winkNLP(model, ['sbd', 'negation', 'sentiment', 'ner']);
     this.stamp = { provider: 'local', model: 'wink-eng-lite-web-model', version: `${LOCAL_ANALYSER_VERSION}+lex.${lexiconFingerprint()}` };
   }
 
@@ -98,16 +102,23 @@ export class LocalAnalyser implements AnalysisProvider {
     const callEnd = segments.length ? Math.max(...segments.map((s) => s.end)) : 0;
     const utterances: Utterance[] = segments
       .filter((s) => s.text.trim())
-      .map((s, index, all) => ({
-        index,
-        speaker: s.speaker,
-        start: s.start,
-        end: s.end,
-        text: s.text.trim(),
-        norm: normalise(s.text),
-        sentiment: Number(this.nlp.readDoc(s.text).out(its.sentiment)) || 0,
-        pos: all.length > 1 ? index / (all.length - 1) : 1,
-      }));
+      .map((s, index, all) => {
+        const doc = this.nlp.readDoc(s.text);
+        const types = new Set(doc.entities().out(its.type) as string[]);
+        const norm = normalise(s.text);
+        return {
+          index,
+          speaker: s.speaker,
+          start: s.start,
+          end: s.end,
+          text: s.text.trim(),
+          norm,
+          sentiment: Number(doc.out(its.sentiment)) || 0,
+          when: types.has('DATE') || types.has('TIME') || L.SLOT_WORDS.test(norm),
+          amount: types.has('MONEY') || ((types.has('CARDINAL') || /\d/.test(norm)) && L.PRICE_WORDS.test(norm)),
+          pos: all.length > 1 ? index / (all.length - 1) : 1,
+        };
+      });
     const caveats: string[] = [];
     const customer = utterances.filter((u) => u.speaker === 'customer');
     const assessor = utterances.filter((u) => u.speaker === 'assessor');
@@ -154,17 +165,27 @@ export class LocalAnalyser implements AnalysisProvider {
         }
       }
       // A customer accepting a slot: a visit if the assessor just offered one, a call if they offered to ring.
-      if (u.speaker === 'customer' && L.SLOT_WORDS.test(u.norm) && L.SLOT_ACCEPT.test(u.norm) && !/\b(no|not|can'?t)\b/.test(u.norm)) {
+      if (u.speaker === 'customer' && u.when && L.SLOT_ACCEPT.test(u.norm) && !/\b(no|not|can'?t)\b/.test(u.norm)) {
         const proposal = [...utterances.slice(0, u.index)].reverse().find((p) => p.speaker === 'assessor');
         if (proposal && L.CALL_PROPOSAL.test(proposal.norm) && !/\b(come|visit|install|fit)\b/.test(proposal.norm)) add('callback', u, 1.5);
         else if (proposal && L.VISIT_PROPOSAL.test(proposal.norm)) add('booked', u, 2);
       }
     }
+    // General shapes the phrase lists miss: the assessor confirming an appointment with a day or time.
+    for (const u of utterances) {
+      if (u.speaker === 'assessor' && u.when && L.BOOKING_WORDS.test(u.norm) && !negatedBefore(u.norm, u.norm.search(L.BOOKING_WORDS))) add('booked', u, 2);
+    }
     const ranked = (Object.keys(scores) as Array<Outcome['value']>).sort((a, b) => scores[b] - scores[a]);
     const best = ranked[0];
     const total = scores.booked + scores.callback + scores.lost;
     if (total === 0) {
+      // No cue at all: a customer who ends the call unhappy has most likely been lost; otherwise the call is
+      // left open. Either way it is a guess and says so.
       caveats.push('no outcome cue found: the outcome is a guess');
+      const lastCustomer = [...utterances].reverse().find((u) => u.speaker === 'customer');
+      if (lastCustomer && (lastCustomer.sentiment < -0.05 || L.CUSTOMER_NEGATIVE.test(lastCustomer.norm) || /\b(goodbye|bye)\b/.test(lastCustomer.norm) && utterances.filter((u) => u.speaker === 'customer').some((u) => u.sentiment < -0.1))) {
+        return { value: 'lost', confidence: 0.36, evidence: [evidence(lastCustomer)] };
+      }
       return { value: 'callback', confidence: 0.34, evidence: [] };
     }
     // Share of the evidence, shrunk towards a uniform guess when there is little of it (a prior of 2 units).
@@ -185,7 +206,8 @@ export class LocalAnalyser implements AnalysisProvider {
     for (const u of utterances) {
       if (u.speaker !== 'customer') continue;
       for (const category of OBJECTION_CATEGORIES) {
-        if (L.OBJECTION_CUES[category].some((re) => re.test(u.norm))) raised.push({ category, u });
+        const general = category === 'price' && u.amount && (u.sentiment < -0.05 || L.PRICE_CONCERN.test(u.norm));
+        if (general || L.OBJECTION_CUES[category].some((re) => re.test(u.norm))) raised.push({ category, u });
       }
     }
     const out: Objection[] = [];

@@ -62,6 +62,7 @@ export const OUTCOME_CUES: Record<Outcome['value'], { assessor: Cue[]; customer:
       { re: /\bsuit yourself\b|\bokay fine\b|\bwhatever\b/, label: 'gives up', weight: 1.5 },
       { re: /\bthanks for letting me know\b|\ball the best\b|\bgood luck\b|\byour loss\b/, label: 'accepts the loss', weight: 1.5 },
       { re: /\bif (it|anything) (starts|happens|goes wrong) again\b|\bif you (ever )?need (us|anything)\b/, label: 'leaves the door open', weight: 1 },
+      { re: /\bapologies for (disturbing|bothering)\b|\bsorry (to|for) (disturb|bother)/, label: 'wrong person', weight: 2 },
     ],
     customer: [
       { re: /\bnot interested\b|\bno,? thank you\b|\bno thanks\b/, label: 'declines', weight: 3 },
@@ -73,6 +74,7 @@ export const OUTCOME_CUES: Record<Outcome['value'], { assessor: Cue[]; customer:
       { re: /\b(sorted it|all fine now|we'?re (all )?fine|quite happy as i am|not something we can)\b/, label: 'no longer needed', weight: 2.5 },
       { re: /\bi'?ll pass\b|\bnot for (me|us)\b|\bno point\b|\bno,? it'?s (alright|fine|okay)\b/, label: 'declines', weight: 2.5 },
       { re: /\bthanks anyway\b|\b(okay|right|ok),? (goodbye|bye)\b/, label: 'ends without agreeing', weight: 2 },
+      { re: /\b(been|all|already) (dealt with|taken care of|sorted out)\b|\bmoved (out|away)\b|\bno idea (who|where|what)\b/, label: 'no longer needed', weight: 2.5 },
       { re: /\b(found|booked|chosen|picked|hired) (a |another |someone|somebody|them|a different)/, label: 'chose someone else', weight: 2.5 },
       { re: /\b(fixed|sorted|done|changed|repaired) (it|the \w+) (myself|ourselves)\b|\bit'?s (stopped|working (again|now|fine))\b/, label: 'fixed it themselves', weight: 2.5 },
     ],
@@ -81,9 +83,15 @@ export const OUTCOME_CUES: Record<Outcome['value'], { assessor: Cue[]; customer:
 
 /** A time the customer accepts; what it is for (a visit or a call) is read from the assessor's proposal before it. */
 export const SLOT_ACCEPT =
-  /\b(works|suits|is (good|great|fine|perfect|ideal|lovely|spot on)|'?s (good|great|fine|perfect|lovely)|would be (fine|great|perfect|ideal|good|amazing|brilliant|lovely)|please|sounds good|that'?s fine|fine with me|spot on)\b/;
+  /\b(go for it|yeah,? go|okay,? \w+day|works|suits|is (good|great|fine|perfect|ideal|lovely|spot on)|'?s (good|great|fine|perfect|lovely)|would be (fine|great|perfect|ideal|good|amazing|brilliant|lovely)|please|sounds good|that'?s fine|fine with me|spot on)\b/;
 export const SLOT_WORDS = new RegExp(`\\b(${DAY}|morning|afternoon|evening|\\d{1,2}(:\\d{2})?\\s?(am|pm)|o'?clock|half (past )?\\w+|at (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)|the \\w+(st|nd|rd|th))\\b`);
-export const VISIT_PROPOSAL = /\b(come|visit|install|fit|survey|be there|start|arriv|free|slot|available|book|can do|could do|i have|i'?ve got)\b/;
+export const VISIT_PROPOSAL = /\b(come|visit|install|fit|survey|be there|start|arriv|free|slot|gap|available|book|can do|could do|i have|i'?ve got|pop (round|over|by)|get you in|put you in)\b/;
+/** Words of an appointment being made; with a day or time in the same breath they confirm a booking. */
+export const BOOKING_WORDS = /\b(booked|book you|appointment|put you (in|down)|pencil(led)? you|that'?s you|sorted|confirmed)\b/;
+export const PRICE_WORDS = /£|\b(pounds?|quid|hundred|thousand|grand|price|cost|charge|fee|quote[ds]?)\b/;
+/** A customer's concern about an amount, without any of the objection phrases. */
+export const PRICE_CONCERN =
+  /\b(a lot|lots|seemed|seems|more than|last (one|bloke|guy|quote|time)|already had|careful|pension|budget|afford|expensive|pricey|steep|dear|cheaper|less|how much are)\b/;
 export const CALL_PROPOSAL = /\b(call|ring|phone|speak|talk)\b/;
 
 /** Objections, said by the customer. One utterance may raise several. */
@@ -123,6 +131,7 @@ export const OBJECTION_CUES: Record<ObjectionCategory, RegExp[]> = {
     /\b(are|is) (you|your (lot|company|firm)|you lot) (properly )?(accredited|registered|certified|qualified|insured)\b/,
     /\bstrangers\b|\bleft (a|a right) mess\b|\bnever came back\b|\bripped off\b/,
     /\bhorror stories\b|\bgo(ing|ne)? bust\b|\bheard (bad|some|a lot|terrible)\b|\bbad (reviews|experience)\b|\bburnt before\b/,
+    /\b(never|didn'?t) turn(ed)? up\b|\blet (me|us) down\b|\btook (a|the|my|our) deposit\b|\b(bit|very|quite) careful\b|\bonce bitten\b/,
   ],
   need: [
     /\b(don'?t|do not) (really )?(think (i|we) )?need\b/,
@@ -140,6 +149,7 @@ export const OBJECTION_CUES: Record<ObjectionCategory, RegExp[]> = {
     /\b(they|he|she) (were|was|are|is) (about |around )?(\w+ )*(cheaper|less)\b/,
     /\b(british gas|octopus|homeserve|checkatrade said)\b/,
     /\bfound (a|another) (company|firm|bloke|guy|installer|someone)\b|\bfound someone\b|\bbooked them\b|\b(cheaper|another|better) quote\b/,
+    /\b(one more|another|other|second|third) (company|companies|firm|firms|engineer|plumber|electrician|installer|bloke)\b|\b(had|got) (one|a|another|two|three) quotes?\b|\bquote already\b/,
   ],
   other: [
     /\b(run it past|speak (to|with) my|talk (to|with) my|check with (my|the|him|her)|ask my)\b/,
@@ -174,12 +184,12 @@ export const TRIGGER_CUES: Cue[] = [
 ];
 
 export const EMPATHY =
-  /\b(i (completely |totally |fully )?understand|understandable|sorry to hear|i'?m (so )?sorry|that must be|that'?s (really |completely |a )?(frustrating|fair( enough)?|a fair question|a good point|common|not on)|of course|no problem|no worries|take your time|makes (complete )?sense|congratulations|lucky you|i appreciate|nobody likes|big decision|don'?t want to keep you|no harm done|glad to help|well done|good news|fair enough|(totally|completely) understandable|i hear you|fair concern|joint decision|sadly)\b/;
-export const GREETING = /\b(hi|hello|good (morning|afternoon|evening)|morning|afternoon|thanks for (calling|getting in touch))\b/;
+  /\b(i (completely |totally |fully )?understand|understandable|sorry to hear|i'?m (so )?sorry|that must be|that'?s (really |completely |a )?(frustrating|fair( enough)?|a fair question|a good point|common|not on)|of course|no problem|no worries|take your time|makes (complete )?sense|congratulations|lucky you|i appreciate|nobody likes|big decision|don'?t want to keep you|no harm done|glad to help|well done|good news|fair enough|(totally|completely) understandable|i hear you|fair concern|joint decision|sadly|apologies|really sorry|good thinking|sensible|no bother)\b/;
+export const GREETING = /\b(hi|hiya|hey|hello|good (morning|afternoon|evening)|morning|afternoon|thanks for (calling|getting in touch))\b/;
 export const INTRODUCTION =
-  /\b(it'?s|this is|my name'?s|my name is|you'?re (through|speaking) to|you'?re speaking with|calling from|i'?m \w+ from|\w+ here from)\b|\bfrom [a-z&' ]{2,40}\b(heating|gas|plumb\w*|electric\w*|solar|security|alarms?|assessments?|homes?|roofs?|energy|drains?|boilers?|cctv)\b/;
+  /\b(it'?s|this is|my name'?s|my name is|you'?re (through|speaking) to|you'?re speaking with|calling from|i'?m \w+ from|\w+ here from|\w+ speaking from|speaking,? it'?s)\b|\bfrom [a-z&' ]{2,40}\b(heating|gas|plumb\w*|electric\w*|solar|security|alarms?|assessments?|homes?|roofs?|energy|drains?|boilers?|cctv)\b/;
 export const NEXT_STEP =
-  new RegExp(`\\b(i'?ll (send|text|email|call|ring|give you a (call|ring)|be there|put you|book|make a note|note|leave the quote)|you'?ll (get|receive|have)|booked (in|for)|i'?ve (booked|noted|made a note)|see you (on |at |this |next )?(${DAY}|then|shortly|soon|at)|speak (to you )?(${DAY}|then|on)|on my way|i'?ll take you off|i'?ll (arrive|message|call you both)|give us a (call|ring|shout|bell)|get in touch|you'?ve got (our|my) number)\\b`);
+  new RegExp(`\\b(i'?ll (send|text|email|call|ring|give you a (call|ring)|be there|put you|book|make a note|note|leave the quote)|you'?ll (get|receive|have)|booked (in|for)|i'?ve (booked|noted|made a note)|see you (on |at |this |next )?(${DAY}|then|shortly|soon|at)|speak (to you )?(${DAY}|then|on)|on my way|i'?ll take you off|i'?ll (arrive|message|call you both)|give us a (call|ring|shout|bell)|get in touch|you'?ve got (our|my) number|i'?ll (remove|pop|check in|hold|get the office))\\b`);
 export const FILLERS = /\b(um+|uh+|erm+|er|you know|sort of|kind of|like,)\b/g;
 export const VAGUE = /\b(dunno|depends|sometime|give or take|or so|probably|loads of factors|all that)\b/g;
 export const JARGON = /\b(dno|g99|g98|mcs|pv|kwp|inverter|rcbo|eicr|sap rating|kettling)\b/g;
