@@ -24,6 +24,8 @@ export interface DemoSummary {
   optOuts: number;
   /** Requests to the server that were not answered 2xx (should be 0). */
   failures: number;
+  /** Calls the server did not put through to the other party (should be 0). */
+  unrouted: number;
   byDistrict: Record<
     District,
     { leads: number; connected: number; booked: number; targetCallRate: number; targetConversion: number }
@@ -88,6 +90,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
     bookings: 0,
     optOuts: 0,
     failures: 0,
+    unrouted: 0,
     byDistrict: Object.fromEntries(
       (Object.keys(DISTRICT_TARGETS) as District[]).map((d) => [
         d,
@@ -198,8 +201,8 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
       return;
     }
     const input: GatherAnswer[] = [];
-    if (e.caller === 'assessor' && assignment.extension)
-      input.push({ when: 'extension', digits: `${assignment.extension}#` });
+    // Asked for an extension, an assessor keys the one on their listing, or 0# when it has none (as the prompt says).
+    if (e.caller === 'assessor') input.push({ when: 'extension', digits: `${assignment.extension || '0'}#` });
     if (e.optOut) input.push({ when: 'opt out', digits: '9', afterSec: 2 });
     const scenario: CallScenario = {
       from: own,
@@ -232,6 +235,18 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
       log.warn(
         { callSid: result.callSid, failed: bad.map((r) => `${r.kind} ${r.status || r.error}`) },
         'a demo call got errors from the server',
+      );
+    }
+    if (result.dials.length === 0 && result.hungUpBy !== 'caller') {
+      summary.unrouted++;
+      log.warn(
+        {
+          callSid: result.callSid,
+          from: scenario.from,
+          to: scenario.to,
+          heard: result.heard.caller.map((h) => h.text),
+        },
+        'a demo call was not put through',
       );
     }
     if (result.dials.some((d) => d.bridged)) {
