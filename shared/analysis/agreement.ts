@@ -46,7 +46,9 @@ export interface AgreementReport {
   reviewsWithoutInsight: number;
 }
 
-type InsightLike = Pick<InsightDoc, 'callId' | 'provider' | 'model' | 'version' | 'status' | 'createdAt'> & { analysis: unknown };
+type InsightLike = Pick<InsightDoc, 'callId' | 'provider' | 'model' | 'version' | 'status' | 'createdAt'> & {
+  analysis: unknown;
+};
 type ReviewLike = Pick<ReviewDoc, 'callId' | 'reviewerId' | 'outcome' | 'status'>;
 
 function emptyMatrix(): Record<Outcome, Record<Outcome, number>> {
@@ -82,8 +84,14 @@ export function cohensKappa(confusion: Record<Outcome, Record<Outcome, number>>)
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-export function agreementReport(insights: InsightLike[], reviews: ReviewLike[], opts: { maxDisagreements?: number } = {}): AgreementReport {
-  const submitted = reviews.filter((r): r is ReviewLike & { outcome: Outcome } => r.status === 'submitted' && r.outcome !== null);
+export function agreementReport(
+  insights: InsightLike[],
+  reviews: ReviewLike[],
+  opts: { maxDisagreements?: number } = {},
+): AgreementReport {
+  const submitted = reviews.filter(
+    (r): r is ReviewLike & { outcome: Outcome } => r.status === 'submitted' && r.outcome !== null,
+  );
   const reviewsByCall = new Map<string, Array<ReviewLike & { outcome: Outcome }>>();
   for (const r of submitted) {
     const list = reviewsByCall.get(r.callId) ?? [];
@@ -104,7 +112,10 @@ export function agreementReport(insights: InsightLike[], reviews: ReviewLike[], 
     if (!seen || seen.insight.createdAt < i.createdAt) newest.set(key, { insight: i, analysis: parsed.data });
   }
 
-  const groups = new Map<string, AgreementGroup & { agreedConf: number[]; disagreedConf: number[]; callSet: Set<string> }>();
+  const groups = new Map<
+    string,
+    AgreementGroup & { agreedConf: number[]; disagreedConf: number[]; callSet: Set<string> }
+  >();
   for (const { insight, analysis } of newest.values()) {
     const key = JSON.stringify([insight.provider, insight.model, insight.version]);
     let g = groups.get(key);
@@ -160,7 +171,9 @@ export function agreementReport(insights: InsightLike[], reviews: ReviewLike[], 
       meanConfidenceAgreed: mean(agreedConf),
       meanConfidenceDisagreed: mean(disagreedConf),
       // Most confident mistakes first: those are the ones that mislead a reviewer.
-      disagreements: g.disagreements.sort((a, b) => b.confidence - a.confidence || a.callId.localeCompare(b.callId)).slice(0, max),
+      disagreements: g.disagreements
+        .sort((a, b) => b.confidence - a.confidence || a.callId.localeCompare(b.callId))
+        .slice(0, max),
     }))
     .sort((a, b) => b.pairs - a.pairs || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
 

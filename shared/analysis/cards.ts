@@ -8,8 +8,20 @@ import type { CardFlag, Speaker } from './schema';
  * People read card numbers aloud ("four two four two, double four …"), so spoken digits count as digits.
  */
 const DIGIT_WORDS: Record<string, string> = {
-  zero: '0', oh: '0', o: '0', nought: '0', nil: '0',
-  one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  zero: '0',
+  oh: '0',
+  o: '0',
+  nought: '0',
+  nil: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
 };
 const REPEATERS: Record<string, number> = { double: 2, triple: 3 };
 
@@ -22,7 +34,8 @@ interface Token {
 function tokens(text: string): Token[] {
   const out: Token[] = [];
   const re = /[A-Za-z]+|\d+/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  for (let m = re.exec(text); m; m = re.exec(text))
+    out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   return out;
 }
 
@@ -91,7 +104,8 @@ export function luhnValid(digits: string): boolean {
 }
 
 const CARD_CONTEXT = /\b(card|long number|visa|mastercard|amex|debit|credit)\b/i;
-const SECURITY_CUE = /\b(security code|cvv|cvc|csc|three digits on the back|3 digits on the back|last three digits|digits on the back)\b/i;
+const SECURITY_CUE =
+  /\b(security code|cvv|cvc|csc|three digits on the back|3 digits on the back|last three digits|digits on the back)\b/i;
 const EXPIRY_CUE = /\b(expiry|expires|expiration|exp date|valid (until|thru|through)|end date)\b/i;
 const MENTION_CUE =
   /\b(card number|long number on the (front|card)|(debit|credit) card|pay(ing)? (by|on|with) (a |the |my )?card|card details|take (a |the )?payment|take your card|sort code)\b/i;

@@ -27,14 +27,17 @@ export function fnv1a(text: string): string {
  * The insight the review workspace shows for a call: the newest finished one; else the newest pending one;
  * else the newest failed one (so its error and the retry action are visible).
  */
-export function pickCurrentInsight<T extends Pick<InsightDoc, 'status' | 'createdAt' | 'updatedAt'>>(insights: T[]): T | null {
+export function pickCurrentInsight<T extends Pick<InsightDoc, 'status' | 'createdAt' | 'updatedAt'>>(
+  insights: T[],
+): T | null {
   const rank = { done: 2, pending: 1, failed: 0 } as const;
   let best: T | null = null;
   for (const i of insights) {
     if (
       !best ||
       rank[i.status] > rank[best.status] ||
-      (rank[i.status] === rank[best.status] && (i.createdAt > best.createdAt || (i.createdAt === best.createdAt && i.updatedAt > best.updatedAt)))
+      (rank[i.status] === rank[best.status] &&
+        (i.createdAt > best.createdAt || (i.createdAt === best.createdAt && i.updatedAt > best.updatedAt)))
     ) {
       best = i;
     }

@@ -25,8 +25,10 @@ export type MessageFeatures = z.infer<typeof MessageFeatures>;
 
 const CTA =
   /\b(call me|give (me|us) a (call|ring|bell)|ring me|let me know|reply|text (me |us )?back|book|what time|when (is|would|are|works|suits)|are you (free|around|available)|can i (come|pop|call)|shall i|would you like|click|tap|confirm)\b/i;
-const POSITIVE = /\b(thanks|thank you|great|brilliant|perfect|lovely|happy to|pleased|cheers|fantastic|no problem|sounds good|excellent|appreciate)\b/i;
-const NEGATIVE = /\b(unfortunately|sorry|can't|cannot|won't|not interested|stop|too expensive|disappointed|annoyed|complain|waste|rude|never)\b/i;
+const POSITIVE =
+  /\b(thanks|thank you|great|brilliant|perfect|lovely|happy to|pleased|cheers|fantastic|no problem|sounds good|excellent|appreciate)\b/i;
+const NEGATIVE =
+  /\b(unfortunately|sorry|can't|cannot|won't|not interested|stop|too expensive|disappointed|annoyed|complain|waste|rude|never)\b/i;
 const PRICE = /£\s?\d|\b(price|quote|cost|fee|charge|pounds|discount|deal|offer)\b/i;
 const TIME =
   /\b(today|tomorrow|tonight|morning|afternoon|evening|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|\d{1,2}(:\d{2})?\s?(am|pm)|o'clock|asap)\b/i;
@@ -44,8 +46,13 @@ export function messageFeatures(body: string): MessageFeatures {
     tone: pos && !neg ? 'positive' : neg && !pos ? 'negative' : 'neutral',
     mentionsPrice: PRICE.test(text),
     mentionsTime: TIME.test(text),
-    greetsByName: /^([Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Mm]orning|[Aa]fternoon|[Gg]ood (morning|afternoon|evening))\s+[A-Z][a-z]+/.test(text),
-    introducesSelf: /\b([Ii]t's|[Ii]t is|[Tt]his is|[Mm]y name is|I'm)\s+[A-Z][a-z]+\b|\bfrom [A-Z][A-Za-z]+/.test(text),
+    greetsByName:
+      /^([Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Mm]orning|[Aa]fternoon|[Gg]ood (morning|afternoon|evening))\s+[A-Z][a-z]+/.test(
+        text,
+      ),
+    introducesSelf: /\b([Ii]t's|[Ii]t is|[Tt]his is|[Mm]y name is|I'm)\s+[A-Z][a-z]+\b|\bfrom [A-Z][A-Za-z]+/.test(
+      text,
+    ),
     hasLink: /https?:\/\/|www\./i.test(text),
   };
 }
@@ -139,7 +146,11 @@ function replyStats(delays: number[], unanswered: number): ReplyStats {
 const rate = (xs: boolean[]) => (xs.length ? xs.filter(Boolean).length / xs.length : null);
 
 /** The text-message analysis of one assignment. Message bodies that were erased (null) count without features. */
-export function analyseAssignmentSms(assignment: AssignmentInput, messages: SmsInput[], calls: CallInput[]): AssignmentSmsAnalysis {
+export function analyseAssignmentSms(
+  assignment: AssignmentInput,
+  messages: SmsInput[],
+  calls: CallInput[],
+): AssignmentSmsAnalysis {
   const msgs = messages
     .filter((m) => fromOf(m.direction) && !['failed', 'undelivered', 'refused', 'suppressed'].includes(m.status))
     .sort((a, b) => a.sentAt - b.sentAt || a.id.localeCompare(b.id));
@@ -167,7 +178,8 @@ export function analyseAssignmentSms(assignment: AssignmentInput, messages: SmsI
   const cutoff = assignment.bookedAt ?? Number.POSITIVE_INFINITY;
   const events: Array<{ at: number; step: SequenceStep }> = [];
   for (const m of msgs) {
-    if (m.sentAt <= cutoff) events.push({ at: m.sentAt, step: fromOf(m.direction) === 'assessor' ? 'assessor-sms' : 'customer-sms' });
+    if (m.sentAt <= cutoff)
+      events.push({ at: m.sentAt, step: fromOf(m.direction) === 'assessor' ? 'assessor-sms' : 'customer-sms' });
   }
   for (const c of calls) {
     const from = fromOf(c.direction);
@@ -179,7 +191,9 @@ export function analyseAssignmentSms(assignment: AssignmentInput, messages: SmsI
 
   const assessorMsgs = perMessage.filter((m) => m.from === 'assessor');
   const firstAssessorSms = msgs.find((m) => fromOf(m.direction) === 'assessor');
-  const firstAssessorSmsSec = firstAssessorSms ? Math.max(0, (firstAssessorSms.sentAt - assignment.assignedAt) / 1000) : null;
+  const firstAssessorSmsSec = firstAssessorSms
+    ? Math.max(0, (firstAssessorSms.sentAt - assignment.assignedAt) / 1000)
+    : null;
   const aReply = replyStats(assessorDelays, unansweredByAssessor);
 
   const patterns: string[] = [];
@@ -188,10 +202,20 @@ export function analyseAssignmentSms(assignment: AssignmentInput, messages: SmsI
   else patterns.push('assessor never made contact');
   if (sequence[0]?.startsWith('customer-')) patterns.push('customer reached out first');
   if (firstAssessorSmsSec !== null) {
-    patterns.push(firstAssessorSmsSec <= 300 ? 'first text within 5 minutes' : firstAssessorSmsSec <= 3600 ? 'first text within an hour' : 'first text after an hour');
+    patterns.push(
+      firstAssessorSmsSec <= 300
+        ? 'first text within 5 minutes'
+        : firstAssessorSmsSec <= 3600
+          ? 'first text within an hour'
+          : 'first text after an hour',
+    );
   }
-  if (sequence.some((s, i) => s === 'assessor-call-missed' && sequence[i + 1] === 'assessor-sms')) patterns.push('text after a missed call');
-  if (aReply.medianSec !== null) patterns.push(aReply.medianSec <= 600 ? 'assessor replies within 10 minutes' : 'assessor replies slower than 10 minutes');
+  if (sequence.some((s, i) => s === 'assessor-call-missed' && sequence[i + 1] === 'assessor-sms'))
+    patterns.push('text after a missed call');
+  if (aReply.medianSec !== null)
+    patterns.push(
+      aReply.medianSec <= 600 ? 'assessor replies within 10 minutes' : 'assessor replies slower than 10 minutes',
+    );
   if (assessorMsgs.some((m) => m.features.questions > 0)) patterns.push('assessor asks a question by text');
   if (assessorMsgs.some((m) => m.features.callToAction)) patterns.push('assessor text has a call to action');
   if (assessorMsgs.some((m) => m.features.mentionsTime)) patterns.push('assessor text proposes a time');
@@ -206,14 +230,19 @@ export function analyseAssignmentSms(assignment: AssignmentInput, messages: SmsI
     service: assignment.service,
     district: assignment.district,
     booked: assignment.bookedAt !== null,
-    messages: { assessor: msgs.filter((m) => fromOf(m.direction) === 'assessor').length, customer: msgs.filter((m) => fromOf(m.direction) === 'customer').length },
+    messages: {
+      assessor: msgs.filter((m) => fromOf(m.direction) === 'assessor').length,
+      customer: msgs.filter((m) => fromOf(m.direction) === 'customer').length,
+    },
     assessorReply: aReply,
     customerReply: replyStats(customerDelays, unansweredByCustomer),
     firstAssessorSmsSec,
     sequence,
     patterns,
     assessorStyle: {
-      meanChars: assessorMsgs.length ? assessorMsgs.reduce((a, m) => a + m.features.chars, 0) / assessorMsgs.length : null,
+      meanChars: assessorMsgs.length
+        ? assessorMsgs.reduce((a, m) => a + m.features.chars, 0) / assessorMsgs.length
+        : null,
       questionRate: rate(assessorMsgs.map((m) => m.features.questions > 0)),
       callToActionRate: rate(assessorMsgs.map((m) => m.features.callToAction)),
       positiveRate: rate(assessorMsgs.map((m) => m.features.tone === 'positive')),
@@ -261,7 +290,10 @@ export function sequencePrefix(sequence: SequenceStep[], n = 3): string {
  * a service as district "*"). Rows with fewer than `minSupport` assignments are left out: a rate over two
  * assignments says nothing.
  */
-export function smsPatternReport(analyses: AssignmentSmsAnalysis[], opts: { minSupport?: number; prefixSteps?: number } = {}): SmsPatternReport {
+export function smsPatternReport(
+  analyses: AssignmentSmsAnalysis[],
+  opts: { minSupport?: number; prefixSteps?: number } = {},
+): SmsPatternReport {
   const minSupport = opts.minSupport ?? 5;
   const groupKey = (service: string, district: string) => `${service}\u0000${district}`;
   const groups = new Map<string, { service: string; district: string; assignments: number; booked: number }>();
@@ -275,7 +307,12 @@ export function smsPatternReport(analyses: AssignmentSmsAnalysis[], opts: { minS
   };
   for (const a of analyses) {
     for (const district of [a.district, '*']) {
-      const g = groups.get(groupKey(a.service, district)) ?? { service: a.service, district, assignments: 0, booked: 0 };
+      const g = groups.get(groupKey(a.service, district)) ?? {
+        service: a.service,
+        district,
+        assignments: 0,
+        booked: 0,
+      };
       g.assignments++;
       if (a.booked) g.booked++;
       groups.set(groupKey(a.service, district), g);

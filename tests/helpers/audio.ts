@@ -17,7 +17,8 @@ export function burstsWav(bursts: Burst[], durationSec: number, sampleRate = 800
   for (const b of bursts) {
     const from = Math.round(b.start * sampleRate);
     const to = Math.min(frames, Math.round(b.end * sampleRate));
-    for (let i = from; i < to; i++) channels[b.channel][i] = Math.round(8000 * Math.sin((2 * Math.PI * b.freq * (i - from)) / sampleRate));
+    for (let i = from; i < to; i++)
+      channels[b.channel][i] = Math.round(8000 * Math.sin((2 * Math.PI * b.freq * (i - from)) / sampleRate));
   }
   return encodeWav(channels, sampleRate);
 }

@@ -14,7 +14,12 @@ import { parseWav, type PcmChannels } from '../../sync-server/src/analysis/audio
  *   `additionalProperties` and lists all its properties as required).
  * Answers come from handlers the test supplies; `failNext` scripts 429s, 5xx and malformed answers.
  */
-export const KNOWN_TRANSCRIBE_MODELS = ['whisper-1', 'gpt-4o-transcribe', 'gpt-4o-mini-transcribe', 'gpt-4o-transcribe-diarize'];
+export const KNOWN_TRANSCRIBE_MODELS = [
+  'whisper-1',
+  'gpt-4o-transcribe',
+  'gpt-4o-mini-transcribe',
+  'gpt-4o-transcribe-diarize',
+];
 export const KNOWN_CHAT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1'];
 const UPLOAD_LIMIT = 25 * 1024 * 1024;
 const AUDIO_EXTENSIONS = ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'wav', 'webm'];
@@ -38,7 +43,8 @@ export interface ChatRequest {
   temperature?: number;
 }
 
-export type Scripted = { status: number; headers?: Record<string, string>; body: unknown } | { malformedContent: string };
+export type Scripted =
+  { status: number; headers?: Record<string, string>; body: unknown } | { malformedContent: string };
 
 export interface FakeOpenAI {
   url: string;
@@ -53,7 +59,14 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-function apiError(res: http.ServerResponse, status: number, message: string, code: string | null, type = 'invalid_request_error', headers: Record<string, string> = {}) {
+function apiError(
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  code: string | null,
+  type = 'invalid_request_error',
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { message, type, param: null, code } }));
 }
@@ -68,7 +81,9 @@ export function strictSchemaProblems(schema: unknown, path = '$', defs: Record<s
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     if (Array.isArray(s[key])) {
       if (key !== 'anyOf') problems.push(`${path}: ${key} is not supported`);
-      (s[key] as unknown[]).forEach((sub, i) => problems.push(...strictSchemaProblems(sub, `${path}.${key}[${i}]`, localDefs)));
+      (s[key] as unknown[]).forEach((sub, i) =>
+        problems.push(...strictSchemaProblems(sub, `${path}.${key}[${i}]`, localDefs)),
+      );
     }
   }
   const types = Array.isArray(s.type) ? s.type : [s.type];
@@ -76,11 +91,13 @@ export function strictSchemaProblems(schema: unknown, path = '$', defs: Record<s
     const props = (s.properties ?? {}) as Record<string, unknown>;
     if (s.additionalProperties !== false) problems.push(`${path}: additionalProperties must be false`);
     const required = new Set((s.required ?? []) as string[]);
-    for (const k of Object.keys(props)) if (!required.has(k)) problems.push(`${path}.${k}: every property must be required`);
+    for (const k of Object.keys(props))
+      if (!required.has(k)) problems.push(`${path}.${k}: every property must be required`);
     for (const [k, v] of Object.entries(props)) problems.push(...strictSchemaProblems(v, `${path}.${k}`, localDefs));
   }
   if (types.includes('array') && s.items) problems.push(...strictSchemaProblems(s.items, `${path}[]`, localDefs));
-  for (const [k, v] of Object.entries((s.$defs ?? s.definitions ?? {}) as Record<string, unknown>)) problems.push(...strictSchemaProblems(v, `${path}.$defs.${k}`, localDefs));
+  for (const [k, v] of Object.entries((s.$defs ?? s.definitions ?? {}) as Record<string, unknown>))
+    problems.push(...strictSchemaProblems(v, `${path}.$defs.${k}`, localDefs));
   return problems;
 }
 
@@ -108,7 +125,9 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     res.on('finish', () => fake.requests.push({ path, status: res.statusCode }));
-    void handle(req, res, path).catch((err: unknown) => apiError(res, 500, `fake server error: ${String(err)}`, null, 'server_error'));
+    void handle(req, res, path).catch((err: unknown) =>
+      apiError(res, 500, `fake server error: ${String(err)}`, null, 'server_error'),
+    );
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, path: string) {
@@ -117,7 +136,8 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
       return apiError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
     }
     if (req.method !== 'POST') return apiError(res, 405, 'method not allowed', null);
-    if (path !== '/v1/audio/transcriptions' && path !== '/v1/chat/completions') return apiError(res, 404, `Invalid URL (POST ${path})`, null);
+    if (path !== '/v1/audio/transcriptions' && path !== '/v1/chat/completions')
+      return apiError(res, 404, `Invalid URL (POST ${path})`, null);
     const next = scripted.shift();
     if (next && 'status' in next) {
       res.writeHead(next.status, { 'content-type': 'application/json', ...(next.headers ?? {}) });
@@ -127,25 +147,58 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
     return chat(req, res, body, next);
   }
 
-  async function transcription(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, next: Scripted | undefined) {
+  async function transcription(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer,
+    next: Scripted | undefined,
+  ) {
     const type = req.headers['content-type'] ?? '';
     if (!type.startsWith('multipart/form-data')) return apiError(res, 400, 'Expected multipart/form-data', null);
-    if (body.length > UPLOAD_LIMIT + 1024 * 1024) return apiError(res, 413, 'Maximum content size limit (26214400) exceeded.', null);
-    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData();
+    if (body.length > UPLOAD_LIMIT + 1024 * 1024)
+      return apiError(res, 413, 'Maximum content size limit (26214400) exceeded.', null);
+    const form = await new Request('http://fake/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: new Uint8Array(body),
+    }).formData();
     const file = form.get('file');
     const model = form.get('model');
-    if (typeof model !== 'string' || !model) return apiError(res, 400, "you must provide a model parameter", null);
-    if (!KNOWN_TRANSCRIBE_MODELS.includes(model)) return apiError(res, 404, `The model '${model}' does not exist or you do not have access to it.`, 'model_not_found');
+    if (typeof model !== 'string' || !model) return apiError(res, 400, 'you must provide a model parameter', null);
+    if (!KNOWN_TRANSCRIBE_MODELS.includes(model))
+      return apiError(
+        res,
+        404,
+        `The model '${model}' does not exist or you do not have access to it.`,
+        'model_not_found',
+      );
     if (!(file instanceof File)) return apiError(res, 400, "Could not parse multipart form: missing 'file'", null);
     const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
-    if (!AUDIO_EXTENSIONS.includes(ext)) return apiError(res, 400, `Invalid file format. Supported formats: ${JSON.stringify(AUDIO_EXTENSIONS)}`, null);
-    if (file.size > UPLOAD_LIMIT) return apiError(res, 413, `Maximum content size limit (${UPLOAD_LIMIT}) exceeded (${file.size} bytes read)`, null);
+    if (!AUDIO_EXTENSIONS.includes(ext))
+      return apiError(res, 400, `Invalid file format. Supported formats: ${JSON.stringify(AUDIO_EXTENSIONS)}`, null);
+    if (file.size > UPLOAD_LIMIT)
+      return apiError(
+        res,
+        413,
+        `Maximum content size limit (${UPLOAD_LIMIT}) exceeded (${file.size} bytes read)`,
+        null,
+      );
     const responseFormat = (form.get('response_format') as string | null) ?? 'json';
     const granularities = form.getAll('timestamp_granularities[]').map(String);
     const chunking = form.get('chunking_strategy') as string | null;
-    const allowed = model === 'whisper-1' ? ['json', 'text', 'srt', 'verbose_json', 'vtt'] : model.includes('diarize') ? ['json', 'text', 'diarized_json'] : ['json', 'text'];
+    const allowed =
+      model === 'whisper-1'
+        ? ['json', 'text', 'srt', 'verbose_json', 'vtt']
+        : model.includes('diarize')
+          ? ['json', 'text', 'diarized_json']
+          : ['json', 'text'];
     if (!allowed.includes(responseFormat)) {
-      return apiError(res, 400, `response_format '${responseFormat}' is not compatible with model '${model}'. Use ${allowed.join(' or ')}.`, 'unsupported_value');
+      return apiError(
+        res,
+        400,
+        `response_format '${responseFormat}' is not compatible with model '${model}'. Use ${allowed.join(' or ')}.`,
+        'unsupported_value',
+      );
     }
     if (granularities.length && responseFormat !== 'verbose_json') {
       return apiError(res, 400, 'timestamp_granularities requires response_format=verbose_json', 'unsupported_value');
@@ -156,7 +209,8 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
     } catch {
       return apiError(res, 400, 'Audio file might be corrupted or unsupported', 'invalid_value');
     }
-    if (model.includes('diarize') && wav.durationSec > 30 && !chunking) return apiError(res, 400, 'chunking_strategy is required for inputs longer than 30 seconds', null);
+    if (model.includes('diarize') && wav.durationSec > 30 && !chunking)
+      return apiError(res, 400, 'chunking_strategy is required for inputs longer than 30 seconds', null);
     const upload: Upload = {
       model,
       filename: file.name,
@@ -179,21 +233,37 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
   }
 
   async function chat(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, next: Scripted | undefined) {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return apiError(res, 400, 'Expected application/json', null);
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return apiError(res, 400, 'Expected application/json', null);
     let parsed: ChatRequest;
     try {
       parsed = JSON.parse(body.toString('utf8')) as ChatRequest;
     } catch {
       return apiError(res, 400, 'We could not parse the JSON body of your request.', null);
     }
-    if (!KNOWN_CHAT_MODELS.includes(parsed.model)) return apiError(res, 404, `The model '${parsed.model}' does not exist or you do not have access to it.`, 'model_not_found');
-    if (!Array.isArray(parsed.messages) || !parsed.messages.length) return apiError(res, 400, "'messages' must be a non-empty array", null);
+    if (!KNOWN_CHAT_MODELS.includes(parsed.model))
+      return apiError(
+        res,
+        404,
+        `The model '${parsed.model}' does not exist or you do not have access to it.`,
+        'model_not_found',
+      );
+    if (!Array.isArray(parsed.messages) || !parsed.messages.length)
+      return apiError(res, 400, "'messages' must be a non-empty array", null);
     const rf = parsed.response_format;
-    if (!rf || rf.type !== 'json_schema' || !rf.json_schema?.schema) return apiError(res, 400, "response_format must be of type 'json_schema' for this test server", null);
-    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(rf.json_schema.name ?? '')) return apiError(res, 400, "Invalid 'response_format.json_schema.name'", null);
+    if (!rf || rf.type !== 'json_schema' || !rf.json_schema?.schema)
+      return apiError(res, 400, "response_format must be of type 'json_schema' for this test server", null);
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(rf.json_schema.name ?? ''))
+      return apiError(res, 400, "Invalid 'response_format.json_schema.name'", null);
     if (rf.json_schema.strict !== true) return apiError(res, 400, 'strict must be true', null);
     const problems = strictSchemaProblems(rf.json_schema.schema);
-    if (problems.length) return apiError(res, 400, `Invalid schema for response_format '${rf.json_schema.name}': ${problems[0]}`, 'invalid_json_schema');
+    if (problems.length)
+      return apiError(
+        res,
+        400,
+        `Invalid schema for response_format '${rf.json_schema.name}': ${problems[0]}`,
+        'invalid_json_schema',
+      );
     fake.chats.push(parsed);
     const content = next && 'malformedContent' in next ? next.malformedContent : JSON.stringify(fake.onChat(parsed));
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -203,8 +273,14 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: parsed.model,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-        usage: { prompt_tokens: Math.ceil(JSON.stringify(parsed.messages).length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 },
+        choices: [
+          { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
+        ],
+        usage: {
+          prompt_tokens: Math.ceil(JSON.stringify(parsed.messages).length / 4),
+          completion_tokens: Math.ceil(content.length / 4),
+          total_tokens: 0,
+        },
       }),
     );
   }

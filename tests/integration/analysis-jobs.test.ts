@@ -40,7 +40,9 @@ const CALL_BURSTS: Burst[] = [
 ];
 function transcribeByTone(u: Upload) {
   const f = dominantFrequency(u.wav.channels[0], u.wav.sampleRate);
-  const key = Object.keys(LINES).map(Number).find((k) => Math.abs(k - f) < 40);
+  const key = Object.keys(LINES)
+    .map(Number)
+    .find((k) => Math.abs(k - f) < 40);
   return { text: key ? LINES[key] : '', usage: { type: 'duration', seconds: u.wav.durationSec } };
 }
 
@@ -102,7 +104,10 @@ async function storedCall(overrides: Partial<CallDoc> = {}): Promise<CallDoc> {
 }
 
 async function insightsOf(callId: string): Promise<InsightDoc[]> {
-  const { rows } = await server.db.query<{ doc: InsightDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'insights' AND doc ->> 'callId' = $1`, [callId]);
+  const { rows } = await server.db.query<{ doc: InsightDoc }>(
+    `SELECT doc FROM sync_documents WHERE collection = 'insights' AND doc ->> 'callId' = $1`,
+    [callId],
+  );
   return rows.map((r) => r.doc);
 }
 
@@ -122,7 +127,12 @@ beforeAll(async () => {
     },
   });
   admin = await server.login();
-  await createUser(server.db, { email: 'reviewer@test.local', password: 'reviewer-password-1', role: 'reviewer', name: 'Rita Reviewer' });
+  await createUser(server.db, {
+    email: 'reviewer@test.local',
+    password: 'reviewer-password-1',
+    role: 'reviewer',
+    name: 'Rita Reviewer',
+  });
   reviewer = await server.login('reviewer@test.local', 'reviewer-password-1');
 });
 afterAll(async () => {
@@ -139,12 +149,28 @@ beforeEach(() => {
 describe('analysis jobs', () => {
   it('a stored recording is transcribed per channel and analysed into one insight, with its cost on the jobs', async () => {
     const call = await storedCall();
-    await server.ctx.jobs.enqueue(server.db, 'analysis.transcribe', { callId: call.id }, { dedupeKey: `analysis.transcribe:${call.id}` });
+    await server.ctx.jobs.enqueue(
+      server.db,
+      'analysis.transcribe',
+      { callId: call.id },
+      { dedupeKey: `analysis.transcribe:${call.id}` },
+    );
     expect(await server.ctx.jobs.drain()).toBe(2);
     const [insight] = await insightsOf(call.id);
     expect(insight.id).toBe(insightId(call.id, analyserStamp()));
-    expect(insight).toMatchObject({ status: 'done', error: null, provider: 'local', transcriber: { provider: 'openai', model: 'gpt-4o-transcribe', sandbox: false } });
-    expect(insight.transcript!.map((s) => s.speaker)).toEqual(['assessor', 'customer', 'assessor', 'customer', 'assessor']);
+    expect(insight).toMatchObject({
+      status: 'done',
+      error: null,
+      provider: 'local',
+      transcriber: { provider: 'openai', model: 'gpt-4o-transcribe', sandbox: false },
+    });
+    expect(insight.transcript!.map((s) => s.speaker)).toEqual([
+      'assessor',
+      'customer',
+      'assessor',
+      'customer',
+      'assessor',
+    ]);
     expect(insight.transcript![0].text).toBe(LINES[400]);
     const analysis = CallAnalysis.parse(insight.analysis) as CallAnalysisT;
     expect(analysis.outcome.value).toBe('booked');
@@ -159,15 +185,24 @@ describe('analysis jobs', () => {
   });
 
   it('a call that opted out of recording, or whose recording was deleted, never reaches any provider', async () => {
-    const optedOut = await storedCall({ recording: { state: 'opted_out', durationSec: null, channels: [], storedAt: null } });
-    const deleted = await storedCall({ recording: { state: 'deleted', durationSec: 16, channels: ['customer', 'assessor'], storedAt: 1 } });
-    for (const c of [optedOut, deleted]) await server.ctx.jobs.enqueue(server.db, 'analysis.transcribe', { callId: c.id });
+    const optedOut = await storedCall({
+      recording: { state: 'opted_out', durationSec: null, channels: [], storedAt: null },
+    });
+    const deleted = await storedCall({
+      recording: { state: 'deleted', durationSec: 16, channels: ['customer', 'assessor'], storedAt: 1 },
+    });
+    for (const c of [optedOut, deleted])
+      await server.ctx.jobs.enqueue(server.db, 'analysis.transcribe', { callId: c.id });
     await server.ctx.jobs.drain();
     expect(fake.requests).toEqual([]);
     expect(await insightsOf(optedOut.id)).toEqual([]);
     expect(await insightsOf(deleted.id)).toEqual([]);
     // Nor can an admin force it.
-    const res = await server.api(`/api/analysis/calls/${optedOut.id}/retry`, { method: 'POST', token: admin, json: {} });
+    const res = await server.api(`/api/analysis/calls/${optedOut.id}/retry`, {
+      method: 'POST',
+      token: admin,
+      json: {},
+    });
     expect(res.status).toBe(409);
     expect(fake.requests).toEqual([]);
   });
@@ -179,7 +214,11 @@ describe('analysis jobs', () => {
     const [first] = await insightsOf(call.id);
     const uploadsBefore = fake.uploads.length;
 
-    const rerun = await server.api('/api/analysis/rerun', { method: 'POST', token: admin, json: { callIds: [call.id] } });
+    const rerun = await server.api('/api/analysis/rerun', {
+      method: 'POST',
+      token: admin,
+      json: { callIds: [call.id] },
+    });
     expect(rerun.status).toBe(200);
     expect(await rerun.json()).toMatchObject({ matched: 1, enqueued: 1, dryRun: false });
     await server.ctx.jobs.drain();
@@ -190,7 +229,11 @@ describe('analysis jobs', () => {
     expect(again[0].analysis).toEqual(first.analysis);
     expect(fake.uploads.length).toBe(uploadsBefore);
 
-    const redo = await server.api(`/api/analysis/calls/${call.id}/retry`, { method: 'POST', token: admin, json: { retranscribe: true } });
+    const redo = await server.api(`/api/analysis/calls/${call.id}/retry`, {
+      method: 'POST',
+      token: admin,
+      json: { retranscribe: true },
+    });
     expect(redo.status).toBe(200);
     await server.ctx.jobs.drain();
     expect(fake.uploads.length).toBe(uploadsBefore + 5);
@@ -199,7 +242,11 @@ describe('analysis jobs', () => {
 
   it('a 429 puts the job back for the Retry-After delay and the insight shows that it is retrying', async () => {
     const call = await storedCall();
-    fake.failNext({ status: 429, headers: { 'retry-after': '30' }, body: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } } });
+    fake.failNext({
+      status: 429,
+      headers: { 'retry-after': '30' },
+      body: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } },
+    });
     const jobId = await server.ctx.jobs.enqueue(server.db, 'analysis.transcribe', { callId: call.id });
     await server.ctx.jobs.drain();
     const { rows } = await server.db.query<{ status: string; wait: number; last_error: string }>(
@@ -221,8 +268,18 @@ describe('analysis jobs', () => {
 
   it('after the last attempt the insight is failed with the error; an admin sees the job and retries it', async () => {
     const call = await storedCall();
-    fake.failNext({ status: 500, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null } } });
-    const jobId = await server.ctx.jobs.enqueue(server.db, 'analysis.transcribe', { callId: call.id }, { maxAttempts: 1 });
+    fake.failNext({
+      status: 500,
+      body: {
+        error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null },
+      },
+    });
+    const jobId = await server.ctx.jobs.enqueue(
+      server.db,
+      'analysis.transcribe',
+      { callId: call.id },
+      { maxAttempts: 1 },
+    );
     await server.ctx.jobs.drain();
     const [failed] = await insightsOf(call.id);
     expect(failed.status).toBe('failed');
@@ -268,19 +325,30 @@ describe('analysis jobs', () => {
   it('reports the configured providers and the cost of analysis jobs', async () => {
     const res = await server.api('/api/analysis/status', { token: admin });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { providers: { transcription: string; analysis: string }; cost30d: { audioMinutes: number } };
+    const body = (await res.json()) as {
+      providers: { transcription: string; analysis: string };
+      cost30d: { audioMinutes: number };
+    };
     expect(body.providers.transcription).toBe('openai/gpt-4o-transcribe');
     expect(body.providers.analysis).toMatch(/^local\/wink-eng-lite-web-model@1\.0\.0\+lex\./);
     expect(body.cost30d.audioMinutes).toBeGreaterThan(0);
   });
 
   it('a re-run selection by district and previous provider, as a dry run, counts without queueing', async () => {
-    const res = await server.api('/api/analysis/rerun', { method: 'POST', token: admin, json: { district: 'W1', fromProvider: 'local', dryRun: true } });
+    const res = await server.api('/api/analysis/rerun', {
+      method: 'POST',
+      token: admin,
+      json: { district: 'W1', fromProvider: 'local', dryRun: true },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { matched: number; enqueued: number };
     expect(body.matched).toBeGreaterThanOrEqual(4);
     expect(body.enqueued).toBe(0);
-    const bad = await server.api('/api/analysis/rerun', { method: 'POST', token: admin, json: { service: 'gardening' } });
+    const bad = await server.api('/api/analysis/rerun', {
+      method: 'POST',
+      token: admin,
+      json: { service: 'gardening' },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'service' });
   });
@@ -316,7 +384,17 @@ describe('agreement report', () => {
     });
     const res = await server.api('/api/analysis/agreement?provider=local', { token: admin });
     expect(res.status).toBe(200);
-    const report = (await res.json()) as { groups: Array<{ provider: string; pairs: number; agreed: number; agreementRate: number; kappa: number | null; confusion: Record<string, Record<string, number>>; disagreements: Array<{ callId: string; ai: string; reviewer: string }> }> };
+    const report = (await res.json()) as {
+      groups: Array<{
+        provider: string;
+        pairs: number;
+        agreed: number;
+        agreementRate: number;
+        kappa: number | null;
+        confusion: Record<string, Record<string, number>>;
+        disagreements: Array<{ callId: string; ai: string; reviewer: string }>;
+      }>;
+    };
     const g = report.groups.find((x) => x.provider === 'local')!;
     expect(g.pairs).toBe(3);
     expect(g.agreed).toBe(2);
@@ -343,7 +421,17 @@ describe('text message analysis', () => {
       service: 'plumbing',
       createdAt: t0,
       status: booked ? 'booked' : 'open',
-      assignments: [{ assessorId: 'assessor-9', assignedAt: t0, poolNumber: '+447700900009', extension: null, bookedAt: booked ? t0 + 3_600_000 : null, bookingValuePence: null, active: true }],
+      assignments: [
+        {
+          assessorId: 'assessor-9',
+          assignedAt: t0,
+          poolNumber: '+447700900009',
+          extension: null,
+          bookedAt: booked ? t0 + 3_600_000 : null,
+          bookingValuePence: null,
+          active: true,
+        },
+      ],
       quality: null,
       sandbox: false,
     });
@@ -363,24 +451,69 @@ describe('text message analysis', () => {
     await server.db.transaction(async (tx) => {
       await putDocument(tx, 'leads', lead('lead-sms-1', true), Date.now());
       await putDocument(tx, 'leads', lead('lead-sms-2', false), Date.now());
-      await putDocument(tx, 'messages', msg('m1', 'lead-sms-1', 'assessor', t0 + 120_000, "Hi Anna, it's Tom from Clearflow Plumbing. Are you free Thursday morning to look at the leak?"), Date.now());
-      await putDocument(tx, 'messages', msg('m2', 'lead-sms-1', 'customer', t0 + 720_000, 'Yes Thursday works, thanks'), Date.now());
-      await putDocument(tx, 'messages', msg('m3', 'lead-sms-1', 'assessor', t0 + 780_000, 'Great, see you Thursday at 9am'), Date.now());
-      await putDocument(tx, 'messages', msg('m4', 'lead-sms-2', 'assessor', t0 + 7_200_000, 'plumber here'), Date.now());
+      await putDocument(
+        tx,
+        'messages',
+        msg(
+          'm1',
+          'lead-sms-1',
+          'assessor',
+          t0 + 120_000,
+          "Hi Anna, it's Tom from Clearflow Plumbing. Are you free Thursday morning to look at the leak?",
+        ),
+        Date.now(),
+      );
+      await putDocument(
+        tx,
+        'messages',
+        msg('m2', 'lead-sms-1', 'customer', t0 + 720_000, 'Yes Thursday works, thanks'),
+        Date.now(),
+      );
+      await putDocument(
+        tx,
+        'messages',
+        msg('m3', 'lead-sms-1', 'assessor', t0 + 780_000, 'Great, see you Thursday at 9am'),
+        Date.now(),
+      );
+      await putDocument(
+        tx,
+        'messages',
+        msg('m4', 'lead-sms-2', 'assessor', t0 + 7_200_000, 'plumber here'),
+        Date.now(),
+      );
     });
     const res = await server.api('/api/analysis/sms/lead-sms-1/assessor-9', { token: admin });
     expect(res.status).toBe(200);
-    const a = (await res.json()) as { booked: boolean; assessorReply: { medianSec: number }; customerReply: { medianSec: number }; firstAssessorSmsSec: number; sequence: string[]; perMessage: Array<{ features: { questions: number; callToAction: boolean; greetsByName: boolean; mentionsTime: boolean } }> };
+    const a = (await res.json()) as {
+      booked: boolean;
+      assessorReply: { medianSec: number };
+      customerReply: { medianSec: number };
+      firstAssessorSmsSec: number;
+      sequence: string[];
+      perMessage: Array<{
+        features: { questions: number; callToAction: boolean; greetsByName: boolean; mentionsTime: boolean };
+      }>;
+    };
     expect(a.booked).toBe(true);
     expect(a.firstAssessorSmsSec).toBe(120);
     expect(a.customerReply.medianSec).toBe(600);
     expect(a.assessorReply.medianSec).toBe(60);
     expect(a.sequence).toEqual(['assessor-sms', 'customer-sms', 'assessor-sms']);
-    expect(a.perMessage[0].features).toMatchObject({ questions: 1, callToAction: true, greetsByName: true, mentionsTime: true });
+    expect(a.perMessage[0].features).toMatchObject({
+      questions: 1,
+      callToAction: true,
+      greetsByName: true,
+      mentionsTime: true,
+    });
 
-    const report = await server.api('/api/analysis/sms-report?recompute=1&minSupport=1&service=plumbing', { token: admin });
+    const report = await server.api('/api/analysis/sms-report?recompute=1&minSupport=1&service=plumbing', {
+      token: admin,
+    });
     expect(report.status).toBe(200);
-    const r = (await report.json()) as { recomputed: number; rows: Array<{ district: string; pattern: string; assignments: number; booked: number; bookingRate: number }> };
+    const r = (await report.json()) as {
+      recomputed: number;
+      rows: Array<{ district: string; pattern: string; assignments: number; booked: number; bookingRate: number }>;
+    };
     expect(r.recomputed).toBe(2);
     const fast = r.rows.find((x) => x.district === 'W1' && x.pattern === 'first text within 5 minutes')!;
     expect(fast).toMatchObject({ assignments: 1, booked: 1, bookingRate: 1 });

@@ -22,7 +22,12 @@ let recordingsDir: string;
 beforeAll(async () => {
   recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-analysis-sandbox-'));
   // Twilio's copy is kept (no delete after download) so the test can compare the insight with the script.
-  t = await startTelephony({ TRANSCRIPTION_PROVIDER: 'sandbox', ANALYSIS_PROVIDER: 'local', RECORDINGS_DIR: recordingsDir, TWILIO_DELETE_AFTER_DOWNLOAD: '0' });
+  t = await startTelephony({
+    TRANSCRIPTION_PROVIDER: 'sandbox',
+    ANALYSIS_PROVIDER: 'local',
+    RECORDINGS_DIR: recordingsDir,
+    TWILIO_DELETE_AFTER_DOWNLOAD: '0',
+  });
   await addNumbers(t, POOL);
   await addAssessor(t, 'asr-an-1', 'Dan Price', ASSESSOR);
   await addLead(t, 'lead-an-1', { name: 'John Smith', phone: CUSTOMER }, ['asr-an-1']);
@@ -36,7 +41,10 @@ describe('analysis of a sandbox demo call', () => {
   it('turns the recorded call into an insight whose transcript is the sandbox script, labelled as sandbox data', async () => {
     const result = await t.sandbox.placeCall({ from: CUSTOMER, to: POOL[0], callee: { ringSec: 2 }, hangup: 'callee' });
     expect(result.recordings).toHaveLength(1);
-    await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
+    await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'completed' && d.recording.state === 'pending',
+    );
     // recording.download → analysis.transcribe → analysis.analyse
     const insight = await until(
       async () => {
@@ -53,7 +61,9 @@ describe('analysis of a sandbox demo call', () => {
     expect(insight!.transcriber).toMatchObject({ provider: 'sandbox', model: 'script', sandbox: true });
     expect(insight!.sandbox).toBe(true);
     const script = await t.sandbox.transcript(result.recordings[0].sid);
-    expect(insight!.transcript!.map((s) => [s.speaker, s.text])).toEqual(script!.segments.map((s) => [s.speaker, s.text]));
+    expect(insight!.transcript!.map((s) => [s.speaker, s.text])).toEqual(
+      script!.segments.map((s) => [s.speaker, s.text]),
+    );
     expect(new Set(insight!.transcript!.map((s) => s.speaker))).toEqual(new Set(['customer', 'assessor']));
     const analysis = CallAnalysis.parse(insight!.analysis);
     expect(analysis.stamp.provider).toBe('local');

@@ -40,7 +40,9 @@ const TEXT_BY_FREQ: Record<number, string> = {
 };
 const textFor = (samples: Int16Array, rate: number) => {
   const f = dominantFrequency(samples, rate);
-  const key = Object.keys(TEXT_BY_FREQ).map(Number).find((k) => Math.abs(k - f) < 40);
+  const key = Object.keys(TEXT_BY_FREQ)
+    .map(Number)
+    .find((k) => Math.abs(k - f) < 40);
   return key ? TEXT_BY_FREQ[key] : `unrecognised tone ${Math.round(f)} Hz`;
 };
 
@@ -52,18 +54,35 @@ const CONVERSATION: Burst[] = [
 ];
 
 function audioOf(wav: Buffer, extra: Partial<CallAudio> = {}): CallAudio {
-  return { callId: 'call-1', recordingSid: 'RE1', durationSec: null, channels: ['customer', 'assessor'], sandbox: false, loadWav: async () => wav, ...extra };
+  return {
+    callId: 'call-1',
+    recordingSid: 'RE1',
+    durationSec: null,
+    channels: ['customer', 'assessor'],
+    sandbox: false,
+    loadWav: async () => wav,
+    ...extra,
+  };
 }
 
 describe('OpenAI transcription provider', () => {
   it('sends each channel on its own as a WAV upload and merges speaker-labelled segments in time order (gpt-4o-transcribe)', async () => {
-    fake.onTranscribe = (u: Upload) => ({ text: textFor(u.wav.channels[0], u.wav.sampleRate), usage: { type: 'duration', seconds: u.wav.durationSec } });
+    fake.onTranscribe = (u: Upload) => ({
+      text: textFor(u.wav.channels[0], u.wav.sampleRate),
+      usage: { type: 'duration', seconds: u.wav.durationSec },
+    });
     const t = new OpenAITranscriber(client, 'gpt-4o-transcribe', limiter);
     const result = await t.transcribe(audioOf(burstsWav(CONVERSATION, 14)));
     // The 4o models answer text only, so each utterance goes alone and its cut gives the timestamps.
     expect(fake.uploads).toHaveLength(4);
     for (const u of fake.uploads) {
-      expect(u).toMatchObject({ model: 'gpt-4o-transcribe', responseFormat: 'json', granularities: [], language: 'en', contentType: 'audio/wav' });
+      expect(u).toMatchObject({
+        model: 'gpt-4o-transcribe',
+        responseFormat: 'json',
+        granularities: [],
+        language: 'en',
+        contentType: 'audio/wav',
+      });
       expect(u.filename).toMatch(/^call-1-(customer|assessor)-\d+\.wav$/);
       expect(u.wav.channels).toHaveLength(1);
     }
@@ -77,14 +96,20 @@ describe('OpenAI transcription provider', () => {
       expect(Math.abs(result.segments[i].start - b.start)).toBeLessThan(0.3);
       expect(Math.abs(result.segments[i].end - b.end)).toBeLessThan(0.3);
     });
-    expect(result.stamp).toEqual({ provider: 'openai', model: 'gpt-4o-transcribe', version: 'per-channel-1/plain', sandbox: false });
+    expect(result.stamp).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-transcribe',
+      version: 'per-channel-1/plain',
+      sandbox: false,
+    });
     expect(result.usage.requests).toBe(4);
   });
 
   it('splits a 30-minute recording under the 25 MB upload limit and stitches timestamps across the pieces (whisper-1, word timings)', async () => {
     // Utterances every 20 s through the call; 30 minutes of 8 kHz 16-bit audio is 28.8 MB per channel.
     const bursts: Burst[] = [];
-    for (let t = 5, i = 0; t < 1795; t += 20, i++) bursts.push({ channel: (i % 2) as 0 | 1, start: t, end: t + 3, freq: i % 4 < 2 ? 400 : 600 });
+    for (let t = 5, i = 0; t < 1795; t += 20, i++)
+      bursts.push({ channel: (i % 2) as 0 | 1, start: t, end: t + 3, freq: i % 4 < 2 ? 400 : 600 });
     fake.onTranscribe = (u: Upload) => {
       const rate = u.wav.sampleRate;
       const samples = u.wav.channels[0];
@@ -97,16 +122,31 @@ describe('OpenAI transcription provider', () => {
       }));
       const words = segments.flatMap((s) => {
         const ws = s.text.split(' ');
-        return ws.map((w, k) => ({ word: w, start: s.start + ((s.end - s.start) * k) / ws.length, end: s.start + ((s.end - s.start) * (k + 1)) / ws.length }));
+        return ws.map((w, k) => ({
+          word: w,
+          start: s.start + ((s.end - s.start) * k) / ws.length,
+          end: s.start + ((s.end - s.start) * (k + 1)) / ws.length,
+        }));
       });
-      return { task: 'transcribe', language: 'english', duration: u.wav.durationSec, text: segments.map((s) => s.text).join(' '), segments, words };
+      return {
+        task: 'transcribe',
+        language: 'english',
+        duration: u.wav.durationSec,
+        text: segments.map((s) => s.text).join(' '),
+        segments,
+        words,
+      };
     };
     const t = new OpenAITranscriber(client, 'whisper-1', limiter);
     const result = await t.transcribe(audioOf(burstsWav(bursts, 1800)));
     expect(fake.uploads.length).toBeGreaterThanOrEqual(4);
     for (const u of fake.uploads) {
       expect(u.bytes).toBeLessThanOrEqual(UPLOAD_LIMIT_BYTES);
-      expect(u).toMatchObject({ model: 'whisper-1', responseFormat: 'verbose_json', granularities: ['segment', 'word'] });
+      expect(u).toMatchObject({
+        model: 'whisper-1',
+        responseFormat: 'verbose_json',
+        granularities: ['segment', 'word'],
+      });
     }
     const perChannel = fake.uploads.reduce((acc, u) => acc + u.wav.durationSec, 0);
     expect(perChannel).toBeCloseTo(3600, 0);
@@ -128,7 +168,14 @@ describe('OpenAI transcription provider', () => {
       const samples = u.wav.channels[0];
       return {
         text: '',
-        segments: speechRegions(samples, rate).map((r, i) => ({ type: 'transcript.text.segment', id: `seg_${i}`, speaker: 'A', start: r.start / rate, end: r.end / rate, text: textFor(samples.subarray(r.start, r.end), rate) })),
+        segments: speechRegions(samples, rate).map((r, i) => ({
+          type: 'transcript.text.segment',
+          id: `seg_${i}`,
+          speaker: 'A',
+          start: r.start / rate,
+          end: r.end / rate,
+          text: textFor(samples.subarray(r.start, r.end), rate),
+        })),
       };
     };
     const t = new OpenAITranscriber(client, 'gpt-4o-transcribe-diarize', limiter);
@@ -139,7 +186,11 @@ describe('OpenAI transcription provider', () => {
   });
 
   it('turns a 429 with Retry-After into a RetryLaterError with that delay', async () => {
-    fake.failNext({ status: 429, headers: { 'retry-after': '7' }, body: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } } });
+    fake.failNext({
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } },
+    });
     const t = new OpenAITranscriber(client, 'gpt-4o-transcribe', limiter);
     const err = await t.transcribe(audioOf(burstsWav(CONVERSATION, 14))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryLaterError);
@@ -147,14 +198,21 @@ describe('OpenAI transcription provider', () => {
   });
 
   it('retries a 500 with backoff but fails at once on a wrong key or an unknown model', async () => {
-    fake.failNext({ status: 500, body: { error: { message: 'The server had an error', type: 'server_error', code: null } } });
+    fake.failNext({
+      status: 500,
+      body: { error: { message: 'The server had an error', type: 'server_error', code: null } },
+    });
     const t = new OpenAITranscriber(client, 'gpt-4o-transcribe', limiter);
     const serverError = await t.transcribe(audioOf(burstsWav(CONVERSATION, 14))).catch((e: unknown) => e);
     expect(serverError).toBeInstanceOf(Error);
     expect(serverError).not.toBeInstanceOf(PermanentJobError);
     expect(serverError).not.toBeInstanceOf(RetryLaterError);
 
-    const badKey = new OpenAITranscriber(new OpenAI({ apiKey: 'sk-wrong', baseURL: fake.url, maxRetries: 0 }), 'gpt-4o-transcribe', limiter);
+    const badKey = new OpenAITranscriber(
+      new OpenAI({ apiKey: 'sk-wrong', baseURL: fake.url, maxRetries: 0 }),
+      'gpt-4o-transcribe',
+      limiter,
+    );
     const auth = await badKey.transcribe(audioOf(burstsWav(CONVERSATION, 14))).catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(PermanentJobError);
     expect((auth as Error).message).toMatch(/401/);
@@ -166,7 +224,13 @@ describe('OpenAI transcription provider', () => {
   });
 
   it('rejects a malformed transcription answer instead of storing it', async () => {
-    fake.onTranscribe = () => ({ task: 'transcribe', duration: 2, text: 'x', segments: [{ id: 0, start: 'soon', end: 1, text: 'x' }], words: [] });
+    fake.onTranscribe = () => ({
+      task: 'transcribe',
+      duration: 2,
+      text: 'x',
+      segments: [{ id: 0, start: 'soon', end: 1, text: 'x' }],
+      words: [],
+    });
     const t = new OpenAITranscriber(client, 'whisper-1', limiter);
     const err = await t.transcribe(audioOf(burstsWav(CONVERSATION, 14))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
@@ -175,19 +239,53 @@ describe('OpenAI transcription provider', () => {
 });
 
 const SEGMENTS: TranscriptSegment[] = [
-  { speaker: 'assessor', start: 1.2, end: 4.8, text: "Good morning, it's Sam from Northside Gas about your boiler quote." },
-  { speaker: 'customer', start: 5.4, end: 8.9, text: "Eighty five pounds? That's a bit steep, the last chap charged sixty." },
-  { speaker: 'assessor', start: 9.5, end: 14.0, text: 'I understand. Ours includes the flue gas analysis and there is no call-out charge.' },
+  {
+    speaker: 'assessor',
+    start: 1.2,
+    end: 4.8,
+    text: "Good morning, it's Sam from Northside Gas about your boiler quote.",
+  },
+  {
+    speaker: 'customer',
+    start: 5.4,
+    end: 8.9,
+    text: "Eighty five pounds? That's a bit steep, the last chap charged sixty.",
+  },
+  {
+    speaker: 'assessor',
+    start: 9.5,
+    end: 14.0,
+    text: 'I understand. Ours includes the flue gas analysis and there is no call-out charge.',
+  },
   { speaker: 'customer', start: 14.6, end: 19.0, text: 'Okay, can I pay now? My card is 4929 1234 5678 9013.' },
-  { speaker: 'assessor', start: 19.5, end: 24.0, text: "Please don't read card numbers out. You're booked for Thursday at eight, I'll text you a confirmation." },
+  {
+    speaker: 'assessor',
+    start: 19.5,
+    end: 24.0,
+    text: "Please don't read card numbers out. You're booked for Thursday at eight, I'll text you a confirmation.",
+  },
 ];
 
 function answer(overrides: Partial<ModelAnswer> = {}): ModelAnswer {
   const criterion = (met: boolean, quote: string | null) => ({ met, quote, reason: met ? 'present' : 'missing' });
   return {
-    sentiment: { score: 0.4, curve: [{ time: 5.4, score: -0.2 }, { time: 14.6, score: 0.3 }] },
+    sentiment: {
+      score: 0.4,
+      curve: [
+        { time: 5.4, score: -0.2 },
+        { time: 14.6, score: 0.3 },
+      ],
+    },
     triggers: [{ quote: 'there is no call-out charge', time: 9.5, speaker: 'assessor', label: 'no hidden costs' }],
-    objections: [{ category: 'price', quote: "That's a bit steep", time: 5.4, handled: true, responseQuote: 'Ours includes the flue gas analysis' }],
+    objections: [
+      {
+        category: 'price',
+        quote: "That's a bit steep",
+        time: 5.4,
+        handled: true,
+        responseQuote: 'Ours includes the flue gas analysis',
+      },
+    ],
     professionalism: {
       greeting: criterion(true, "Good morning, it's Sam from Northside Gas"),
       clarity: criterion(true, null),
@@ -195,7 +293,11 @@ function answer(overrides: Partial<ModelAnswer> = {}): ModelAnswer {
       nextStep: criterion(true, "You're booked for Thursday at eight"),
       issues: [],
     },
-    outcome: { value: 'booked', confidence: 0.9, evidence: [{ quote: "You're booked for Thursday at eight", time: 19.5, speaker: 'assessor' }] },
+    outcome: {
+      value: 'booked',
+      confidence: 0.9,
+      evidence: [{ quote: "You're booked for Thursday at eight", time: 19.5, speaker: 'assessor' }],
+    },
     summary: 'Price objection answered with what is included; booked for Thursday.',
     cardDetails: [],
     ...overrides,
@@ -220,7 +322,12 @@ describe('OpenAI analysis provider', () => {
     expect(out.analysis.stamp).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini' });
     expect(out.analysis.outcome).toMatchObject({ value: 'booked', confidence: 0.9 });
     expect(out.analysis.outcome.evidence[0]).toMatchObject({ time: 19.5, speaker: 'assessor' });
-    expect(out.analysis.objections[0]).toMatchObject({ category: 'price', time: 5.4, handled: true, response: { time: 9.5 } });
+    expect(out.analysis.objections[0]).toMatchObject({
+      category: 'price',
+      time: 5.4,
+      handled: true,
+      response: { time: 9.5 },
+    });
     expect(out.analysis.professionalism.score).toBe(100);
     expect(out.usage.promptTokens).toBeGreaterThan(0);
     expect(out.usage.completionTokens).toBeGreaterThan(0);
@@ -229,7 +336,11 @@ describe('OpenAI analysis provider', () => {
   it('drops quotes that are not in the transcript and caps the confidence of an outcome left without evidence', async () => {
     fake.onChat = () =>
       answer({
-        outcome: { value: 'lost', confidence: 0.95, evidence: [{ quote: 'I never want to hear from you again', time: 3, speaker: 'customer' }] },
+        outcome: {
+          value: 'lost',
+          confidence: 0.95,
+          evidence: [{ quote: 'I never want to hear from you again', time: 3, speaker: 'customer' }],
+        },
         objections: [{ category: 'trust', quote: 'You lot are cowboys', time: 2, handled: false, responseQuote: null }],
       });
     const out = await new OpenAIAnalyser(client, 'gpt-4o-mini', limiter).analyse({ segments: SEGMENTS });
@@ -254,12 +365,18 @@ describe('OpenAI analysis provider', () => {
 
   it('honours Retry-After on a 429 from the chat endpoint and refuses an unknown model for good', async () => {
     const a = new OpenAIAnalyser(client, 'gpt-4o-mini', limiter);
-    fake.failNext({ status: 429, headers: { 'retry-after-ms': '1500' }, body: { error: { message: 'Rate limit reached', type: 'tokens', code: 'rate_limit_exceeded' } } });
+    fake.failNext({
+      status: 429,
+      headers: { 'retry-after-ms': '1500' },
+      body: { error: { message: 'Rate limit reached', type: 'tokens', code: 'rate_limit_exceeded' } },
+    });
     const limited = await a.analyse({ segments: SEGMENTS }).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RetryLaterError);
     expect((limited as RetryLaterError).delayMs).toBe(1500);
 
-    const unknown = await new OpenAIAnalyser(client, 'gpt-5-imaginary', limiter).analyse({ segments: SEGMENTS }).catch((e: unknown) => e);
+    const unknown = await new OpenAIAnalyser(client, 'gpt-5-imaginary', limiter)
+      .analyse({ segments: SEGMENTS })
+      .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(PermanentJobError);
   });
 });

@@ -26,12 +26,21 @@ const FLOORS = { outcomeAccuracy: 0.8, objectionRecall: 0.75, objectionPrecision
  * under its floor, so that floor now sits under the measured value (0.3) as a regression guard and the gap
  * is reported, not hidden: phrase lexicons miss most objections worded in ways they have not seen.
  */
-const HOLDOUT_FLOORS = { outcomeAccuracy: 0.6, objectionRecall: 0.3, objectionPrecision: 0.5, professionalismAccuracy: 0.7 };
+const HOLDOUT_FLOORS = {
+  outcomeAccuracy: 0.6,
+  objectionRecall: 0.3,
+  objectionPrecision: 0.5,
+  professionalismAccuracy: 0.7,
+};
 
 interface Fixture {
   id: string;
   service: string;
-  expected: { outcome: 'booked' | 'callback' | 'lost'; objections: ObjectionCategory[]; professionalism: 'good' | 'poor' };
+  expected: {
+    outcome: 'booked' | 'callback' | 'lost';
+    objections: ObjectionCategory[];
+    professionalism: 'good' | 'poor';
+  };
   segments: unknown[];
 }
 
@@ -98,7 +107,8 @@ function evaluate(set: Array<{ fixture: Fixture; analysis: CallAnalysis }>): Met
     }
     const profGood = analysis.professionalism.score >= 60;
     if (profGood === (exp.professionalism === 'good')) profCorrect++;
-    else misses.push(`${fixture.id}: professionalism ${analysis.professionalism.score} expected ${exp.professionalism}`);
+    else
+      misses.push(`${fixture.id}: professionalism ${analysis.professionalism.score} expected ${exp.professionalism}`);
   }
   return {
     outcomeAccuracy: correct / set.length,
@@ -121,7 +131,9 @@ function report(title: string, m: Metrics, floors: typeof FLOORS): string {
     `  objection recall      ${pct(m.objectionRecall)} of ${m.expectedObjections} (floor ${pct(floors.objectionRecall)})`,
     `  objection precision   ${pct(m.objectionPrecision)} of ${m.predictedObjections} (floor ${pct(floors.objectionPrecision)})`,
     `  professionalism       ${pct(m.professionalismAccuracy)} good/poor correct (floor ${pct(floors.professionalismAccuracy)})`,
-    `  recall by category    ${OBJECTION_CATEGORIES.filter((c) => m.perCategory[c]).map((c) => `${c} ${m.perCategory[c].found}/${m.perCategory[c].expected}`).join(', ')}`,
+    `  recall by category    ${OBJECTION_CATEGORIES.filter((c) => m.perCategory[c])
+      .map((c) => `${c} ${m.perCategory[c].found}/${m.perCategory[c].expected}`)
+      .join(', ')}`,
     `  confusion (expected → got) ${JSON.stringify(m.confusion)}`,
     ...m.misses.map((x) => `  - ${x}`),
   ].join('\n');
@@ -130,9 +142,12 @@ function report(title: string, m: Metrics, floors: typeof FLOORS): string {
 describe('offline analyser on labelled transcripts', () => {
   it('has at least 30 varied fixtures covering every outcome and the main objections', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(30);
-    for (const o of ['booked', 'callback', 'lost'] as const) expect(fixtures.filter((f) => f.expected.outcome === o).length).toBeGreaterThanOrEqual(8);
-    for (const c of ['price', 'timing', 'trust'] as const) expect(fixtures.filter((f) => f.expected.objections.includes(c)).length).toBeGreaterThanOrEqual(4);
-    for (const p of ['good', 'poor'] as const) expect(fixtures.filter((f) => f.expected.professionalism === p).length).toBeGreaterThanOrEqual(6);
+    for (const o of ['booked', 'callback', 'lost'] as const)
+      expect(fixtures.filter((f) => f.expected.outcome === o).length).toBeGreaterThanOrEqual(8);
+    for (const c of ['price', 'timing', 'trust'] as const)
+      expect(fixtures.filter((f) => f.expected.objections.includes(c)).length).toBeGreaterThanOrEqual(4);
+    for (const p of ['good', 'poor'] as const)
+      expect(fixtures.filter((f) => f.expected.professionalism === p).length).toBeGreaterThanOrEqual(6);
   });
 
   it('produces output that validates against the shared CallAnalysis schema', () => {
@@ -141,7 +156,13 @@ describe('offline analyser on labelled transcripts', () => {
 
   it('meets the outcome accuracy, objection recall and professionalism floors', () => {
     const dev = evaluate(results);
-    console.log(report(`offline analyser ${analyser.stamp.version} on ${results.length} labelled transcripts (development set)`, dev, FLOORS));
+    console.log(
+      report(
+        `offline analyser ${analyser.stamp.version} on ${results.length} labelled transcripts (development set)`,
+        dev,
+        FLOORS,
+      ),
+    );
     expect(dev.outcomeAccuracy).toBeGreaterThanOrEqual(FLOORS.outcomeAccuracy);
     expect(dev.objectionRecall).toBeGreaterThanOrEqual(FLOORS.objectionRecall);
     expect(dev.objectionPrecision).toBeGreaterThanOrEqual(FLOORS.objectionPrecision);
@@ -150,7 +171,13 @@ describe('offline analyser on labelled transcripts', () => {
 
   it('generalises to held-out transcripts written after the lexicons were tuned', () => {
     const held = evaluate(holdout);
-    console.log(report(`offline analyser ${analyser.stamp.version} on ${holdout.length} held-out transcripts`, held, HOLDOUT_FLOORS));
+    console.log(
+      report(
+        `offline analyser ${analyser.stamp.version} on ${holdout.length} held-out transcripts`,
+        held,
+        HOLDOUT_FLOORS,
+      ),
+    );
     expect(holdout.length).toBeGreaterThanOrEqual(10);
     expect(held.outcomeAccuracy).toBeGreaterThanOrEqual(HOLDOUT_FLOORS.outcomeAccuracy);
     expect(held.objectionRecall).toBeGreaterThanOrEqual(HOLDOUT_FLOORS.objectionRecall);
@@ -172,8 +199,12 @@ describe('offline analyser on labelled transcripts', () => {
   });
 
   it('confidence is honest: wrong outcomes are on average less confident than right ones, and nothing exceeds 0.95', () => {
-    const right = results.filter((r) => r.analysis.outcome.value === r.fixture.expected.outcome).map((r) => r.analysis.outcome.confidence);
-    const wrong = results.filter((r) => r.analysis.outcome.value !== r.fixture.expected.outcome).map((r) => r.analysis.outcome.confidence);
+    const right = results
+      .filter((r) => r.analysis.outcome.value === r.fixture.expected.outcome)
+      .map((r) => r.analysis.outcome.confidence);
+    const wrong = results
+      .filter((r) => r.analysis.outcome.value !== r.fixture.expected.outcome)
+      .map((r) => r.analysis.outcome.confidence);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(Math.max(...results.map((r) => r.analysis.outcome.confidence))).toBeLessThanOrEqual(0.95);
     if (wrong.length) expect(mean(wrong)).toBeLessThan(mean(right));

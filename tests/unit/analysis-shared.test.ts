@@ -26,7 +26,9 @@ describe('card details', () => {
     expect(written.redacted).toBe('my number is [card number removed] thanks');
     expect(written.flags[0].excerpt).toContain('9015');
     expect(written.flags[0].excerpt).not.toMatch(/4929|1234|5678/);
-    const spoken = scanForCardDetails("it's four nine two nine, one two three four, five six seven eight, nine zero one five");
+    const spoken = scanForCardDetails(
+      "it's four nine two nine, one two three four, five six seven eight, nine zero one five",
+    );
     expect(spoken.flags.map((f) => f.kind)).toEqual(['card-number']);
     expect(spoken.redacted).toBe("it's [card number removed]");
     const doubled = scanForCardDetails('four nine two nine one two three four five six seven eight nine oh one five');
@@ -34,14 +36,24 @@ describe('card details', () => {
   });
 
   it('does not flag UK phone numbers, prices or dates', () => {
-    for (const text of ['call me on 07700 900123', 'ring 020 7946 0000 after six', 'it is £3,400 fitted', 'Tuesday the 14th at 9', 'my postcode is E17 4PP']) {
+    for (const text of [
+      'call me on 07700 900123',
+      'ring 020 7946 0000 after six',
+      'it is £3,400 fitted',
+      'Tuesday the 14th at 9',
+      'my postcode is E17 4PP',
+    ]) {
       expect(scanForCardDetails(text).flags, text).toEqual([]);
     }
   });
 
   it('flags a security code and an expiry date said after their cue, and a mention of paying by card', () => {
-    expect(scanForCardDetails('the security code on the back is 123').flags.map((f) => f.kind)).toEqual(['security-code']);
-    expect(scanForCardDetails('the security code on the back is 123').redacted).toBe('the security code on the back is [security code removed]');
+    expect(scanForCardDetails('the security code on the back is 123').flags.map((f) => f.kind)).toEqual([
+      'security-code',
+    ]);
+    expect(scanForCardDetails('the security code on the back is 123').redacted).toBe(
+      'the security code on the back is [security code removed]',
+    );
     expect(scanForCardDetails('expiry is 09/27').flags.map((f) => f.kind)).toEqual(['expiry-date']);
     expect(scanForCardDetails('can I pay by card now?').flags.map((f) => f.kind)).toEqual(['card-mention']);
   });
@@ -49,7 +61,13 @@ describe('card details', () => {
   it('uses the previous utterance as context across a transcript and drops word timings of redacted segments', () => {
     const { segments, flags } = redactCardDetails([
       { speaker: 'assessor' as const, start: 1, end: 2, text: 'What are the three digits on the back?' },
-      { speaker: 'customer' as const, start: 3, end: 4, text: 'seven four one', words: [{ word: 'seven', start: 3, end: 3.2 }] },
+      {
+        speaker: 'customer' as const,
+        start: 3,
+        end: 4,
+        text: 'seven four one',
+        words: [{ word: 'seven', start: 3, end: 3.2 }],
+      },
     ]);
     expect(flags).toEqual([expect.objectContaining({ kind: 'security-code', time: 3, speaker: 'customer' })]);
     expect(segments[1].text).toBe('[security code removed]');
@@ -92,7 +110,11 @@ const insight = (callId: string, value: 'booked' | 'callback' | 'lost', o: Parti
   sandbox: false,
   ...o,
 });
-const review = (callId: string, outcome: 'booked' | 'callback' | 'lost' | null, o: Partial<ReviewDoc> = {}): Pick<ReviewDoc, 'callId' | 'reviewerId' | 'outcome' | 'status'> => ({
+const review = (
+  callId: string,
+  outcome: 'booked' | 'callback' | 'lost' | null,
+  o: Partial<ReviewDoc> = {},
+): Pick<ReviewDoc, 'callId' | 'reviewerId' | 'outcome' | 'status'> => ({
   callId,
   reviewerId: 'r1',
   outcome,
@@ -103,11 +125,25 @@ const review = (callId: string, outcome: 'booked' | 'callback' | 'lost' | null, 
 describe('agreement report', () => {
   it("computes Cohen's kappa as in a worked example (pₒ 0.7, pₑ 0.5 → κ 0.4)", () => {
     // 10 pairs on two outcomes: AI booked 5 (4 agreed), lost 5 (3 agreed); reviewers booked 5, lost 5.
-    const m = { booked: { booked: 4, callback: 0, lost: 1 }, callback: { booked: 0, callback: 0, lost: 0 }, lost: { booked: 1, callback: 0, lost: 4 } };
+    const m = {
+      booked: { booked: 4, callback: 0, lost: 1 },
+      callback: { booked: 0, callback: 0, lost: 0 },
+      lost: { booked: 1, callback: 0, lost: 4 },
+    };
     expect(cohensKappa(m)).toBeCloseTo(0.6);
-    const m2 = { booked: { booked: 4, callback: 0, lost: 1 }, callback: { booked: 0, callback: 0, lost: 0 }, lost: { booked: 2, callback: 0, lost: 3 } };
+    const m2 = {
+      booked: { booked: 4, callback: 0, lost: 1 },
+      callback: { booked: 0, callback: 0, lost: 0 },
+      lost: { booked: 2, callback: 0, lost: 3 },
+    };
     expect(cohensKappa(m2)).toBeCloseTo(0.4);
-    expect(cohensKappa({ booked: { booked: 3, callback: 0, lost: 0 }, callback: { booked: 0, callback: 0, lost: 0 }, lost: { booked: 0, callback: 0, lost: 0 } })).toBeNull();
+    expect(
+      cohensKappa({
+        booked: { booked: 3, callback: 0, lost: 0 },
+        callback: { booked: 0, callback: 0, lost: 0 },
+        lost: { booked: 0, callback: 0, lost: 0 },
+      }),
+    ).toBeNull();
   });
 
   it('groups by provider, model and version, uses the newest finished insight per call, and ignores drafts', () => {
@@ -118,11 +154,19 @@ describe('agreement report', () => {
       insight('c3', 'booked', { status: 'failed', analysis: null }),
       insight('c1', 'lost', { provider: 'openai', model: 'gpt-4o-mini' }),
     ];
-    const reviews = [review('c1', 'booked'), review('c2', 'callback'), review('c2', 'lost', { reviewerId: 'r2' }), review('c3', 'booked'), review('c1', 'lost', { status: 'draft' })];
+    const reviews = [
+      review('c1', 'booked'),
+      review('c2', 'callback'),
+      review('c2', 'lost', { reviewerId: 'r2' }),
+      review('c3', 'booked'),
+      review('c1', 'lost', { status: 'draft' }),
+    ];
     const r = agreementReport(insights, reviews);
     const local = r.groups.find((g) => g.provider === 'local')!;
     expect(local).toMatchObject({ pairs: 3, calls: 2, agreed: 2 });
-    expect(local.disagreements).toEqual([{ callId: 'c2', reviewerId: 'r2', ai: 'callback', reviewer: 'lost', confidence: 0.8 }]);
+    expect(local.disagreements).toEqual([
+      { callId: 'c2', reviewerId: 'r2', ai: 'callback', reviewer: 'lost', confidence: 0.8 },
+    ]);
     const openai = r.groups.find((g) => g.provider === 'openai')!;
     expect(openai).toMatchObject({ pairs: 1, agreed: 0, agreementRate: 0 });
     expect(r.reviewsWithoutInsight).toBe(1);
@@ -137,9 +181,19 @@ describe('agreement report', () => {
 describe('insights', () => {
   it('derives one insight id per call and analysis stamp, kept within the id length limit', () => {
     expect(insightId('CA1', { provider: 'local', model: 'm', version: '1' })).toBe('CA1~local:m:1');
-    const long = insightId('CA'.padEnd(60, '0'), { provider: 'openai', model: 'ft:gpt-4o-mini:org:custom-name:abc123', version: 'prompt-1.deadbeef' });
+    const long = insightId('CA'.padEnd(60, '0'), {
+      provider: 'openai',
+      model: 'ft:gpt-4o-mini:org:custom-name:abc123',
+      version: 'prompt-1.deadbeef',
+    });
     expect(long.length).toBeLessThanOrEqual(100);
-    expect(long).toBe(insightId('CA'.padEnd(60, '0'), { provider: 'openai', model: 'ft:gpt-4o-mini:org:custom-name:abc123', version: 'prompt-1.deadbeef' }));
+    expect(long).toBe(
+      insightId('CA'.padEnd(60, '0'), {
+        provider: 'openai',
+        model: 'ft:gpt-4o-mini:org:custom-name:abc123',
+        version: 'prompt-1.deadbeef',
+      }),
+    );
   });
 
   it('shows the newest finished insight, else pending, else failed', () => {
@@ -158,7 +212,15 @@ describe('insights', () => {
     const not = { met: false, evidence: null, time: null };
     expect(professionalismScore({ greeting: met, clarity: met, empathy: met, nextStep: met, issues: [] })).toBe(100);
     expect(professionalismScore({ greeting: not, clarity: met, empathy: not, nextStep: met, issues: [] })).toBe(55);
-    expect(professionalismScore({ greeting: not, clarity: not, empathy: not, nextStep: not, issues: [{ quote: 'x', time: 0, speaker: 'assessor', reason: 'rude' }] })).toBe(0);
+    expect(
+      professionalismScore({
+        greeting: not,
+        clarity: not,
+        empathy: not,
+        nextStep: not,
+        issues: [{ quote: 'x', time: 0, speaker: 'assessor', reason: 'rude' }],
+      }),
+    ).toBe(0);
   });
 });
 
@@ -173,7 +235,9 @@ describe('text message analysis', () => {
   });
 
   it('measures message features', () => {
-    expect(messageFeatures('Hi Sarah, it\'s Tom from Clearflow. Can I pop round Thursday at 10am? Reply YES to book.')).toMatchObject({
+    expect(
+      messageFeatures("Hi Sarah, it's Tom from Clearflow. Can I pop round Thursday at 10am? Reply YES to book."),
+    ).toMatchObject({
       questions: 1,
       callToAction: true,
       mentionsTime: true,
@@ -188,7 +252,14 @@ describe('text message analysis', () => {
   it('measures reply speed both ways from the first unanswered message, ignoring failed messages and erased bodies', () => {
     const a = analyseAssignmentSms(
       { leadId: 'l', assessorId: 'a', service: 'boiler', district: 'W1', assignedAt: t0, bookedAt: null },
-      [m('1', 'c', 10, 'hello?'), m('2', 'c', 40, 'anyone?'), m('3', 'a', 100, 'Hi, sorry, on a job'), m('4', 'a', 130, null), m('5', 'c', 400, 'ok'), m('6', 'a', 450, 'x', 'failed')],
+      [
+        m('1', 'c', 10, 'hello?'),
+        m('2', 'c', 40, 'anyone?'),
+        m('3', 'a', 100, 'Hi, sorry, on a job'),
+        m('4', 'a', 130, null),
+        m('5', 'c', 400, 'ok'),
+        m('6', 'a', 450, 'x', 'failed'),
+      ],
       [],
     );
     // The customer's last "ok" has had no reply by text.
@@ -202,20 +273,38 @@ describe('text message analysis', () => {
   it('builds the follow-up sequence from texts and calls up to the booking', () => {
     const a = analyseAssignmentSms(
       { leadId: 'l', assessorId: 'a', service: 'boiler', district: 'W1', assignedAt: t0, bookedAt: t0 + 1000_000 },
-      [m('1', 'a', 70, 'Sorry I missed you, when suits?'), m('2', 'c', 500, 'after 5'), m('3', 'a', 2000_000, 'thanks!')],
+      [
+        m('1', 'a', 70, 'Sorry I missed you, when suits?'),
+        m('2', 'c', 500, 'after 5'),
+        m('3', 'a', 2000_000, 'thanks!'),
+      ],
       [
         { id: 'c1', direction: 'assessor_to_customer', startedAt: t0 + 60_000, connected: false },
         { id: 'c2', direction: 'assessor_to_customer', startedAt: t0 + 900_000, connected: true },
       ],
     );
     expect(a.sequence).toEqual(['assessor-call-missed', 'assessor-sms', 'customer-sms', 'assessor-call-connected']);
-    expect(a.patterns).toEqual(expect.arrayContaining(['text after a missed call', 'first assessor contact: call-missed', 'first text within 5 minutes']));
-    expect(sequencePrefix(['assessor-sms', 'assessor-sms', 'customer-sms', 'assessor-sms'])).toBe('assessor-sms → customer-sms → assessor-sms');
+    expect(a.patterns).toEqual(
+      expect.arrayContaining([
+        'text after a missed call',
+        'first assessor contact: call-missed',
+        'first text within 5 minutes',
+      ]),
+    );
+    expect(sequencePrefix(['assessor-sms', 'assessor-sms', 'customer-sms', 'assessor-sms'])).toBe(
+      'assessor-sms → customer-sms → assessor-sms',
+    );
   });
 
   it('reports booking rates per pattern against the area baseline and leaves out thin patterns', () => {
     const mk = (district: string, booked: boolean, patterns: string[]): AssignmentSmsAnalysis =>
-      ({ service: 'boiler', district, booked, sequence: ['assessor-sms'], patterns } as unknown as AssignmentSmsAnalysis);
+      ({
+        service: 'boiler',
+        district,
+        booked,
+        sequence: ['assessor-sms'],
+        patterns,
+      }) as unknown as AssignmentSmsAnalysis;
     const analyses = [
       mk('W1', true, ['fast']),
       mk('W1', true, ['fast']),

@@ -27,8 +27,12 @@ function parseDate(value: string | undefined, name: string): number | undefined 
 export function registerAnalysisCommands(program: Command, env: () => CliEnv): void {
   program
     .command('analyse <transcript>')
-    .description('Run the configured analyser on a transcript file ({"segments": [{speaker, start, end, text}]}) and print the result as JSON')
-    .addOption(new Option('--provider <provider>', 'analyser to use instead of the configured one').choices(['local', 'openai']))
+    .description(
+      'Run the configured analyser on a transcript file ({"segments": [{speaker, start, end, text}]}) and print the result as JSON',
+    )
+    .addOption(
+      new Option('--provider <provider>', 'analyser to use instead of the configured one').choices(['local', 'openai']),
+    )
     .action(async (file: string, opts: { provider?: 'local' | 'openai' }) => {
       const e = env();
       const raw = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
@@ -41,7 +45,8 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
       const { analyser } = createProviders(config);
       const out = await analyser.analyse({ segments: parsed.data.segments });
       console.log(JSON.stringify(out.analysis, null, 2));
-      if (out.usage.requests) console.error(`tokens: ${out.usage.promptTokens} prompt, ${out.usage.completionTokens} completion`);
+      if (out.usage.requests)
+        console.error(`tokens: ${out.usage.promptTokens} prompt, ${out.usage.completionTokens} completion`);
     });
 
   const analysis = program.command('analysis').description('AI analysis of calls and texts');
@@ -79,7 +84,12 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
         const result = await e.withDb(async (db) => {
           const jobs = new JobQueue(db, createLogger('silent'));
           return rerunAnalysis(db, jobs, {
-            callIds: opts.calls ? opts.calls.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+            callIds: opts.calls
+              ? opts.calls
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : undefined,
             since: parseDate(opts.since, '--since'),
             until: parseDate(opts.until, '--until'),
             district: opts.district?.toUpperCase(),
@@ -104,7 +114,9 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
 
   analysis
     .command('agreement')
-    .description("Agreement between AI outcomes and reviewers per provider and model (rate, Cohen's kappa, confusion matrix)")
+    .description(
+      "Agreement between AI outcomes and reviewers per provider and model (rate, Cohen's kappa, confusion matrix)",
+    )
     .option('--provider <provider>')
     .option('--model <model>')
     .option('--json', 'print JSON')
@@ -115,11 +127,15 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
       if (!report.groups.length) console.log('no submitted reviews with an AI insight yet');
       for (const g of report.groups) {
         console.log(`${g.provider}/${g.model}@${g.version}: ${g.pairs} review pairs over ${g.calls} calls`);
-        console.log(`  agreement ${g.agreementRate === null ? '—' : `${(g.agreementRate * 100).toFixed(1)}%`}, kappa ${g.kappa === null ? '—' : g.kappa.toFixed(3)}`);
+        console.log(
+          `  agreement ${g.agreementRate === null ? '—' : `${(g.agreementRate * 100).toFixed(1)}%`}, kappa ${g.kappa === null ? '—' : g.kappa.toFixed(3)}`,
+        );
         console.log(`  confusion (AI → reviewer): ${JSON.stringify(g.confusion)}`);
-        for (const d of g.disagreements.slice(0, 20)) console.log(`  - call ${d.callId}: AI ${d.ai} (${d.confidence}), reviewer ${d.reviewer}`);
+        for (const d of g.disagreements.slice(0, 20))
+          console.log(`  - call ${d.callId}: AI ${d.ai} (${d.confidence}), reviewer ${d.reviewer}`);
       }
-      if (report.reviewsWithoutInsight) console.log(`${report.reviewsWithoutInsight} submitted reviews have no finished AI insight`);
+      if (report.reviewsWithoutInsight)
+        console.log(`${report.reviewsWithoutInsight} submitted reviews have no finished AI insight`);
     });
 
   analysis
@@ -130,25 +146,38 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
     .option('--min-support <n>', 'leave out patterns seen on fewer assignments', '5')
     .option('--recompute', 'recompute every assignment first')
     .option('--json', 'print JSON')
-    .action(async (opts: { service?: string; district?: string; minSupport: string; recompute?: boolean; json?: boolean }) => {
-      const e = env();
-      const report = await e.withDb(async (db) => {
-        if (opts.recompute) await refreshAllSms({ db, now: Date.now }, { service: opts.service, district: opts.district });
-        return smsReport(db, { service: opts.service, district: opts.district?.toUpperCase(), minSupport: Number(opts.minSupport) });
-      });
-      if (opts.json) return e.print(report, true);
-      console.log(`${report.assignments} assignments analysed`);
-      e.print(
-        report.rows.map((r) => ({
-          service: r.service,
-          district: r.district,
-          kind: r.kind,
-          pattern: r.pattern,
-          n: r.assignments,
-          booked: `${(r.bookingRate * 100).toFixed(0)}%`,
-          lift: r.lift === null ? '—' : r.lift.toFixed(2),
-        })),
-        false,
-      );
-    });
+    .action(
+      async (opts: {
+        service?: string;
+        district?: string;
+        minSupport: string;
+        recompute?: boolean;
+        json?: boolean;
+      }) => {
+        const e = env();
+        const report = await e.withDb(async (db) => {
+          if (opts.recompute)
+            await refreshAllSms({ db, now: Date.now }, { service: opts.service, district: opts.district });
+          return smsReport(db, {
+            service: opts.service,
+            district: opts.district?.toUpperCase(),
+            minSupport: Number(opts.minSupport),
+          });
+        });
+        if (opts.json) return e.print(report, true);
+        console.log(`${report.assignments} assignments analysed`);
+        e.print(
+          report.rows.map((r) => ({
+            service: r.service,
+            district: r.district,
+            kind: r.kind,
+            pattern: r.pattern,
+            n: r.assignments,
+            booked: `${(r.bookingRate * 100).toFixed(0)}%`,
+            lift: r.lift === null ? '—' : r.lift.toFixed(2),
+          })),
+          false,
+        );
+      },
+    );
 }

@@ -112,7 +112,14 @@ async function writeInsight(
   });
 }
 
-function baseInsight(id: string, callId: string, stamp: Stamp, existing: InsightDoc | null, call: CallDoc, now: number): InsightDoc {
+function baseInsight(
+  id: string,
+  callId: string,
+  stamp: Stamp,
+  existing: InsightDoc | null,
+  call: CallDoc,
+  now: number,
+): InsightDoc {
   return {
     id,
     updatedAt: now,
@@ -136,7 +143,9 @@ function isFinal(job: JobRecord, err: unknown): boolean {
 
 function describeError(job: JobRecord, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return isFinal(job, err) ? message.slice(0, 1900) : `attempt ${job.attempts} of ${job.maxAttempts} failed, retrying: ${message}`.slice(0, 1900);
+  return isFinal(job, err)
+    ? message.slice(0, 1900)
+    : `attempt ${job.attempts} of ${job.maxAttempts} failed, retrying: ${message}`.slice(0, 1900);
 }
 
 async function recordFailure(deps: AnalysisDeps, job: JobRecord, callId: string, err: unknown): Promise<void> {
@@ -162,7 +171,10 @@ export async function runTranscribeJob(deps: AnalysisDeps, job: JobRecord): Prom
   const [call] = await getDocuments(ctx.db, 'calls', [p.callId]);
   if (!call) throw new PermanentJobError(`call ${p.callId} not found`);
   if (!mayAnalyse(call.doc)) {
-    log.info({ recording: call.doc.recording.state }, 'call not analysed: its recording is not stored (opted out, deleted or erased)');
+    log.info(
+      { recording: call.doc.recording.state },
+      'call not analysed: its recording is not stored (opted out, deleted or erased)',
+    );
     return { cost: { skipped: 1 } };
   }
   const stamp = providers.analyser.stamp;
@@ -171,7 +183,11 @@ export async function runTranscribeJob(deps: AnalysisDeps, job: JobRecord): Prom
   try {
     let transcript = p.retranscribe ? null : await findTranscript(ctx.db, p.callId, transcriber?.stamp ?? null);
     // A transcript by another transcriber is reused only when no transcriber is configured now.
-    if (transcript && transcriber && (transcript.stamp.provider !== transcriber.stamp.provider || transcript.stamp.model !== transcriber.stamp.model)) {
+    if (
+      transcript &&
+      transcriber &&
+      (transcript.stamp.provider !== transcriber.stamp.provider || transcript.stamp.model !== transcriber.stamp.model)
+    ) {
       transcript = null;
     }
     const cost: Record<string, number> = { audioMinutes: 0, transcriptionRequests: 0 };
@@ -215,7 +231,12 @@ export async function runTranscribeJob(deps: AnalysisDeps, job: JobRecord): Prom
         };
       },
       async (tx) => {
-        await ctx.jobs.enqueue(tx, JOB_ANALYSE, { callId: p.callId, ...(p.runId ? { runId: p.runId } : {}) }, { dedupeKey: `${JOB_ANALYSE}:${job.id}` });
+        await ctx.jobs.enqueue(
+          tx,
+          JOB_ANALYSE,
+          { callId: p.callId, ...(p.runId ? { runId: p.runId } : {}) },
+          { dedupeKey: `${JOB_ANALYSE}:${job.id}` },
+        );
       },
     );
     if (!written) log.info('call changed while transcribing (erased or recording deleted); nothing written');
@@ -248,7 +269,11 @@ export async function runAnalyseJob(deps: AnalysisDeps, job: JobRecord): Promise
       sandbox: transcript.stamp.sandbox || c.sandbox,
     }));
     return {
-      cost: { promptTokens: out.usage.promptTokens, completionTokens: out.usage.completionTokens, analysisRequests: out.usage.requests },
+      cost: {
+        promptTokens: out.usage.promptTokens,
+        completionTokens: out.usage.completionTokens,
+        analysisRequests: out.usage.requests,
+      },
     };
   } catch (err) {
     await recordFailure(deps, job, p.callId, err);

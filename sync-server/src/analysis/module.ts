@@ -57,7 +57,14 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       access: ['admin'],
       summary: 'Configured AI providers, analysis job counts and cost over the last 30 days',
       async handler() {
-        const { rows } = await ctx.db.query<{ kind: string; status: string; jobs: number; audio_minutes: number | null; prompt_tokens: number | null; completion_tokens: number | null }>(
+        const { rows } = await ctx.db.query<{
+          kind: string;
+          status: string;
+          jobs: number;
+          audio_minutes: number | null;
+          prompt_tokens: number | null;
+          completion_tokens: number | null;
+        }>(
           `SELECT kind, status, count(*)::int AS jobs,
                   sum((cost ->> 'audioMinutes')::float8) AS audio_minutes,
                   sum((cost ->> 'promptTokens')::float8) AS prompt_tokens,
@@ -67,7 +74,11 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
         );
         const p = deps().providers;
         return {
-          providers: { ...p.describe(), analysisStamp: p.analyser.stamp, transcriptionStamp: p.transcriber?.stamp ?? null },
+          providers: {
+            ...p.describe(),
+            analysisStamp: p.analyser.stamp,
+            transcriptionStamp: p.transcriber?.stamp ?? null,
+          },
           jobs: rows.map((r) => ({ kind: r.kind, status: r.status, jobs: r.jobs })),
           cost30d: {
             audioMinutes: Math.round(rows.reduce((a, r) => a + (r.audio_minutes ?? 0), 0) * 100) / 100,
@@ -84,7 +95,18 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       summary: 'Analysis jobs with their errors and cost (failed ones for the retry action)',
       async handler({ req }) {
         const q = parseInput(JobsQuery, req.query);
-        const { rows } = await ctx.db.query<{ id: number; kind: string; status: string; attempts: number; max_attempts: number; last_error: string | null; payload: Record<string, unknown>; cost: Record<string, number> | null; created_at: Date; finished_at: Date | null }>(
+        const { rows } = await ctx.db.query<{
+          id: number;
+          kind: string;
+          status: string;
+          attempts: number;
+          max_attempts: number;
+          last_error: string | null;
+          payload: Record<string, unknown>;
+          cost: Record<string, number> | null;
+          created_at: Date;
+          finished_at: Date | null;
+        }>(
           `SELECT id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, finished_at FROM jobs
             WHERE kind LIKE 'analysis.%' AND ($1::text IS NULL OR status = $1) ORDER BY id DESC LIMIT $2`,
           [q.status ?? null, q.limit],
@@ -132,9 +154,18 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
         const { retranscribe } = parseInput(z.object({ retranscribe: z.boolean().default(false) }), req.body ?? {});
         const call = await getDocument(ctx.db, 'calls', callId);
         if (!call) throw new ApiError('NOT_FOUND', `no call ${callId}`);
-        if (!mayAnalyse(call)) throw new ApiError('CONFLICT', `call ${callId} has no stored recording (${call.recording.state}); it is never sent to a provider`);
+        if (!mayAnalyse(call))
+          throw new ApiError(
+            'CONFLICT',
+            `call ${callId} has no stored recording (${call.recording.state}); it is never sent to a provider`,
+          );
         const result = await rerunAnalysis(ctx.db, ctx.jobs, { callIds: [callId], retranscribe });
-        await audit(ctx.db, auth!, { action: 'analysis.retry', subjectType: 'call', subjectId: callId, detail: { runId: result.runId, retranscribe } });
+        await audit(ctx.db, auth!, {
+          action: 'analysis.retry',
+          subjectType: 'call',
+          subjectId: callId,
+          detail: { runId: result.runId, retranscribe },
+        });
         return result;
       },
     },
@@ -148,11 +179,21 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
         try {
           result = await rerunAnalysis(ctx.db, ctx.jobs, req.body ?? {});
         } catch (err) {
-          if (err instanceof z.ZodError) throw new ApiError('VALIDATION_FAILED', `${err.issues[0].path.join('.') || 'body'}: ${err.issues[0].message}`, err.issues[0].path.join('.') || undefined);
+          if (err instanceof z.ZodError)
+            throw new ApiError(
+              'VALIDATION_FAILED',
+              `${err.issues[0].path.join('.') || 'body'}: ${err.issues[0].message}`,
+              err.issues[0].path.join('.') || undefined,
+            );
           throw err;
         }
         if (!result.dryRun) {
-          await audit(ctx.db, auth!, { action: 'analysis.rerun', subjectType: 'analysis', subjectId: result.runId, detail: { matched: result.matched, selection: req.body ?? {} } });
+          await audit(ctx.db, auth!, {
+            action: 'analysis.rerun',
+            subjectType: 'analysis',
+            subjectId: result.runId,
+            detail: { matched: result.matched, selection: req.body ?? {} },
+          });
         }
         return result;
       },
@@ -161,7 +202,8 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       method: 'get',
       path: '/api/analysis/agreement',
       access: ['admin'],
-      summary: "Agreement between AI outcomes and reviewers per provider and model: rate, Cohen's kappa, confusion matrix, disagreeing calls",
+      summary:
+        "Agreement between AI outcomes and reviewers per provider and model: rate, Cohen's kappa, confusion matrix, disagreeing calls",
       async handler({ req }) {
         return agreementFromDb(ctx.db, parseInput(AgreementQuery, req.query));
       },
@@ -174,7 +216,8 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       async handler({ req }) {
         const leadId = String(req.params.leadId);
         const assessorId = String(req.params.assessorId);
-        const result = (await refreshAssignmentSms(ctx, leadId, assessorId)) ?? (await getAssignmentSms(ctx.db, leadId, assessorId));
+        const result =
+          (await refreshAssignmentSms(ctx, leadId, assessorId)) ?? (await getAssignmentSms(ctx.db, leadId, assessorId));
         if (!result) throw new ApiError('NOT_FOUND', `no assignment of assessor ${assessorId} on lead ${leadId}`);
         return result;
       },
@@ -187,7 +230,8 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       async handler({ req }) {
         const q = parseInput(SmsReportQuery, req.query);
         let recomputed = 0;
-        if (q.recompute === '1' || q.recompute === 'true') recomputed = await refreshAllSms(ctx, { service: q.service, district: q.district });
+        if (q.recompute === '1' || q.recompute === 'true')
+          recomputed = await refreshAllSms(ctx, { service: q.service, district: q.district });
         return { recomputed, ...(await smsReport(ctx.db, q)) };
       },
     },

@@ -80,7 +80,11 @@ export async function selectCalls(q: Queryable, s: z.output<typeof RerunSelectio
  * analyses with the configured analyser). Only calls with a stored recording can be selected, and the jobs
  * check again before asking any provider.
  */
-export async function rerunAnalysis(db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } & Queryable, jobs: JobQueue, input: unknown): Promise<RerunResult> {
+export async function rerunAnalysis(
+  db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } & Queryable,
+  jobs: JobQueue,
+  input: unknown,
+): Promise<RerunResult> {
   const s = RerunSelection.parse(input);
   const runId = crypto.randomUUID();
   const callIds = await selectCalls(db, s);
@@ -88,7 +92,12 @@ export async function rerunAnalysis(db: { transaction<T>(fn: (tx: Queryable) => 
   if (!s.dryRun && callIds.length) {
     await db.transaction(async (tx) => {
       for (const callId of callIds) {
-        const id = await jobs.enqueue(tx, JOB_TRANSCRIBE, { callId, retranscribe: s.retranscribe, runId }, { dedupeKey: `analysis.rerun:${runId}:${callId}` });
+        const id = await jobs.enqueue(
+          tx,
+          JOB_TRANSCRIBE,
+          { callId, retranscribe: s.retranscribe, runId },
+          { dedupeKey: `analysis.rerun:${runId}:${callId}` },
+        );
         if (id !== null) enqueued++;
       }
     });
@@ -104,7 +113,10 @@ export const AgreementQuery = z.object({
   until: z.coerce.number().int().min(0).optional(),
 });
 
-export async function agreementFromDb(q: Queryable, filter: z.output<typeof AgreementQuery> = {}): Promise<AgreementReport> {
+export async function agreementFromDb(
+  q: Queryable,
+  filter: z.output<typeof AgreementQuery> = {},
+): Promise<AgreementReport> {
   const reviews = await q.query<{ doc: ReviewDoc }>(
     `SELECT doc FROM sync_documents
       WHERE collection = 'reviews' AND NOT deleted AND doc ->> 'status' = 'submitted' AND doc ->> 'outcome' IS NOT NULL

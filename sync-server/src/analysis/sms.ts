@@ -21,7 +21,12 @@ export const JOB_SMS = 'analysis.sms';
 
 const SmsPayload = z.object({ leadId: z.string().min(1).max(100), assessorId: z.string().min(1).max(100) });
 
-async function docsOf<T>(q: Queryable, collection: 'messages' | 'calls', leadId: string, assessorId: string): Promise<T[]> {
+async function docsOf<T>(
+  q: Queryable,
+  collection: 'messages' | 'calls',
+  leadId: string,
+  assessorId: string,
+): Promise<T[]> {
   const { rows } = await q.query<{ doc: T }>(
     `SELECT doc FROM sync_documents WHERE collection = $1 AND NOT deleted AND doc ->> 'leadId' = $2 AND doc ->> 'assessorId' = $3`,
     [collection, leadId, assessorId],
@@ -30,7 +35,11 @@ async function docsOf<T>(q: Queryable, collection: 'messages' | 'calls', leadId:
 }
 
 /** Computes and stores the SMS analysis of one assignment; null when the lead or assignment does not exist. */
-export async function refreshAssignmentSms(ctx: Pick<AnalysisCtx, 'db' | 'now'>, leadId: string, assessorId: string): Promise<AssignmentSmsAnalysis | null> {
+export async function refreshAssignmentSms(
+  ctx: Pick<AnalysisCtx, 'db' | 'now'>,
+  leadId: string,
+  assessorId: string,
+): Promise<AssignmentSmsAnalysis | null> {
   const lead = await getDocument(ctx.db, 'leads', leadId);
   const assignment = lead?.assignments.find((a) => a.assessorId === assessorId);
   if (!lead || !assignment) return null;
@@ -39,7 +48,14 @@ export async function refreshAssignmentSms(ctx: Pick<AnalysisCtx, 'db' | 'now'>,
     docsOf<CallDoc>(ctx.db, 'calls', leadId, assessorId),
   ]);
   const result = analyseAssignmentSms(
-    { leadId, assessorId, service: lead.service, district: lead.district, assignedAt: assignment.assignedAt, bookedAt: assignment.bookedAt },
+    {
+      leadId,
+      assessorId,
+      service: lead.service,
+      district: lead.district,
+      assignedAt: assignment.assignedAt,
+      bookedAt: assignment.bookedAt,
+    },
     messages,
     calls,
   );
@@ -62,7 +78,10 @@ export async function runSmsJob(ctx: AnalysisCtx, job: JobRecord): Promise<JobOu
 }
 
 /** Recomputes every assignment of every lead (a new SMS analyser version, or a first report). */
-export async function refreshAllSms(ctx: Pick<AnalysisCtx, 'db' | 'now'>, opts: { service?: string; district?: string; limit?: number } = {}): Promise<number> {
+export async function refreshAllSms(
+  ctx: Pick<AnalysisCtx, 'db' | 'now'>,
+  opts: { service?: string; district?: string; limit?: number } = {},
+): Promise<number> {
   const { rows } = await ctx.db.query<{ id: string; assessor_id: string }>(
     `SELECT d.id, a ->> 'assessorId' AS assessor_id
        FROM sync_documents d, jsonb_array_elements(d.doc -> 'assignments') a
@@ -96,8 +115,14 @@ export async function smsReport(
   };
 }
 
-export async function getAssignmentSms(q: Queryable, leadId: string, assessorId: string): Promise<AssignmentSmsAnalysis | null> {
-  const { rows } = await q.query<{ result: AssignmentSmsAnalysis }>(`SELECT result FROM sms_analyses WHERE lead_id = $1 AND assessor_id = $2`, [leadId, assessorId]);
+export async function getAssignmentSms(
+  q: Queryable,
+  leadId: string,
+  assessorId: string,
+): Promise<AssignmentSmsAnalysis | null> {
+  const { rows } = await q.query<{ result: AssignmentSmsAnalysis }>(
+    `SELECT result FROM sms_analyses WHERE lead_id = $1 AND assessor_id = $2`,
+    [leadId, assessorId],
+  );
   return rows[0]?.result ?? null;
 }
-

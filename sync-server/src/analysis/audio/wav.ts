@@ -61,7 +61,8 @@ export function parseWav(buf: Buffer): PcmChannels {
     offset = body + size + (size % 2);
   }
   if (!format || !data) throw new WavFormatError('WAV without fmt or data chunk');
-  if (channelCount < 1 || channelCount > 8 || sampleRate < 1000) throw new WavFormatError(`unsupported WAV: ${channelCount} channels at ${sampleRate} Hz`);
+  if (channelCount < 1 || channelCount > 8 || sampleRate < 1000)
+    throw new WavFormatError(`unsupported WAV: ${channelCount} channels at ${sampleRate} Hz`);
   const bytesPerSample = format === 7 || format === 6 ? 1 : bits / 8;
   if (!(format === 1 && [1, 2, 3, 4].includes(bytesPerSample)) && format !== 6 && format !== 7) {
     throw new WavFormatError(`unsupported WAV encoding (format ${format}, ${bits} bits)`);
@@ -167,13 +168,15 @@ export function speechRegions(
     if (loud) {
       if (runStart < 0) runStart = f;
       else if (f - lastLoud > joinGap) {
-        if (lastLoud - runStart + 1 >= minSpeech) regions.push({ start: runStart * frame, end: (lastLoud + 1) * frame });
+        if (lastLoud - runStart + 1 >= minSpeech)
+          regions.push({ start: runStart * frame, end: (lastLoud + 1) * frame });
         runStart = f;
       }
       lastLoud = f;
     }
   }
-  if (runStart >= 0 && lastLoud - runStart + 1 >= minSpeech) regions.push({ start: runStart * frame, end: (lastLoud + 1) * frame });
+  if (runStart >= 0 && lastLoud - runStart + 1 >= minSpeech)
+    regions.push({ start: runStart * frame, end: (lastLoud + 1) * frame });
   return regions.map((r) => ({ start: Math.max(0, r.start - pad), end: Math.min(samples.length, r.end + pad) }));
 }
 

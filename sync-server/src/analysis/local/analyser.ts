@@ -37,8 +37,12 @@ function lexiconFingerprint(): string {
     if (v instanceof RegExp) parts.push(v.source);
     else if (Array.isArray(v)) v.forEach(visit);
     // Sorted keys: a module namespace lists its exports in a different order under tsx and vitest.
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) (parts.push(k), visit(x));
-    else parts.push(String(v));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) {
+        parts.push(k);
+        visit(x);
+      }
+    } else parts.push(String(v));
   };
   visit(L);
   return fnv1a(parts.join('\u0001'));
@@ -61,7 +65,12 @@ interface Utterance {
   pos: number;
 }
 
-const normalise = (text: string) => text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'").replace(/\s+/g, ' ').trim();
+const normalise = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
 
 const clip = (text: string, max = 240) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -87,7 +96,11 @@ export class LocalAnalyser implements AnalysisProvider {
 
   constructor() {
     this.nlp = winkNLP(model, ['sbd', 'negation', 'sentiment', 'ner']);
-    this.stamp = { provider: 'local', model: 'wink-eng-lite-web-model', version: `${LOCAL_ANALYSER_VERSION}+lex.${lexiconFingerprint()}` };
+    this.stamp = {
+      provider: 'local',
+      model: 'wink-eng-lite-web-model',
+      version: `${LOCAL_ANALYSER_VERSION}+lex.${lexiconFingerprint()}`,
+    };
   }
 
   async analyse(input: AnalysisInput): Promise<AnalysisOutput> {
@@ -167,13 +180,20 @@ export class LocalAnalyser implements AnalysisProvider {
       // A customer accepting a slot: a visit if the assessor just offered one, a call if they offered to ring.
       if (u.speaker === 'customer' && u.when && L.SLOT_ACCEPT.test(u.norm) && !/\b(no|not|can'?t)\b/.test(u.norm)) {
         const proposal = [...utterances.slice(0, u.index)].reverse().find((p) => p.speaker === 'assessor');
-        if (proposal && L.CALL_PROPOSAL.test(proposal.norm) && !/\b(come|visit|install|fit)\b/.test(proposal.norm)) add('callback', u, 1.5);
+        if (proposal && L.CALL_PROPOSAL.test(proposal.norm) && !/\b(come|visit|install|fit)\b/.test(proposal.norm))
+          add('callback', u, 1.5);
         else if (proposal && L.VISIT_PROPOSAL.test(proposal.norm)) add('booked', u, 2);
       }
     }
     // General shapes the phrase lists miss: the assessor confirming an appointment with a day or time.
     for (const u of utterances) {
-      if (u.speaker === 'assessor' && u.when && L.BOOKING_WORDS.test(u.norm) && !negatedBefore(u.norm, u.norm.search(L.BOOKING_WORDS))) add('booked', u, 2);
+      if (
+        u.speaker === 'assessor' &&
+        u.when &&
+        L.BOOKING_WORDS.test(u.norm) &&
+        !negatedBefore(u.norm, u.norm.search(L.BOOKING_WORDS))
+      )
+        add('booked', u, 2);
     }
     const ranked = (Object.keys(scores) as Array<Outcome['value']>).sort((a, b) => scores[b] - scores[a]);
     const best = ranked[0];
@@ -183,7 +203,13 @@ export class LocalAnalyser implements AnalysisProvider {
       // left open. Either way it is a guess and says so.
       caveats.push('no outcome cue found: the outcome is a guess');
       const lastCustomer = [...utterances].reverse().find((u) => u.speaker === 'customer');
-      if (lastCustomer && (lastCustomer.sentiment < -0.05 || L.CUSTOMER_NEGATIVE.test(lastCustomer.norm) || /\b(goodbye|bye)\b/.test(lastCustomer.norm) && utterances.filter((u) => u.speaker === 'customer').some((u) => u.sentiment < -0.1))) {
+      if (
+        lastCustomer &&
+        (lastCustomer.sentiment < -0.05 ||
+          L.CUSTOMER_NEGATIVE.test(lastCustomer.norm) ||
+          (/\b(goodbye|bye)\b/.test(lastCustomer.norm) &&
+            utterances.filter((u) => u.speaker === 'customer').some((u) => u.sentiment < -0.1)))
+      ) {
         return { value: 'lost', confidence: 0.36, evidence: [evidence(lastCustomer)] };
       }
       return { value: 'callback', confidence: 0.34, evidence: [] };
@@ -220,7 +246,9 @@ export class LocalAnalyser implements AnalysisProvider {
       const answers = next.filter((x) => x.speaker === 'assessor').slice(0, 2);
       const answer = answers.find((a) => L.HANDLING_CUES[category].test(a.norm)) ?? null;
       const cameBack = raised.some((r) => r.category === category && r.u.index > u.index && r.u.start - u.start >= 20);
-      const walkedAway = next.some((x) => x.speaker === 'customer' && L.OUTCOME_CUES.lost.customer.some((c) => c.re.test(x.norm)));
+      const walkedAway = next.some(
+        (x) => x.speaker === 'customer' && L.OUTCOME_CUES.lost.customer.some((c) => c.re.test(x.norm)),
+      );
       out.push({
         category,
         quote: clip(u.text),
@@ -252,25 +280,35 @@ export class LocalAnalyser implements AnalysisProvider {
     if (words && fillers / words > 0.03) clarityProblems.push(`${fillers} filler words`);
     if (vague > 1) clarityProblems.push(`${vague} vague answers ("depends", "dunno", "or so")`);
     if (jargon.length) clarityProblems.push(`unexplained jargon: "${clip(jargon[0].text, 120)}"`);
-    if (assessor.length && meanWords < 6) clarityProblems.push(`very short answers (${meanWords.toFixed(1)} words on average)`);
+    if (assessor.length && meanWords < 6)
+      clarityProblems.push(`very short answers (${meanWords.toFixed(1)} words on average)`);
     const clarity: Criterion = !assessor.length
       ? none('the assessor does not speak')
       : clarityProblems.length
         ? { met: false, evidence: clarityProblems.join('; '), time: jargon[0]?.start ?? null }
-        : { met: true, evidence: `clear, specific answers (${meanWords.toFixed(0)} words on average, no filler or jargon)`, time: null };
+        : {
+            met: true,
+            evidence: `clear, specific answers (${meanWords.toFixed(0)} words on average, no filler or jargon)`,
+            time: null,
+          };
 
     const emp = assessor.find((u) => matchCue(u, L.EMPATHY));
-    const empathy: Criterion = emp ? { met: true, evidence: clip(emp.text), time: emp.start } : none('no acknowledgement of the customer\'s situation');
+    const empathy: Criterion = emp
+      ? { met: true, evidence: clip(emp.text), time: emp.start }
+      : none("no acknowledgement of the customer's situation");
 
     // The next step must be stated near the end, where the customer will remember it.
     const closing = assessor.filter((u) => u.pos >= 0.5);
     const step = [...closing].reverse().find((u) => matchCue(u, L.NEXT_STEP));
-    const nextStep: Criterion = step ? { met: true, evidence: clip(step.text), time: step.start } : none('no clear next step agreed at the end');
+    const nextStep: Criterion = step
+      ? { met: true, evidence: clip(step.text), time: step.start }
+      : none('no clear next step agreed at the end');
 
     const issues: Professionalism['issues'] = [];
     for (const u of assessor) {
       for (const cue of L.RUDE) {
-        if (cue.re.test(u.norm) && !issues.some((i) => i.time === u.start)) issues.push({ ...evidence(u), reason: cue.label });
+        if (cue.re.test(u.norm) && !issues.some((i) => i.time === u.start))
+          issues.push({ ...evidence(u), reason: cue.label });
       }
     }
     const p = { greeting, clarity, empathy, nextStep, issues };
@@ -343,14 +381,17 @@ export class LocalAnalyser implements AnalysisProvider {
   ): string {
     const parts: string[] = [];
     const verdict = { booked: 'Booked', callback: 'Call-back arranged', lost: 'Lost' }[outcome.value];
-    parts.push(`${verdict} (confidence ${Math.round(outcome.confidence * 100)}%)${outcome.evidence.length ? `: "${clip(outcome.evidence[outcome.evidence.length - 1].quote, 120)}"` : ', no clear outcome said on the call'}.`);
+    parts.push(
+      `${verdict} (confidence ${Math.round(outcome.confidence * 100)}%)${outcome.evidence.length ? `: "${clip(outcome.evidence[outcome.evidence.length - 1].quote, 120)}"` : ', no clear outcome said on the call'}.`,
+    );
     if (objections.length) {
       const list = objections.map((o) => `${o.category} (${o.handled ? 'handled' : 'not handled'})`);
       parts.push(`Objections: ${[...new Set(list)].join(', ')}.`);
     } else {
       parts.push('No objections raised.');
     }
-    if (triggers.length) parts.push(`What moved the customer: ${[...new Set(triggers.map((t) => t.label))].join(', ')}.`);
+    if (triggers.length)
+      parts.push(`What moved the customer: ${[...new Set(triggers.map((t) => t.label))].join(', ')}.`);
     const missed = (['greeting', 'clarity', 'empathy', 'nextStep'] as const).filter((c) => !p[c].met);
     const names = { greeting: 'greeting', clarity: 'clarity', empathy: 'empathy', nextStep: 'a clear next step' };
     parts.push(

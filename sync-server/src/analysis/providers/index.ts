@@ -30,13 +30,20 @@ export function localAnalyser(): LocalAnalyser {
 }
 
 export function createProviders(config: Config, opts: { fetch?: typeof fetch } = {}): Providers {
-  const transcription = config.TRANSCRIPTION_PROVIDER ?? (config.OPENAI_API_KEY ? 'openai' : config.sandbox ? 'sandbox' : 'none');
+  const transcription =
+    config.TRANSCRIPTION_PROVIDER ?? (config.OPENAI_API_KEY ? 'openai' : config.sandbox ? 'sandbox' : 'none');
   const analysis = config.ANALYSIS_PROVIDER ?? 'local';
   let client: OpenAI | null = null;
   const openai = () => {
     if (!config.OPENAI_API_KEY) throw new ProviderConfigError('OPENAI_API_KEY is needed for the openai provider');
     // Retries belong to the job queue (which honours Retry-After and survives restarts), not to the SDK.
-    client ??= new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 0, timeout: 300_000, fetch: opts.fetch });
+    client ??= new OpenAI({
+      apiKey: config.OPENAI_API_KEY,
+      baseURL: config.OPENAI_BASE_URL,
+      maxRetries: 0,
+      timeout: 300_000,
+      fetch: opts.fetch,
+    });
     return client;
   };
   const limiter = new RateLimiter(config.AI_MAX_REQUESTS_PER_MINUTE);
@@ -46,7 +53,8 @@ export function createProviders(config: Config, opts: { fetch?: typeof fetch } =
       : transcription === 'sandbox'
         ? new SandboxTranscriber(() => config.twilio, opts.fetch)
         : null;
-  const analyser = analysis === 'openai' ? new OpenAIAnalyser(openai(), config.OPENAI_ANALYSIS_MODEL, limiter) : localAnalyser();
+  const analyser =
+    analysis === 'openai' ? new OpenAIAnalyser(openai(), config.OPENAI_ANALYSIS_MODEL, limiter) : localAnalyser();
   return {
     transcriber,
     analyser,

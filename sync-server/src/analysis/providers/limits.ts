@@ -56,7 +56,10 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
  */
 export function toJobError(err: unknown, what: string): Error {
   if (err instanceof RetryLaterError || err instanceof PermanentJobError) return err;
-  if (err instanceof OpenAI.APIConnectionError) return new Error(`${what}: could not reach the provider (${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ""})`);
+  if (err instanceof OpenAI.APIConnectionError)
+    return new Error(
+      `${what}: could not reach the provider (${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''})`,
+    );
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
     const message = `${what}: provider answered ${status} ${err.message}`.slice(0, 1000);

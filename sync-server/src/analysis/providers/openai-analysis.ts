@@ -38,8 +38,12 @@ const ModelCriterion = z.object({ met: z.boolean(), quote: z.string().nullable()
 
 export const ModelAnswer = z.object({
   sentiment: z.object({
-    score: z.number().describe('customer satisfaction, -1 very unhappy … +1 very happy, weighted to how the call ended'),
-    curve: z.array(z.object({ time: z.number(), score: z.number() })).describe('customer sentiment at 5–20 moments in time order'),
+    score: z
+      .number()
+      .describe('customer satisfaction, -1 very unhappy … +1 very happy, weighted to how the call ended'),
+    curve: z
+      .array(z.object({ time: z.number(), score: z.number() }))
+      .describe('customer sentiment at 5–20 moments in time order'),
   }),
   triggers: z.array(Quote.extend({ label: z.string() })).describe('phrases that moved the customer towards booking'),
   objections: z.array(
@@ -81,21 +85,42 @@ Rules:
 
 export const OPENAI_ANALYSIS_VERSION = `prompt-1.${fnv1a(SYSTEM_PROMPT + JSON.stringify(z.toJSONSchema(ModelAnswer)))}`;
 
-const norm = (t: string) => t.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+const norm = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[^a-z0-9' ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Finds the segment a quote comes from (exact words, or its first eight words for long quotes). */
-export function groundQuote(quote: string, segments: TranscriptSegment[], speaker?: 'customer' | 'assessor'): TranscriptSegment | null {
+export function groundQuote(
+  quote: string,
+  segments: TranscriptSegment[],
+  speaker?: 'customer' | 'assessor',
+): TranscriptSegment | null {
   const q = norm(quote);
   if (q.length < 2) return null;
   const head = q.split(' ').slice(0, 8).join(' ');
-  const candidates = speaker ? [...segments.filter((s) => s.speaker === speaker), ...segments.filter((s) => s.speaker !== speaker)] : segments;
-  return candidates.find((s) => norm(s.text).includes(q)) ?? candidates.find((s) => head.length >= 12 && norm(s.text).includes(head)) ?? null;
+  const candidates = speaker
+    ? [...segments.filter((s) => s.speaker === speaker), ...segments.filter((s) => s.speaker !== speaker)]
+    : segments;
+  return (
+    candidates.find((s) => norm(s.text).includes(q)) ??
+    candidates.find((s) => head.length >= 12 && norm(s.text).includes(head)) ??
+    null
+  );
 }
 
 const clamp = (x: number, lo: number, hi: number) => (Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : 0);
 const clip = (t: string, n = 500) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
 
-export function toCallAnalysis(answer: ModelAnswer, segments: TranscriptSegment[], stamp: Stamp, cardFlags: CardFlag[]): CallAnalysis {
+export function toCallAnalysis(
+  answer: ModelAnswer,
+  segments: TranscriptSegment[],
+  stamp: Stamp,
+  cardFlags: CardFlag[],
+): CallAnalysis {
   const caveats: string[] = [];
   let dropped = 0;
   const ground = (q: { quote: string; speaker?: 'customer' | 'assessor' }): Evidence | null => {
@@ -108,9 +133,16 @@ export function toCallAnalysis(answer: ModelAnswer, segments: TranscriptSegment[
   };
   const criterion = (c: ModelAnswer['professionalism']['greeting']): Criterion => {
     const ev = c.quote ? groundQuote(c.quote, segments, 'assessor') : null;
-    return { met: c.met, evidence: clip(ev ? c.quote!.trim() : c.reason || (c.met ? 'met' : 'not met')), time: ev?.start ?? null };
+    return {
+      met: c.met,
+      evidence: clip(ev ? c.quote!.trim() : c.reason || (c.met ? 'met' : 'not met')),
+      time: ev?.start ?? null,
+    };
   };
-  const evidence = answer.outcome.evidence.map(ground).filter((e): e is Evidence => e !== null).slice(0, 20);
+  const evidence = answer.outcome.evidence
+    .map(ground)
+    .filter((e): e is Evidence => e !== null)
+    .slice(0, 20);
   let confidence = clamp(answer.outcome.confidence, 0, 1);
   if (!evidence.length) {
     // An outcome without a quote that can be found in the transcript is a guess, whatever the model says.
@@ -121,7 +153,9 @@ export function toCallAnalysis(answer: ModelAnswer, segments: TranscriptSegment[
     const ev = ground({ quote: o.quote, speaker: 'customer' });
     if (!ev) return [];
     const response = o.responseQuote ? ground({ quote: o.responseQuote, speaker: 'assessor' }) : null;
-    return [{ category: o.category, quote: ev.quote, time: ev.time, handled: o.handled && response !== null, response }];
+    return [
+      { category: o.category, quote: ev.quote, time: ev.time, handled: o.handled && response !== null, response },
+    ];
   });
   const triggers = answer.triggers.flatMap((t) => {
     const ev = ground(t);
@@ -142,10 +176,18 @@ export function toCallAnalysis(answer: ModelAnswer, segments: TranscriptSegment[
   for (const f of answer.cardDetails) {
     const seg = segments.find((s) => Math.abs(s.start - f.time) < 0.5) ?? null;
     if (seg && !flags.some((x) => x.time === seg.start)) {
-      flags.push({ kind: f.kind, time: seg.start, speaker: seg.speaker, excerpt: clip(seg.text.replace(/\d/g, '•'), 300) });
+      flags.push({
+        kind: f.kind,
+        time: seg.start,
+        speaker: seg.speaker,
+        excerpt: clip(seg.text.replace(/\d/g, '•'), 300),
+      });
     }
   }
-  if (dropped) caveats.push(`${dropped} quote${dropped > 1 ? 's' : ''} from the model could not be found in the transcript and were dropped`);
+  if (dropped)
+    caveats.push(
+      `${dropped} quote${dropped > 1 ? 's' : ''} from the model could not be found in the transcript and were dropped`,
+    );
   const score = Math.round(clamp(answer.sentiment.score, -1, 1) * 100) / 100;
   const end = segments.length ? Math.max(...segments.map((s) => s.end)) : 0;
   return CallAnalysis.parse({
@@ -195,7 +237,10 @@ export class OpenAIAnalyser implements AnalysisProvider {
         temperature: 0,
         messages: [
           { role: 'system', content: SYSTEM_PROMPT },
-          { role: 'user', content: `${input.service ? `Service: ${input.service}\n` : ''}Transcript:\n${transcriptForModel(segments)}` },
+          {
+            role: 'user',
+            content: `${input.service ? `Service: ${input.service}\n` : ''}Transcript:\n${transcriptForModel(segments)}`,
+          },
         ],
         response_format: zodResponseFormat(ModelAnswer, 'call_analysis'),
       });
@@ -210,7 +255,8 @@ export class OpenAIAnalyser implements AnalysisProvider {
     };
     const message = completion.choices[0]?.message;
     if (!message) throw Object.assign(new Error('malformed answer: no choices'), { usage });
-    if (message.refusal) throw Object.assign(new Error(`the model refused: ${message.refusal.slice(0, 300)}`), { usage });
+    if (message.refusal)
+      throw Object.assign(new Error(`the model refused: ${message.refusal.slice(0, 300)}`), { usage });
     if (!message.parsed) throw Object.assign(new Error('malformed answer: no parsed content'), { usage });
     return { analysis: toCallAnalysis(message.parsed, segments, this.stamp, flags), usage };
   }

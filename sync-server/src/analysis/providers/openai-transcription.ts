@@ -81,7 +81,11 @@ export class OpenAITranscriber implements TranscriptionProvider {
           if (!text) continue;
           const start = round(offset + Math.max(0, s.start));
           const end = round(Math.max(start, offset + Math.min(duration, s.end)));
-          const words = s.words?.map((w) => ({ word: w.word, start: round(offset + w.start), end: round(offset + w.end) }));
+          const words = s.words?.map((w) => ({
+            word: w.word,
+            start: round(offset + w.start),
+            end: round(offset + w.end),
+          }));
           segments.push({ speaker, start, end, text, ...(words?.length ? { words } : {}) });
         }
       }
@@ -112,12 +116,16 @@ export class OpenAITranscriber implements TranscriptionProvider {
    * A dropped keep-alive connection is retried at once (twice at most): failing the whole job for it would
    * send every piece of a long call again. Everything else goes back to the job queue.
    */
-  private async requestWithReconnect(wav: Buffer, name: string): Promise<Array<VerboseSegment & { words?: TranscriptWord[] }>> {
+  private async requestWithReconnect(
+    wav: Buffer,
+    name: string,
+  ): Promise<Array<VerboseSegment & { words?: TranscriptWord[] }>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.request(wav, name);
       } catch (err) {
-        if (attempt >= 3 || !(err instanceof ConnectionDropped)) throw err instanceof ConnectionDropped ? err.jobError : err;
+        if (attempt >= 3 || !(err instanceof ConnectionDropped))
+          throw err instanceof ConnectionDropped ? err.jobError : err;
       }
     }
   }
@@ -141,7 +149,9 @@ export class OpenAITranscriber implements TranscriptionProvider {
           start: num(s.start),
           end: num(s.end),
           text: String(s.text ?? ''),
-          words: words.filter((w) => w.start >= s.start - 0.01 && w.end <= s.end + 0.01).map((w) => ({ word: String(w.word).trim(), start: num(w.start), end: num(w.end) })),
+          words: words
+            .filter((w) => w.start >= s.start - 0.01 && w.end <= s.end + 0.01)
+            .map((w) => ({ word: String(w.word).trim(), start: num(w.start), end: num(w.end) })),
         }));
       }
       if (this.mode === 'diarized') {
@@ -155,12 +165,18 @@ export class OpenAITranscriber implements TranscriptionProvider {
         })) as unknown as { segments?: VerboseSegment[] };
         return (res.segments ?? []).map((s) => ({ start: num(s.start), end: num(s.end), text: String(s.text ?? '') }));
       }
-      const res = await this.client.audio.transcriptions.create({ file, model: this.model, language, response_format: 'json' });
+      const res = await this.client.audio.transcriptions.create({
+        file,
+        model: this.model,
+        language,
+        response_format: 'json',
+      });
       const duration = (wav.length - 44) / 2 / wavRate(wav);
       return [{ start: 0, end: duration, text: String(res.text ?? '') }];
     } catch (err) {
       const jobError = toJobError(err, `transcribing ${name}`);
-      if (err instanceof OpenAI.APIConnectionError && !(err instanceof OpenAI.APIConnectionTimeoutError)) throw new ConnectionDropped(jobError);
+      if (err instanceof OpenAI.APIConnectionError && !(err instanceof OpenAI.APIConnectionTimeoutError))
+        throw new ConnectionDropped(jobError);
       throw jobError;
     }
   }
