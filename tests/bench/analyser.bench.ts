@@ -71,10 +71,18 @@ function main() {
   const analyserMs = performance.now() - a0;
 
   const perSec = (ms: number) => (CALLS / (ms / 1000)).toFixed(1);
-  console.log(`baseline (wink-nlp read, sentiment, entities only): ${perSec(baselineMs)} calls/s, ${(baselineMs / CALLS).toFixed(2)} ms/call`);
-  console.log(`offline analyser ${analyser.stamp.version}:        ${perSec(analyserMs)} calls/s, ${(analyserMs / CALLS).toFixed(2)} ms/call`);
-  console.log(`analyser / baseline time: ${(analyserMs / baselineMs).toFixed(2)}× (outcomes ${JSON.stringify(outcomes)}; checksum ${sink.toFixed(0)})`);
-  console.log(`one core analyses about ${Math.round((CALLS / (analyserMs / 1000)) * 3600).toLocaleString('en-GB')} five-minute calls an hour`);
+  console.log(
+    `baseline (wink-nlp read, sentiment, entities only): ${perSec(baselineMs)} calls/s, ${(baselineMs / CALLS).toFixed(2)} ms/call`,
+  );
+  console.log(
+    `offline analyser ${analyser.stamp.version}:        ${perSec(analyserMs)} calls/s, ${(analyserMs / CALLS).toFixed(2)} ms/call`,
+  );
+  console.log(
+    `analyser / baseline time: ${(analyserMs / baselineMs).toFixed(2)}× (outcomes ${JSON.stringify(outcomes)}; checksum ${sink.toFixed(0)})`,
+  );
+  console.log(
+    `one core analyses about ${Math.round((CALLS / (analyserMs / 1000)) * 3600).toLocaleString('en-GB')} five-minute calls an hour`,
+  );
 }
 
 main();
