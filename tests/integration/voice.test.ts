@@ -1,6 +1,10 @@
+import type { Request } from 'express';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallDoc } from '../../shared/schemas';
+import { isValidTwilioRequest } from '../../sync-server/src/http/twilio-signature';
 import { NOT_RECORDED_NOTICE, OPTED_OUT_NOTICE, RECORDING_NOTICE } from '../../sync-server/src/twilio/voice';
+import { startTestServer } from '../helpers/server';
 import { addAssessor, addLead, addNumbers, api, callDoc, startTelephony, until, type LeadOut, type Telephony } from './voice-setup';
 
 /**
@@ -153,7 +157,69 @@ describe('extensions on a shared number', () => {
   });
 });
 
+describe('callbacks out of order and repeated', () => {
+  it('the same call gives the same log whether its callbacks arrive in order or shuffled with duplicates', async () => {
+    const own = await addLead(t, 'lead-chaos', { name: 'Kim Roe', phone: '+447700900126' }, ['asr-1']);
+    const P = own.assignments[0].poolNumber;
+    const at = Date.UTC(2026, 5, 1, 9, 0, 0);
+    const scenario = { from: '+447700900126', to: P, at, callee: { ringSec: 9 }, talkSec: 42, hangup: 'callee' as const };
+    const pick = (d: CallDoc) => ({
+      status: d.status,
+      ringingAt: d.ringingAt,
+      answeredAt: d.answeredAt,
+      endedAt: d.endedAt,
+      ringSeconds: d.ringSeconds,
+      talkSeconds: d.talkSeconds,
+      connected: d.connected,
+      hungUpBy: d.hungUpBy,
+      recording: d.recording,
+      direction: d.direction,
+      leadId: d.leadId,
+    });
+    const orderly = await t.sandbox.placeCall(scenario);
+    const reference = pick(await until(() => callDoc(t, orderly.callSid), (d) => d?.recording.state === 'pending' && d.status === 'completed') as CallDoc);
+    for (const seed of [1, 2, 3]) {
+      const messy = await t.sandbox.placeCall({ ...scenario, callbacks: { duplicate: 1, reorder: true, seed } });
+      expect(messy.requests.some((r) => r.duplicate)).toBe(true);
+      const doc = await until(() => callDoc(t, messy.callSid), (d) => d?.recording.state === 'pending' && d.status === 'completed');
+      expect(pick(doc!)).toEqual(reference);
+    }
+  });
+});
+
 describe('webhook security', () => {
+  it("checks signatures exactly as Twilio's published example computes them, against the public URL", () => {
+    // Twilio's documented example (the fixture of twilio-node's own tests).
+    const params = { CallSid: 'CA1234567890ABCDE', Caller: '+14158675309', Digits: '1234', From: '+14158675309', To: '+18005551212' };
+    const req = {
+      originalUrl: '/myapp.php?foo=1&bar=2',
+      body: params,
+      header: (name: string) => (name.toLowerCase() === 'x-twilio-signature' ? 'RSOYDt4T1cUTdK1PDd93/VVr8B8=' : undefined),
+    } as unknown as Request;
+    expect(isValidTwilioRequest(req, '12345', 'https://mycompany.com')).toBe(true);
+    expect(isValidTwilioRequest(req, '12345', 'http://127.0.0.1:8787')).toBe(false);
+    expect(isValidTwilioRequest({ ...req, body: { ...params, Digits: '1235' } } as unknown as Request, '12345', 'https://mycompany.com')).toBe(false);
+  });
+
+  it('behind a reverse proxy, a webhook signed for PUBLIC_BASE_URL is accepted and one signed for the internal address is not', async () => {
+    const token = 'c'.repeat(32);
+    const proxied = await startTestServer({ env: { TWILIO_ACCOUNT_SID: `AC${'2'.repeat(32)}`, TWILIO_AUTH_TOKEN: token, PUBLIC_BASE_URL: 'https://ringside.example.co.uk' } });
+    try {
+      const params = { CallSid: 'CAproxy0001', From: '+447700900997', To: '+447700900801' };
+      const send = (signedFor: string) =>
+        fetch(`${proxied.url}/twilio/voice`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, signedFor, params) },
+          body: new URLSearchParams(params),
+        });
+      expect((await send('https://ringside.example.co.uk/twilio/voice')).status).toBe(200);
+      expect((await send(`${proxied.url}/twilio/voice`)).status).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+
   it('refuses a forged or unsigned webhook with 403 and writes nothing', async () => {
     const before = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM calls');
     const params = { CallSid: 'CAforged', From: CUSTOMER, To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
