@@ -448,7 +448,12 @@ export function buildDemoPlan(opts: {
   for (const lead of leads) {
     events.push({ kind: 'lead', at: lead.at, lead: lead.key });
     const ps = lead.assessors.map(persona);
-    const connector = lead.connected ? weighted(ps.map((p) => [p, p.connectWeight] as [Persona, number])) : null;
+    // Who gets through: the better contacts; who books: weighted by how well they convert as well.
+    const connector = lead.connected
+      ? weighted(
+          ps.map((p) => [p, lead.booked ? p.connectWeight * p.bookingWeight : p.connectWeight] as [Persona, number]),
+        )
+      : null;
     const booker = lead.booked ? connector : null;
     const proactive = r() < 0.25;
     const unanswered = (caller: 'customer' | 'assessor', at: number, assessor: Persona): DemoEvent => {
