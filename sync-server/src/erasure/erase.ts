@@ -6,6 +6,7 @@ import type { Queryable } from '../db';
 import { ApiError } from '../http/errors';
 import { lockCalls, updateCallRecording } from '../recordings/call-docs';
 import type { MediaDeps } from '../recordings/deps';
+import { enqueueTwilioDelete } from '../recordings/download-job';
 import { purgeRecordingMedia } from '../recordings/purge';
 import { markRecordingsDeleted, recordingsOfCalls } from '../recordings/repository';
 import { serverSecret } from '../recordings/signing';
@@ -134,14 +135,17 @@ export async function eraseByPhone(
       }
     }
     await markRecordingsDeleted(tx, recordings.map((r) => r.recordingSid), 'erasure', now);
-    // Twilio's copy too (it is still there when TWILIO_DELETE_AFTER_DOWNLOAD is off, or its deletion failed).
-    const atTwilio = await tx.query<{ recording_sid: string }>(
-      `SELECT recording_sid FROM recordings WHERE call_id = ANY($1::text[]) AND twilio_deleted_at IS NULL`,
+    // Twilio's copies too: downloaded ones still there (TWILIO_DELETE_AFTER_DOWNLOAD off, or a deletion that
+    // failed) and ones never downloaded (a failed download), known from telephony's recording callbacks.
+    const atTwilio = await tx.query<{ sid: string }>(
+      `SELECT recording_sid AS sid FROM recordings WHERE call_id = ANY($1::text[]) AND twilio_deleted_at IS NULL
+       UNION
+       SELECT DISTINCT e.event ->> 'recordingSid' FROM call_events e
+        WHERE e.call_sid = ANY($1::text[]) AND e.event ->> 'type' = 'recording'
+          AND NOT EXISTS (SELECT 1 FROM recordings r WHERE r.recording_sid = e.event ->> 'recordingSid' AND r.twilio_deleted_at IS NOT NULL)`,
       [callIds],
     );
-    for (const r of atTwilio.rows) {
-      await deps.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid: r.recording_sid }, { dedupeKey: `recording.twilio-delete:${r.recording_sid}` });
-    }
+    for (const r of atTwilio.rows) if (r.sid) await enqueueTwilioDelete(deps, tx, r.sid);
 
     await deleteDocuments(tx, 'insights', insightIds, now, { scrub: emptyInsight });
     report.courses = await removeClipsFromCourses(tx, clipIds, now);

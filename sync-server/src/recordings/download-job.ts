@@ -9,7 +9,8 @@ import { PermanentJobError, RetryLaterError, type JobOutcome, type JobRecord } f
 import { lockCalls, speakersFor, updateCallRecording } from './call-docs';
 import type { MediaDeps } from './deps';
 import { DETAIL_LEVELS, ingestWav, OVERVIEW_LEVELS } from './ingest';
-import { getRecording, insertRecording, MEDIA_FILES, storagePrefixFor } from './repository';
+import type { Queryable } from '../db';
+import { getRecording, insertRecording, markTwilioDeleted, MEDIA_FILES, storagePrefixFor } from './repository';
 import { deleteTwilioRecording, downloadRecording, isRecordingSid, MediaFetchError, mediaUrlFor, RefusedRecordingUrlError } from './twilio-media';
 import { readWavInfo, WavFormatError } from './wav';
 
@@ -174,8 +175,15 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
   }
 }
 
-async function enqueueTwilioDelete(deps: MediaDeps, q: Parameters<MediaDeps['jobs']['enqueue']>[0], recordingSid: string): Promise<void> {
-  await deps.jobs.enqueue(q, 'recording.twilio-delete', { recordingSid }, { dedupeKey: `recording.twilio-delete:${recordingSid}` });
+/**
+ * Asks for Twilio's copy to be deleted (job `recording.twilio-delete`). The dedupe key is the one telephony's
+ * webhooks use too, so a recording gets one such job; one that already failed for good is put back in the queue,
+ * because an erasure must not be stopped by an earlier failure.
+ */
+export async function enqueueTwilioDelete(deps: Pick<MediaDeps, 'jobs'>, q: Queryable, recordingSid: string): Promise<void> {
+  const key = `twilio-delete:${recordingSid}`;
+  const id = await deps.jobs.enqueue(q, 'recording.twilio-delete', { recordingSid }, { dedupeKey: key });
+  if (id === null) await q.query(`UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), last_error = NULL WHERE dedupe_key = $1 AND status = 'failed'`, [key]);
 }
 
 async function markFailed(deps: MediaDeps, callId: string): Promise<void> {
@@ -198,7 +206,7 @@ export async function runTwilioDeleteJob(deps: MediaDeps, job: JobRecord): Promi
     if (err instanceof MediaFetchError && err.retryAfterMs) throw new RetryLaterError(err.message, err.retryAfterMs);
     throw err;
   }
-  await deps.db.query(`UPDATE recordings SET twilio_deleted_at = $2 WHERE recording_sid = $1 AND twilio_deleted_at IS NULL`, [recordingSid, deps.now()]);
+  await markTwilioDeleted(deps.db, recordingSid, deps.now());
   deps.log.info({ recordingSid, result }, 'deleted the recording from Twilio');
   return {};
 }
