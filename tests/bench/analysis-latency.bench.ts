@@ -54,8 +54,10 @@ async function main() {
   sandbox.setWebhookBaseUrl(server.url);
   const apiKey = (await createApiKey(server.db, 'marketplace')).key;
   const admin = await server.login();
+  // Setup only: the answers are read as loose JSON (lead, assignments, assessor id).
+  type Loose = { assessor: { id: string }; assignments: Array<{ poolNumber: string }> };
   const call = (p: string, json: unknown) =>
-    server.api(p, { method: 'POST', token: apiKey, json }).then((r) => r.json() as Promise<Record<string, any>>); // any: setup reads nested JSON
+    server.api(p, { method: 'POST', token: apiKey, json }).then((r) => r.json() as Promise<Loose>);
 
   const pool = Array.from({ length: CALLS }, (_, i) => `+4477009009${String(50 + i).padStart(2, '0')}`);
   await addPoolNumbers(server.ctx, pool);
@@ -118,7 +120,7 @@ async function main() {
       service: 'boiler',
       assessorIds: [assessor],
     });
-    const poolNumber = (lead.assignments as Array<{ poolNumber: string }>)[0].poolNumber;
+    const poolNumber = lead.assignments[0].poolNumber;
     const result = await sandbox.placeCall({
       from: customer,
       to: poolNumber,
