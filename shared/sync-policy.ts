@@ -322,14 +322,16 @@ function sameValue(a: unknown, b: unknown): boolean {
 /**
  * A scope narrows a pull to a working set. Parsed here (pure), turned into SQL by the server.
  * - `recent:<days>` — documents whose time field is within the last N days (collections with a time field);
- * - `queue` (calls) — calls with a stored recording that are unassigned and not yet reviewed, or assigned to me;
- *   (insights, reviews) — those of the calls in my queue;
+ * - `queue` (calls) — calls with a stored recording that are unassigned and not yet reviewed, or assigned to me
+ *   and not yet reviewed by me; (insights, reviews) — those of the calls in my queue;
+ * - `queue:<days>` — the same, with unassigned calls limited to those started in the last N days (everything
+ *   assigned to me still counts): the working set of a platform that does not review every call;
  * - `call:<id>[,<id>…]` (insights, reviews, clips) — the documents of the calls this device opened (≤ 200 ids);
  * - `mine` (reviews, clips, courses) — documents I own.
  */
 export type Scope =
   | { kind: 'recent'; field: string; days: number }
-  | { kind: 'queue' }
+  | { kind: 'queue'; days: number | null }
   | { kind: 'calls'; field: string; ids: string[] }
   | { kind: 'mine'; field: string };
 
@@ -359,7 +361,13 @@ export function parseScope(collection: CollectionName, raw: string): Scope | str
     if (days < 1 || days > 3660) return 'recent:<days> takes 1 to 3660 days';
     return { kind: 'recent', field, days };
   }
-  if (raw === 'queue') return QUEUE_COLLECTIONS.includes(collection) ? { kind: 'queue' } : `${collection} has no queue scope`;
+  const queue = /^queue(?::(\d{1,5}))?$/.exec(raw);
+  if (queue) {
+    if (!QUEUE_COLLECTIONS.includes(collection)) return `${collection} has no queue scope`;
+    const days = queue[1] === undefined ? null : Number(queue[1]);
+    if (days !== null && (days < 1 || days > 3660)) return 'queue:<days> takes 1 to 3660 days';
+    return { kind: 'queue', days };
+  }
   if (raw === 'mine') {
     const field = OWNER_FIELD[collection];
     return field ? { kind: 'mine', field } : `${collection} has no mine scope`;

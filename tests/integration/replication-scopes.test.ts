@@ -103,6 +103,11 @@ describe('partial sync scopes', () => {
     // insights and reviews have the queue scope too: those of the calls in my queue.
     await server.db.transaction((tx) => putDocuments(tx, 'reviews', [reviewDoc('q-unassigned', me.id), reviewDoc('q-theirs', me.id)], NOW));
     expect((await pullAll(me.token, 'reviews', 'queue')).ids).toEqual([`q-unassigned:${me.id}`]);
+
+    // queue:<days> bounds only the unassigned part: old work assigned to me still counts.
+    await seedCalls([stored('q-old-mine', { reviewAssignee: me.id }), stored('q-fresh', { startedAt: daysAgo(NOW, 2) })]);
+    expect((await pullAll(me.token, 'calls', 'queue:30')).ids).toEqual(['q-fresh', 'q-old-mine']);
+    expect((await pullAll(me.token, 'calls', 'queue')).ids).toEqual(['q-fresh', 'q-old-mine', 'q-unassigned']);
   });
 
   it('call:<ids> and mine narrow per-call and owned collections', async () => {

@@ -137,7 +137,9 @@ describe('scopes (R10)', () => {
   it('parses the scopes each collection has and explains the others', () => {
     expect(parseScope('calls', 'recent:30')).toEqual({ kind: 'recent', field: 'startedAt', days: 30 });
     expect(parseScope('messages', 'recent:7')).toEqual({ kind: 'recent', field: 'sentAt', days: 7 });
-    expect(parseScope('calls', 'queue')).toEqual({ kind: 'queue' });
+    expect(parseScope('calls', 'queue')).toEqual({ kind: 'queue', days: null });
+    expect(parseScope('insights', 'queue:14')).toEqual({ kind: 'queue', days: 14 });
+    expect(parseScope('calls', 'queue:0')).toMatch(/1 to 3660/);
     expect(parseScope('insights', 'call:a,b,a')).toEqual({ kind: 'calls', field: 'callId', ids: ['a', 'b'] });
     expect(parseScope('clips', 'mine')).toEqual({ kind: 'mine', field: 'authorId' });
     expect(parseScope('calls', 'recent:0')).toMatch(/1 to 3660/);

@@ -19,16 +19,19 @@ function field(name: string): string {
 }
 
 /**
- * "Awaiting my review" for a call document expression `c`: a stored recording, and either assigned to me and
- * not yet reviewed by me, or unassigned and not yet reviewed by anyone.
+ * "Awaiting my review" for a call document expression `c` with id `callId`: a stored recording, and either
+ * assigned to me and not yet reviewed by me, or unassigned and not yet reviewed by anyone. With `sinceParam`
+ * the unassigned part is limited to calls started since then (what is assigned to me always counts).
+ *
+ * Written as plain ANDs with one NOT EXISTS at the top so PostgreSQL can plan it as an anti-join instead of a
+ * subquery per row. Placeholders, in order: me, [since], me.
  */
-function awaitingReview(c: string, callId: string): string {
-  const submitted = (by: string) =>
-    `EXISTS (SELECT 1 FROM sync_documents r WHERE r.collection = 'reviews' AND NOT r.deleted
-       AND r.doc ->> 'callId' = ${callId} AND r.doc ->> 'status' = 'submitted' ${by})`;
-  return `(${c} -> 'recording' ->> 'state' = 'stored' AND (
-      (${c} ->> 'reviewAssignee' = $? AND NOT ${submitted(`AND r.doc ->> 'reviewerId' = $?`)})
-   OR (${c} ->> 'reviewAssignee' IS NULL AND NOT ${submitted('')})))`;
+function awaitingReview(c: string, callId: string, bounded: boolean): string {
+  return `(${c} -> 'recording' ->> 'state' = 'stored'
+    AND (${c} ->> 'reviewAssignee' = $? OR (${c} ->> 'reviewAssignee' IS NULL${bounded ? ` AND ${c} -> 'startedAt' >= to_jsonb($?::bigint)` : ''}))
+    AND NOT EXISTS (SELECT 1 FROM sync_documents r
+      WHERE r.collection = 'reviews' AND r.doc ->> 'callId' = ${callId} AND NOT r.deleted AND r.doc ->> 'status' = 'submitted'
+        AND (${c} ->> 'reviewAssignee' IS NULL OR r.doc ->> 'reviewerId' = $?)))`;
 }
 
 /**
@@ -51,20 +54,25 @@ export function scopeCondition(
     case 'calls':
       return { sql: `d.doc ->> '${field(scope.field)}' = ANY($?::text[])`, params: [scope.ids] };
     case 'queue': {
+      const since = scope.days === null ? null : who.now - scope.days * DAY_MS;
+      const bounded = since !== null;
+      const params = bounded ? [who.userId, since, who.userId] : [who.userId, who.userId];
       if (collection === 'calls') {
-        if (!who.incremental) return { sql: awaitingReview('d.doc', 'd.id'), params: [who.userId, who.userId] };
+        if (!who.incremental) return { sql: awaitingReview('d.doc', 'd.id', bounded), params };
         // The previous state counts too: a call that just LEFT my queue (reassigned, recording deleted) must
         // still reach me once, or my device would keep showing it as mine.
         return {
-          sql: `${awaitingReview('d.doc', 'd.id')} OR (d.prev_doc IS NOT NULL AND ${awaitingReview('d.prev_doc', 'd.id')})`,
-          params: [who.userId, who.userId, who.userId, who.userId],
+          sql: `${awaitingReview('d.doc', 'd.id', bounded)} OR (d.prev_doc IS NOT NULL AND ${awaitingReview('d.prev_doc', 'd.id', bounded)})`,
+          params: [...params, ...params],
         };
       }
-      // insights / reviews: those of the calls in my queue.
+      // insights / reviews: those of the calls in my queue. A scalar subquery rather than EXISTS, so it runs per
+      // document in seq order and a page stops once it is full; as a semi-join PostgreSQL would rebuild the
+      // whole queue for every page.
       return {
-        sql: `EXISTS (SELECT 1 FROM sync_documents c WHERE c.collection = 'calls' AND c.id = d.doc ->> 'callId'
-                AND NOT c.deleted AND ${awaitingReview('c.doc', 'c.id')})`,
-        params: [who.userId, who.userId],
+        sql: `(SELECT true FROM sync_documents c WHERE c.collection = 'calls' AND c.id = d.doc ->> 'callId'
+                AND NOT c.deleted AND ${awaitingReview('c.doc', 'c.id', bounded)} LIMIT 1) IS NOT NULL`,
+        params,
       };
     }
   }
