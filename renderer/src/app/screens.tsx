@@ -42,11 +42,23 @@ export const SCREENS: readonly ScreenDef[] = [
     labelFor: { reviewer: 'Review queue' },
     icon: 'review',
     roles: ['admin', 'reviewer'],
-    component: frame(
-      'Review queue',
-      'Calls with recordings waiting for a quality review, with filters, and the workspace to listen, annotate moments and score each call.',
-      'Arrives with recordings and the QA review workspace.',
-    ),
+    component: lazy(() => import('../features/review/ReviewRoute')),
+  },
+  {
+    id: 'scorecards',
+    path: '/scorecards',
+    label: 'Scorecards',
+    icon: 'scorecards',
+    roles: ['admin'],
+    component: lazy(() => import('../features/scorecards/ScorecardsRoute')),
+  },
+  {
+    id: 'calibration',
+    path: '/calibration',
+    label: 'Calibration',
+    icon: 'calibration',
+    roles: ['admin'],
+    component: lazy(() => import('../features/scorecards/CalibrationRoute')),
   },
   {
     id: 'offline',

@@ -1,10 +1,16 @@
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import type { CollectionName } from '../../../shared/schemas';
 import { health } from '../api/auth';
 import { SESSION_ENDED_CODES } from '../api/messages';
 import { initialSyncState, patchCollectionSync, useSyncStore } from '../state/sync';
 import type { CollectionReplication } from './replication';
 import { classifySyncError } from './sync-errors';
+
+/**
+ * Every document state the server accepted from this device (RxDB `sent$`), so a feature can tell which of
+ * its local edits have reached the server (the review workspace's "waiting to sync").
+ */
+export const acceptedByServer$ = new Subject<{ collection: CollectionName; doc: unknown }>();
 
 /** One running replication of one collection (db/replication.ts); any collection. */
 export type ReplicationHandle = CollectionReplication<CollectionName>;
@@ -75,7 +81,10 @@ export class SyncController {
       handle.errors$.subscribe(onError),
       state.error$.subscribe(onError),
       state.received$.subscribe(() => this.count(collection, 'received')),
-      state.sent$.subscribe(() => this.count(collection, 'sent')),
+      state.sent$.subscribe((doc) => {
+        this.count(collection, 'sent');
+        acceptedByServer$.next({ collection, doc });
+      }),
       handle.progress$.subscribe((p) => {
         if (p) patchCollectionSync(collection, { pulledSeq: p.pulled, headSeq: p.head });
       }),

@@ -4,19 +4,15 @@ import { scoreReview } from '../../../../shared/scoring';
 /**
  * Pure edits of a reviewer's ReviewDoc. One document per call per reviewer (`${callId}:${reviewerId}`), so two
  * reviewers never write the same document and one reviewer's two devices converge on one.
- *
- * Every local edit sets `updatedAt` to 0: the server stamps the real value when it accepts the push (SPEC R2)
- * and the pulled master replaces it, so "updatedAt === 0" means "changed here, not yet on the server".
+ * `updatedAt` is the server's (SPEC R2): a new review starts at 0 and edits leave it alone. What has not
+ * reached the server yet is tracked by outbox.ts.
  */
 export const reviewIdFor = (callId: string, reviewerId: string) => `${callId}:${reviewerId}`;
-
-export const PENDING_SYNC = 0;
-export const isWaitingToSync = (doc: Pick<ReviewDoc, 'updatedAt'>) => doc.updatedAt === PENDING_SYNC;
 
 export function newReview(callId: string, reviewerId: string, scorecardId: string | null, aiOutcome: Outcome | null, now: number): ReviewDoc {
   return {
     id: reviewIdFor(callId, reviewerId),
-    updatedAt: PENDING_SYNC,
+    updatedAt: 0,
     callId,
     reviewerId,
     scorecardId,
@@ -34,11 +30,14 @@ export function newReview(callId: string, reviewerId: string, scorecardId: strin
 
 type Edit = (doc: ReviewDoc) => ReviewDoc;
 
-/** Applies edits and stamps the edit; the score is kept current whenever a scorecard is known. */
+/**
+ * Applies edits and stamps the edit time (never going backwards, so the conflict handler's "later edit wins"
+ * holds on this device); the score is kept current whenever a scorecard is known.
+ */
 export function editReview(doc: ReviewDoc, now: number, scorecard: Pick<ScorecardDoc, 'id' | 'sections'> | null, ...edits: Edit[]): ReviewDoc {
   let next = edits.reduce((d, edit) => edit(d), doc);
   if (scorecard && next.scorecardId === scorecard.id) next = { ...next, score: scoreReview(scorecard, next.answers).score };
-  return { ...next, updatedAt: PENDING_SYNC, editedAt: Math.max(Math.floor(now), doc.editedAt) };
+  return { ...next, editedAt: Math.max(Math.floor(now), doc.editedAt + 1) };
 }
 
 export const setAnswer =

@@ -1,5 +1,6 @@
 import type { RxCollection } from 'rxdb';
 import type { ReviewDoc } from '../../../../shared/schemas';
+import { noteLocalEdit } from './outbox';
 
 /**
  * Writes to a reviewer's ReviewDoc go through one queue per document: a burst of edits (a key per question,
@@ -18,11 +19,8 @@ export function saveReview(
     .catch(() => undefined)
     .then(async () => {
       const existing = await reviews.findOne(id).exec();
-      if (existing) {
-        await existing.incrementalModify((data) => edit(data as ReviewDoc));
-      } else {
-        await reviews.insert(edit(create()));
-      }
+      const written = existing ? await existing.incrementalModify((data) => edit(data as ReviewDoc)) : await reviews.insert(edit(create()));
+      noteLocalEdit(id, written.get('editedAt') as number);
     });
   queues.set(id, next);
   void next.finally(() => {

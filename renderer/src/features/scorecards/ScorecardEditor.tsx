@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DeepReadonly } from 'rxdb';
 import type { ScorecardDoc, ScorecardQuestion } from '../../../../shared/schemas';
 import { validateScorecard, type ScorecardProblem } from '../../../../shared/scoring';
-import { useCount, useDatabase, useQuery } from '../../db/hooks';
+import { useDatabase, useQuery } from '../../db/hooks';
 import { KIND_LABELS, changeKind, duplicateScorecard, move, newQuestion, newSection, sectionShares, starterScorecard, type Section } from './scorecard-model';
 import '../review/review.css';
 
@@ -138,7 +138,9 @@ interface DraftEditorProps {
 }
 
 function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, onDuplicate, onDiscard }: DraftEditorProps) {
-  const usedBy = useCount('reviews', { scorecardId: draft.id });
+  // A live query rather than a count: RxDB counts only fully indexed selectors, and reviews are indexed by call.
+  const { docs: using } = useQuery('reviews', { selector: { scorecardId: draft.id } });
+  const usedBy = using.length;
   const shares = sectionShares(draft);
   const problemAt = (path: string) => problems.filter((p) => p.path === path).map((p) => p.message);
   const setSection = (si: number, section: Section) => onChange({ ...draft, sections: draft.sections.map((s, i) => (i === si ? section : s)) });
@@ -169,7 +171,7 @@ function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, o
         </button>
       </header>
       {saved && <p className="alert alert--info">Saved. It reaches reviewers when this device syncs.</p>}
-      {usedBy !== null && usedBy > 0 && (
+      {usedBy > 0 && (
         <p className="alert alert--warn">
           {usedBy} {usedBy === 1 ? 'review uses' : 'reviews use'} this scorecard. Rewording is safe; removing questions or changing weights changes how those reviews score. Duplicate it to start a new version instead.
         </p>

@@ -1,7 +1,8 @@
 /**
  * Development harness for the review workspace: the real screens over an in-memory RxDB filled with
  * synthetic calls, so the UI can be built and looked at without a server. Never part of the app build or
- * of any test of record. Run: npx tsx renderer/src/features/review/dev/serve-harness.ts
+ * of any test of record. Run `npx vite renderer --port 5199` and open
+ * http://127.0.0.1:5199/src/features/review/dev/harness.html (?calls=N&role=reviewer&screen=scorecards).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ReviewDoc } from '../../../../../shared/schemas';
 import { useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
-import { PENDING_SYNC } from '../review-doc';
+import { useReviewOutbox } from '../outbox';
 import { useReviewUi } from '../ui-store';
 import { buildQueue } from '../queue/queue-model';
 import { useAiOutcomes, useQueueCalls } from '../queue/queue-data';
@@ -21,8 +21,12 @@ export function OfflinePanel() {
   const { calls } = useQueueCalls(filters.from, filters.to);
   const { docs: reviewDocs } = useQuery('reviews', {});
   const aiOutcomes = useAiOutcomes();
-  const { docs: waitingDocs } = useQuery('reviews', { selector: { updatedAt: PENDING_SYNC, reviewerId: user.id } });
-  const waiting = waitingDocs as unknown as readonly ReviewDoc[];
+  const outbox = useReviewOutbox((s) => s.pending);
+  // Entries whose review is no longer on this device (signed out and in again) are not shown.
+  const waiting = useMemo(
+    () => (reviewDocs as unknown as readonly ReviewDoc[]).filter((r) => r.reviewerId === user.id && r.id in outbox),
+    [reviewDocs, outbox, user.id],
+  );
   const [showWaiting, setShowWaiting] = useState(false);
 
   useEffect(() => {
@@ -68,10 +72,9 @@ export function OfflinePanel() {
         <span data-testid="offline-usage">
           <span className="num">{cachedIds.size}</span> {cachedIds.size === 1 ? 'call' : 'calls'} offline
           {usage && (
-            <span className="subtle num">
+            <span className="subtle num" title={usage.quotaBytes ? `This device lets Ringside keep up to ${formatBytes(usage.quotaBytes)}.` : undefined}>
               {' '}
-              · {formatBytes(usage.bytes)}
-              {usage.quotaBytes ? ` of ${formatBytes(usage.quotaBytes)} available` : ''}
+              · {formatBytes(usage.bytes)} used
             </span>
           )}
         </span>

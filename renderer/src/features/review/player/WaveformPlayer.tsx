@@ -66,6 +66,27 @@ function regionLabelElement(label: string): HTMLElement {
   return el;
 }
 
+/**
+ * The playback position now. While the media element is still seeking (or not ready, when wavesurfer holds
+ * the seek back) it may report the old position, so the last requested position counts until the seek
+ * completes: several key presses in a row must add up.
+ */
+const pendingSeek = new WeakMap<WaveSurfer, number>();
+function positionOf(ws: WaveSurfer): number {
+  const media = ws.getMediaElement();
+  const pending = pendingSeek.get(ws);
+  // HAVE_FUTURE_DATA (3): below it wavesurfer defers the seek until the media can play.
+  if (pending !== undefined && media && (media.seeking || media.readyState < 3)) return pending;
+  return ws.getCurrentTime();
+}
+function seekTo(ws: WaveSurfer, seconds: number): number {
+  const t = Math.max(0, Math.min(ws.getDuration(), seconds));
+  pendingSeek.set(ws, t);
+  ws.setTime(t);
+  usePlayhead.setState({ time: t });
+  return t;
+}
+
 export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(function WaveformPlayer(props, ref) {
   const { url, peaks, speed, zoom, regions, selectedRegionId, markIn } = props;
   const containerRef = useRef<HTMLDivElement>(null);
@@ -245,20 +266,14 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
       pause: () => wsRef.current?.pause(),
       skip: (seconds) => {
         const ws = wsRef.current;
-        if (!ws) return;
-        const t = Math.max(0, Math.min(ws.getDuration(), ws.getCurrentTime() + seconds));
-        ws.setTime(t);
-        usePlayhead.setState({ time: t });
+        if (ws) seekTo(ws, positionOf(ws) + seconds);
       },
       seek: (seconds) => {
         const ws = wsRef.current;
-        if (!ws) return;
-        const t = Math.max(0, Math.min(ws.getDuration(), seconds));
-        ws.setTime(t);
-        usePlayhead.setState({ time: t });
+        if (ws) seekTo(ws, seconds);
       },
       playRange: (start, end) => void wsRef.current?.play(start, end).catch((err: Error) => callbacks.current.onMediaError(err)),
-      currentTime: () => wsRef.current?.getCurrentTime() ?? 0,
+      currentTime: () => (wsRef.current ? positionOf(wsRef.current) : 0),
       replaceUrl: (next) => {
         const media = wsRef.current?.getMediaElement();
         if (!media) return;

@@ -18,7 +18,6 @@ import { isTypingTarget, shortcutFor, stepSpeed, stepZoom, type ShortcutAction }
 import {
   chooseScorecard,
   editReview,
-  isWaitingToSync,
   newReview,
   putRegion,
   removeRegion,
@@ -33,6 +32,7 @@ import {
   type SubmitProblem,
 } from '../review-doc';
 import { saveReview } from '../review-store';
+import { isWaitingToSync, useReviewOutbox } from '../outbox';
 import { TranscriptPane } from '../transcript/TranscriptPane';
 import { formatClock } from '../transcript/transcript-model';
 import { useReviewUi } from '../ui-store';
@@ -85,6 +85,7 @@ export function CallWorkspace({ callId }: { callId: string }) {
   const [activeQuestionId, setActiveQuestionId] = useState<string | null>(null);
   const [showProblems, setShowProblems] = useState(false);
   const markIn = usePlayhead((s) => s.markIn);
+  const outbox = useReviewOutbox((s) => s.pending);
 
   // Open the recording: the offline copy if there is one, else signed URLs from the server.
   useEffect(() => {
@@ -234,7 +235,7 @@ export function CallWorkspace({ callId }: { callId: string }) {
   }
 
   const problems = review ? submitProblems(review, scorecard) : submitProblems(newReview(callId, user.id, scorecard?.id ?? null, null, 0), scorecard);
-  const waiting = review ? isWaitingToSync(review) : false;
+  const waiting = review ? isWaitingToSync(outbox, review.id) : false;
 
   return (
     <div className="rv-workspace" data-call={callId}>
