@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDoc, ReviewDoc } from '../../shared/schemas';
+import { revokeUser } from '../../sync-server/src/auth/users';
 import type { Database } from '../../sync-server/src/db';
 import { getDocument, getDocuments, putDocuments } from '../../sync-server/src/replication/store';
 import { openTestPglite } from '../helpers/pglite-template';
@@ -139,11 +140,14 @@ describe('replication with the real RxDB client', () => {
     await calls.awaitInitialReplication();
     await waitFor('the stream to open', () => calls.streamStatus$.value, (s) => s === 'open');
 
+    const offline: string[] = [];
+    reviews.errors$.subscribe((e) => offline.push(e.code));
     const port = server.port;
     await server.close();
     await waitFor('the client to notice', () => calls.streamStatus$.value, (s) => s !== 'open');
     // While the server is down: a local edit (offline) and a server-side write (another instance would do it).
     await c.collection('reviews').insert(reviewDoc('call-offline', me.id, { notes: 'written offline' }));
+    await waitFor('the push to fail as offline', () => offline, (codes) => codes.includes('OFFLINE'));
     await db.transaction((tx) => putDocuments(tx, 'calls', [callDoc('while-down', { startedAt: Date.now() })], Date.now()));
 
     server = await startTestServer({ db, config: testConfig({ PORT: String(port) }) });
@@ -152,5 +156,19 @@ describe('replication with the real RxDB client', () => {
     await waitFor('the server write on the client', () => c.collection('calls').findOne('while-down').exec(), (d) => d !== null);
     await waitFor('the stream to reopen', () => calls.streamStatus$.value, (s) => s === 'open');
     adminToken = await server.login();
+  });
+
+  it('reports a revoked session as an auth error the app can act on', async () => {
+    const me = await staff(server, 'reviewer', 'signedout');
+    const c = await client(['reviews'], me.token);
+    const rep = c.replicate('reviews', {});
+    await rep.awaitInitialReplication();
+    const errors: Array<{ status: number; code: string; isAuthError: boolean }> = [];
+    rep.errors$.subscribe((e) => errors.push({ status: e.status, code: e.code, isAuthError: e.isAuthError }));
+    await revokeUser(db, me.email);
+    await c.collection('reviews').insert(reviewDoc('call-after-revoke', me.id));
+    await waitFor('the refused push', () => errors, (e) => e.length > 0);
+    expect(errors[0]).toEqual({ status: 401, code: 'TOKEN_REVOKED', isAuthError: true });
+    expect(await getDocument(db, 'reviews', `call-after-revoke:${me.id}`)).toBeNull();
   });
 });

@@ -162,8 +162,12 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   const progress$ = new BehaviorSubject<{ pulled: number; head: number } | null>(null);
   const remote$ = new Subject<RxReplicationPullStreamItem<Doc, SyncCheckpoint>>();
 
+  // An empty or relative base URL means "the server this page came from" (the web build served by the server).
   const endpoint = (action: 'pull' | 'push' | 'stream') =>
-    `${read(opts.baseUrl).replace(/\/+$/, '')}/sync/${encodeURIComponent(name)}/${version}/${action}`;
+    new URL(
+      `${read(opts.baseUrl).replace(/\/+$/, '')}/sync/${encodeURIComponent(name)}/${version}/${action}`,
+      (globalThis as { location?: { href: string } }).location?.href,
+    ).toString();
 
   async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
     const token = read(opts.token);
