@@ -578,11 +578,12 @@ export function buildDemoPlan(opts: {
         // Got through, but someone else has the job.
         events.push(connected('assessor', at, p, false));
       } else {
-        // Never gets through: unanswered calls, a short call now and then, follow-ups as the persona does.
+        // Never gets through: unanswered calls, a short call now and then (under the connected threshold even
+        // with the whisper Twilio counts in the leg's duration), follow-ups as the persona does.
         if (!lead.connected && r() < 0.12) {
           const short = connected('assessor', at, p, false);
           if (short.kind === 'call')
-            events.push({ ...short, talkSec: Math.round(between(3, 8)), hangup: 'callee', optOut: false });
+            events.push({ ...short, talkSec: Math.round(between(2, 4)), hangup: 'callee', optOut: false });
         } else {
           events.push(unanswered('assessor', at, p));
         }
