@@ -347,6 +347,23 @@ describe('stream (R9)', () => {
     await expectError(await server.api('/sync/clips/0/stream'), 401, 'UNAUTHENTICATED');
   });
 
+  it('carries several collections on one stream, each event naming its collection, within the role rules', async () => {
+    const s = await openStream(`${server.url}/sync/stream?collections=clips:0,courses:0&access_token=${author.token}`);
+    await s.until(': connected');
+    await seed('calls', [callDoc('call-not-carried')]);
+    await seed('clips', [clipDoc('clip-multi', author.id)]);
+    const text = await s.until('"collection":"clips"');
+    expect(text).toMatch(/event: change\ndata: \{"collection":"clips","seq":\d+\}/);
+    expect(text).not.toContain('"collection":"calls"');
+    s.close();
+    const ask = (q: string, token = author.token) => server.api(`/sync/stream?${q}`, { token });
+    await expectError(await ask('collections=clips:0,leads:0'), 403, 'FORBIDDEN');
+    await expectError(await ask('collections=clips:3'), 426, 'SCHEMA_OUTDATED');
+    await expectError(await ask('collections=invoices:0'), 404, 'UNKNOWN_COLLECTION');
+    await expectError(await ask('collections=clips'), 400, 'VALIDATION_FAILED', 'collections');
+    await expectError(await server.api('/sync/stream?collections=clips:0'), 401, 'UNAUTHENTICATED');
+  });
+
   it('ends streams when the server shuts down', async () => {
     const other = await startTestServer({ db: server.db });
     const s = await openStream(`${other.url}/sync/calls/0/stream?access_token=${admin.token}`);

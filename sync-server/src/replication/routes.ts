@@ -4,11 +4,11 @@ import { sameDocument } from '../../../shared/conflicts';
 import { ROLES, type Role } from '../../../shared/roles';
 import { isCollectionName, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
 import { checkPush, keepHiddenFields, parseScope, pullRule, pushRule, redactForRole, type PolicyUser } from '../../../shared/sync-policy';
-import { authenticate } from '../auth/tokens';
 import type { AppContext } from '../context';
 import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth, RouteDef } from '../http/routes';
 import { scopeCondition, type SqlCondition } from './scopes';
+import { HEARTBEAT_MS, serveChangeStream } from './sse';
 import { changesSince, collectionHead, getDocuments, lockCollection, putDocuments } from './store';
 import { createDocumentValidator } from './validate';
 
@@ -20,10 +20,6 @@ import { createDocumentValidator } from './validate';
 export const DEFAULT_PULL_LIMIT = 200;
 export const MAX_PULL_LIMIT = 1000;
 export const MAX_PUSH_ROWS = 500;
-/** SSE comment interval: keeps proxies from closing an idle stream and notices a revoked session. */
-export const HEARTBEAT_MS = 25_000;
-/** What the EventSource waits before reconnecting after the stream ended (server restart, deploy). */
-const CLIENT_RETRY_MS = 2_000;
 
 /** Fields RxDB keeps locally that are never stored on the server. */
 const CLIENT_ONLY_FIELDS = ['_deleted', '_meta', '_rev', '_attachments'] as const;
@@ -103,7 +99,7 @@ function combine(conditions: Array<SqlCondition | null>, offset: number): { wher
 }
 
 export interface ReplicationRouteOptions {
-  /** Heartbeat interval of the stream (default HEARTBEAT_MS); tests shorten it. */
+  /** Heartbeat interval of the stream (default HEARTBEAT_MS, 25 s); tests shorten it. */
   heartbeatMs?: number;
 }
 
@@ -209,52 +205,11 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     const collection = collectionOf(req);
     const user = staffUser(auth);
     if (!pullRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
-    if (ctx.shutdown.signal.aborted) throw new ApiError('UNAVAILABLE', 'the server is shutting down');
-    const secret = tokenOf(req);
-
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    // The connection belongs to this stream; when the stream ends (shutdown) the socket goes too, so a graceful
-    // shutdown does not wait for keep-alive timeouts.
-    res.setHeader('Connection', 'close');
-    res.flushHeaders();
-    res.write(`retry: ${CLIENT_RETRY_MS}\n: connected\n\n`);
-
-    let ended = false;
-    const unsubscribe = ctx.feed.subscribe((event) => {
-      if (event.collection === collection && !ended) res.write(`event: change\ndata: ${JSON.stringify({ seq: event.seq })}\n\n`);
+    return serveChangeStream(ctx, req, res, {
+      heartbeatMs,
+      matches: (event) => event.collection === collection,
+      data: (event) => ({ seq: event.seq }),
     });
-    const heartbeat = setInterval(() => {
-      void (async () => {
-        // A session revoked or expired while streaming ends the stream; the client's next pull shows why.
-        const stillValid = secret ? await authenticate(ctx.db, secret).then(() => true, () => false) : false;
-        if (ended) return;
-        if (!stillValid) {
-          res.write(`event: closed\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED' })}\n\n`);
-          end();
-          return;
-        }
-        res.write(': heartbeat\n\n');
-      })();
-    }, heartbeatMs);
-
-    const cleanup = () => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      ctx.shutdown.signal.removeEventListener('abort', end);
-    };
-    function end() {
-      cleanup();
-      res.end();
-    }
-    ctx.shutdown.signal.addEventListener('abort', end, { once: true });
-    req.on('close', cleanup);
-    res.on('error', cleanup);
-    return undefined;
   }
 
   const path = (action: string) => `/sync/:collection/:v/${action}`;
@@ -271,11 +226,4 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       handler: stream,
     },
   ];
-}
-
-function tokenOf(req: Request): string | null {
-  const header = req.header('authorization');
-  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (m) return m[1];
-  return typeof req.query.access_token === 'string' ? req.query.access_token : null;
 }

@@ -2,10 +2,10 @@ import type { Request, Response } from 'express';
 import { ROLES, type Role } from '../../../shared/roles';
 import { isCollectionName, schemaVersion, type CollectionName } from '../../../shared/schemas';
 import { pullRule } from '../../../shared/sync-policy';
-import { authenticate } from '../auth/tokens';
 import type { AppContext } from '../context';
 import { ApiError } from '../http/errors';
 import type { RequestAuth, RouteDef } from '../http/routes';
+import { HEARTBEAT_MS, serveChangeStream } from './sse';
 
 /**
  * One live stream for several collections: `GET /sync/stream?collections=leads:0,calls:0,…`.
@@ -20,8 +20,6 @@ import type { RequestAuth, RouteDef } from '../http/routes';
  * `data: {"collection": name, "seq": n}`; a heartbeat comment every 25 s, which also ends the stream with
  * `event: closed` once the session is revoked or expired.
  */
-const CLIENT_RETRY_MS = 2_000;
-const HEARTBEAT_MS = 25_000;
 const MAX_COLLECTIONS = 20;
 
 function parseCollections(raw: unknown, role: Role): CollectionName[] {
@@ -60,13 +58,6 @@ function parseCollections(raw: unknown, role: Role): CollectionName[] {
   return [...names];
 }
 
-function tokenOf(req: Request): string | null {
-  const header = req.header('authorization');
-  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (m) return m[1];
-  return typeof req.query.access_token === 'string' ? req.query.access_token : null;
-}
-
 export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } = {}): RouteDef[] {
   const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
 
@@ -75,57 +66,11 @@ export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } 
       throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
     }
     const collections = new Set(parseCollections(req.query.collections, auth.principal as Role));
-    if (ctx.shutdown.signal.aborted) throw new ApiError('UNAVAILABLE', 'the server is shutting down');
-    const secret = tokenOf(req);
-
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    // The socket belongs to this stream, so a graceful shutdown does not wait for keep-alive timeouts.
-    res.setHeader('Connection', 'close');
-    res.flushHeaders();
-    res.write(`retry: ${CLIENT_RETRY_MS}\n: connected\n\n`);
-
-    let ended = false;
-    const unsubscribe = ctx.feed.subscribe((event) => {
-      if (!ended && collections.has(event.collection)) {
-        res.write(`event: change\ndata: ${JSON.stringify({ collection: event.collection, seq: event.seq })}\n\n`);
-      }
+    return serveChangeStream(ctx, req, res, {
+      heartbeatMs,
+      matches: (event) => collections.has(event.collection),
+      data: (event) => ({ collection: event.collection, seq: event.seq }),
     });
-    const heartbeat = setInterval(() => {
-      void (async () => {
-        const stillValid = secret
-          ? await authenticate(ctx.db, secret).then(
-              () => true,
-              () => false,
-            )
-          : false;
-        if (ended) return;
-        if (!stillValid) {
-          res.write(`event: closed\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED' })}\n\n`);
-          end();
-          return;
-        }
-        res.write(': heartbeat\n\n');
-      })();
-    }, heartbeatMs);
-
-    const cleanup = () => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      ctx.shutdown.signal.removeEventListener('abort', end);
-    };
-    function end() {
-      cleanup();
-      res.end();
-    }
-    ctx.shutdown.signal.addEventListener('abort', end, { once: true });
-    req.on('close', cleanup);
-    res.on('error', cleanup);
-    return undefined;
   }
 
   return [
