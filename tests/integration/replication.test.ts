@@ -82,7 +82,10 @@ describe('pull (R1, R3)', () => {
   it('answers a stale schema version with 426 SCHEMA_OUTDATED and an unknown collection with 404', async () => {
     await expectError(await pull(admin.token, 'calls', '', 7), 426, 'SCHEMA_OUTDATED');
     await expectError(await pull(admin.token, 'invoices'), 404, 'UNKNOWN_COLLECTION');
-    await expectError(await push(admin.token, 'calls', [], 3), 426, 'SCHEMA_OUTDATED');
+    const row = { newDocumentState: scorecardDoc('sc-stale'), assumedMasterState: null };
+    await expectError(await push(admin.token, 'scorecards', [row], 3), 426, 'SCHEMA_OUTDATED');
+    await expectError(await push(admin.token, 'scorecardz', [row]), 404, 'UNKNOWN_COLLECTION');
+    expect(await stored('scorecards', ['sc-stale'])).toEqual([]);
   });
 
   it('refuses bad paging parameters naming the parameter', async () => {
@@ -96,6 +99,9 @@ describe('pull (R1, R3)', () => {
     const doomed = await staff(server, 'reviewer', 'expiring');
     await server.db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [doomed.id]);
     await expectError(await pull(doomed.token, 'calls'), 401, 'TOKEN_EXPIRED');
+    const late = await push(doomed.token, 'reviews', [{ newDocumentState: reviewDoc('c-expired', doomed.id), assumedMasterState: null }]);
+    await expectError(late, 401, 'TOKEN_EXPIRED');
+    expect(await stored('reviews', [`c-expired:${doomed.id}`])).toEqual([]);
     const gone = await staff(server, 'reviewer', 'revoked');
     await revokeUser(server.db, gone.email);
     await expectError(await pull(gone.token, 'calls'), 401, 'TOKEN_REVOKED');
