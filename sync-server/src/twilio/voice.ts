@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../pool/store';
 import { ensureCall, getCall, recordCallEvents, setCallSession } from './calls';
+import { inboundWriter } from './inbound-batch';
 
 /**
  * Voice webhooks: the TwiML that routes a call into a pool number to the other party of its session, with
@@ -204,26 +205,42 @@ async function write(ctx: AppContext, tx: Queryable, callSid: string, events: Ca
 
 // ───────────────────────────── handlers ─────────────────────────────
 
-/** POST /twilio/voice — a call into a pool number. */
+/**
+ * POST /twilio/voice — a call into a pool number. New calls go through the group-commit writer
+ * (inbound-batch.ts); a retried webhook for a call already logged takes the single-call path below.
+ */
 export async function handleIncomingCall(ctx: AppContext, p: Params): Promise<string> {
   const callSid = p.CallSid ?? '';
   const from = (p.From ?? '').trim();
   const to = (p.To ?? '').trim();
   if (!callSid || !to) return sayAndHangup('Sorry, something went wrong with this call.');
+  const d = await inboundWriter(ctx).submit({ callSid, from, to, now: ctx.now() });
+  switch (d.kind) {
+    case 'connect':
+      return connectTwiml(ctx, { session: d.session, side: d.side, recorded: !d.doNotRecord, intro: d.doNotRecord ? 'not-recorded' : 'announce-with-opt-out' });
+    case 'extension':
+      return extensionTwiml(ctx, 1);
+    case 'fallback':
+      return fallbackTwiml(ctx, d.reason, { callerNotRecorded: d.callerNotRecorded, poolNumber: to });
+    case 'known':
+      return handleKnownCall(ctx, callSid, from, to);
+  }
+}
+
+/** A retried voice webhook: answer from the stored state, logging nothing twice (events are keyed). */
+async function handleKnownCall(ctx: AppContext, callSid: string, from: string, to: string): Promise<string> {
   const now = ctx.now();
   const policy = poolPolicy(ctx.config);
   return ctx.db.transaction(async (tx) => {
-    await ensureCall(tx, { callSid, from, to, now, sandbox: ctx.config.sandbox });
-    const events: CallEvent[] = [{ type: 'created', at: now, poolNumber: to, sandbox: ctx.config.sandbox }];
+    const events: CallEvent[] = [];
     const withheld = isWithheld(from);
     const candidates = withheld ? [] : await routingCandidates(tx, from, to, now, policy);
     const route = resolveContact(candidates, { from, to }, now, { withheld, cooldownMs: policy.cooldownMs });
     let twiml: string;
     if (route.kind === 'session') twiml = await connect(ctx, tx, callSid, route, now, events);
-    else if (route.kind === 'needs-extension') twiml = extensionTwiml(ctx, 1);
-    else if (route.kind === 'unknown-extension') twiml = extensionTwiml(ctx, 1);
+    else if (route.kind === 'needs-extension' || route.kind === 'unknown-extension') twiml = extensionTwiml(ctx, 1);
     else twiml = await fallback(ctx, tx, route.reason, from, to, withheld);
-    await write(ctx, tx, callSid, events);
+    if (events.length) await write(ctx, tx, callSid, events);
     return twiml;
   });
 }
