@@ -31,7 +31,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const bo = b as AnyDoc;
   const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
+  return (
+    ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]))
+  );
 }
 
 /** A document as compared by replication: without the ignored fields, with `_deleted` always present. */
@@ -128,7 +130,9 @@ function mergeRegions(
 ): ReviewRegion[] {
   const byId = (list: ReviewRegion[] | undefined) => Object.fromEntries((list ?? []).map((r) => [r.id, r]));
   const merged = mergeRecord(hasBase ? byId(base) : undefined, byId(master), byId(local), hasBase, winnerIsLocal);
-  return Object.values(merged).sort((a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return Object.values(merged).sort(
+    (a, b) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /**
@@ -149,10 +153,13 @@ export function mergeReviews(i: RxConflictHandlerInput<ReviewDoc>): ReviewState 
   const base = i.assumedMasterState && !i.assumedMasterState._deleted ? i.assumedMasterState : undefined;
   const hasBase = base !== undefined;
   const winnerIsLocal = localWins(local, master);
-  const field = <K extends keyof ReviewDoc>(k: K): ReviewDoc[K] => pick(base?.[k], master[k], local[k], hasBase, winnerIsLocal);
+  const field = <K extends keyof ReviewDoc>(k: K): ReviewDoc[K] =>
+    pick(base?.[k], master[k], local[k], hasBase, winnerIsLocal);
 
   // Submission is final; when both sides submitted, the first submission counts (the same whichever side resolves).
-  const submittedAts = [master, local].filter((d) => d.status === 'submitted').map((d) => d.submittedAt ?? Number.MAX_SAFE_INTEGER);
+  const submittedAts = [master, local]
+    .filter((d) => d.status === 'submitted')
+    .map((d) => d.submittedAt ?? Number.MAX_SAFE_INTEGER);
   const submittedAt = submittedAts.length ? Math.min(...submittedAts) : null;
   const merged: ReviewState = {
     id: master.id,

@@ -139,7 +139,7 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
         fields: '*',
         immutable: ['callId', 'reviewerId'],
         // Admins also review; they may delete anyone's review (moderation) but write only their own.
-        check: (i) => (i.next._deleted ? null : reviewIdentity(i) ?? ownedBy<'reviews'>('reviewerId', 'reviews')(i)),
+        check: (i) => (i.next._deleted ? null : (reviewIdentity(i) ?? ownedBy<'reviews'>('reviewerId', 'reviews')(i))),
       },
       reviewer: {
         create: true,
@@ -147,10 +147,15 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
         fields: '*',
         immutable: ['callId', 'reviewerId'],
         check: (i) => {
-          const own = ownedBy<'reviews'>('reviewerId', 'reviews')(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i);
+          const own = ownedBy<'reviews'>(
+            'reviewerId',
+            'reviews',
+          )(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i);
           if (own) return own;
           if (i.next._deleted) {
-            return i.master?.status === 'submitted' ? forbidden('a submitted review cannot be deleted; ask an admin') : null;
+            return i.master?.status === 'submitted'
+              ? forbidden('a submitted review cannot be deleted; ask an admin')
+              : null;
           }
           return reviewIdentity(i);
         },
@@ -166,7 +171,11 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
         delete: true,
         fields: '*',
         immutable: ['callId', 'authorId', 'createdAt'],
-        check: (i) => ownedBy<'clips'>('authorId', 'clips')(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i),
+        check: (i) =>
+          ownedBy<'clips'>(
+            'authorId',
+            'clips',
+          )(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i),
       },
     },
   },
@@ -179,7 +188,11 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
         delete: true,
         fields: '*',
         immutable: ['authorId', 'createdAt'],
-        check: (i) => ownedBy<'courses'>('authorId', 'courses')(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i),
+        check: (i) =>
+          ownedBy<'courses'>(
+            'authorId',
+            'courses',
+          )(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i),
       },
     },
   },
@@ -194,7 +207,8 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
           const o = next.override;
           if (o === null || sameDocument(o, master?.override ?? {})) return null;
           if (o.by !== user.id) return forbidden('a price override is signed by the admin who sets it', 'override.by');
-          if (o.validTo !== null && o.validTo <= o.validFrom) return forbidden('validTo must be after validFrom', 'override.validTo');
+          if (o.validTo !== null && o.validTo <= o.validFrom)
+            return forbidden('validTo must be after validFrom', 'override.validTo');
           return null;
         },
       },
@@ -214,12 +228,14 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
             // No decision in this write: who decided and when stay as they are; a decided change is final.
             if (next.decidedBy !== master.decidedBy) return forbidden('decidedBy is set by deciding', 'decidedBy');
             if (next.decidedAt !== master.decidedAt) return forbidden('decidedAt is set by deciding', 'decidedAt');
-            if (master.status !== 'proposed' && next.reason !== master.reason) return forbidden('a decided tier change is final', 'reason');
+            if (master.status !== 'proposed' && next.reason !== master.reason)
+              return forbidden('a decided tier change is final', 'reason');
             return null;
           }
           if (master.status !== 'proposed') return forbidden('a decided tier change is final', 'status');
           if (next.status === 'proposed') return forbidden('a decision cannot be undone', 'status');
-          if (next.decidedBy !== user.id) return forbidden('a decision is signed by the admin who makes it', 'decidedBy');
+          if (next.decidedBy !== user.id)
+            return forbidden('a decision is signed by the admin who makes it', 'decidedBy');
           if (next.decidedAt === null) return forbidden('a decision needs decidedAt', 'decidedAt');
           return null;
         },
@@ -268,7 +284,12 @@ export function redactForRole<C extends CollectionName, D extends DocTypes[C]>(c
  * What the server writes for a permitted push: the pushed state, with the fields the role cannot see taken
  * from the stored document (a `null` placeholder must not erase a real phone number).
  */
-export function keepHiddenFields<C extends CollectionName, D extends DocTypes[C]>(collection: C, role: Role, next: D, stored: D | null): D {
+export function keepHiddenFields<C extends CollectionName, D extends DocTypes[C]>(
+  collection: C,
+  role: Role,
+  next: D,
+  stored: D | null,
+): D {
   const hidden = pullRule(collection, role)?.hidden;
   if (!hidden?.length || !stored) return next;
   const out: Record<string, unknown> = { ...next };
@@ -304,7 +325,9 @@ export function checkPush<C extends CollectionName>(
       const b = fieldOf(master, key);
       if (sameValue(a, b)) continue;
       const allowed =
-        rule.fields === '*' ? !(rule.immutable as readonly string[] | undefined)?.includes(key) && key !== 'id' : (rule.fields as readonly string[]).includes(key);
+        rule.fields === '*'
+          ? !(rule.immutable as readonly string[] | undefined)?.includes(key) && key !== 'id'
+          : (rule.fields as readonly string[]).includes(key);
       if (!allowed) return forbidden(`a ${user.role} cannot change ${collection}.${key}`, key);
     }
   }
@@ -346,7 +369,11 @@ export const SCOPE_TIME_FIELD: Partial<Record<CollectionName, string>> = {
   tierChanges: 'createdAt',
 };
 const CALL_FIELD: Partial<Record<CollectionName, string>> = { insights: 'callId', reviews: 'callId', clips: 'callId' };
-const OWNER_FIELD: Partial<Record<CollectionName, string>> = { reviews: 'reviewerId', clips: 'authorId', courses: 'authorId' };
+const OWNER_FIELD: Partial<Record<CollectionName, string>> = {
+  reviews: 'reviewerId',
+  clips: 'authorId',
+  courses: 'authorId',
+};
 const QUEUE_COLLECTIONS: readonly CollectionName[] = ['calls', 'insights', 'reviews'];
 
 export const MAX_SCOPE_IDS = 200;

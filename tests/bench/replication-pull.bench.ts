@@ -21,7 +21,11 @@ async function main() {
   await makePgliteTemplate();
   const server = await startTestServer();
   const admin = await server.login();
-  const reviewer = await createUser(server.db, { email: 'bench-rev@test.local', password: 'bench-password-123', role: 'reviewer' });
+  const reviewer = await createUser(server.db, {
+    email: 'bench-rev@test.local',
+    password: 'bench-password-123',
+    role: 'reviewer',
+  });
   const reviewerToken = await server.login('bench-rev@test.local', 'bench-password-123');
   const now = Date.now();
 
@@ -36,10 +40,22 @@ async function main() {
       const id = `call-${i}`;
       calls.push(callDoc(id, { startedAt, reviewAssignee: i % 5000 === 7 ? reviewer.id : null }));
       insights.push({
-        id: `ins-${i}`, updatedAt: 0, callId: id, provider: 'local', model: 'm', version: '1', createdAt: startedAt,
-        transcriber: null, transcript: null, analysis: null, status: 'pending', error: null, sandbox: false,
+        id: `ins-${i}`,
+        updatedAt: 0,
+        callId: id,
+        provider: 'local',
+        model: 'm',
+        version: '1',
+        createdAt: startedAt,
+        transcriber: null,
+        transcript: null,
+        analysis: null,
+        status: 'pending',
+        error: null,
+        sandbox: false,
       } as unknown as InsightDoc);
-      if (startedAt < now - 14 * DAY && i % 20 !== 0) reviews.push(reviewDoc(id, 'someone', { status: 'submitted', submittedAt: startedAt + DAY }));
+      if (startedAt < now - 14 * DAY && i % 20 !== 0)
+        reviews.push(reviewDoc(id, 'someone', { status: 'submitted', submittedAt: startedAt + DAY }));
     }
     await server.db.transaction(async (tx) => {
       await putDocuments(tx, 'calls', calls, now);
@@ -68,7 +84,9 @@ async function main() {
   }
 
   const baseline = await pullAll(admin, 'calls', null);
-  console.log(`baseline: whole history ${baseline.docs} calls in ${Math.round(baseline.ms)} ms (${Math.round(baseline.docs / (baseline.ms / 1000))} docs/s, ${baseline.requests} requests)`);
+  console.log(
+    `baseline: whole history ${baseline.docs} calls in ${Math.round(baseline.ms)} ms (${Math.round(baseline.docs / (baseline.ms / 1000))} docs/s, ${baseline.requests} requests)`,
+  );
   for (const [token, collection, scope] of [
     [admin, 'calls', 'recent:90'],
     [reviewerToken, 'calls', 'queue'],

@@ -1,5 +1,14 @@
 import type { Role } from '../../shared/roles';
-import type { AreaDoc, AssessorDoc, CallDoc, ClipDoc, LeadDoc, ReviewDoc, ScorecardDoc, TierChangeDoc } from '../../shared/schemas';
+import type {
+  AreaDoc,
+  AssessorDoc,
+  CallDoc,
+  ClipDoc,
+  LeadDoc,
+  ReviewDoc,
+  ScorecardDoc,
+  TierChangeDoc,
+} from '../../shared/schemas';
 import { createUser } from '../../sync-server/src/auth/users';
 import type { TestServer } from './server';
 
@@ -93,11 +102,34 @@ export function reviewDoc(callId: string, reviewerId: string, over: Partial<Revi
 }
 
 export function clipDoc(id: string, authorId: string, over: Partial<ClipDoc> = {}): ClipDoc {
-  return { id, updatedAt: 0, callId: 'call-1', authorId, title: 'Good opener', notes: '', start: 1, end: 9, redactions: [], createdAt: T0, ...over };
+  return {
+    id,
+    updatedAt: 0,
+    callId: 'call-1',
+    authorId,
+    title: 'Good opener',
+    notes: '',
+    start: 1,
+    end: 9,
+    redactions: [],
+    createdAt: T0,
+    ...over,
+  };
 }
 
 export function areaDoc(id: string, over: Partial<AreaDoc> = {}): AreaDoc {
-  return { id, updatedAt: 0, district: 'W1', service: 'boiler', leads: 10, callRate: 0.9, conversionRate: 0.6, suggestedPricePence: 2500, override: null, ...over };
+  return {
+    id,
+    updatedAt: 0,
+    district: 'W1',
+    service: 'boiler',
+    leads: 10,
+    callRate: 0.9,
+    conversionRate: 0.6,
+    suggestedPricePence: 2500,
+    override: null,
+    ...over,
+  };
 }
 
 export function tierChangeDoc(id: string, over: Partial<TierChangeDoc> = {}): TierChangeDoc {
@@ -123,7 +155,13 @@ export function scorecardDoc(id: string, over: Partial<ScorecardDoc> = {}): Scor
     id,
     updatedAt: 0,
     name: 'Standard',
-    sections: [{ id: 's1', title: 'Opening', questions: [{ id: 'q1', text: 'Greets the customer', kind: 'yesno', options: [], weight: 1, allowNA: false }] }],
+    sections: [
+      {
+        id: 's1',
+        title: 'Opening',
+        questions: [{ id: 'q1', text: 'Greets the customer', kind: 'yesno', options: [], weight: 1, allowNA: false }],
+      },
+    ],
     active: true,
     createdAt: T0,
     ...over,
@@ -133,7 +171,11 @@ export function scorecardDoc(id: string, over: Partial<ScorecardDoc> = {}): Scor
 export const daysAgo = (now: number, days: number) => now - days * DAY;
 
 /** Creates a staff user directly in the database and signs them in over HTTP. */
-export async function staff(server: TestServer, role: Role, name: string): Promise<{ id: string; token: string; email: string }> {
+export async function staff(
+  server: TestServer,
+  role: Role,
+  name: string,
+): Promise<{ id: string; token: string; email: string }> {
   const email = `${name}@test.local`;
   const password = `${name}-password-123`;
   const user = await createUser(server.db, { email, password, role, name });

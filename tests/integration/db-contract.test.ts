@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../sync-server/src/db';
-import { MigrationError, migrate, migrationStatus, readMigrations, type MigrationFile } from '../../sync-server/src/db/migrate';
+import {
+  MigrationError,
+  migrate,
+  migrationStatus,
+  readMigrations,
+  type MigrationFile,
+} from '../../sync-server/src/db/migrate';
 import { openTestPglite } from '../helpers/pglite-template';
 import { probePostgres, type TestPostgresDatabase } from '../helpers/postgres';
 import { waitFor } from '../helpers/rxdb-node';
@@ -66,8 +72,17 @@ describe.each(drivers)('database contract on $name', (driver) => {
   });
 
   it('runs parameterised queries, returns int8 as numbers and jsonb as objects, and counts affected rows', async () => {
-    await db.query('INSERT INTO contract_items (id, n, body) VALUES ($1, $2, $3), ($4, $5, $6)', ['a', 9_007_199_254_740_000, { x: [1, 'two'] }, 'b', 2, null]);
-    const { rows } = await db.query<{ id: string; n: number; body: unknown }>('SELECT id, n, body FROM contract_items ORDER BY id');
+    await db.query('INSERT INTO contract_items (id, n, body) VALUES ($1, $2, $3), ($4, $5, $6)', [
+      'a',
+      9_007_199_254_740_000,
+      { x: [1, 'two'] },
+      'b',
+      2,
+      null,
+    ]);
+    const { rows } = await db.query<{ id: string; n: number; body: unknown }>(
+      'SELECT id, n, body FROM contract_items ORDER BY id',
+    );
     expect(rows).toEqual([
       { id: 'a', n: 9_007_199_254_740_000, body: { x: [1, 'two'] } },
       { id: 'b', n: 2, body: null },
@@ -98,7 +113,9 @@ describe.each(drivers)('database contract on $name', (driver) => {
         await tx.query('INSERT INTO contract_items (id, n) VALUES ($1, 1)', ['committed']);
       }),
     ).rejects.toThrow();
-    const { rows } = await db.query<{ id: string }>(`SELECT id FROM contract_items WHERE id IN ('committed', 'rolled-back', 'before-error')`);
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM contract_items WHERE id IN ('committed', 'rolled-back', 'before-error')`,
+    );
     expect(rows.map((r) => r.id)).toEqual(['committed']);
   });
 
@@ -116,7 +133,11 @@ describe.each(drivers)('database contract on $name', (driver) => {
       })
       .catch(() => undefined);
     await db.notify('contract_channel', 'last');
-    await waitFor('the notifications', () => got, (g) => g.includes('last'));
+    await waitFor(
+      'the notifications',
+      () => got,
+      (g) => g.includes('last'),
+    );
     expect(got).toEqual(['direct', 'in-committed-tx', 'last']);
     await unlisten();
     await db.notify('contract_channel', 'after-unlisten');
@@ -124,7 +145,11 @@ describe.each(drivers)('database contract on $name', (driver) => {
     const marker: string[] = [];
     const stopMarker = await db.listen('contract_marker', (p) => marker.push(p));
     await db.notify('contract_marker', 'caught-up');
-    await waitFor('the marker', () => marker, (m) => m.length === 1);
+    await waitFor(
+      'the marker',
+      () => marker,
+      (m) => m.length === 1,
+    );
     await stopMarker();
     expect(got).not.toContain('after-unlisten');
   });
@@ -135,7 +160,9 @@ describe.each(drivers)('database contract on $name', (driver) => {
     expect(await migrate(db, v1)).toEqual([1, 2]);
     expect(await migrate(db, v1)).toEqual([]);
     expect(await migrationStatus(db, v1)).toEqual({ applied: [1, 2], pending: [], current: true });
-    const { rows } = await db.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
+    const { rows } = await db.query<{ version: number; name: string; checksum: string }>(
+      'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
+    );
     expect(rows).toEqual(v1.map((m) => ({ version: m.version, name: m.name, checksum: m.checksum })));
 
     const edited = [v1[0], { ...v1[1], sql: v1[1].sql + ' -- edited', checksum: 'different' }];
@@ -144,7 +171,10 @@ describe.each(drivers)('database contract on $name', (driver) => {
     await expect(migrationStatus(db, [v1[0]])).rejects.toThrow(/no such file exists/);
 
     // A failing migration leaves nothing behind: neither its statements nor its record.
-    const broken = [...v1, ...fakeMigrations(['', '', 'CREATE TABLE contract_m3 (id int); SELECT no_such_function()']).slice(2)];
+    const broken = [
+      ...v1,
+      ...fakeMigrations(['', '', 'CREATE TABLE contract_m3 (id int); SELECT no_such_function()']).slice(2),
+    ];
     await expect(migrate(db, broken)).rejects.toThrow();
     expect((await migrationStatus(db, broken)).pending).toEqual([3]);
     const { rows: m3 } = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'contract_m3'`);

@@ -53,7 +53,7 @@ describe.skipIf(!pgTest.available)('replication on PostgreSQL', () => {
     // while the writers write.
     const c = await createNodeClient({ collections: ['calls'], baseUrl: serverA.url, token });
     clients.push(c);
-    const rep = c.replicate('calls', { pullBatchSize: 50 });
+    c.replicate('calls', { pullBatchSize: 50 });
     let writing = true;
     const pulled = new Map<string, number>();
     let pulls = 0;
@@ -96,19 +96,30 @@ describe.skipIf(!pgTest.available)('replication on PostgreSQL', () => {
     expect(pulls).toBeGreaterThan(10);
     // Every document, each in its last committed version.
     expect(new Map([...pulled].sort())).toEqual(new Map([...expected].sort()));
-    await waitFor('the RxDB client to hold every document', () => c.collection('calls').count().exec(), (n) => n === expected.size, 30_000);
+    await waitFor(
+      'the RxDB client to hold every document',
+      () => c.collection('calls').count().exec(),
+      (n) => n === expected.size,
+      30_000,
+    );
     const local = await c.collection('calls').find().exec();
     expect(new Map(local.map((d) => [d.id, d.talkSeconds] as const).sort())).toEqual(new Map([...expected].sort()));
   });
 
   it('pushes from many clients at once commit without deadlocks and each conflict is reported once (R5)', async () => {
-    await serverA.db.transaction((tx) => putDocuments(tx, 'scorecards', [scorecardDoc('sc-race', { name: 'v0' })], Date.now()));
+    await serverA.db.transaction((tx) =>
+      putDocuments(tx, 'scorecards', [scorecardDoc('sc-race', { name: 'v0' })], Date.now()),
+    );
     const [master] = await getDocuments(dbA, 'scorecards', ['sc-race']);
     const assumed = { ...master.doc, _deleted: false };
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         (i % 2 ? serverA : serverB)
-          .api('/sync/scorecards/0/push', { method: 'POST', token, json: { rows: [{ newDocumentState: { ...assumed, name: `v${i + 1}` }, assumedMasterState: assumed }] } })
+          .api('/sync/scorecards/0/push', {
+            method: 'POST',
+            token,
+            json: { rows: [{ newDocumentState: { ...assumed, name: `v${i + 1}` }, assumedMasterState: assumed }] },
+          })
           .then(async (r) => ({ status: r.status, body: (await r.json()) as { conflicts: unknown[] } })),
       ),
     );
@@ -125,22 +136,38 @@ describe.skipIf(!pgTest.available)('replication on PostgreSQL', () => {
     clients.push(c);
     const rep = c.replicate('scorecards', {});
     await rep.awaitInitialReplication();
-    await waitFor('the stream from A to open', () => rep.streamStatus$.value, (s) => s === 'open');
+    await waitFor(
+      'the stream from A to open',
+      () => rep.streamStatus$.value,
+      (s) => s === 'open',
+    );
 
     // Raw SSE on A as well, to see the event itself.
     const controller = new AbortController();
-    const res = await fetch(`${serverA.url}/sync/scorecards/0/stream?access_token=${token}`, { signal: controller.signal });
+    const res = await fetch(`${serverA.url}/sync/scorecards/0/stream?access_token=${token}`, {
+      signal: controller.signal,
+    });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
     while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
 
-    const push = await serverB.api('/sync/scorecards/0/push', { method: 'POST', token, json: { rows: [{ newDocumentState: scorecardDoc('sc-via-b', { name: 'written on B' }), assumedMasterState: null }] } });
+    const push = await serverB.api('/sync/scorecards/0/push', {
+      method: 'POST',
+      token,
+      json: {
+        rows: [{ newDocumentState: scorecardDoc('sc-via-b', { name: 'written on B' }), assumedMasterState: null }],
+      },
+    });
     expect(await push.json()).toEqual({ conflicts: [] });
 
     while (!text.includes('event: change')) text += (await reader.read()).value ?? '';
     controller.abort();
     // The live replication (which pulls only on stream events after its initial sync) now holds it.
-    const doc = await waitFor('the change from B on the client of A', () => c.collection('scorecards').findOne('sc-via-b').exec(), (d) => d !== null);
+    const doc = await waitFor(
+      'the change from B on the client of A',
+      () => c.collection('scorecards').findOne('sc-via-b').exec(),
+      (d) => d !== null,
+    );
     expect(doc!.name).toBe('written on B');
   });
 });

@@ -17,7 +17,11 @@ let server: TestServer;
 let adminToken: string;
 const clients: NodeClient[] = [];
 
-async function client(collections: Parameters<typeof createNodeClient>[0]['collections'], token = adminToken, baseUrl: string | (() => string) = () => server.url) {
+async function client(
+  collections: Parameters<typeof createNodeClient>[0]['collections'],
+  token = adminToken,
+  baseUrl: string | (() => string) = () => server.url,
+) {
   const c = await createNodeClient({ collections, baseUrl, token });
   clients.push(c);
   return c;
@@ -25,7 +29,9 @@ async function client(collections: Parameters<typeof createNodeClient>[0]['colle
 
 async function seedCalls(count: number, prefix: string, over: (i: number) => Partial<CallDoc> = () => ({})) {
   for (let start = 0; start < count; start += 2000) {
-    const docs = Array.from({ length: Math.min(2000, count - start) }, (_, k) => callDoc(`${prefix}-${String(start + k).padStart(6, '0')}`, over(start + k)));
+    const docs = Array.from({ length: Math.min(2000, count - start) }, (_, k) =>
+      callDoc(`${prefix}-${String(start + k).padStart(6, '0')}`, over(start + k)),
+    );
     await db.transaction((tx) => putDocuments(tx, 'calls', docs, Date.now()));
   }
 }
@@ -60,7 +66,9 @@ describe('replication with the real RxDB client', () => {
     expect(sample?.toJSON()).toMatchObject({ id: 'bulk-004321', status: 'completed', talkSeconds: 60 });
     expect(sample!.updatedAt).toBeGreaterThan(0);
     expect(rep.progress$.value).toEqual({ pulled: rep.progress$.value!.head, head: rep.progress$.value!.head });
-    console.log(`[figure] pulled 10,000 calls into RxDB memory storage in ${Math.round(ms)} ms (${Math.round(10_000 / (ms / 1000))} docs/s)`);
+    console.log(
+      `[figure] pulled 10,000 calls into RxDB memory storage in ${Math.round(ms)} ms (${Math.round(10_000 / (ms / 1000))} docs/s)`,
+    );
   });
 
   it('pushes a local insert and update to the server, which stamps updatedAt (R2)', async () => {
@@ -69,10 +77,18 @@ describe('replication with the real RxDB client', () => {
     const rep = c.replicate('reviews', {});
     await rep.awaitInitialReplication();
     await c.collection('reviews').insert(reviewDoc('call-push', me.id, { notes: 'first', updatedAt: 1 }));
-    await waitFor('the insert on the server', () => getDocument(db, 'reviews', `call-push:${me.id}`), (d) => d?.notes === 'first');
+    await waitFor(
+      'the insert on the server',
+      () => getDocument(db, 'reviews', `call-push:${me.id}`),
+      (d) => d?.notes === 'first',
+    );
     const local = await c.collection('reviews').findOne(`call-push:${me.id}`).exec();
     await local!.incrementalPatch({ notes: 'second', editedAt: T0 + 10 });
-    const stored = await waitFor('the update on the server', () => getDocument(db, 'reviews', `call-push:${me.id}`), (d) => d?.notes === 'second');
+    const stored = await waitFor(
+      'the update on the server',
+      () => getDocument(db, 'reviews', `call-push:${me.id}`),
+      (d) => d?.notes === 'second',
+    );
     expect(stored!.updatedAt).toBeGreaterThan(1_000_000);
   });
 
@@ -83,26 +99,51 @@ describe('replication with the real RxDB client', () => {
     const tablet = await client(['reviews'], me.token);
     const repL = laptop.replicate('reviews', {});
     const repT = tablet.replicate('reviews', {});
-    await laptop.collection('reviews').insert(reviewDoc('call-conflict', me.id, { answers: { q1: true }, notes: 'base' }));
-    await waitFor('the review on the tablet', () => tablet.collection('reviews').findOne(id).exec(), (d) => d !== null);
+    await laptop
+      .collection('reviews')
+      .insert(reviewDoc('call-conflict', me.id, { answers: { q1: true }, notes: 'base' }));
+    await waitFor(
+      'the review on the tablet',
+      () => tablet.collection('reviews').findOne(id).exec(),
+      (d) => d !== null,
+    );
 
     // Both devices go offline, edit different questions, then come back.
     await repL.state.pause();
     await repT.state.pause();
-    await (await laptop.collection('reviews').findOne(id).exec())!.incrementalPatch({ answers: { q1: true, q2: 3 }, editedAt: T0 + 100 });
-    await (await tablet.collection('reviews').findOne(id).exec())!.incrementalPatch({ answers: { q1: false, q3: 'ok' }, notes: 'tablet', editedAt: T0 + 200 });
+    await (await laptop.collection('reviews').findOne(id).exec())!.incrementalPatch({
+      answers: { q1: true, q2: 3 },
+      editedAt: T0 + 100,
+    });
+    await (await tablet.collection('reviews').findOne(id).exec())!.incrementalPatch({
+      answers: { q1: false, q3: 'ok' },
+      notes: 'tablet',
+      editedAt: T0 + 200,
+    });
     await repL.state.start();
-    await waitFor('the laptop edit on the server', () => getDocument(db, 'reviews', id), (d) => d?.answers.q2 === 3);
+    await waitFor(
+      'the laptop edit on the server',
+      () => getDocument(db, 'reviews', id),
+      (d) => d?.answers.q2 === 3,
+    );
     const conflicts: unknown[] = [];
     repT.state.conflict$.subscribe((c) => conflicts.push(c));
     await repT.state.start();
 
     // q2 from the laptop, q3 and q1 (later editedAt) from the tablet; notes changed only on the tablet.
     const expected = { answers: { q1: false, q2: 3, q3: 'ok' }, notes: 'tablet', editedAt: T0 + 200 };
-    await waitFor('the merged review on the server', () => getDocument(db, 'reviews', id), (d) => d?.answers.q3 === 'ok' && d?.answers.q2 === 3);
+    await waitFor(
+      'the merged review on the server',
+      () => getDocument(db, 'reviews', id),
+      (d) => d?.answers.q3 === 'ok' && d?.answers.q2 === 3,
+    );
     expect(await getDocument(db, 'reviews', id)).toMatchObject(expected);
     expect(conflicts.length).toBeGreaterThan(0);
-    await waitFor('the merge on the laptop', async () => (await laptop.collection('reviews').findOne(id).exec())?.toJSON() as ReviewDoc | undefined, (d) => d?.answers.q3 === 'ok');
+    await waitFor(
+      'the merge on the laptop',
+      async () => (await laptop.collection('reviews').findOne(id).exec())?.toJSON() as ReviewDoc | undefined,
+      (d) => d?.answers.q3 === 'ok',
+    );
     expect((await laptop.collection('reviews').findOne(id).exec())!.toJSON()).toMatchObject(expected);
     expect((await tablet.collection('reviews').findOne(id).exec())!.toJSON()).toMatchObject(expected);
   });
@@ -115,9 +156,17 @@ describe('replication with the real RxDB client', () => {
     a.replicate('reviews', {});
     b.replicate('reviews', {});
     await a.collection('reviews').insert(reviewDoc('call-del', me.id));
-    await waitFor('the review on b', () => b.collection('reviews').findOne(id).exec(), (d) => d !== null);
+    await waitFor(
+      'the review on b',
+      () => b.collection('reviews').findOne(id).exec(),
+      (d) => d !== null,
+    );
     await (await a.collection('reviews').findOne(id).exec())!.remove();
-    await waitFor('the deletion on b', () => b.collection('reviews').findOne(id).exec(), (d) => d === null);
+    await waitFor(
+      'the deletion on b',
+      () => b.collection('reviews').findOne(id).exec(),
+      (d) => d === null,
+    );
     const [stored] = await getDocuments(db, 'reviews', [id], { includeDeleted: true });
     expect(stored.deleted).toBe(true);
   });
@@ -126,9 +175,17 @@ describe('replication with the real RxDB client', () => {
     const c = await client(['calls']);
     const rep = c.replicate('calls', { scope: 'recent:1' });
     await rep.awaitInitialReplication();
-    await waitFor('the stream to open', () => rep.streamStatus$.value, (s) => s === 'open');
+    await waitFor(
+      'the stream to open',
+      () => rep.streamStatus$.value,
+      (s) => s === 'open',
+    );
     await db.transaction((tx) => putDocuments(tx, 'calls', [callDoc('live-1', { startedAt: Date.now() })], Date.now()));
-    await waitFor('the live call', () => c.collection('calls').findOne('live-1').exec(), (d) => d !== null);
+    await waitFor(
+      'the live call',
+      () => c.collection('calls').findOne('live-1').exec(),
+      (d) => d !== null,
+    );
   });
 
   it('resumes after the server restarts on the same port and converges both ways', async () => {
@@ -138,23 +195,49 @@ describe('replication with the real RxDB client', () => {
     const calls = c.replicate('calls', { scope: 'recent:1' });
     await reviews.awaitInitialReplication();
     await calls.awaitInitialReplication();
-    await waitFor('the stream to open', () => calls.streamStatus$.value, (s) => s === 'open');
+    await waitFor(
+      'the stream to open',
+      () => calls.streamStatus$.value,
+      (s) => s === 'open',
+    );
 
     const offline: string[] = [];
     reviews.errors$.subscribe((e) => offline.push(e.code));
     const port = server.port;
     await server.close();
-    await waitFor('the client to notice', () => calls.streamStatus$.value, (s) => s !== 'open');
+    await waitFor(
+      'the client to notice',
+      () => calls.streamStatus$.value,
+      (s) => s !== 'open',
+    );
     // While the server is down: a local edit (offline) and a server-side write (another instance would do it).
     await c.collection('reviews').insert(reviewDoc('call-offline', me.id, { notes: 'written offline' }));
-    await waitFor('the push to fail as offline', () => offline, (codes) => codes.includes('OFFLINE'));
-    await db.transaction((tx) => putDocuments(tx, 'calls', [callDoc('while-down', { startedAt: Date.now() })], Date.now()));
+    await waitFor(
+      'the push to fail as offline',
+      () => offline,
+      (codes) => codes.includes('OFFLINE'),
+    );
+    await db.transaction((tx) =>
+      putDocuments(tx, 'calls', [callDoc('while-down', { startedAt: Date.now() })], Date.now()),
+    );
 
     server = await startTestServer({ db, config: testConfig({ PORT: String(port) }) });
     expect(server.port).toBe(port);
-    await waitFor('the offline edit on the server', () => getDocument(db, 'reviews', `call-offline:${me.id}`), (d) => d?.notes === 'written offline');
-    await waitFor('the server write on the client', () => c.collection('calls').findOne('while-down').exec(), (d) => d !== null);
-    await waitFor('the stream to reopen', () => calls.streamStatus$.value, (s) => s === 'open');
+    await waitFor(
+      'the offline edit on the server',
+      () => getDocument(db, 'reviews', `call-offline:${me.id}`),
+      (d) => d?.notes === 'written offline',
+    );
+    await waitFor(
+      'the server write on the client',
+      () => c.collection('calls').findOne('while-down').exec(),
+      (d) => d !== null,
+    );
+    await waitFor(
+      'the stream to reopen',
+      () => calls.streamStatus$.value,
+      (s) => s === 'open',
+    );
     adminToken = await server.login();
   });
 
@@ -167,7 +250,11 @@ describe('replication with the real RxDB client', () => {
     rep.errors$.subscribe((e) => errors.push({ status: e.status, code: e.code, isAuthError: e.isAuthError }));
     await revokeUser(db, me.email);
     await c.collection('reviews').insert(reviewDoc('call-after-revoke', me.id));
-    await waitFor('the refused push', () => errors, (e) => e.length > 0);
+    await waitFor(
+      'the refused push',
+      () => errors,
+      (e) => e.length > 0,
+    );
     expect(errors[0]).toEqual({ status: 401, code: 'TOKEN_REVOKED', isAuthError: true });
     expect(await getDocument(db, 'reviews', `call-after-revoke:${me.id}`)).toBeNull();
   });

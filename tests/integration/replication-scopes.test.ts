@@ -17,12 +17,19 @@ const RECENT = 40;
 
 type PullBody = { documents: Array<Record<string, unknown>>; checkpoint: { seq: number } };
 
-async function pullAll(token: string, collection: string, scope: string, from = 0): Promise<{ ids: string[]; requests: number; seq: number; docs: PullBody['documents'] }> {
+async function pullAll(
+  token: string,
+  collection: string,
+  scope: string,
+  from = 0,
+): Promise<{ ids: string[]; requests: number; seq: number; docs: PullBody['documents'] }> {
   let seq = from;
   let requests = 0;
   const docs: PullBody['documents'] = [];
   for (;;) {
-    const res = await server.api(`/sync/${collection}/0/pull?seq=${seq}&limit=100&scope=${encodeURIComponent(scope)}`, { token });
+    const res = await server.api(`/sync/${collection}/0/pull?seq=${seq}&limit=100&scope=${encodeURIComponent(scope)}`, {
+      token,
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as PullBody;
     requests++;
@@ -46,10 +53,20 @@ beforeAll(async () => {
   // A long history of old calls, none of them recorded (so they are in no queue), and a few recent ones.
   await seedCalls(
     Array.from({ length: HISTORY }, (_, i) =>
-      callDoc(`old-${i}`, { startedAt: daysAgo(NOW, 60 + (i % 300)), recording: { state: 'none', durationSec: null, channels: [], storedAt: null } }),
+      callDoc(`old-${i}`, {
+        startedAt: daysAgo(NOW, 60 + (i % 300)),
+        recording: { state: 'none', durationSec: null, channels: [], storedAt: null },
+      }),
     ),
   );
-  await seedCalls(Array.from({ length: RECENT }, (_, i) => callDoc(`recent-${i}`, { startedAt: daysAgo(NOW, i % 7), recording: { state: 'none', durationSec: null, channels: [], storedAt: null } })));
+  await seedCalls(
+    Array.from({ length: RECENT }, (_, i) =>
+      callDoc(`recent-${i}`, {
+        startedAt: daysAgo(NOW, i % 7),
+        recording: { state: 'none', durationSec: null, channels: [], storedAt: null },
+      }),
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -89,23 +106,38 @@ describe('partial sync scopes', () => {
       stored('q-mine-done', { reviewAssignee: me.id }),
     ]);
     await server.db.transaction((tx) =>
-      putDocuments(tx, 'reviews', [reviewDoc('q-reviewed', other.id, { status: 'submitted', submittedAt: NOW }), reviewDoc('q-mine-done', me.id, { status: 'submitted', submittedAt: NOW })], NOW),
+      putDocuments(
+        tx,
+        'reviews',
+        [
+          reviewDoc('q-reviewed', other.id, { status: 'submitted', submittedAt: NOW }),
+          reviewDoc('q-mine-done', me.id, { status: 'submitted', submittedAt: NOW }),
+        ],
+        NOW,
+      ),
     );
     const first = await pullAll(me.token, 'calls', 'queue');
     expect(first.ids).toEqual(['q-mine', 'q-unassigned']);
 
     // An admin reassigns my call to someone else: my next pull from my checkpoint carries that change.
-    await server.db.transaction((tx) => putDocuments(tx, 'calls', [stored('q-mine', { reviewAssignee: other.id })], Date.now()));
+    await server.db.transaction((tx) =>
+      putDocuments(tx, 'calls', [stored('q-mine', { reviewAssignee: other.id })], Date.now()),
+    );
     const next = await pullAll(me.token, 'calls', 'queue', first.seq);
     expect(next.docs.map((d) => [d.id, d.reviewAssignee])).toEqual([['q-mine', other.id]]);
     // A fresh device no longer gets it.
     expect((await pullAll(me.token, 'calls', 'queue')).ids).toEqual(['q-unassigned']);
     // insights and reviews have the queue scope too: those of the calls in my queue.
-    await server.db.transaction((tx) => putDocuments(tx, 'reviews', [reviewDoc('q-unassigned', me.id), reviewDoc('q-theirs', me.id)], NOW));
+    await server.db.transaction((tx) =>
+      putDocuments(tx, 'reviews', [reviewDoc('q-unassigned', me.id), reviewDoc('q-theirs', me.id)], NOW),
+    );
     expect((await pullAll(me.token, 'reviews', 'queue')).ids).toEqual([`q-unassigned:${me.id}`]);
 
     // queue:<days> bounds only the unassigned part: old work assigned to me still counts.
-    await seedCalls([stored('q-old-mine', { reviewAssignee: me.id }), stored('q-fresh', { startedAt: daysAgo(NOW, 2) })]);
+    await seedCalls([
+      stored('q-old-mine', { reviewAssignee: me.id }),
+      stored('q-fresh', { startedAt: daysAgo(NOW, 2) }),
+    ]);
     expect((await pullAll(me.token, 'calls', 'queue:30')).ids).toEqual(['q-fresh', 'q-old-mine']);
     expect((await pullAll(me.token, 'calls', 'queue')).ids).toEqual(['q-fresh', 'q-old-mine', 'q-unassigned']);
   });
@@ -113,7 +145,16 @@ describe('partial sync scopes', () => {
   it('call:<ids> and mine narrow per-call and owned collections', async () => {
     const author = await staff(server, 'author', 'scoper');
     await server.db.transaction((tx) =>
-      putDocuments(tx, 'clips', [clipDoc('cl-1', author.id, { callId: 'call-x' }), clipDoc('cl-2', author.id, { callId: 'call-y' }), clipDoc('cl-3', 'someone', { callId: 'call-x' })], NOW),
+      putDocuments(
+        tx,
+        'clips',
+        [
+          clipDoc('cl-1', author.id, { callId: 'call-x' }),
+          clipDoc('cl-2', author.id, { callId: 'call-y' }),
+          clipDoc('cl-3', 'someone', { callId: 'call-x' }),
+        ],
+        NOW,
+      ),
     );
     expect((await pullAll(author.token, 'clips', 'call:call-x')).ids).toEqual(['cl-1', 'cl-3']);
     expect((await pullAll(author.token, 'clips', 'mine')).ids).toEqual(['cl-1', 'cl-2']);

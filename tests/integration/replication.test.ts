@@ -76,7 +76,11 @@ describe('pull (R1, R3)', () => {
     const second = await pullJson(admin.token, 'scorecards', `seq=${first.checkpoint.seq}&limit=2`);
     expect(second.documents.map((d) => d.id)).toEqual(['sc-3']);
     const third = await pullJson(admin.token, 'scorecards', `seq=${second.checkpoint.seq}`);
-    expect(third).toMatchObject({ documents: [], checkpoint: { seq: second.checkpoint.seq }, head: second.checkpoint.seq });
+    expect(third).toMatchObject({
+      documents: [],
+      checkpoint: { seq: second.checkpoint.seq },
+      head: second.checkpoint.seq,
+    });
   });
 
   it('answers a stale schema version with 426 SCHEMA_OUTDATED and an unknown collection with 404', async () => {
@@ -97,15 +101,21 @@ describe('pull (R1, R3)', () => {
   it('needs a valid session: none, expired and revoked tokens get 401 with their reason', async () => {
     await expectError(await pull(undefined, 'calls'), 401, 'UNAUTHENTICATED');
     const doomed = await staff(server, 'reviewer', 'expiring');
-    await server.db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [doomed.id]);
+    await server.db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [
+      doomed.id,
+    ]);
     await expectError(await pull(doomed.token, 'calls'), 401, 'TOKEN_EXPIRED');
-    const late = await push(doomed.token, 'reviews', [{ newDocumentState: reviewDoc('c-expired', doomed.id), assumedMasterState: null }]);
+    const late = await push(doomed.token, 'reviews', [
+      { newDocumentState: reviewDoc('c-expired', doomed.id), assumedMasterState: null },
+    ]);
     await expectError(late, 401, 'TOKEN_EXPIRED');
     expect(await stored('reviews', [`c-expired:${doomed.id}`])).toEqual([]);
     const gone = await staff(server, 'reviewer', 'revoked');
     await revokeUser(server.db, gone.email);
     await expectError(await pull(gone.token, 'calls'), 401, 'TOKEN_REVOKED');
-    const res = await push(gone.token, 'reviews', [{ newDocumentState: reviewDoc('c-revoked', gone.id), assumedMasterState: null }]);
+    const res = await push(gone.token, 'reviews', [
+      { newDocumentState: reviewDoc('c-revoked', gone.id), assumedMasterState: null },
+    ]);
     await expectError(res, 401, 'TOKEN_REVOKED');
     expect(await stored('reviews', [`c-revoked:${gone.id}`])).toEqual([]);
   });
@@ -125,7 +135,9 @@ describe('role rules on pull (R6)', () => {
       expect(body.documents.find((d) => d.id === 'assessor-phone')!.phone).toBeNull();
       expect(JSON.stringify(body)).not.toContain('+447700900555');
     }
-    expect((await pullJson(admin.token, 'leads')).documents.find((d) => d.id === 'lead-phone')!.customerPhone).toBe('+447700900123');
+    expect((await pullJson(admin.token, 'leads')).documents.find((d) => d.id === 'lead-phone')!.customerPhone).toBe(
+      '+447700900123',
+    );
   });
 
   it('gives a role only the collections it needs and a reviewer only their own reviews', async () => {
@@ -137,14 +149,18 @@ describe('role rules on pull (R6)', () => {
     expect(mine.documents.map((d) => d.reviewerId)).toEqual(expect.arrayContaining([reviewer.id]));
     expect(mine.documents.every((d) => d.reviewerId === reviewer.id)).toBe(true);
     const all = await pullJson(admin.token, 'reviews');
-    expect(all.documents.map((d) => d.id)).toEqual(expect.arrayContaining([`c-own:${reviewer.id}`, `c-own:${reviewer2.id}`]));
+    expect(all.documents.map((d) => d.id)).toEqual(
+      expect.arrayContaining([`c-own:${reviewer.id}`, `c-own:${reviewer2.id}`]),
+    );
   });
 });
 
 describe('push (R2, R4, R5, R8)', () => {
   it('writes new documents with the server clock, and answers a stale assumed master with the master, unwritten', async () => {
     const doc = reviewDoc('c-push', reviewer.id, { notes: 'v1', updatedAt: 42 });
-    const ok = await push(reviewer.token, 'reviews', [{ newDocumentState: { ...doc, _deleted: false }, assumedMasterState: null }]);
+    const ok = await push(reviewer.token, 'reviews', [
+      { newDocumentState: { ...doc, _deleted: false }, assumedMasterState: null },
+    ]);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ conflicts: [] });
     const [v1] = await stored('reviews', [doc.id]);
@@ -152,7 +168,9 @@ describe('push (R2, R4, R5, R8)', () => {
     expect(v1.doc.updatedAt).not.toBe(42);
 
     // A second device still believes there is no document: it gets the master back, nothing is written.
-    const stale = await push(reviewer.token, 'reviews', [{ newDocumentState: { ...doc, notes: 'v2', _deleted: false }, assumedMasterState: null }]);
+    const stale = await push(reviewer.token, 'reviews', [
+      { newDocumentState: { ...doc, notes: 'v2', _deleted: false }, assumedMasterState: null },
+    ]);
     const body = await stale.json();
     expect(body.conflicts).toHaveLength(1);
     expect(body.conflicts[0]).toMatchObject({ id: doc.id, notes: 'v1', _deleted: false });
@@ -160,7 +178,10 @@ describe('push (R2, R4, R5, R8)', () => {
 
     // With the right assumed master (its updatedAt may differ: it is ignored) the write goes through.
     const right = await push(reviewer.token, 'reviews', [
-      { newDocumentState: { ...doc, notes: 'v2', _deleted: false }, assumedMasterState: { ...body.conflicts[0], updatedAt: 1 } },
+      {
+        newDocumentState: { ...doc, notes: 'v2', _deleted: false },
+        assumedMasterState: { ...body.conflicts[0], updatedAt: 1 },
+      },
     ]);
     expect(await right.json()).toEqual({ conflicts: [] });
     expect((await stored('reviews', [doc.id]))[0].doc.notes).toBe('v2');
@@ -168,9 +189,13 @@ describe('push (R2, R4, R5, R8)', () => {
 
   it('stores a pushed deletion as a tombstone that pulls as _deleted', async () => {
     const doc = reviewDoc('c-tomb', reviewer.id);
-    await push(reviewer.token, 'reviews', [{ newDocumentState: { ...doc, _deleted: false }, assumedMasterState: null }]);
+    await push(reviewer.token, 'reviews', [
+      { newDocumentState: { ...doc, _deleted: false }, assumedMasterState: null },
+    ]);
     const master = (await pullJson(reviewer.token, 'reviews')).documents.find((d) => d.id === doc.id)!;
-    const res = await push(reviewer.token, 'reviews', [{ newDocumentState: { ...master, _deleted: true }, assumedMasterState: master }]);
+    const res = await push(reviewer.token, 'reviews', [
+      { newDocumentState: { ...master, _deleted: true }, assumedMasterState: master },
+    ]);
     expect(await res.json()).toEqual({ conflicts: [] });
     expect((await stored('reviews', [doc.id]))[0].deleted).toBe(true);
     const after = await pullJson(reviewer.token, 'reviews');
@@ -185,23 +210,46 @@ describe('push (R2, R4, R5, R8)', () => {
       { newDocumentState: bad, assumedMasterState: null },
     ]);
     await expectError(res, 400, 'VALIDATION_FAILED', 'score');
-    const extra = await push(reviewer.token, 'reviews', [{ newDocumentState: { ...good, sneaky: true }, assumedMasterState: null }]);
+    const extra = await push(reviewer.token, 'reviews', [
+      { newDocumentState: { ...good, sneaky: true }, assumedMasterState: null },
+    ]);
     await expectError(extra, 400, 'VALIDATION_FAILED', 'sneaky');
     const { callId: _omitted, ...missing } = good;
-    await expectError(await push(reviewer.token, 'reviews', [{ newDocumentState: missing, assumedMasterState: null }]), 400, 'VALIDATION_FAILED', 'callId');
+    await expectError(
+      await push(reviewer.token, 'reviews', [{ newDocumentState: missing, assumedMasterState: null }]),
+      400,
+      'VALIDATION_FAILED',
+      'callId',
+    );
     expect(await stored('reviews', [good.id, bad.id])).toEqual([]);
   });
 
   it('answers malformed, mistyped and oversized bodies with 4xx and writes nothing', async () => {
     const id = `c-body:${reviewer.id}`;
     const raw = (body: string, type = 'application/json') =>
-      server.api('/sync/reviews/0/push', { method: 'POST', token: reviewer.token, headers: { 'content-type': type }, body });
+      server.api('/sync/reviews/0/push', {
+        method: 'POST',
+        token: reviewer.token,
+        headers: { 'content-type': type },
+        body,
+      });
     await expectError(await raw('{"rows": [{"newDocumentState": '), 400, 'INVALID_JSON');
     await expectError(await raw('{"rows": "all of them"}'), 400, 'VALIDATION_FAILED', 'rows');
-    await expectError(await raw(JSON.stringify({ rows: [{ newDocumentState: reviewDoc('c-body', reviewer.id) }] }), 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(
+      await raw(JSON.stringify({ rows: [{ newDocumentState: reviewDoc('c-body', reviewer.id) }] }), 'text/plain'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     const huge = reviewDoc('c-body', reviewer.id, { notes: 'x'.repeat(20_000) });
-    await expectError(await raw(JSON.stringify({ rows: Array.from({ length: 60 }, () => ({ newDocumentState: huge })) })), 413, 'PAYLOAD_TOO_LARGE');
-    const many = Array.from({ length: 501 }, (_, i) => ({ newDocumentState: reviewDoc(`c-many-${i}`, reviewer.id), assumedMasterState: null }));
+    await expectError(
+      await raw(JSON.stringify({ rows: Array.from({ length: 60 }, () => ({ newDocumentState: huge })) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    const many = Array.from({ length: 501 }, (_, i) => ({
+      newDocumentState: reviewDoc(`c-many-${i}`, reviewer.id),
+      assumedMasterState: null,
+    }));
     await expectError(await push(reviewer.token, 'reviews', many), 413, 'PAYLOAD_TOO_LARGE');
     const twice = reviewDoc('c-twice', reviewer.id);
     await expectError(
@@ -217,9 +265,19 @@ describe('push (R2, R4, R5, R8)', () => {
 describe('role rules on push (R7)', () => {
   it('lets a reviewer write only reviews that are their own', async () => {
     const theirs = reviewDoc('c-r7', reviewer2.id);
-    await expectError(await push(reviewer.token, 'reviews', [{ newDocumentState: theirs }]), 403, 'FORBIDDEN_FIELD', 'reviewerId');
+    await expectError(
+      await push(reviewer.token, 'reviews', [{ newDocumentState: theirs }]),
+      403,
+      'FORBIDDEN_FIELD',
+      'reviewerId',
+    );
     const disguised = { ...reviewDoc('c-r7', reviewer.id), id: `c-r7:${reviewer2.id}` };
-    await expectError(await push(reviewer.token, 'reviews', [{ newDocumentState: disguised }]), 403, 'FORBIDDEN_FIELD', 'id');
+    await expectError(
+      await push(reviewer.token, 'reviews', [{ newDocumentState: disguised }]),
+      403,
+      'FORBIDDEN_FIELD',
+      'id',
+    );
     // Over another reviewer's stored review: refused without revealing it in a conflict.
     await seed('reviews', [reviewDoc('c-r7b', reviewer2.id, { notes: 'private notes' })]);
     const over = await push(reviewer.token, 'reviews', [{ newDocumentState: reviewDoc('c-r7b', reviewer2.id) }]);
@@ -230,16 +288,34 @@ describe('role rules on push (R7)', () => {
   });
 
   it('refuses a collection the role cannot write with 403 FORBIDDEN and a field with 403 FORBIDDEN_FIELD, writing nothing', async () => {
-    await expectError(await push(reviewer.token, 'scorecards', [{ newDocumentState: scorecardDoc('sc-rev') }]), 403, 'FORBIDDEN');
-    await expectError(await push(admin.token, 'leads', [{ newDocumentState: leadDoc('lead-admin') }]), 403, 'FORBIDDEN');
-    await expectError(await push(author.token, 'reviews', [{ newDocumentState: reviewDoc('c-auth', author.id) }]), 403, 'FORBIDDEN');
-    await expectError(await push(reviewer.token, 'clips', [{ newDocumentState: clipDoc('clip-rev', reviewer.id) }]), 403, 'FORBIDDEN');
+    await expectError(
+      await push(reviewer.token, 'scorecards', [{ newDocumentState: scorecardDoc('sc-rev') }]),
+      403,
+      'FORBIDDEN',
+    );
+    await expectError(
+      await push(admin.token, 'leads', [{ newDocumentState: leadDoc('lead-admin') }]),
+      403,
+      'FORBIDDEN',
+    );
+    await expectError(
+      await push(author.token, 'reviews', [{ newDocumentState: reviewDoc('c-auth', author.id) }]),
+      403,
+      'FORBIDDEN',
+    );
+    await expectError(
+      await push(reviewer.token, 'clips', [{ newDocumentState: clipDoc('clip-rev', reviewer.id) }]),
+      403,
+      'FORBIDDEN',
+    );
     expect(await stored('scorecards', ['sc-rev'])).toEqual([]);
     expect(await stored('leads', ['lead-admin'])).toEqual([]);
 
     // One allowed row and one forbidden row: neither is written.
     await seed('calls', [callDoc('call-f1'), callDoc('call-f2')]);
-    const [m1, m2] = (await pullJson(admin.token, 'calls')).documents.filter((d) => d.id === 'call-f1' || d.id === 'call-f2');
+    const [m1, m2] = (await pullJson(admin.token, 'calls')).documents.filter(
+      (d) => d.id === 'call-f1' || d.id === 'call-f2',
+    );
     const res = await push(admin.token, 'calls', [
       { newDocumentState: { ...m1, reviewAssignee: reviewer.id }, assumedMasterState: m1 },
       { newDocumentState: { ...m2, talkSeconds: 999 }, assumedMasterState: m2 },
@@ -256,33 +332,83 @@ describe('role rules on push (R7)', () => {
     await seed('calls', [callDoc('call-a1'), callDoc('call-a2')]);
     const get = async (id: string) => (await pullJson(admin.token, 'calls')).documents.find((d) => d.id === id)!;
     let m = await get('call-a1');
-    expect(await (await push(admin.token, 'calls', [{ newDocumentState: { ...m, reviewAssignee: reviewer2.id }, assumedMasterState: m }])).json()).toEqual({ conflicts: [] });
+    expect(
+      await (
+        await push(admin.token, 'calls', [
+          { newDocumentState: { ...m, reviewAssignee: reviewer2.id }, assumedMasterState: m },
+        ])
+      ).json(),
+    ).toEqual({ conflicts: [] });
     m = await get('call-a1');
-    await expectError(await push(reviewer.token, 'calls', [{ newDocumentState: { ...m, reviewAssignee: reviewer.id }, assumedMasterState: m }]), 403, 'FORBIDDEN_FIELD', 'reviewAssignee');
+    await expectError(
+      await push(reviewer.token, 'calls', [
+        { newDocumentState: { ...m, reviewAssignee: reviewer.id }, assumedMasterState: m },
+      ]),
+      403,
+      'FORBIDDEN_FIELD',
+      'reviewAssignee',
+    );
     const free = await get('call-a2');
-    expect(await (await push(reviewer.token, 'calls', [{ newDocumentState: { ...free, reviewAssignee: reviewer.id }, assumedMasterState: free }])).json()).toEqual({ conflicts: [] });
+    expect(
+      await (
+        await push(reviewer.token, 'calls', [
+          { newDocumentState: { ...free, reviewAssignee: reviewer.id }, assumedMasterState: free },
+        ])
+      ).json(),
+    ).toEqual({ conflicts: [] });
     const claimed = await get('call-a2');
-    await expectError(await push(reviewer.token, 'calls', [{ newDocumentState: { ...claimed, reviewAssignee: reviewer2.id }, assumedMasterState: claimed }]), 403, 'FORBIDDEN_FIELD', 'reviewAssignee');
-    expect((await stored('calls', ['call-a1', 'call-a2'])).map((s) => s.doc.reviewAssignee)).toEqual([reviewer2.id, reviewer.id]);
+    await expectError(
+      await push(reviewer.token, 'calls', [
+        { newDocumentState: { ...claimed, reviewAssignee: reviewer2.id }, assumedMasterState: claimed },
+      ]),
+      403,
+      'FORBIDDEN_FIELD',
+      'reviewAssignee',
+    );
+    expect((await stored('calls', ['call-a1', 'call-a2'])).map((s) => s.doc.reviewAssignee)).toEqual([
+      reviewer2.id,
+      reviewer.id,
+    ]);
   });
 
   it('lets only an admin decide a tier change, once, signed with their own id', async () => {
     await seed('tierChanges', [tierChangeDoc('tc-1')]);
     const m = (await pullJson(admin.token, 'tierChanges')).documents.find((d) => d.id === 'tc-1')!;
     const decision = { ...m, status: 'approved', decidedBy: admin.id, decidedAt: T0 + 1, reason: 'fast responses' };
-    await expectError(await push(reviewer.token, 'tierChanges', [{ newDocumentState: decision, assumedMasterState: m }]), 403, 'FORBIDDEN');
-    await expectError(await push(author.token, 'tierChanges', [{ newDocumentState: decision, assumedMasterState: m }]), 403, 'FORBIDDEN');
     await expectError(
-      await push(admin.token, 'tierChanges', [{ newDocumentState: { ...decision, decidedBy: reviewer.id }, assumedMasterState: m }]),
+      await push(reviewer.token, 'tierChanges', [{ newDocumentState: decision, assumedMasterState: m }]),
+      403,
+      'FORBIDDEN',
+    );
+    await expectError(
+      await push(author.token, 'tierChanges', [{ newDocumentState: decision, assumedMasterState: m }]),
+      403,
+      'FORBIDDEN',
+    );
+    await expectError(
+      await push(admin.token, 'tierChanges', [
+        { newDocumentState: { ...decision, decidedBy: reviewer.id }, assumedMasterState: m },
+      ]),
       403,
       'FORBIDDEN_FIELD',
       'decidedBy',
     );
-    await expectError(await push(admin.token, 'tierChanges', [{ newDocumentState: { ...decision, toTier: 'platinum' }, assumedMasterState: m }]), 403, 'FORBIDDEN_FIELD', 'toTier');
-    expect(await (await push(admin.token, 'tierChanges', [{ newDocumentState: decision, assumedMasterState: m }])).json()).toEqual({ conflicts: [] });
+    await expectError(
+      await push(admin.token, 'tierChanges', [
+        { newDocumentState: { ...decision, toTier: 'platinum' }, assumedMasterState: m },
+      ]),
+      403,
+      'FORBIDDEN_FIELD',
+      'toTier',
+    );
+    expect(
+      await (await push(admin.token, 'tierChanges', [{ newDocumentState: decision, assumedMasterState: m }])).json(),
+    ).toEqual({ conflicts: [] });
     const decided = (await pullJson(admin.token, 'tierChanges')).documents.find((d) => d.id === 'tc-1')!;
     await expectError(
-      await push(admin.token, 'tierChanges', [{ newDocumentState: { ...decided, status: 'rejected' }, assumedMasterState: decided }]),
+      await push(admin.token, 'tierChanges', [
+        { newDocumentState: { ...decided, status: 'rejected' }, assumedMasterState: decided },
+      ]),
       403,
       'FORBIDDEN_FIELD',
       'status',
@@ -294,22 +420,60 @@ describe('role rules on push (R7)', () => {
     await seed('areas', [areaDoc('W1:boiler')]);
     const m = (await pullJson(admin.token, 'areas')).documents.find((d) => d.id === 'W1:boiler')!;
     const override = { pricePence: 3000, reason: 'launch week', validFrom: T0, validTo: null, by: admin.id };
-    await expectError(await push(reviewer.token, 'areas', [{ newDocumentState: { ...m, override }, assumedMasterState: m }]), 403, 'FORBIDDEN');
-    await expectError(await push(admin.token, 'areas', [{ newDocumentState: { ...m, suggestedPricePence: 1 }, assumedMasterState: m }]), 403, 'FORBIDDEN_FIELD', 'suggestedPricePence');
-    await expectError(await push(admin.token, 'areas', [{ newDocumentState: { ...m, override: { ...override, by: reviewer.id } }, assumedMasterState: m }]), 403, 'FORBIDDEN_FIELD', 'override.by');
-    expect(await (await push(admin.token, 'areas', [{ newDocumentState: { ...m, override }, assumedMasterState: m }])).json()).toEqual({ conflicts: [] });
+    await expectError(
+      await push(reviewer.token, 'areas', [{ newDocumentState: { ...m, override }, assumedMasterState: m }]),
+      403,
+      'FORBIDDEN',
+    );
+    await expectError(
+      await push(admin.token, 'areas', [{ newDocumentState: { ...m, suggestedPricePence: 1 }, assumedMasterState: m }]),
+      403,
+      'FORBIDDEN_FIELD',
+      'suggestedPricePence',
+    );
+    await expectError(
+      await push(admin.token, 'areas', [
+        { newDocumentState: { ...m, override: { ...override, by: reviewer.id } }, assumedMasterState: m },
+      ]),
+      403,
+      'FORBIDDEN_FIELD',
+      'override.by',
+    );
+    expect(
+      await (
+        await push(admin.token, 'areas', [{ newDocumentState: { ...m, override }, assumedMasterState: m }])
+      ).json(),
+    ).toEqual({ conflicts: [] });
     expect((await stored('areas', ['W1:boiler']))[0].doc.override).toEqual(override);
   });
 
   it('lets authors write their own clips and courses, and admins write scorecards', async () => {
-    expect(await (await push(author.token, 'clips', [{ newDocumentState: clipDoc('clip-1', author.id) }])).json()).toEqual({ conflicts: [] });
-    await expectError(await push(author.token, 'clips', [{ newDocumentState: clipDoc('clip-2', reviewer.id) }]), 403, 'FORBIDDEN_FIELD', 'authorId');
+    expect(
+      await (await push(author.token, 'clips', [{ newDocumentState: clipDoc('clip-1', author.id) }])).json(),
+    ).toEqual({ conflicts: [] });
+    await expectError(
+      await push(author.token, 'clips', [{ newDocumentState: clipDoc('clip-2', reviewer.id) }]),
+      403,
+      'FORBIDDEN_FIELD',
+      'authorId',
+    );
     const course = {
-      id: 'course-1', updatedAt: 0, title: 'Objection Handling', description: '', authorId: author.id,
-      pricing: { kind: 'paid', pricePence: 4900 }, items: [{ clipId: 'clip-1', note: '' }], published: false, createdAt: T0,
+      id: 'course-1',
+      updatedAt: 0,
+      title: 'Objection Handling',
+      description: '',
+      authorId: author.id,
+      pricing: { kind: 'paid', pricePence: 4900 },
+      items: [{ clipId: 'clip-1', note: '' }],
+      published: false,
+      createdAt: T0,
     };
-    expect(await (await push(author.token, 'courses', [{ newDocumentState: course }])).json()).toEqual({ conflicts: [] });
-    expect(await (await push(admin.token, 'scorecards', [{ newDocumentState: scorecardDoc('sc-admin') }])).json()).toEqual({ conflicts: [] });
+    expect(await (await push(author.token, 'courses', [{ newDocumentState: course }])).json()).toEqual({
+      conflicts: [],
+    });
+    expect(
+      await (await push(admin.token, 'scorecards', [{ newDocumentState: scorecardDoc('sc-admin') }])).json(),
+    ).toEqual({ conflicts: [] });
     expect((await stored('clips', ['clip-1', 'clip-2'])).map((s) => s.id)).toEqual(['clip-1']);
     expect((await stored('courses', ['course-1']))[0].doc.authorId).toBe(author.id);
   });
@@ -386,7 +550,9 @@ describe('stream (R9)', () => {
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
     try {
       const leaving = await staff(server, 'reviewer', 'leaving');
-      const s = await openStream(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/sync/calls/0/stream?access_token=${leaving.token}`);
+      const s = await openStream(
+        `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/sync/calls/0/stream?access_token=${leaving.token}`,
+      );
       await s.until(': heartbeat');
       await revokeUser(server.db, leaving.email);
       const text = await s.ended();

@@ -48,7 +48,10 @@ describe('pull rules (R6)', () => {
   it('keeps fields a role cannot see from the stored document when it writes', () => {
     const stored = leadDoc('l1');
     const pushed = { ...stored, customerPhone: null, status: 'closed' as const };
-    expect(keepHiddenFields('leads', 'reviewer', pushed, stored)).toMatchObject({ customerPhone: '+447700900123', status: 'closed' });
+    expect(keepHiddenFields('leads', 'reviewer', pushed, stored)).toMatchObject({
+      customerPhone: '+447700900123',
+      status: 'closed',
+    });
     expect(keepHiddenFields('leads', 'admin', pushed, stored).customerPhone).toBeNull();
   });
 });
@@ -73,9 +76,14 @@ describe('push rules (R7)', () => {
   it('limits calls to reviewAssignee', () => {
     const master = callDoc('c1');
     expect(checkPush('calls', user('admin'), { ...master, reviewAssignee: 'reviewer-9' }, master)).toBeNull();
-    expect(checkPush('calls', user('admin'), { ...master, status: 'failed' }, master)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'status' });
+    expect(checkPush('calls', user('admin'), { ...master, status: 'failed' }, master)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'status',
+    });
     expect(checkPush('calls', user('admin'), callDoc('new'), null)).toMatchObject({ code: 'FORBIDDEN' });
-    expect(checkPush('calls', user('admin'), { ...master, _deleted: true }, master)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(checkPush('calls', user('admin'), { ...master, _deleted: true }, master)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     // updatedAt is the server's and never counts as a change.
     expect(checkPush('calls', user('reviewer'), { ...master, updatedAt: 12345 }, master)).toBeNull();
   });
@@ -85,16 +93,31 @@ describe('push rules (R7)', () => {
     const mine = reviewDoc('c1', 'r-me');
     expect(checkPush('reviews', me, mine, null)).toBeNull();
     expect(checkPush('reviews', me, { ...mine, notes: 'more' }, mine)).toBeNull();
-    expect(checkPush('reviews', me, reviewDoc('c1', 'r-other'), null)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'reviewerId' });
-    expect(checkPush('reviews', me, { ...mine, reviewerId: 'r-other' }, mine)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'reviewerId' });
-    expect(checkPush('reviews', me, { ...mine, callId: 'c2' }, mine)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'callId' });
+    expect(checkPush('reviews', me, reviewDoc('c1', 'r-other'), null)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'reviewerId',
+    });
+    expect(checkPush('reviews', me, { ...mine, reviewerId: 'r-other' }, mine)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'reviewerId',
+    });
+    expect(checkPush('reviews', me, { ...mine, callId: 'c2' }, mine)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'callId',
+    });
     expect(checkPush('reviews', me, { ...mine, _deleted: true }, mine)).toBeNull();
     const submitted = { ...mine, status: 'submitted' as const, submittedAt: T0 };
     expect(checkPush('reviews', me, { ...submitted, _deleted: true }, submitted)).toMatchObject({ code: 'FORBIDDEN' });
     const theirs = reviewDoc('c1', 'r-other');
-    expect(checkPush('reviews', me, { ...theirs, _deleted: true }, theirs)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'reviewerId' });
+    expect(checkPush('reviews', me, { ...theirs, _deleted: true }, theirs)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'reviewerId',
+    });
     expect(checkPush('reviews', user('admin', 'boss'), { ...theirs, _deleted: true }, theirs)).toBeNull();
-    expect(checkPush('reviews', user('admin', 'boss'), { ...theirs, notes: 'edited by admin' }, theirs)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'reviewerId' });
+    expect(checkPush('reviews', user('admin', 'boss'), { ...theirs, notes: 'edited by admin' }, theirs)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'reviewerId',
+    });
   });
 
   it('lets authors write their own clips and nobody change a clip’s author', () => {
@@ -102,7 +125,10 @@ describe('push rules (R7)', () => {
     const clip = clipDoc('k1', 'ann');
     expect(checkPush('clips', ann, clip, null)).toBeNull();
     expect(checkPush('clips', ann, clipDoc('k2', 'bob'), null)).toMatchObject({ field: 'authorId' });
-    expect(checkPush('clips', user('admin'), { ...clip, authorId: 'bob' }, clip)).toMatchObject({ code: 'FORBIDDEN_FIELD', field: 'authorId' });
+    expect(checkPush('clips', user('admin'), { ...clip, authorId: 'bob' }, clip)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'authorId',
+    });
     expect(checkPush('clips', user('reviewer'), clip, null)).toMatchObject({ code: 'FORBIDDEN' });
   });
 
@@ -111,11 +137,21 @@ describe('push rules (R7)', () => {
     const proposed = tierChangeDoc('t1');
     const approve = { ...proposed, status: 'approved' as const, decidedBy: 'boss', decidedAt: T0 };
     expect(checkPush('tierChanges', admin, approve, proposed)).toBeNull();
-    expect(checkPush('tierChanges', admin, { ...approve, decidedAt: null }, proposed)).toMatchObject({ field: 'decidedAt' });
-    expect(checkPush('tierChanges', admin, { ...proposed, decidedBy: 'boss' }, proposed)).toMatchObject({ field: 'decidedBy' });
-    expect(checkPush('tierChanges', admin, { ...approve, status: 'rejected' }, approve)).toMatchObject({ field: 'status' });
-    expect(checkPush('tierChanges', admin, { ...approve, status: 'proposed', decidedBy: null, decidedAt: null }, approve)).toMatchObject({ field: 'status' });
-    expect(checkPush('tierChanges', admin, { ...approve, reason: 'rewritten' }, approve)).toMatchObject({ field: 'reason' });
+    expect(checkPush('tierChanges', admin, { ...approve, decidedAt: null }, proposed)).toMatchObject({
+      field: 'decidedAt',
+    });
+    expect(checkPush('tierChanges', admin, { ...proposed, decidedBy: 'boss' }, proposed)).toMatchObject({
+      field: 'decidedBy',
+    });
+    expect(checkPush('tierChanges', admin, { ...approve, status: 'rejected' }, approve)).toMatchObject({
+      field: 'status',
+    });
+    expect(
+      checkPush('tierChanges', admin, { ...approve, status: 'proposed', decidedBy: null, decidedAt: null }, approve),
+    ).toMatchObject({ field: 'status' });
+    expect(checkPush('tierChanges', admin, { ...approve, reason: 'rewritten' }, approve)).toMatchObject({
+      field: 'reason',
+    });
     expect(checkPush('tierChanges', admin, proposed, null)).toMatchObject({ code: 'FORBIDDEN' });
   });
 
@@ -124,8 +160,12 @@ describe('push rules (R7)', () => {
     const area = areaDoc('W1:boiler');
     const override = { pricePence: 3000, reason: 'launch', validFrom: T0, validTo: null, by: 'boss' };
     expect(checkPush('areas', admin, { ...area, override }, area)).toBeNull();
-    expect(checkPush('areas', admin, { ...area, override: { ...override, by: 'someone' } }, area)).toMatchObject({ field: 'override.by' });
-    expect(checkPush('areas', admin, { ...area, override: { ...override, validTo: T0 - 1 } }, area)).toMatchObject({ field: 'override.validTo' });
+    expect(checkPush('areas', admin, { ...area, override: { ...override, by: 'someone' } }, area)).toMatchObject({
+      field: 'override.by',
+    });
+    expect(checkPush('areas', admin, { ...area, override: { ...override, validTo: T0 - 1 } }, area)).toMatchObject({
+      field: 'override.validTo',
+    });
     // Clearing an override, or leaving another admin's override as it is, is fine.
     const existing = { ...area, override: { ...override, by: 'other-admin' } };
     expect(checkPush('areas', admin, { ...existing, override: null }, existing)).toBeNull();
@@ -145,7 +185,9 @@ describe('scopes (R10)', () => {
     expect(parseScope('calls', 'recent:0')).toMatch(/1 to 3660/);
     expect(parseScope('areas', 'recent:5')).toMatch(/no recent: scope/);
     expect(parseScope('leads', 'queue')).toMatch(/no queue scope/);
-    expect(parseScope('insights', `call:${Array.from({ length: 201 }, (_, i) => i).join(',')}`)).toMatch(/1 to 200 ids/);
+    expect(parseScope('insights', `call:${Array.from({ length: 201 }, (_, i) => i).join(',')}`)).toMatch(
+      /1 to 200 ids/,
+    );
     expect(parseScope('calls', 'DROP TABLE')).toMatch(/unknown scope/);
   });
 });

@@ -10,7 +10,13 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { CONFLICT_HANDLERS } from '../../../shared/conflicts';
 import { isErrorBody, type ErrorCode } from '../../../shared/errors';
-import { COLLECTIONS, COLLECTION_NAMES, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
+import {
+  COLLECTIONS,
+  COLLECTION_NAMES,
+  schemaVersion,
+  type CollectionName,
+  type DocTypes,
+} from '../../../shared/schemas';
 
 /**
  * The client side of Ringside replication (sync-server/src/replication/SPEC.md): one RxDB
@@ -138,7 +144,11 @@ async function toSyncError(res: Response): Promise<SyncHttpError> {
     // Not JSON (a proxy's error page): fall through to a generic message.
   }
   if (isErrorBody(body)) return new SyncHttpError(res.status, body.error.code, body.error.message, body.error.field);
-  return new SyncHttpError(res.status, res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', `sync server answered ${res.status}`);
+  return new SyncHttpError(
+    res.status,
+    res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL',
+    `sync server answered ${res.status}`,
+  );
 }
 
 /**
@@ -219,7 +229,10 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
                 body: JSON.stringify({
-                  rows: rows.map((r) => ({ newDocumentState: r.newDocumentState, assumedMasterState: r.assumedMasterState ?? null })),
+                  rows: rows.map((r) => ({
+                    newDocumentState: r.newDocumentState,
+                    assumedMasterState: r.assumedMasterState ?? null,
+                  })),
                 }),
               });
               return body.conflicts;

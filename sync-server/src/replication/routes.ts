@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { sameDocument } from '../../../shared/conflicts';
 import { ROLES, type Role } from '../../../shared/roles';
 import { isCollectionName, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
-import { checkPush, keepHiddenFields, parseScope, pullRule, pushRule, redactForRole, type PolicyUser } from '../../../shared/sync-policy';
+import {
+  checkPush,
+  keepHiddenFields,
+  parseScope,
+  pullRule,
+  pushRule,
+  redactForRole,
+  type PolicyUser,
+} from '../../../shared/sync-policy';
 import type { AppContext } from '../context';
 import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth, RouteDef } from '../http/routes';
@@ -54,12 +62,16 @@ function staffUser(auth: RequestAuth | null): PolicyUser {
 /** R3: the collection must exist and the client's schema version must be the server's. */
 function collectionOf(req: Request): CollectionName {
   const name = String(req.params.collection);
-  if (!isCollectionName(name)) throw new ApiError('UNKNOWN_COLLECTION', `there is no collection ${JSON.stringify(name.slice(0, 50))}`);
+  if (!isCollectionName(name))
+    throw new ApiError('UNKNOWN_COLLECTION', `there is no collection ${JSON.stringify(name.slice(0, 50))}`);
   const v = String(req.params.v);
   if (!/^\d{1,6}$/.test(v)) throw new ApiError('VALIDATION_FAILED', 'the schema version must be a whole number', 'v');
   const server = schemaVersion(name);
   if (Number(v) !== server) {
-    throw new ApiError('SCHEMA_OUTDATED', `${name} is at schema version ${server} on the server; this app has ${v}. Update the app.`);
+    throw new ApiError(
+      'SCHEMA_OUTDATED',
+      `${name} is at schema version ${server} on the server; this app has ${v}. Update the app.`,
+    );
   }
   return name;
 }
@@ -83,7 +95,10 @@ function ownerCondition(collection: CollectionName, user: PolicyUser): SqlCondit
 }
 
 /** Joins conditions with AND and numbers their `$?` placeholders after the first `offset` parameters. */
-function combine(conditions: Array<SqlCondition | null>, offset: number): { where: string; params: unknown[] } | undefined {
+function combine(
+  conditions: Array<SqlCondition | null>,
+  offset: number,
+): { where: string; params: unknown[] } | undefined {
   const present = conditions.filter((c): c is SqlCondition => c !== null);
   if (!present.length) return undefined;
   const params: unknown[] = [];
@@ -112,7 +127,8 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
   async function pull({ auth, req }: { auth: RequestAuth | null; req: Request }) {
     const collection = collectionOf(req);
     const user = staffUser(auth);
-    if (!pullRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
+    if (!pullRule(collection, user.role))
+      throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
     const q = parseInput(PullQuery, req.query);
     let scope: SqlCondition | null = null;
     if (q.scope !== undefined) {
@@ -126,7 +142,9 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       changesSince(ctx.db, collection, q.seq, q.limit, filter),
       collectionHead(ctx.db, collection),
     ]);
-    const documents = rows.map((r) => asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted));
+    const documents = rows.map((r) =>
+      asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted),
+    );
     // R1: the checkpoint is the last seq handed out; unchanged when nothing new.
     return { documents, checkpoint: { seq: rows.length ? rows[rows.length - 1].seq : q.seq }, head };
   }
@@ -151,10 +169,15 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       const doc: AnyDoc = { ...stripClientFields(row.newDocumentState), updatedAt: now };
       const problem = validator.validate(collection, doc);
       if (problem) {
-        throw new ApiError('VALIDATION_FAILED', `rows[${i}] (${String(doc.id).slice(0, 100)}): ${problem.field} ${problem.message}`, problem.field);
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `rows[${i}] (${String(doc.id).slice(0, 100)}): ${problem.field} ${problem.message}`,
+          problem.field,
+        );
       }
       const id = doc.id as string;
-      if (seen.has(id)) throw new ApiError('VALIDATION_FAILED', `rows[${i}]: document ${id} appears twice in one push`, 'id');
+      if (seen.has(id))
+        throw new ApiError('VALIDATION_FAILED', `rows[${i}]: document ${id} appears twice in one push`, 'id');
       seen.add(id);
       // Valid against the collection's schema (checked just above), so it has the collection's shape.
       return { id, doc: doc as unknown as Stored<typeof collection>, deleted, assumed: row.assumedMasterState ?? null };
@@ -164,7 +187,12 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       // Counter first, then documents: the lock order every writer uses (no deadlocks), and no other writer of
       // this collection can change a master between our comparison and our write (R1, R5).
       await lockCollection(tx, collection);
-      const stored = new Map((await getDocuments(tx, collection, [...seen], { forUpdate: true, includeDeleted: true })).map((s) => [s.id, s]));
+      const stored = new Map(
+        (await getDocuments(tx, collection, [...seen], { forUpdate: true, includeDeleted: true })).map((s) => [
+          s.id,
+          s,
+        ]),
+      );
       const conflicts: AnyDoc[] = [];
       const live: Array<Stored<typeof collection>> = [];
       const tombstones: Array<Stored<typeof collection>> = [];
@@ -175,18 +203,28 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
           // Never answer with (or overwrite) a document this user may not see: a conflict reply would leak it.
           throw new ApiError('FORBIDDEN', `document ${row.id} belongs to someone else`);
         }
-        const masterSeen = master ? asSeenBy(collection, user.role, master.doc as Stored<typeof collection>, master.deleted) : null;
+        const masterSeen = master
+          ? asSeenBy(collection, user.role, master.doc as Stored<typeof collection>, master.deleted)
+          : null;
         // R5: a missing master never conflicts (there is nothing to lose); otherwise compare what the client
         // assumed with the master as this role sees it.
         if (masterSeen && !sameDocument(masterSeen, row.assumed)) {
           conflicts.push(masterSeen);
           continue;
         }
-        const liveMaster = master && !master.deleted ? (redactForRole(collection, user.role, master.doc) as Stored<typeof collection>) : null;
+        const liveMaster =
+          master && !master.deleted
+            ? (redactForRole(collection, user.role, master.doc) as Stored<typeof collection>)
+            : null;
         const violation = checkPush(collection, user, { ...row.doc, _deleted: row.deleted }, liveMaster);
         if (violation) throw new ApiError(violation.code, violation.message, violation.field);
         if (row.deleted && !liveMaster) continue; // deleting what is not there: nothing to write
-        const toWrite = keepHiddenFields(collection, user.role, row.doc, master ? (master.doc as Stored<typeof collection>) : null);
+        const toWrite = keepHiddenFields(
+          collection,
+          user.role,
+          row.doc,
+          master ? (master.doc as Stored<typeof collection>) : null,
+        );
         (row.deleted ? tombstones : live).push(toWrite);
       }
       await putDocuments(tx, collection, live, now);
@@ -204,7 +242,8 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
   function stream({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
     const collection = collectionOf(req);
     const user = staffUser(auth);
-    if (!pullRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
+    if (!pullRule(collection, user.role))
+      throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
     return serveChangeStream(ctx, req, res, {
       heartbeatMs,
       matches: (event) => event.collection === collection,
@@ -214,8 +253,20 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
 
   const path = (action: string) => `/sync/:collection/:v/${action}`;
   return [
-    { method: 'get', path: path('pull'), access: STAFF, summary: 'Pull changes after a checkpoint (RxDB replication)', handler: pull },
-    { method: 'post', path: path('push'), access: STAFF, summary: 'Push local changes; answers the conflicting masters', handler: push },
+    {
+      method: 'get',
+      path: path('pull'),
+      access: STAFF,
+      summary: 'Pull changes after a checkpoint (RxDB replication)',
+      handler: pull,
+    },
+    {
+      method: 'post',
+      path: path('push'),
+      access: STAFF,
+      summary: 'Push local changes; answers the conflicting masters',
+      handler: push,
+    },
     {
       method: 'get',
       path: path('stream'),

@@ -50,7 +50,12 @@ export function serveChangeStream(ctx: AppContext, req: Request, res: Response, 
   const heartbeat = setInterval(() => {
     void (async () => {
       // A session revoked or expired while streaming ends the stream; the client's next pull shows why.
-      const stillValid = secret ? await authenticate(ctx.db, secret).then(() => true, () => false) : false;
+      const stillValid = secret
+        ? await authenticate(ctx.db, secret).then(
+            () => true,
+            () => false,
+          )
+        : false;
       if (ended) return;
       if (!stillValid) {
         res.write(`event: closed\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED' })}\n\n`);

@@ -26,7 +26,13 @@ interface Row {
   doc: Record<string, unknown>;
 }
 
-const toStored = <T>(r: Row): StoredDoc<T> => ({ id: r.id, seq: r.seq, updatedAt: r.updated_at, deleted: r.deleted, doc: r.doc as T });
+const toStored = <T>(r: Row): StoredDoc<T> => ({
+  id: r.id,
+  seq: r.seq,
+  updatedAt: r.updated_at,
+  deleted: r.deleted,
+  doc: r.doc as T,
+});
 
 /**
  * Takes the collection's counter row lock without consuming a number. A transaction that reads documents in
@@ -87,11 +93,19 @@ export async function putDocuments<C extends CollectionName>(
       stamped.map((d) => JSON.stringify(d)),
     ],
   );
-  await tx.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, JSON.stringify({ collection, seq: first + docs.length - 1 })]);
+  await tx.query('SELECT pg_notify($1, $2)', [
+    SYNC_CHANNEL,
+    JSON.stringify({ collection, seq: first + docs.length - 1 }),
+  ]);
   return stamped;
 }
 
-export async function putDocument<C extends CollectionName>(tx: Queryable, collection: C, doc: DocTypes[C], now: number): Promise<DocTypes[C]> {
+export async function putDocument<C extends CollectionName>(
+  tx: Queryable,
+  collection: C,
+  doc: DocTypes[C],
+  now: number,
+): Promise<DocTypes[C]> {
   const [stored] = await putDocuments(tx, collection, [doc], now);
   return stored;
 }
@@ -127,7 +141,11 @@ export async function getDocuments<C extends CollectionName>(
   return rows.map((r) => toStored<DocTypes[C]>(r));
 }
 
-export async function getDocument<C extends CollectionName>(q: Queryable, collection: C, id: string): Promise<DocTypes[C] | null> {
+export async function getDocument<C extends CollectionName>(
+  q: Queryable,
+  collection: C,
+  id: string,
+): Promise<DocTypes[C] | null> {
   const [found] = await getDocuments(q, collection, [id]);
   return found ? found.doc : null;
 }
