@@ -19,16 +19,18 @@ const FLOORS = { outcomeAccuracy: 0.8, objectionRecall: 0.75, objectionPrecision
  * tuned and are never used to tune them: they measure how the lexicons generalise to new wording, which is
  * what a QA lead should expect on real calls. History of these measurements (each set then joined the
  * development set and a new blind set was written):
- *   set 1 (before any tuning on it):  outcome 66.7 %, objection recall 11.1 %
- *   set 2 (blind, after round 2):     outcome 50.0 %, objection recall 33.3 %
- *   set 3 (blind, after round 3):     outcome 66.7 %, objection recall 33.3 %, precision 75 %, professionalism 100 %
- * The floors for set 3 were stated as 0.6 / 0.5 / 0.5 / 0.7 before it was measured; objection recall came in
- * under its floor, so that floor now sits under the measured value (0.3) as a regression guard and the gap
- * is reported, not hidden: phrase lexicons miss most objections worded in ways they have not seen.
+ *   set 1 (before any tuning on it):           outcome 66.7 %, objection recall 11.1 %
+ *   set 2 (blind, after round 2):              outcome 50.0 %, objection recall 33.3 %
+ *   set 3 (blind, after round 3):              outcome 66.7 %, objection recall 33.3 %, precision 75 %
+ *   set 4 (blind, after round 4, "a concern and its topic in one sentence"):
+ *                                              outcome 83.3 %, objection recall 75.0 %, precision 66.7 %,
+ *                                              professionalism 100 %  ← the set in holdout/ now
+ * The floors were stated before set 4 was measured (set 3 missed its 0.5 recall floor; that is why round 4
+ * exists). Twelve calls is a small sample: ±1 call moves outcome accuracy by 8 points.
  */
 const HOLDOUT_FLOORS = {
   outcomeAccuracy: 0.6,
-  objectionRecall: 0.3,
+  objectionRecall: 0.5,
   objectionPrecision: 0.5,
   professionalismAccuracy: 0.7,
 };

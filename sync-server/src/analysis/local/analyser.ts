@@ -61,6 +61,8 @@ interface Utterance {
   when: boolean;
   /** Names an amount of money (wink's MONEY entity, or a number next to a price word). */
   amount: boolean;
+  /** The utterance's sentences (wink's sentence boundaries) with their own sentiment. */
+  sentences: Array<{ norm: string; sentiment: number }>;
   /** Position in the call, 0 … 1. */
   pos: number;
 }
@@ -127,6 +129,13 @@ export class LocalAnalyser implements AnalysisProvider {
           text: s.text.trim(),
           norm,
           sentiment: Number(doc.out(its.sentiment)) || 0,
+          sentences: doc
+            .sentences()
+            .out()
+            .map((text: string, i: number) => ({
+              norm: normalise(text),
+              sentiment: Number(doc.sentences().itemAt(i).out(its.sentiment)) || 0,
+            })),
           when: types.has('DATE') || types.has('TIME') || L.SLOT_WORDS.test(norm),
           amount: types.has('MONEY') || ((types.has('CARDINAL') || /\d/.test(norm)) && L.PRICE_WORDS.test(norm)),
           pos: all.length > 1 ? index / (all.length - 1) : 1,
@@ -231,9 +240,12 @@ export class LocalAnalyser implements AnalysisProvider {
     const raised: Array<{ category: Objection['category']; u: Utterance }> = [];
     for (const u of utterances) {
       if (u.speaker !== 'customer') continue;
+      const concerned = u.sentences.filter((x) => x.sentiment < -0.1 || L.CONCERN.test(x.norm));
       for (const category of OBJECTION_CATEGORIES) {
         const general = category === 'price' && u.amount && (u.sentiment < -0.05 || L.PRICE_CONCERN.test(u.norm));
-        if (general || L.OBJECTION_CUES[category].some((re) => re.test(u.norm))) raised.push({ category, u });
+        // A concern and its topic in the same sentence.
+        const shaped = concerned.some((x) => L.TOPICS[category].test(x.norm));
+        if (general || shaped || L.OBJECTION_CUES[category].some((re) => re.test(u.norm))) raised.push({ category, u });
       }
     }
     const out: Objection[] = [];

@@ -264,6 +264,26 @@ export const OBJECTION_CUES: Record<ObjectionCategory, RegExp[]> = {
   ],
 };
 
+/**
+ * The general shape of an objection the phrase lists have not seen: a customer sentence that voices a concern
+ * (a hedge, a negative, a worry) about one of the topics. Weaker than a listed phrase, so it needs both.
+ */
+export const CONCERN =
+  /\b(but|honestly|to be honest|not sure|worried|worry|concern\w*|problem is|the thing is|trouble is|afraid|careful|a shame|hmm|rather not|can'?t|cannot|won'?t|don'?t (want|like|think|know)|no good|not (the best|great|ideal|ready|cheap)|difficult|tricky|awkward|too (long|much|late|soon|far)|over the top|a lot)\b/;
+export const TOPICS: Record<ObjectionCategory, RegExp> = {
+  price:
+    /£|\b(pounds?|quid|price\w*|cost\w*|expensive|afford\w*|budget|pay(ing|back)?|financ\w*|money|cheap\w*|fee|charge\w*|grand|hundred|thousand|pension)\b/,
+  timing:
+    /\b(time|moment|week|weeks|month|months|soon|busy|away|date|schedule|diary|yet|wait|later|earliest|before|holiday|start|monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|winter|autumn)\b/,
+  trust:
+    /\b(trust\w*|accredited|registered|certified|insured|fake|scam|genuine|reviews?|reputation|turned up|cowboys?|legit|proper(ly)?|deposit)\b/,
+  // "need to …" is a modal in most sentences, so only the words that question the job itself count.
+  need: /\b(necessary|no point|worth it|don'?t need|no need|fixed)\b/,
+  competitor:
+    /\b(another|other|second) (firm|company|quote|installer|engineer|plumber|electrician)\b|\bsomeone else\b|\bthey quoted\b/,
+  other: /\b(husband|wife|partner|landlord|insurer|insurance|boss|family|tenant|letting agent)\b/,
+};
+
 /** The assessor answering an objection: category-specific moves. */
 export const HANDLING_CUES: Record<ObjectionCategory, RegExp> = {
   price:
