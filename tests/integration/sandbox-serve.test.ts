@@ -208,7 +208,7 @@ describe('the demo', () => {
   it('fills an empty database through the API and the sandbox: backdated leads in four districts at the brief rates, calls, texts, bookings', async () => {
     const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-demo-'));
     const demoDb = await openTestPglite();
-    const s = await runServe(testConfig({ DATA_DIR: demoDir, DEMO: '1', JOBS: '0' }), {
+    const s = await runServe(testConfig({ DATA_DIR: demoDir, DEMO: '1', JOBS: '1' }), {
       db: demoDb,
       handleSignals: false,
       demo: { leadsPerDay: 1, seed: 7 },
@@ -216,6 +216,11 @@ describe('the demo', () => {
     try {
       const summary = await s.demo;
       expect(summary).not.toBeNull();
+      // Jobs waited for the fill: nothing was downloaded while it ran (they start only now).
+      const early = await demoDb.query(
+        `SELECT 1 FROM sync_documents WHERE collection = 'calls' AND doc->'recording'->>'state' = 'stored'`,
+      );
+      expect(early.rows).toHaveLength(0);
       expect(summary!).toMatchObject({ leads: 30, assessors: 12, failures: 0, unrouted: 0 });
       expect(summary!.calls).toBeGreaterThan(40);
       expect(summary!.texts).toBeGreaterThan(5);
@@ -240,6 +245,17 @@ describe('the demo', () => {
       expect(calls.rows.some((r) => r.doc.status === 'no-answer' || r.doc.status === 'busy')).toBe(true);
       expect(new Set(calls.rows.map((r) => r.doc.direction))).toEqual(
         new Set(['customer_to_assessor', 'assessor_to_customer']),
+      );
+      // Background jobs waited for the fill and run now: recordings of synthesised speech are downloaded and stored.
+      await waitFor(
+        async () => {
+          const { rows: stored } = await demoDb.query(
+            `SELECT 1 FROM sync_documents WHERE collection = 'calls' AND doc->'recording'->>'state' = 'stored' LIMIT 1`,
+          );
+          return stored.length > 0;
+        },
+        90_000,
+        'a demo recording to be downloaded',
       );
     } finally {
       await s.close();

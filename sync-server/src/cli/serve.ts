@@ -59,11 +59,15 @@ export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<
     sandbox = await startLocalSandbox(config, log);
     config.twilio = { accountSid: sandbox.accountSid, authToken: sandbox.authToken, apiBaseUrl: sandbox.url };
   }
+  // While the demo fills, background jobs (recording downloads, peaks, transcripts, analysis) wait: the fill
+  // shares this process's CPU with them and is several times quicker alone. They start when it is done.
+  const deferJobs = !!sandbox && config.DEMO && config.JOBS;
   let server: RunningServer;
   try {
     server = await startServer(config, {
       log,
       db: hooks.db,
+      jobs: deferJobs ? false : undefined,
       // Sandbox data may be backdated: requests carrying X-Sandbox-Virtual-Time run on that clock.
       ...(sandbox ? { now: sandboxClock, aroundRequest: withRequestTime } : {}),
     });
@@ -101,6 +105,11 @@ export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<
   }
 
   let closing: Promise<void> | null = null;
+  if (deferJobs) {
+    void (demo ?? Promise.resolve(null)).then(async () => {
+      if (!closing) await server.ctx.jobs.start();
+    });
+  }
   const close = () => {
     closing ??= (async () => {
       demoAbort.abort();
