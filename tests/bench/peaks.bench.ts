@@ -61,7 +61,11 @@ function synthesise(file: string): void {
 }
 
 async function readSamples(file: string, info: WavInfo, each: (samples: Int16Array) => void): Promise<void> {
-  const stream = fs.createReadStream(file, { start: info.dataOffset, end: info.dataOffset + info.dataBytes - 1, highWaterMark: CHUNK });
+  const stream = fs.createReadStream(file, {
+    start: info.dataOffset,
+    end: info.dataOffset + info.dataBytes - 1,
+    highWaterMark: CHUNK,
+  });
   let carry: Buffer = Buffer.alloc(0);
   for await (const raw of stream) {
     const bytes: Buffer = carry.length ? Buffer.concat([carry, raw as Buffer]) : (raw as Buffer);
@@ -80,7 +84,13 @@ async function baseline(file: string, info: WavInfo): Promise<number> {
 }
 
 async function peaks(file: string, info: WavInfo): Promise<{ overviewBytes: number; detailBytes: number }> {
-  const acc = new PeaksAccumulator(info.sampleRate, ['customer', 'assessor'], [...OVERVIEW_LEVELS, ...DETAIL_LEVELS], undefined, info.frames);
+  const acc = new PeaksAccumulator(
+    info.sampleRate,
+    ['customer', 'assessor'],
+    [...OVERVIEW_LEVELS, ...DETAIL_LEVELS],
+    undefined,
+    info.frames,
+  );
   await readSamples(file, info, (s) => acc.push(s));
   const [overview, detail] = acc.finish([OVERVIEW_LEVELS, DETAIL_LEVELS]);
   const [o, d] = await Promise.all([peaksJsonGz(overview), peaksJsonGz(detail)]);
@@ -122,13 +132,21 @@ async function main(): Promise<void> {
     const b = median(times.baseline);
     const p = median(times.peaks);
     const rate = (ms: number) => MINUTES / (ms / 1000);
-    console.log(`baseline (read + sum every sample): ${fmt(b, 0)} ms = ${fmt(rate(b), 0)} min of audio/s   [checksum ${checksum % 997}]`);
-    console.log(`peaks (4 zoom levels, 2 channels, gzipped JSON): ${fmt(p, 0)} ms = ${fmt(rate(p), 0)} min of audio/s = ${fmt(p / b, 2)}× baseline time`);
-    console.log(`full ingest (peaks + stereo MP3, one pass): ${fmt(ingestMs, 0)} ms = ${fmt(rate(ingestMs), 1)} min of audio/s = ${fmt(ingestMs / b, 1)}× baseline time`);
+    console.log(
+      `baseline (read + sum every sample): ${fmt(b, 0)} ms = ${fmt(rate(b), 0)} min of audio/s   [checksum ${checksum % 997}]`,
+    );
+    console.log(
+      `peaks (4 zoom levels, 2 channels, gzipped JSON): ${fmt(p, 0)} ms = ${fmt(rate(p), 0)} min of audio/s = ${fmt(p / b, 2)}× baseline time`,
+    );
+    console.log(
+      `full ingest (peaks + stereo MP3, one pass): ${fmt(ingestMs, 0)} ms = ${fmt(rate(ingestMs), 1)} min of audio/s = ${fmt(ingestMs / b, 1)}× baseline time`,
+    );
     console.log(
       `stored: overview peaks ${fmt(sizes.overviewBytes / 1024, 0)} KiB, detail peaks ${fmt(sizes.detailBytes / 1024, 0)} KiB (gzip), playback MP3 ${fmt(ingest.playbackBytes / 1e6)} MB vs WAV ${fmt(fs.statSync(wav).size / 1e6)} MB`,
     );
-    console.log(`[figure] peaks at ingest: ${fmt(rate(p), 0)} minutes of audio per second (${fmt(p / b, 2)}× a plain read+sum pass)`);
+    console.log(
+      `[figure] peaks at ingest: ${fmt(rate(p), 0)} minutes of audio per second (${fmt(p / b, 2)}× a plain read+sum pass)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,16 @@ import { mediaDeps } from '../../sync-server/src/recordings/deps';
 import { currentRecordingOfCall, MEDIA_FILES } from '../../sync-server/src/recordings/repository';
 import { decideRange } from '../../sync-server/src/recordings/range';
 import { staff } from '../helpers/sync-docs';
-import { ingestCall, seedPendingCall, sid, startFakeTwilio, startMediaServer, startS3, type FakeTwilio, type MediaTestServer } from './recordings-fixtures';
+import {
+  ingestCall,
+  seedPendingCall,
+  sid,
+  startFakeTwilio,
+  startMediaServer,
+  startS3,
+  type FakeTwilio,
+  type MediaTestServer,
+} from './recordings-fixtures';
 
 /**
  * Serving recordings (issue 4 item 3 and 11): signed, short-lived URLs for signed-in staff only, usable without
@@ -41,7 +50,16 @@ describe('HTTP Range decisions (RFC 9110 §14)', () => {
   });
 
   it('ignores what it does not serve: no header, other units, several ranges, reversed or malformed ranges', () => {
-    for (const h of [undefined, '', 'items=0-5', 'bytes=0-5,10-20', 'bytes=50-10', 'bytes=abc', 'bytes=-', 'bytes 0-5']) {
+    for (const h of [
+      undefined,
+      '',
+      'items=0-5',
+      'bytes=0-5,10-20',
+      'bytes=50-10',
+      'bytes=abc',
+      'bytes=-',
+      'bytes 0-5',
+    ]) {
       expect(decideRange(h, 1000), String(h)).toEqual({ kind: 'full' });
     }
   });
@@ -94,7 +112,9 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
   it('issues playback URLs to every staff role and to nobody signed out', async () => {
     for (const token of [adminToken, reviewer.token, author.token]) {
       const urls = await playback(token);
-      expect(urls.audioUrl).toMatch(new RegExp(`^${server.url}/media/play/${callId}/RE[0-9a-f]{32}/playback\\.mp3\\?u=.+&e=\\d+&s=`));
+      expect(urls.audioUrl).toMatch(
+        new RegExp(`^${server.url}/media/play/${callId}/RE[0-9a-f]{32}/playback\\.mp3\\?u=.+&e=\\d+&s=`),
+      );
       expect(urls).toMatchObject({ durationSec: 6, channels: ['customer', 'assessor'] });
       const ttl = Date.parse(urls.expiresAt) - Date.now();
       expect(ttl).toBeGreaterThan(200_000);
@@ -188,13 +208,19 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
 
   it('serves both peaks files as JSON, gzipped for clients that accept it', async () => {
     const { peaksUrl, detailPeaksUrl } = await playback();
-    const raw = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      http.get(peaksUrl, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on('error', reject);
-    });
+    const raw = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+      (resolve, reject) => {
+        http
+          .get(peaksUrl, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+            );
+          })
+          .on('error', reject);
+      },
+    );
     expect(raw.status).toBe(200);
     expect(raw.headers['content-encoding']).toBe('gzip');
     expect(raw.headers['content-type']).toMatch(/^application\/json/);
@@ -205,12 +231,14 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
 
     // Without gzip in Accept-Encoding, the same JSON arrives plain.
     const plain = await new Promise<Buffer>((resolve, reject) => {
-      http.get(detailPeaksUrl, { headers: { 'accept-encoding': 'identity' } }, (res) => {
-        expect(res.headers['content-encoding']).toBeUndefined();
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      }).on('error', reject);
+      http
+        .get(detailPeaksUrl, { headers: { 'accept-encoding': 'identity' } }, (res) => {
+          expect(res.headers['content-encoding']).toBeUndefined();
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+        .on('error', reject);
     });
     const detail = JSON.parse(plain.toString()) as PeaksFile;
     expect(detail.levels.map((l) => l.peaksPerSecond)).toEqual([200]);
@@ -220,14 +248,27 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
   it('audits every URL issued for playback as a listen, naming who, which call and when', async () => {
     const before = Date.now();
     await playback(author.token);
-    const res = await server.api(`/api/recordings/access-log?callId=${callId}&actor=${author.email}`, { token: adminToken });
-    const { entries } = (await res.json()) as { entries: Array<{ actor: string; action: string; callId: string; at: string; detail: Record<string, unknown> }> };
-    expect(entries[0]).toMatchObject({ actor: author.email, action: 'recording.listen', callId, detail: { purpose: 'playback' } });
+    const res = await server.api(`/api/recordings/access-log?callId=${callId}&actor=${author.email}`, {
+      token: adminToken,
+    });
+    const { entries } = (await res.json()) as {
+      entries: Array<{ actor: string; action: string; callId: string; at: string; detail: Record<string, unknown> }>;
+    };
+    expect(entries[0]).toMatchObject({
+      actor: author.email,
+      action: 'recording.listen',
+      callId,
+      detail: { purpose: 'playback' },
+    });
     expect(Date.parse(entries[0].at)).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it('serves a download as an attachment, audited as a download; a playback URL cannot fetch the original', async () => {
-    const res = await server.api(`/api/calls/${callId}/media-url`, { method: 'POST', token: reviewer.token, json: { purpose: 'download', format: 'wav' } });
+    const res = await server.api(`/api/calls/${callId}/media-url`, {
+      method: 'POST',
+      token: reviewer.token,
+      json: { purpose: 'download', format: 'wav' },
+    });
     const { downloadUrl, filename } = (await res.json()) as { downloadUrl: string; filename: string };
     expect(filename).toMatch(/^ringside-call-CA[0-9a-f]{32}-\d{4}-\d{2}-\d{2}\.wav$/);
     const file = await fetch(downloadUrl);
@@ -236,13 +277,19 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
     expect(file.headers.get('content-disposition')).toBe(`attachment; filename="${filename}"`);
     expect(Buffer.from(await file.arrayBuffer()).equals(wav)).toBe(true);
 
-    const log = await server.api(`/api/recordings/access-log?action=download&actor=${reviewer.email}`, { token: adminToken });
-    const { entries } = (await log.json()) as { entries: Array<{ action: string; callId: string; detail: { format: string } }> };
+    const log = await server.api(`/api/recordings/access-log?action=download&actor=${reviewer.email}`, {
+      token: adminToken,
+    });
+    const { entries } = (await log.json()) as {
+      entries: Array<{ action: string; callId: string; detail: { format: string } }>;
+    };
     expect(entries[0]).toMatchObject({ action: 'recording.download', callId, detail: { format: 'wav' } });
 
     // The signature of a playback URL does not open the download scope, nor an unlisted file.
     const { audioUrl } = await playback();
-    const asDownload = await fetch(audioUrl.replace('/media/play/', '/media/download/').replace('playback.mp3', 'original.wav'));
+    const asDownload = await fetch(
+      audioUrl.replace('/media/play/', '/media/download/').replace('playback.mp3', 'original.wav'),
+    );
     expect(asDownload.status).toBe(403);
     expect(await errorCode(asDownload)).toBe('MEDIA_URL_INVALID');
     const unlisted = await fetch(audioUrl.replace('playback.mp3', 'original.wav'));
@@ -292,7 +339,7 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
     expect(log.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('stops a URL working when its holder\'s account is revoked', async () => {
+  it("stops a URL working when its holder's account is revoked", async () => {
     const leaver = await staff(server, 'reviewer', `leaver${useS3 ? 's3' : 'local'}`);
     const { audioUrl } = await playback(leaver.token);
     expect((await fetch(audioUrl, { headers: { range: 'bytes=0-0' } })).status).toBe(206);
@@ -304,7 +351,11 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
 
   it('answers RECORDING_UNAVAILABLE for a call without a stored recording', async () => {
     const pending = await seedPendingCall(server.db, sid('CA'));
-    const res = await server.api(`/api/calls/${pending.id}/media-url`, { method: 'POST', token: reviewer.token, json: {} });
+    const res = await server.api(`/api/calls/${pending.id}/media-url`, {
+      method: 'POST',
+      token: reviewer.token,
+      json: {},
+    });
     expect(res.status).toBe(404);
     expect(await errorCode(res)).toBe('RECORDING_UNAVAILABLE');
   });
@@ -312,13 +363,17 @@ describe.each(storages)('serving recordings from %s', (_name, useS3) => {
   it('lets only admins browse the access log, filtered by date', async () => {
     expect((await server.api('/api/recordings/access-log', { token: reviewer.token })).status).toBe(403);
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const none = await server.api(`/api/recordings/access-log?from=${encodeURIComponent(future)}`, { token: adminToken });
+    const none = await server.api(`/api/recordings/access-log?from=${encodeURIComponent(future)}`, {
+      token: adminToken,
+    });
     expect(((await none.json()) as { entries: unknown[] }).entries).toEqual([]);
     const all = await server.api(`/api/recordings/access-log?callId=${callId}&limit=2`, { token: adminToken });
     const page = (await all.json()) as { entries: Array<{ id: number }>; next: number | null };
     expect(page.entries).toHaveLength(2);
     expect(page.next).toBe(page.entries[1].id);
-    const older = await server.api(`/api/recordings/access-log?callId=${callId}&before=${page.next}`, { token: adminToken });
+    const older = await server.api(`/api/recordings/access-log?callId=${callId}&before=${page.next}`, {
+      token: adminToken,
+    });
     const olderIds = ((await older.json()) as { entries: Array<{ id: number }> }).entries.map((e) => e.id);
     expect(olderIds.every((id) => id < page.next!)).toBe(true);
     // The general audit browser (GET /api/audit) shows the same entries.

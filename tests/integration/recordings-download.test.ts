@@ -38,13 +38,17 @@ afterAll(async () => {
 });
 
 const jobRow = async (kind: string, key: string) =>
-  (await server.db.query<{ status: string; attempts: number; last_error: string | null; payload: Record<string, unknown> }>(
-    'SELECT status, attempts, last_error, payload FROM jobs WHERE kind = $1 AND dedupe_key = $2',
-    [kind, key],
-  )).rows[0];
+  (
+    await server.db.query<{
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      payload: Record<string, unknown>;
+    }>('SELECT status, attempts, last_error, payload FROM jobs WHERE kind = $1 AND dedupe_key = $2', [kind, key])
+  ).rows[0];
 
 describe('recording download job', () => {
-  it('stores a dual-channel recording with peaks and MP3, labels the caller as channel 1, and deletes Twilio\'s copy', async () => {
+  it("stores a dual-channel recording with peaks and MP3, labels the caller as channel 1, and deletes Twilio's copy", async () => {
     const { callId, recordingSid, channels } = await ingestCall(server, twilio, { seconds: 4 });
 
     const call = await getDocument(server.db, 'calls', callId);
@@ -52,7 +56,14 @@ describe('recording download job', () => {
     expect(call!.recording.storedAt).toBeGreaterThan(0);
 
     const rec = await getRecording(server.db, recordingSid);
-    expect(rec).toMatchObject({ state: 'stored', callId, sampleRate: 8000, channels: ['customer', 'assessor'], durationSec: 4, twilioDurationSec: 4 });
+    expect(rec).toMatchObject({
+      state: 'stored',
+      callId,
+      sampleRate: 8000,
+      channels: ['customer', 'assessor'],
+      durationSec: 4,
+      twilioDurationSec: 4,
+    });
 
     // Exactly one authorised media GET; then the DELETE (run by its own job).
     const mediaGets = twilio.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`${recordingSid}.wav`));
@@ -62,7 +73,11 @@ describe('recording download job', () => {
 
     // The stored objects: the original byte for byte, a stereo MP3, and peaks equal to shared/peaks.ts's.
     const storage = mediaDeps(server.ctx).storage;
-    expect(await storage.list(rec!.storagePrefix)).toEqual(Object.values(MEDIA_FILES).map((f) => rec!.storagePrefix + f).sort());
+    expect(await storage.list(rec!.storagePrefix)).toEqual(
+      Object.values(MEDIA_FILES)
+        .map((f) => rec!.storagePrefix + f)
+        .sort(),
+    );
     const original = await storage.readBuffer(rec!.storagePrefix + MEDIA_FILES.original);
     expect(original.equals(twilio.media.get(recordingSid)!.wav)).toBe(true);
     const mp3 = await storage.readBuffer(rec!.storagePrefix + MEDIA_FILES.playback);
@@ -84,7 +99,10 @@ describe('recording download job', () => {
     expect(level2.data[1].map((v) => v > 40)).toEqual([false, false, false, false, true, true, true, true]);
 
     // Analysis is asked for once the media is stored.
-    expect(await jobRow('analysis.transcribe', `analysis.transcribe:${recordingSid}`)).toMatchObject({ status: 'queued', payload: { callId, recordingSid } });
+    expect(await jobRow('analysis.transcribe', `analysis.transcribe:${recordingSid}`)).toMatchObject({
+      status: 'queued',
+      payload: { callId, recordingSid },
+    });
   });
 
   it('labels channel 1 as the assessor when the assessor placed the call', async () => {
@@ -97,10 +115,17 @@ describe('recording download job', () => {
     const { callId, recordingSid } = await ingestCall(server, twilio);
     const before = twilio.requests.length;
     // Twilio retries the callback: the webhook enqueues again with the same dedupe key.
-    const again = await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: 3 });
+    const again = await enqueueDownload(server, {
+      callSid: callId,
+      recordingSid,
+      recordingUrl: twilio.recordingUrl(recordingSid),
+      durationSec: 3,
+    });
     expect(again).toBeNull();
     // Even a job that runs twice (a worker died after storing) does not download again.
-    await server.db.query(`UPDATE jobs SET status = 'queued', run_at = now() WHERE dedupe_key = $1`, [`recording:${recordingSid}`]);
+    await server.db.query(`UPDATE jobs SET status = 'queued', run_at = now() WHERE dedupe_key = $1`, [
+      `recording:${recordingSid}`,
+    ]);
     expect(await server.ctx.jobs.drain(['recording.download'])).toBe(1);
     expect(twilio.requests.length).toBe(before);
   });
@@ -111,7 +136,12 @@ describe('recording download job', () => {
     foreign.media.set(recordingSid, { wav: synthWav(2, 8000, [() => 0.5, () => 0.5]).wav });
     await seedPendingCall(server.db, callId);
     const seenBefore = twilio.requests.length;
-    await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: foreign.recordingUrl(recordingSid), durationSec: 2 });
+    await enqueueDownload(server, {
+      callSid: callId,
+      recordingSid,
+      recordingUrl: foreign.recordingUrl(recordingSid),
+      durationSec: 2,
+    });
     await server.ctx.jobs.drain(['recording.download']);
 
     expect(foreign.requests).toEqual([]);
@@ -141,7 +171,9 @@ describe('recording download job', () => {
       const callId = sid('CA');
       await seedPendingCall(server.db, callId);
       await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: url, durationSec: 2, callId });
-      await server.db.query(`UPDATE jobs SET dedupe_key = dedupe_key || ':' || id WHERE dedupe_key = $1`, [`recording:${recordingSid}`]);
+      await server.db.query(`UPDATE jobs SET dedupe_key = dedupe_key || ':' || id WHERE dedupe_key = $1`, [
+        `recording:${recordingSid}`,
+      ]);
       await server.ctx.jobs.drain(['recording.download']);
       expect((await getDocument(server.db, 'calls', callId))!.recording.state, url).toBe('failed');
     }
@@ -155,7 +187,12 @@ describe('recording download job', () => {
     const { wav } = synthWav(3, 8000, [() => 0.3, () => 0.6]);
     twilio.media.set(recordingSid, { wav, truncateTo: 5000 });
     await seedPendingCall(server.db, callId);
-    await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: 3 });
+    await enqueueDownload(server, {
+      callSid: callId,
+      recordingSid,
+      recordingUrl: twilio.recordingUrl(recordingSid),
+      durationSec: 3,
+    });
     await server.ctx.jobs.drain(['recording.download']);
     const first = await jobRow('recording.download', `recording:${recordingSid}`);
     expect(first).toMatchObject({ status: 'queued', attempts: 1 });
@@ -164,16 +201,24 @@ describe('recording download job', () => {
     twilio.media.set(recordingSid, { wav });
     await server.db.query(`UPDATE jobs SET run_at = now() WHERE dedupe_key = $1`, [`recording:${recordingSid}`]);
     await server.ctx.jobs.drain(['recording.download']);
-    expect(await jobRow('recording.download', `recording:${recordingSid}`)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await jobRow('recording.download', `recording:${recordingSid}`)).toMatchObject({
+      status: 'done',
+      attempts: 2,
+    });
     expect((await getDocument(server.db, 'calls', callId))!.recording.state).toBe('stored');
   });
 
-  it('fails a recording whose length does not match what Twilio reported, and keeps Twilio\'s copy', async () => {
+  it("fails a recording whose length does not match what Twilio reported, and keeps Twilio's copy", async () => {
     const callId = sid('CA');
     const recordingSid = sid('RE');
     twilio.media.set(recordingSid, { wav: synthWav(2, 8000, [() => 0.3, () => 0.3]).wav });
     await seedPendingCall(server.db, callId);
-    await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: 30 });
+    await enqueueDownload(server, {
+      callSid: callId,
+      recordingSid,
+      recordingUrl: twilio.recordingUrl(recordingSid),
+      durationSec: 30,
+    });
     await server.ctx.jobs.drain(['recording.download', 'recording.twilio-delete']);
     const job = await jobRow('recording.download', `recording:${recordingSid}`);
     expect(job.status).toBe('failed');
@@ -193,7 +238,12 @@ describe('recording download job', () => {
     mono.writeUInt16LE(2, 32);
     twilio.media.set(recordingSid, { wav: mono });
     await seedPendingCall(server.db, callId);
-    await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: 4 });
+    await enqueueDownload(server, {
+      callSid: callId,
+      recordingSid,
+      recordingUrl: twilio.recordingUrl(recordingSid),
+      durationSec: 4,
+    });
     await server.ctx.jobs.drain(['recording.download']);
     const job = await jobRow('recording.download', `recording:${recordingSid}`);
     expect(job.status).toBe('failed');
@@ -205,9 +255,17 @@ describe('recording download job', () => {
     const recordingSid = sid('RE');
     twilio.media.set(recordingSid, { wav: synthWav(2, 8000, [() => 0.3, () => 0.3]).wav });
     const before = twilio.requests.length;
-    await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: 2 });
+    await enqueueDownload(server, {
+      callSid: callId,
+      recordingSid,
+      recordingUrl: twilio.recordingUrl(recordingSid),
+      durationSec: 2,
+    });
     await server.ctx.jobs.drain(['recording.download']);
-    expect(await jobRow('recording.download', `recording:${recordingSid}`)).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await jobRow('recording.download', `recording:${recordingSid}`)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+    });
     expect(twilio.requests.length).toBe(before);
     // The callback raced the call's own callbacks; once the call exists the retry stores it.
     await seedPendingCall(server.db, callId);
@@ -218,7 +276,7 @@ describe('recording download job', () => {
 });
 
 describe('recording download with TWILIO_DELETE_AFTER_DOWNLOAD=0', () => {
-  it('keeps Twilio\'s copy', async () => {
+  it("keeps Twilio's copy", async () => {
     const keep = await startMediaServer({ twilio, env: { TWILIO_DELETE_AFTER_DOWNLOAD: '0' } });
     try {
       const { recordingSid } = await ingestCall(keep, twilio);

@@ -28,12 +28,17 @@ import { callDoc } from '../helpers/sync-docs';
 export const sid = (prefix: 'AC' | 'CA' | 'RE') => prefix + crypto.randomBytes(16).toString('hex');
 
 /** A dual-channel 16-bit WAV: each channel a tone whose loudness follows its envelope (0..1 of full scale). */
-export function synthWav(seconds: number, sampleRate: number, envelopes: [(t: number) => number, (t: number) => number]): { wav: Buffer; channels: Int16Array[] } {
+export function synthWav(
+  seconds: number,
+  sampleRate: number,
+  envelopes: [(t: number) => number, (t: number) => number],
+): { wav: Buffer; channels: Int16Array[] } {
   const frames = Math.round(seconds * sampleRate);
   const channels = envelopes.map((env, c) => {
     const out = new Int16Array(frames);
     const freq = c === 0 ? 220 : 330;
-    for (let i = 0; i < frames; i++) out[i] = Math.round(32767 * env(i / sampleRate) * Math.sin((2 * Math.PI * freq * i) / sampleRate));
+    for (let i = 0; i < frames; i++)
+      out[i] = Math.round(32767 * env(i / sampleRate) * Math.sin((2 * Math.PI * freq * i) / sampleRate));
     return out;
   });
   return { wav: encodeWav16(channels, sampleRate), channels };
@@ -119,7 +124,12 @@ interface S3rverInstance {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
 }
-type S3rverConstructor = new (opts: { port: number; address: string; silent: boolean; directory: string }) => S3rverInstance;
+type S3rverConstructor = new (opts: {
+  port: number;
+  address: string;
+  silent: boolean;
+  directory: string;
+}) => S3rverInstance;
 
 /** A local S3-compatible server (s3rver) with one bucket; returns the env that points the server at it. */
 export async function startS3(bucket = 'recordings'): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
@@ -129,11 +139,22 @@ export async function startS3(bucket = 'recordings'): Promise<{ env: Record<stri
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
   const { port } = await s3.run();
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({ endpoint, region: 'eu-west-2', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint,
+    region: 'eu-west-2',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   client.destroy();
   return {
-    env: { S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: '1' },
+    env: {
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: '1',
+    },
     async close() {
       await s3.close();
       await fsp.rm(dir, { recursive: true, force: true });
@@ -152,7 +173,12 @@ export interface MediaTestServer extends TestServer {
 }
 
 /** startTestServer (tests/helpers/server.ts) with the log captured, pointed at a fake Twilio. */
-export async function startMediaServer(opts: { twilio: FakeTwilio; env?: Record<string, string>; db?: Database; config?: Config }): Promise<MediaTestServer> {
+export async function startMediaServer(opts: {
+  twilio: FakeTwilio;
+  env?: Record<string, string>;
+  db?: Database;
+  config?: Config;
+}): Promise<MediaTestServer> {
   const db = opts.db ?? (await openTestPglite());
   const config =
     opts.config ??
@@ -202,19 +228,37 @@ export async function startMediaServer(opts: { twilio: FakeTwilio; env?: Record<
 
 /** Writes the call document telephony writes when a recorded call ends (recording pending). */
 export async function seedPendingCall(db: Database, callId: string, over: Partial<CallDoc> = {}): Promise<CallDoc> {
-  const doc = callDoc(callId, { recording: { state: 'pending', durationSec: null, channels: [], storedAt: null }, ...over });
+  const doc = callDoc(callId, {
+    recording: { state: 'pending', durationSec: null, channels: [], storedAt: null },
+    ...over,
+  });
   return db.transaction((tx) => putDocument(tx, 'calls', doc, Date.now()));
 }
 
 /** Enqueues the job exactly as the telephony webhook does on Twilio's recording-status callback. */
 export async function enqueueDownload(
   server: TestServer,
-  p: { callSid: string; recordingSid: string; recordingUrl: string; durationSec: number; channels?: number; callId?: string },
+  p: {
+    callSid: string;
+    recordingSid: string;
+    recordingUrl: string;
+    durationSec: number;
+    channels?: number;
+    callId?: string;
+  },
 ): Promise<number | null> {
   return server.ctx.jobs.enqueue(
     server.db,
     'recording.download',
-    { callSid: p.callSid, recordingSid: p.recordingSid, recordingUrl: p.recordingUrl, durationSec: p.durationSec, channels: p.channels ?? 2, sandbox: false, ...(p.callId ? { callId: p.callId } : {}) },
+    {
+      callSid: p.callSid,
+      recordingSid: p.recordingSid,
+      recordingUrl: p.recordingUrl,
+      durationSec: p.durationSec,
+      channels: p.channels ?? 2,
+      sandbox: false,
+      ...(p.callId ? { callId: p.callId } : {}),
+    },
     { dedupeKey: `recording:${p.recordingSid}` },
   );
 }
@@ -231,13 +275,23 @@ export async function ingestCall(
   const callId = sid('CA');
   const recordingSid = sid('RE');
   const seconds = opts.seconds ?? 3;
-  const { wav, channels } = synthWav(seconds, 8000, opts.envelopes ?? [(t) => (t < seconds / 2 ? 0.8 : 0.05), (t) => (t < seconds / 2 ? 0.05 : 0.5)]);
+  const { wav, channels } = synthWav(
+    seconds,
+    8000,
+    opts.envelopes ?? [(t) => (t < seconds / 2 ? 0.8 : 0.05), (t) => (t < seconds / 2 ? 0.05 : 0.5)],
+  );
   twilio.media.set(recordingSid, { wav });
   await seedPendingCall(server.db, callId, opts.over);
-  await enqueueDownload(server, { callSid: callId, recordingSid, recordingUrl: twilio.recordingUrl(recordingSid), durationSec: seconds });
+  await enqueueDownload(server, {
+    callSid: callId,
+    recordingSid,
+    recordingUrl: twilio.recordingUrl(recordingSid),
+    durationSec: seconds,
+  });
   await server.ctx.jobs.drain(['recording.download', 'recording.twilio-delete']);
   const call = await getDocument(server.db, 'calls', callId);
-  if (call?.recording.state !== 'stored') throw new Error(`ingest failed for ${callId}: ${JSON.stringify(call?.recording)}`);
+  if (call?.recording.state !== 'stored')
+    throw new Error(`ingest failed for ${callId}: ${JSON.stringify(call?.recording)}`);
   return { callId, recordingSid, wav, channels };
 }
 

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { computePeaks, type PeakChannel } from '../../shared/peaks';
 import { ingestWav } from '../../sync-server/src/recordings/ingest';
 import { PeaksAccumulator } from '../../sync-server/src/recordings/peaks';
-import { encodeWav16, parseWavHeader, readWavInfo, toInt16Interleaved, WavFormatError } from '../../sync-server/src/recordings/wav';
+import {
+  encodeWav16,
+  parseWavHeader,
+  readWavInfo,
+  toInt16Interleaved,
+  WavFormatError,
+} from '../../sync-server/src/recordings/wav';
 
 /**
  * The ingest's streaming peaks must equal the reference in shared/peaks.ts (what the player's format is
@@ -73,11 +79,24 @@ describe('WAV headers', () => {
   const pcm = encodeWav16([new Int16Array([1, -2, 3]), new Int16Array([4, -5, 6])], 8000);
 
   it('reads a plain 16-bit PCM header', () => {
-    expect(parseWavHeader(pcm, pcm.length)).toMatchObject({ encoding: 'pcm', channels: 2, sampleRate: 8000, bitsPerSample: 16, dataOffset: 44, dataBytes: 12, frames: 3 });
+    expect(parseWavHeader(pcm, pcm.length)).toMatchObject({
+      encoding: 'pcm',
+      channels: 2,
+      sampleRate: 8000,
+      bitsPerSample: 16,
+      dataOffset: 44,
+      dataBytes: 12,
+      frames: 3,
+    });
   });
 
   it('skips other chunks before the data, with their pad byte', () => {
-    const list = Buffer.concat([Buffer.from('LIST'), Buffer.from([5, 0, 0, 0]), Buffer.from('INFOx'), Buffer.from([0])]);
+    const list = Buffer.concat([
+      Buffer.from('LIST'),
+      Buffer.from([5, 0, 0, 0]),
+      Buffer.from('INFOx'),
+      Buffer.from([0]),
+    ]);
     const wav = Buffer.concat([pcm.subarray(0, 36), list, pcm.subarray(36)]);
     wav.writeUInt32LE(wav.length - 8, 4);
     const info = parseWavHeader(wav, wav.length);
@@ -146,7 +165,9 @@ describe('WAV headers', () => {
       expect(result.playbackBytes).toBe(fs.statSync(path.join(dir, 'a.mp3')).size);
       fs.writeFileSync(path.join(dir, 'b.wav'), whole.subarray(0, 20_000));
       expect((await readWavInfo(path.join(dir, 'b.wav'))).dataBytes).toBe(20_000 - 44);
-      await expect(ingestWav(path.join(dir, 'b.wav'), path.join(dir, 'b.mp3'), ['customer', 'assessor'])).rejects.toMatchObject({ truncated: true });
+      await expect(
+        ingestWav(path.join(dir, 'b.wav'), path.join(dir, 'b.mp3'), ['customer', 'assessor']),
+      ).rejects.toMatchObject({ truncated: true });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -43,14 +43,23 @@ function laneMeans(peaks: PeaksFile, from: number, to: number): number[] {
   });
 }
 
-async function recordAndStore(from: string, caller: 'customer' | 'assessor'): Promise<{ callSid: string; recordingSid: string; script: SandboxTranscript }> {
+async function recordAndStore(
+  from: string,
+  caller: 'customer' | 'assessor',
+): Promise<{ callSid: string; recordingSid: string; script: SandboxTranscript }> {
   // The script's roles follow who really calls whom, so its speaker labels are the truth to check against.
-  const roles = caller === 'customer' ? ({ caller: 'customer', callee: 'assessor' } as const) : ({ caller: 'assessor', callee: 'customer' } as const);
+  const roles =
+    caller === 'customer'
+      ? ({ caller: 'customer', callee: 'assessor' } as const)
+      : ({ caller: 'assessor', callee: 'customer' } as const);
   const result = await t.sandbox.placeCall({ from, to: POOL[0], callee: { ringSec: 2 }, hangup: 'callee', roles });
   expect(result.recordings).toHaveLength(1);
   const recordingSid = result.recordings[0].sid;
   const script = (await t.sandbox.transcript(recordingSid))!;
-  await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
+  await until(
+    () => callDoc(t, result.callSid),
+    (d) => d?.status === 'completed' && d.recording.state === 'pending',
+  );
   await t.server.ctx.jobs.drain(['recording.download', 'recording.twilio-delete']);
   return { callSid: result.callSid, recordingSid, script };
 }

@@ -10,7 +10,13 @@ import { nextSweepAt } from '../../sync-server/src/retention/schedule';
 import { REMOVED } from '../../sync-server/src/retention/scrub';
 import { createNodeClient, waitFor, type NodeClient } from '../helpers/rxdb-node';
 import { clipDoc } from '../helpers/sync-docs';
-import { ingestCall, startFakeTwilio, startMediaServer, type FakeTwilio, type MediaTestServer } from './recordings-fixtures';
+import {
+  ingestCall,
+  startFakeTwilio,
+  startMediaServer,
+  type FakeTwilio,
+  type MediaTestServer,
+} from './recordings-fixtures';
 
 /**
  * Retention (issue 4 item 4): the daily job `retention.sweep` removes recordings and their derivatives past
@@ -23,7 +29,9 @@ let twilio: FakeTwilio;
 let server: MediaTestServer;
 let client: NodeClient;
 let realNow: () => number;
-const fixture = JSON.parse(fs.readFileSync('tests/fixtures/transcripts/01-boiler-booked-price-handled.json', 'utf8')) as { segments: InsightDoc['transcript'] & object };
+const fixture = JSON.parse(
+  fs.readFileSync('tests/fixtures/transcripts/01-boiler-booked-price-handled.json', 'utf8'),
+) as { segments: InsightDoc['transcript'] & object };
 
 function insight(id: string, callId: string, createdAt: number): InsightDoc {
   const analysis = new LocalAnalyser().analyseSync(fixture.segments);
@@ -45,11 +53,33 @@ function insight(id: string, callId: string, createdAt: number): InsightDoc {
 }
 
 function message(id: string, sentAt: number, body: string): MessageDoc {
-  return { id, updatedAt: 0, leadId: 'lead-r', assessorId: 'as-r', direction: 'customer_to_assessor', poolNumber: '+447700900001', body, mediaCount: 0, status: 'received', sentAt, sandbox: false };
+  return {
+    id,
+    updatedAt: 0,
+    leadId: 'lead-r',
+    assessorId: 'as-r',
+    direction: 'customer_to_assessor',
+    poolNumber: '+447700900001',
+    body,
+    mediaCount: 0,
+    status: 'received',
+    sentAt,
+    sandbox: false,
+  };
 }
 
 function course(id: string, clipIds: string[]): CourseDoc {
-  return { id, updatedAt: 0, title: 'Objection Handling', description: '', authorId: 'author-1', pricing: { kind: 'free', pricePence: 0 }, items: clipIds.map((clipId) => ({ clipId, note: '' })), published: true, createdAt: 0 };
+  return {
+    id,
+    updatedAt: 0,
+    title: 'Objection Handling',
+    description: '',
+    authorId: 'author-1',
+    pricing: { kind: 'free', pricePence: 0 },
+    items: clipIds.map((clipId) => ({ clipId, note: '' })),
+    published: true,
+    createdAt: 0,
+  };
 }
 
 const at = (days: number) => () => realNow() + days * DAY;
@@ -59,7 +89,10 @@ let C: Awaited<ReturnType<typeof ingestCall>>; // old recording held by a course
 
 beforeAll(async () => {
   twilio = await startFakeTwilio();
-  server = await startMediaServer({ twilio, env: { RETENTION_RECORDING_DAYS: '30', RETENTION_TRANSCRIPT_DAYS: '35', RETENTION_CLIP_DAYS: '60' } });
+  server = await startMediaServer({
+    twilio,
+    env: { RETENTION_RECORDING_DAYS: '30', RETENTION_TRANSCRIPT_DAYS: '35', RETENTION_CLIP_DAYS: '60' },
+  });
   realNow = server.ctx.now;
   const t0 = realNow();
   A = await ingestCall(server, twilio);
@@ -67,14 +100,30 @@ beforeAll(async () => {
   await server.db.transaction(async (tx) => {
     await putDocuments(tx, 'insights', [insight('ins-old', A.callId, t0)], t0);
     await putDocuments(tx, 'messages', [message('SM-old', t0, 'My number is 07700 900123, call after six')], t0);
-    await putDocuments(tx, 'clips', [clipDoc('clip-A', 'author-1', { callId: A.callId, createdAt: t0 }), clipDoc('clip-C', 'author-1', { callId: C.callId, createdAt: t0 })], t0);
+    await putDocuments(
+      tx,
+      'clips',
+      [
+        clipDoc('clip-A', 'author-1', { callId: A.callId, createdAt: t0 }),
+        clipDoc('clip-C', 'author-1', { callId: C.callId, createdAt: t0 }),
+      ],
+      t0,
+    );
     await putDocuments(tx, 'courses', [course('course-K', ['clip-C'])], t0);
     // Telephony's own row of the same text.
-    await tx.query(`INSERT INTO messages (id, from_phone, to_number, body, status, received_at) VALUES ('SM-old', '+447700900123', '+447700900001', 'My number is 07700 900123', 'received', $1)`, [t0]);
+    await tx.query(
+      `INSERT INTO messages (id, from_phone, to_number, body, status, received_at) VALUES ('SM-old', '+447700900123', '+447700900001', 'My number is 07700 900123', 'received', $1)`,
+      [t0],
+    );
   });
 
-  client = await createNodeClient({ collections: ['calls', 'insights', 'messages', 'clips', 'courses'], baseUrl: () => server.url, token: await server.login() });
-  for (const c of ['calls', 'insights', 'messages', 'clips', 'courses'] as const) await client.replicate(c, {}).awaitInitialReplication();
+  client = await createNodeClient({
+    collections: ['calls', 'insights', 'messages', 'clips', 'courses'],
+    baseUrl: () => server.url,
+    token: await server.login(),
+  });
+  for (const c of ['calls', 'insights', 'messages', 'clips', 'courses'] as const)
+    await client.replicate(c, {}).awaitInitialReplication();
   expect((await client.collection('calls').findOne(A.callId).exec())?.recording.state).toBe('stored');
   expect((await client.collection('insights').findOne('ins-old').exec())?.transcript).not.toBeNull();
 
@@ -93,7 +142,7 @@ afterAll(async () => {
 });
 
 describe('retention sweep', () => {
-  it('runs as the daily job, removes an expired recording with all its files, and schedules tomorrow\'s sweep', async () => {
+  it("runs as the daily job, removes an expired recording with all its files, and schedules tomorrow's sweep", async () => {
     await server.ctx.jobs.enqueue(server.db, 'retention.sweep', {}, { dedupeKey: 'retention.sweep:test' });
     expect(await server.ctx.jobs.drain(['retention.sweep'])).toBe(1);
 
@@ -101,7 +150,10 @@ describe('retention sweep', () => {
     expect(recA).toMatchObject({ state: 'deleted', deleteReason: 'retention' });
     expect(recA!.mediaPurgedAt).not.toBeNull();
     expect(await mediaDeps(server.ctx).storage.list(recA!.storagePrefix)).toEqual([]);
-    expect((await getDocument(server.db, 'calls', A.callId))!.recording).toMatchObject({ state: 'deleted', storedAt: null });
+    expect((await getDocument(server.db, 'calls', A.callId))!.recording).toMatchObject({
+      state: 'deleted',
+      storedAt: null,
+    });
 
     const next = await server.db.query<{ run_at: Date; dedupe_key: string; status: string }>(
       `SELECT run_at, dedupe_key, status FROM jobs WHERE kind = 'retention.sweep' AND status = 'queued'`,
@@ -110,8 +162,19 @@ describe('retention sweep', () => {
     expect(new Date(next.rows[0].run_at).toISOString()).toBe(nextSweepAt(Date.now()).toISOString());
     expect(new Date(next.rows[0].run_at).getUTCHours()).toBe(3);
 
-    const audit = await server.db.query<{ actor_label: string; detail: Record<string, number> }>(`SELECT actor_label, detail FROM audit_log WHERE action = 'retention.sweep'`);
-    expect(audit.rows[0]).toMatchObject({ actor_label: 'system:retention', detail: { recordingsDeleted: 1, insightsScrubbed: 1, messageBodiesScrubbed: 1, messageRowsScrubbed: 1, clipsWithRecording: 1 } });
+    const audit = await server.db.query<{ actor_label: string; detail: Record<string, number> }>(
+      `SELECT actor_label, detail FROM audit_log WHERE action = 'retention.sweep'`,
+    );
+    expect(audit.rows[0]).toMatchObject({
+      actor_label: 'system:retention',
+      detail: {
+        recordingsDeleted: 1,
+        insightsScrubbed: 1,
+        messageBodiesScrubbed: 1,
+        messageRowsScrubbed: 1,
+        clipsWithRecording: 1,
+      },
+    });
   });
 
   it('keeps a recent recording and one that a course clip still needs', async () => {
@@ -141,7 +204,7 @@ describe('retention sweep', () => {
     expect(fresh!.transcript).toEqual(fixture.segments);
   });
 
-  it('empties old message bodies in the documents and in telephony\'s table, keeping recent ones', async () => {
+  it("empties old message bodies in the documents and in telephony's table, keeping recent ones", async () => {
     expect((await getDocument(server.db, 'messages', 'SM-old'))!.body).toBeNull();
     expect((await getDocument(server.db, 'messages', 'SM-new'))!.body).toBe('See you Tuesday');
     const row = await server.db.query<{ body: string | null }>(`SELECT body FROM messages WHERE id = 'SM-old'`);
@@ -149,10 +212,26 @@ describe('retention sweep', () => {
   });
 
   it('reaches the replicated client: the recording is gone, the transcript and text are empty, the clip deleted', async () => {
-    await waitFor('the call to show its recording deleted', () => client.collection('calls').findOne(A.callId).exec(), (d) => d?.recording.state === 'deleted');
-    await waitFor('the transcript to be scrubbed', () => client.collection('insights').findOne('ins-old').exec(), (d) => d?.transcript === null);
-    await waitFor('the message body to be emptied', () => client.collection('messages').findOne('SM-old').exec(), (d) => d?.body === null);
-    await waitFor('the clip of the deleted recording to go', () => client.collection('clips').findOne('clip-A').exec(), (d) => d === null);
+    await waitFor(
+      'the call to show its recording deleted',
+      () => client.collection('calls').findOne(A.callId).exec(),
+      (d) => d?.recording.state === 'deleted',
+    );
+    await waitFor(
+      'the transcript to be scrubbed',
+      () => client.collection('insights').findOne('ins-old').exec(),
+      (d) => d?.transcript === null,
+    );
+    await waitFor(
+      'the message body to be emptied',
+      () => client.collection('messages').findOne('SM-old').exec(),
+      (d) => d?.body === null,
+    );
+    await waitFor(
+      'the clip of the deleted recording to go',
+      () => client.collection('clips').findOne('clip-A').exec(),
+      (d) => d === null,
+    );
     expect((await client.collection('clips').findOne('clip-C').exec())?.callId).toBe(C.callId);
   });
 
@@ -177,8 +256,16 @@ describe('retention sweep', () => {
     expect((await getRecording(server.db, C.recordingSid))!.state).toBe('deleted');
     // B was stored on day 40: 29 days old, inside its period.
     expect((await getRecording(server.db, B.recordingSid))!.state).toBe('stored');
-    await waitFor('the course to lose the clip on the client', () => client.collection('courses').findOne('course-K').exec(), (d) => d?.items.length === 0);
-    await waitFor('the course clip to go on the client', () => client.collection('clips').findOne('clip-C').exec(), (d) => d === null);
+    await waitFor(
+      'the course to lose the clip on the client',
+      () => client.collection('courses').findOne('course-K').exec(),
+      (d) => d?.items.length === 0,
+    );
+    await waitFor(
+      'the course clip to go on the client',
+      () => client.collection('clips').findOne('clip-C').exec(),
+      (d) => d === null,
+    );
   });
 
   it('a second sweep with nothing expired changes nothing', async () => {
@@ -186,7 +273,13 @@ describe('retention sweep', () => {
     const admin = await server.login();
     const res = await server.api('/api/retention/run', { method: 'POST', token: admin, json: {} });
     const { report } = (await res.json()) as { report: Record<string, number> };
-    expect(report).toMatchObject({ recordingsDeleted: 0, clipsExpired: 0, insightsScrubbed: 0, messageBodiesScrubbed: 0, messageRowsScrubbed: 0 });
+    expect(report).toMatchObject({
+      recordingsDeleted: 0,
+      clipsExpired: 0,
+      insightsScrubbed: 0,
+      messageBodiesScrubbed: 0,
+      messageRowsScrubbed: 0,
+    });
     const after = await server.db.query<{ n: number }>(`SELECT max(seq)::int AS n FROM sync_documents`);
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });

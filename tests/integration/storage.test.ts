@@ -6,7 +6,12 @@ import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalMediaStorage, S3MediaStorage, StorageNotFoundError, type MediaStorage } from '../../sync-server/src/recordings/storage';
+import {
+  LocalMediaStorage,
+  S3MediaStorage,
+  StorageNotFoundError,
+  type MediaStorage,
+} from '../../sync-server/src/recordings/storage';
 
 /**
  * One contract for media storage, run against both implementations: the local directory and S3-compatible
@@ -16,7 +21,12 @@ interface S3rverInstance {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
 }
-type S3rverConstructor = new (opts: { port: number; address: string; silent: boolean; directory: string }) => S3rverInstance;
+type S3rverConstructor = new (opts: {
+  port: number;
+  address: string;
+  silent: boolean;
+  directory: string;
+}) => S3rverInstance;
 // s3rver ships no type declarations; this is the part of its API the test uses.
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
 
@@ -28,7 +38,12 @@ beforeAll(async () => {
   s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(tmp, 's3') });
   const { port } = await s3rver.run();
   s3Endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({ endpoint: s3Endpoint, region: 'eu-west-2', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: s3Endpoint,
+    region: 'eu-west-2',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'recordings' }));
   client.destroy();
 });
@@ -76,7 +91,7 @@ describe.each(implementations)('media storage contract: %s', (_name, make) => {
     expect(await text(await storage.read('recordings/c1/r1/peaks.json.gz'))).toBe('{"a":1}');
   });
 
-  it('reports size and the content type of the key\'s extension, or null when absent', async () => {
+  it("reports size and the content type of the key's extension, or null when absent", async () => {
     await storage.putBuffer('recordings/c2/r2/playback.mp3', Buffer.alloc(1234, 1));
     expect(await storage.stat('recordings/c2/r2/playback.mp3')).toEqual({ size: 1234, contentType: 'audio/mpeg' });
     expect(await storage.stat('recordings/c2/r2/original.wav')).toBeNull();
@@ -109,9 +124,14 @@ describe.each(implementations)('media storage contract: %s', (_name, make) => {
   });
 
   it('lists and deletes everything under a prefix, and nothing outside it', async () => {
-    for (const f of ['original.wav', 'playback.mp3', 'peaks.json.gz']) await storage.putBuffer(`recordings/c6/r6/${f}`, Buffer.from(f));
+    for (const f of ['original.wav', 'playback.mp3', 'peaks.json.gz'])
+      await storage.putBuffer(`recordings/c6/r6/${f}`, Buffer.from(f));
     await storage.putBuffer('recordings/c6/r66/original.wav', Buffer.from('neighbour'));
-    expect(await storage.list('recordings/c6/r6/')).toEqual(['recordings/c6/r6/original.wav', 'recordings/c6/r6/peaks.json.gz', 'recordings/c6/r6/playback.mp3']);
+    expect(await storage.list('recordings/c6/r6/')).toEqual([
+      'recordings/c6/r6/original.wav',
+      'recordings/c6/r6/peaks.json.gz',
+      'recordings/c6/r6/playback.mp3',
+    ]);
     expect(await storage.deletePrefix('recordings/c6/r6/')).toBe(3);
     expect(await storage.list('recordings/c6/r6/')).toEqual([]);
     expect(await storage.list('recordings/c6/')).toEqual(['recordings/c6/r66/original.wav']);
@@ -119,7 +139,15 @@ describe.each(implementations)('media storage contract: %s', (_name, make) => {
   });
 
   it('refuses keys that could escape their place', async () => {
-    for (const bad of ['../etc/passwd', 'recordings/../../x', '/abs/path', 'recordings//double', 'recordings/a/./b', 'with space/x', '']) {
+    for (const bad of [
+      '../etc/passwd',
+      'recordings/../../x',
+      '/abs/path',
+      'recordings//double',
+      'recordings/a/./b',
+      'with space/x',
+      '',
+    ]) {
       await expect(storage.putBuffer(bad, Buffer.from('x')), bad).rejects.toThrow(/invalid storage key/);
       await expect(storage.stat(bad), bad).rejects.toThrow(/invalid storage key/);
     }

@@ -15,7 +15,9 @@ export function registerErasureCommands(program: Command, env: () => CliEnv): vo
     .action(async (opts: { phone: string; dryRun?: boolean; json?: boolean }) => {
       const e = env();
       const actor = { label: `cli:${os.userInfo().username}` };
-      const report = await e.withDb((db) => eraseByPhone(cliMediaDeps(e, db), actor, opts.phone, { dryRun: !!opts.dryRun }));
+      const report = await e.withDb((db) =>
+        eraseByPhone(cliMediaDeps(e, db), actor, opts.phone, { dryRun: !!opts.dryRun }),
+      );
       e.print(report, !!opts.json);
     });
 }

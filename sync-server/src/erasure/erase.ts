@@ -52,7 +52,8 @@ export const ERASURE_SECRET_NAME = 'erasure-hash-v1';
 
 export function normalisePhone(input: string): string {
   const parsed = parsePhoneNumberFromString(input.trim(), 'GB');
-  if (!parsed || !/^\+\d{8,15}$/.test(parsed.number)) throw new ApiError('INVALID_PHONE', `not a phone number: ${input}`, 'phone');
+  if (!parsed || !/^\+\d{8,15}$/.test(parsed.number))
+    throw new ApiError('INVALID_PHONE', `not a phone number: ${input}`, 'phone');
   return parsed.number;
 }
 
@@ -62,7 +63,10 @@ export async function subjectHash(q: Queryable, e164: string): Promise<string> {
 }
 
 async function idsWhere(q: Queryable, collection: string, sql: string, params: unknown[]): Promise<string[]> {
-  const { rows } = await q.query<{ id: string }>(`SELECT id FROM sync_documents WHERE collection = $1 AND NOT deleted AND (${sql}) ORDER BY id`, [collection, ...params]);
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM sync_documents WHERE collection = $1 AND NOT deleted AND (${sql}) ORDER BY id`,
+    [collection, ...params],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -76,108 +80,141 @@ export async function eraseByPhone(
   const hash = await subjectHash(deps.db, phone);
   const now = deps.now();
 
-  const { report, purge } = await retryOnDeadlock(() => deps.db.transaction(async (tx) => {
-    // The pool lock first, as allocation takes it: erasure closes the person's sessions.
-    await lockPool(tx);
-    // Telephony's working tables (003) and the replicated documents are both searched: a lead or call may be
-    // known to one only (older data, a call from the number outside any session).
-    const tableLeads = (await tx.query<{ id: string }>(`SELECT id FROM leads WHERE customer_phone = $1`, [phone])).rows.map((r) => r.id);
-    const docLeads = await idsWhere(tx, 'leads', `doc ->> 'customerPhone' = $2`, [phone]);
-    const leadIds = [...new Set([...tableLeads, ...docLeads])].sort();
-    const sessionIds = (
-      await tx.query<{ id: string }>(`SELECT id FROM pool_sessions WHERE customer_phone = $1 OR lead_id = ANY($2::text[])`, [phone, leadIds])
-    ).rows.map((r) => r.id);
-    const tableCalls = (
-      await tx.query<{ call_sid: string }>(`SELECT call_sid FROM calls WHERE from_phone = $1 OR session_id = ANY($2::text[])`, [phone, sessionIds])
-    ).rows.map((r) => r.call_sid);
-    const docCalls = await idsWhere(tx, 'calls', `doc ->> 'leadId' = ANY($2::text[])`, [leadIds]);
-    const callIds = [...new Set([...tableCalls, ...docCalls])].sort();
-    const tableMessages = (
-      await tx.query<{ id: string }>(`SELECT id FROM messages WHERE from_phone = $1 OR session_id = ANY($2::text[])`, [phone, sessionIds])
-    ).rows.map((r) => r.id);
-    const messageIds = await idsWhere(
-      tx,
-      'messages',
-      `(doc ->> 'leadId' = ANY($2::text[]) OR id = ANY($3::text[])) AND jsonb_typeof(doc -> 'body') = 'string'`,
-      [leadIds, tableMessages],
-    );
-    const insightIds = await idsWhere(tx, 'insights', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
-    const reviewIds = await idsWhere(tx, 'reviews', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
-    const clipIds = await idsWhere(tx, 'clips', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
-    const recordings = (await recordingsOfCalls(tx, callIds)).filter((r) => r.state === 'stored');
-    const jobIds = (
-      await tx.query<{ id: number }>(`SELECT id FROM jobs WHERE status IN ('done', 'failed') AND strpos(payload::text, $1) > 0`, [phone])
-    ).rows.map((r) => r.id);
+  const { report, purge } = await retryOnDeadlock(() =>
+    deps.db.transaction(async (tx) => {
+      // The pool lock first, as allocation takes it: erasure closes the person's sessions.
+      await lockPool(tx);
+      // Telephony's working tables (003) and the replicated documents are both searched: a lead or call may be
+      // known to one only (older data, a call from the number outside any session).
+      const tableLeads = (
+        await tx.query<{ id: string }>(`SELECT id FROM leads WHERE customer_phone = $1`, [phone])
+      ).rows.map((r) => r.id);
+      const docLeads = await idsWhere(tx, 'leads', `doc ->> 'customerPhone' = $2`, [phone]);
+      const leadIds = [...new Set([...tableLeads, ...docLeads])].sort();
+      const sessionIds = (
+        await tx.query<{ id: string }>(
+          `SELECT id FROM pool_sessions WHERE customer_phone = $1 OR lead_id = ANY($2::text[])`,
+          [phone, leadIds],
+        )
+      ).rows.map((r) => r.id);
+      const tableCalls = (
+        await tx.query<{ call_sid: string }>(
+          `SELECT call_sid FROM calls WHERE from_phone = $1 OR session_id = ANY($2::text[])`,
+          [phone, sessionIds],
+        )
+      ).rows.map((r) => r.call_sid);
+      const docCalls = await idsWhere(tx, 'calls', `doc ->> 'leadId' = ANY($2::text[])`, [leadIds]);
+      const callIds = [...new Set([...tableCalls, ...docCalls])].sort();
+      const tableMessages = (
+        await tx.query<{ id: string }>(
+          `SELECT id FROM messages WHERE from_phone = $1 OR session_id = ANY($2::text[])`,
+          [phone, sessionIds],
+        )
+      ).rows.map((r) => r.id);
+      const messageIds = await idsWhere(
+        tx,
+        'messages',
+        `(doc ->> 'leadId' = ANY($2::text[]) OR id = ANY($3::text[])) AND jsonb_typeof(doc -> 'body') = 'string'`,
+        [leadIds, tableMessages],
+      );
+      const insightIds = await idsWhere(tx, 'insights', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
+      const reviewIds = await idsWhere(tx, 'reviews', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
+      const clipIds = await idsWhere(tx, 'clips', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
+      const recordings = (await recordingsOfCalls(tx, callIds)).filter((r) => r.state === 'stored');
+      const jobIds = (
+        await tx.query<{ id: number }>(
+          `SELECT id FROM jobs WHERE status IN ('done', 'failed') AND strpos(payload::text, $1) > 0`,
+          [phone],
+        )
+      ).rows.map((r) => r.id);
 
-    const report: ErasureReport = {
-      dryRun: !!opts.dryRun,
-      subjectHash: hash,
-      leads: leadIds.length,
-      sessions: sessionIds.length,
-      calls: callIds.length,
-      recordings: recordings.length,
-      mediaObjectsRemoved: 0,
-      insights: insightIds.length,
-      messages: messageIds.length,
-      reviews: reviewIds.length,
-      clips: clipIds.length,
-      courses: 0,
-      jobs: jobIds.length,
-    };
-    if (opts.dryRun) return { report, purge: [] };
+      const report: ErasureReport = {
+        dryRun: !!opts.dryRun,
+        subjectHash: hash,
+        leads: leadIds.length,
+        sessions: sessionIds.length,
+        calls: callIds.length,
+        recordings: recordings.length,
+        mediaObjectsRemoved: 0,
+        insights: insightIds.length,
+        messages: messageIds.length,
+        reviews: reviewIds.length,
+        clips: clipIds.length,
+        courses: 0,
+        jobs: jobIds.length,
+      };
+      if (opts.dryRun) return { report, purge: [] };
 
-    // Calls first (the lock order the download job and the retention sweep use), then recording rows.
-    const calls = await lockCalls(tx, callIds);
-    for (const call of calls) {
-      // `pending` too: a download still waiting at Twilio sees `deleted` and never stores the media.
-      if (['stored', 'pending', 'failed'].includes(call.recording.state)) {
-        await updateCallRecording(tx, call, { state: 'deleted', storedAt: null }, now);
+      // Calls first (the lock order the download job and the retention sweep use), then recording rows.
+      const calls = await lockCalls(tx, callIds);
+      for (const call of calls) {
+        // `pending` too: a download still waiting at Twilio sees `deleted` and never stores the media.
+        if (['stored', 'pending', 'failed'].includes(call.recording.state)) {
+          await updateCallRecording(tx, call, { state: 'deleted', storedAt: null }, now);
+        }
       }
-    }
-    await markRecordingsDeleted(tx, recordings.map((r) => r.recordingSid), 'erasure', now);
-    // Twilio's copies too: downloaded ones still there (TWILIO_DELETE_AFTER_DOWNLOAD off, or a deletion that
-    // failed) and ones never downloaded (a failed download), known from telephony's recording callbacks.
-    const atTwilio = await tx.query<{ sid: string }>(
-      `SELECT recording_sid AS sid FROM recordings WHERE call_id = ANY($1::text[]) AND twilio_deleted_at IS NULL
+      await markRecordingsDeleted(
+        tx,
+        recordings.map((r) => r.recordingSid),
+        'erasure',
+        now,
+      );
+      // Twilio's copies too: downloaded ones still there (TWILIO_DELETE_AFTER_DOWNLOAD off, or a deletion that
+      // failed) and ones never downloaded (a failed download), known from telephony's recording callbacks.
+      const atTwilio = await tx.query<{ sid: string }>(
+        `SELECT recording_sid AS sid FROM recordings WHERE call_id = ANY($1::text[]) AND twilio_deleted_at IS NULL
        UNION
        SELECT DISTINCT e.event ->> 'recordingSid' FROM call_events e
         WHERE e.call_sid = ANY($1::text[]) AND e.event ->> 'type' = 'recording'
           AND NOT EXISTS (SELECT 1 FROM recordings r WHERE r.recording_sid = e.event ->> 'recordingSid' AND r.twilio_deleted_at IS NOT NULL)`,
-      [callIds],
-    );
-    for (const r of atTwilio.rows) if (r.sid) await enqueueTwilioDelete(deps, tx, r.sid);
+        [callIds],
+      );
+      for (const r of atTwilio.rows) if (r.sid) await enqueueTwilioDelete(deps, tx, r.sid);
 
-    await deleteDocuments(tx, 'insights', insightIds, now, { scrub: emptyInsight });
-    report.courses = await removeClipsFromCourses(tx, clipIds, now);
-    await deleteDocuments(tx, 'clips', clipIds, now, { scrub: (c: ClipDoc) => ({ ...c, title: '', notes: '' }) });
-    await rewrite(tx, 'reviews', reviewIds, scrubReview, now);
-    await rewrite(tx, 'messages', messageIds, scrubMessageBody, now);
-    await tx.query(`UPDATE messages SET body = NULL WHERE from_phone = $1 OR session_id = ANY($2::text[])`, [phone, sessionIds]);
-    await tx.query(`UPDATE messages SET from_phone = $2 WHERE from_phone = $1`, [phone, REMOVED]);
-    await tx.query(`UPDATE calls SET from_phone = $2 WHERE from_phone = $1`, [phone, REMOVED]);
-    // Their sessions end: relaying needs the real number, which is gone. The do-not-record and SMS STOP lists
-    // keep the number, because honouring an opt-out is itself a legal duty.
-    await tx.query(
-      `UPDATE pool_sessions SET customer_phone = $2, closed_at = coalesce(closed_at, $3) WHERE id = ANY($1::text[])`,
-      [sessionIds, REMOVED, now],
-    );
-    await tx.query(`UPDATE leads SET customer_name = $2, customer_phone = $2, postcode = district WHERE id = ANY($1::text[])`, [tableLeads, REMOVED]);
-    // Lead documents with a table row are rebuilt by telephony's own mapper from the scrubbed row (so a later
-    // telephony write cannot bring the old values back); documents without one are scrubbed directly.
-    const rebuilt = new Set((await writeLeadDocs(tx, tableLeads, now)).map((d) => d.id));
-    await rewrite(tx, 'leads', docLeads.filter((id) => !rebuilt.has(id)), scrubLead, now);
-    if (jobIds.length) await tx.query(`UPDATE jobs SET payload = '{}'::jsonb WHERE id = ANY($1::bigint[])`, [jobIds]);
+      await deleteDocuments(tx, 'insights', insightIds, now, { scrub: emptyInsight });
+      report.courses = await removeClipsFromCourses(tx, clipIds, now);
+      await deleteDocuments(tx, 'clips', clipIds, now, { scrub: (c: ClipDoc) => ({ ...c, title: '', notes: '' }) });
+      await rewrite(tx, 'reviews', reviewIds, scrubReview, now);
+      await rewrite(tx, 'messages', messageIds, scrubMessageBody, now);
+      await tx.query(`UPDATE messages SET body = NULL WHERE from_phone = $1 OR session_id = ANY($2::text[])`, [
+        phone,
+        sessionIds,
+      ]);
+      await tx.query(`UPDATE messages SET from_phone = $2 WHERE from_phone = $1`, [phone, REMOVED]);
+      await tx.query(`UPDATE calls SET from_phone = $2 WHERE from_phone = $1`, [phone, REMOVED]);
+      // Their sessions end: relaying needs the real number, which is gone. The do-not-record and SMS STOP lists
+      // keep the number, because honouring an opt-out is itself a legal duty.
+      await tx.query(
+        `UPDATE pool_sessions SET customer_phone = $2, closed_at = coalesce(closed_at, $3) WHERE id = ANY($1::text[])`,
+        [sessionIds, REMOVED, now],
+      );
+      await tx.query(
+        `UPDATE leads SET customer_name = $2, customer_phone = $2, postcode = district WHERE id = ANY($1::text[])`,
+        [tableLeads, REMOVED],
+      );
+      // Lead documents with a table row are rebuilt by telephony's own mapper from the scrubbed row (so a later
+      // telephony write cannot bring the old values back); documents without one are scrubbed directly.
+      const rebuilt = new Set((await writeLeadDocs(tx, tableLeads, now)).map((d) => d.id));
+      await rewrite(
+        tx,
+        'leads',
+        docLeads.filter((id) => !rebuilt.has(id)),
+        scrubLead,
+        now,
+      );
+      if (jobIds.length) await tx.query(`UPDATE jobs SET payload = '{}'::jsonb WHERE id = ANY($1::bigint[])`, [jobIds]);
 
-    const { dryRun: _d, subjectHash: _h, mediaObjectsRemoved: _m, ...counts } = report;
-    await audit(tx, actor, { action: 'erasure.phone', subjectType: 'person', subjectId: hash, detail: counts });
-    return { report, purge: recordings };
-  }));
+      const { dryRun: _d, subjectHash: _h, mediaObjectsRemoved: _m, ...counts } = report;
+      await audit(tx, actor, { action: 'erasure.phone', subjectType: 'person', subjectId: hash, detail: counts });
+      return { report, purge: recordings };
+    }),
+  );
 
   if (purge.length) {
     const result = await purgeRecordingMedia(deps, purge);
     report.mediaObjectsRemoved = result.objects;
   }
-  deps.log.info(report, opts.dryRun ? 'erasure dry run' : 'erased a person\'s data');
+  deps.log.info(report, opts.dryRun ? 'erasure dry run' : "erased a person's data");
   return report;
 }
 
@@ -196,9 +233,20 @@ async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 3): Promise<T
   }
 }
 
-async function rewrite<C extends CollectionName>(tx: Queryable, collection: C, ids: string[], scrub: (doc: DocTypes[C]) => DocTypes[C], now: number): Promise<void> {
+async function rewrite<C extends CollectionName>(
+  tx: Queryable,
+  collection: C,
+  ids: string[],
+  scrub: (doc: DocTypes[C]) => DocTypes[C],
+  now: number,
+): Promise<void> {
   if (ids.length === 0) return;
   await lockCollection(tx, collection);
   const docs = await getDocuments(tx, collection, ids, { forUpdate: true });
-  await putDocuments(tx, collection, docs.map((d) => scrub(d.doc)), now);
+  await putDocuments(
+    tx,
+    collection,
+    docs.map((d) => scrub(d.doc)),
+    now,
+  );
 }

@@ -13,7 +13,10 @@ export function erasureRoutes(ctx: AppContext): RouteDef[] {
       access: ['admin'],
       summary: "Erase one person's recordings, transcripts, message bodies and lead details by phone number",
       async handler({ req, auth }) {
-        const input = parseInput(z.object({ phone: z.string().min(3).max(40), dryRun: z.boolean().default(false) }), req.body);
+        const input = parseInput(
+          z.object({ phone: z.string().min(3).max(40), dryRun: z.boolean().default(false) }),
+          req.body,
+        );
         return { report: await eraseByPhone(mediaDeps(ctx), auth!, input.phone, { dryRun: input.dryRun }) };
       },
     },

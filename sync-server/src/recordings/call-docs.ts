@@ -27,6 +27,11 @@ export async function lockCalls(tx: Queryable, callIds: string[]): Promise<CallD
   return stored.map((s) => s.doc);
 }
 
-export async function updateCallRecording(tx: Queryable, call: CallDoc, recording: Partial<CallRecording>, now: number): Promise<CallDoc> {
+export async function updateCallRecording(
+  tx: Queryable,
+  call: CallDoc,
+  recording: Partial<CallRecording>,
+  now: number,
+): Promise<CallDoc> {
   return putDocument(tx, 'calls', { ...call, recording: { ...call.recording, ...recording } }, now);
 }

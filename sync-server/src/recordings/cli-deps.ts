@@ -12,5 +12,12 @@ import { createMediaStorage } from './storage';
 export function cliMediaDeps(env: CliEnv, db: Database): MediaDeps {
   // Warnings and errors only: the command prints its own result.
   const log = createLogger(env.config.LOG_LEVEL === 'silent' ? 'silent' : 'warn', { cli: true });
-  return { config: env.config, db, log, jobs: new JobQueue(db, log), now: Date.now, storage: createMediaStorage(env.config) };
+  return {
+    config: env.config,
+    db,
+    log,
+    jobs: new JobQueue(db, log),
+    now: Date.now,
+    storage: createMediaStorage(env.config),
+  };
 }

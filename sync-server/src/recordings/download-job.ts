@@ -11,7 +11,14 @@ import type { MediaDeps } from './deps';
 import { DETAIL_LEVELS, ingestWav, OVERVIEW_LEVELS } from './ingest';
 import type { Queryable } from '../db';
 import { getRecording, insertRecording, markTwilioDeleted, MEDIA_FILES, storagePrefixFor } from './repository';
-import { deleteTwilioRecording, downloadRecording, isRecordingSid, MediaFetchError, mediaUrlFor, RefusedRecordingUrlError } from './twilio-media';
+import {
+  deleteTwilioRecording,
+  downloadRecording,
+  isRecordingSid,
+  MediaFetchError,
+  mediaUrlFor,
+  RefusedRecordingUrlError,
+} from './twilio-media';
 import { readWavInfo, WavFormatError } from './wav';
 
 /**
@@ -49,7 +56,8 @@ export function peaksJsonGz(peaks: PeaksFile): Promise<Buffer> {
 
 export async function runDownloadJob(deps: MediaDeps, job: JobRecord): Promise<JobOutcome> {
   const parsed = DownloadPayload.safeParse(job.payload);
-  if (!parsed.success) throw new PermanentJobError(`invalid recording.download payload: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new PermanentJobError(`invalid recording.download payload: ${parsed.error.issues[0]?.message}`);
   const p = parsed.data;
   const callId = p.callId ?? p.callSid;
   try {
@@ -57,7 +65,10 @@ export async function runDownloadJob(deps: MediaDeps, job: JobRecord): Promise<J
   } catch (err) {
     const final = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
     // The reviewer sees that the recording failed instead of a call that stays "pending" for ever.
-    if (final) await markFailed(deps, callId).catch((e: unknown) => deps.log.error({ err: e, callId }, 'could not mark the recording failed'));
+    if (final)
+      await markFailed(deps, callId).catch((e: unknown) =>
+        deps.log.error({ err: e, callId }, 'could not mark the recording failed'),
+      );
     throw err;
   }
 }
@@ -76,7 +87,10 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
     url = mediaUrlFor(p.recordingUrl, p.recordingSid, creds);
   } catch (err) {
     if (err instanceof RefusedRecordingUrlError) {
-      log.error({ recordingUrl: p.recordingUrl, expected: err.expected }, 'refused a recording URL outside the Twilio API host; nothing was fetched');
+      log.error(
+        { recordingUrl: p.recordingUrl, expected: err.expected },
+        'refused a recording URL outside the Twilio API host; nothing was fetched',
+      );
       throw new PermanentJobError(err.message);
     }
     throw err;
@@ -86,12 +100,16 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
   if (!call) throw new Error(`call ${callId} is not known yet`);
   if (call.recording.state === 'deleted') {
     // The customer's data was erased while the recording waited at Twilio: never store it.
-    log.info('call was erased before its recording was downloaded; deleting Twilio\'s copy only');
+    log.info("call was erased before its recording was downloaded; deleting Twilio's copy only");
     await enqueueTwilioDelete(deps, deps.db, p.recordingSid);
     return {};
   }
-  if (!call.direction) throw new PermanentJobError(`call ${callId} has no direction, so its channels cannot be labelled`);
-  if (p.channels === 1) throw new PermanentJobError('mono recording: speakers cannot be told apart (record with record-from-answer-dual); left at Twilio');
+  if (!call.direction)
+    throw new PermanentJobError(`call ${callId} has no direction, so its channels cannot be labelled`);
+  if (p.channels === 1)
+    throw new PermanentJobError(
+      'mono recording: speakers cannot be told apart (record with record-from-answer-dual); left at Twilio',
+    );
   const speakers = speakersFor(call.direction);
 
   const tmpDir = path.join(deps.config.dataDir, 'tmp');
@@ -114,13 +132,23 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
     try {
       info = await readWavInfo(wavPath);
     } catch (err) {
-      if (err instanceof WavFormatError && !err.truncated) throw new PermanentJobError(`downloaded media is not a usable WAV: ${err.message}`);
+      if (err instanceof WavFormatError && !err.truncated)
+        throw new PermanentJobError(`downloaded media is not a usable WAV: ${err.message}`);
       throw err;
     }
-    if (info.declaredDataBytes > info.dataBytes) throw new Error(`downloaded WAV is truncated (${info.dataBytes} of ${info.declaredDataBytes} bytes); will download again`);
-    if (info.channels !== 2) throw new PermanentJobError(`expected a dual-channel recording, the WAV has ${info.channels} channel(s)`);
-    if (p.channels && info.channels !== p.channels) throw new PermanentJobError(`Twilio reported ${p.channels} channels, the WAV has ${info.channels}`);
-    if (p.durationSec !== null && p.durationSec !== undefined && Math.abs(info.durationSec - p.durationSec) > DURATION_TOLERANCE_SEC) {
+    if (info.declaredDataBytes > info.dataBytes)
+      throw new Error(
+        `downloaded WAV is truncated (${info.dataBytes} of ${info.declaredDataBytes} bytes); will download again`,
+      );
+    if (info.channels !== 2)
+      throw new PermanentJobError(`expected a dual-channel recording, the WAV has ${info.channels} channel(s)`);
+    if (p.channels && info.channels !== p.channels)
+      throw new PermanentJobError(`Twilio reported ${p.channels} channels, the WAV has ${info.channels}`);
+    if (
+      p.durationSec !== null &&
+      p.durationSec !== undefined &&
+      Math.abs(info.durationSec - p.durationSec) > DURATION_TOLERANCE_SEC
+    ) {
       throw new PermanentJobError(`WAV lasts ${info.durationSec.toFixed(1)} s but Twilio reported ${p.durationSec} s`);
     }
 
@@ -156,8 +184,18 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
         storedAt: now,
         sandbox: p.sandbox ?? call.sandbox,
       });
-      await updateCallRecording(tx, current, { state: 'stored', durationSec: Math.round(info.durationSec * 100) / 100, channels: speakers, storedAt: now }, now);
-      await deps.jobs.enqueue(tx, 'analysis.transcribe', { callId, recordingSid: p.recordingSid }, { dedupeKey: `analysis.transcribe:${p.recordingSid}` });
+      await updateCallRecording(
+        tx,
+        current,
+        { state: 'stored', durationSec: Math.round(info.durationSec * 100) / 100, channels: speakers, storedAt: now },
+        now,
+      );
+      await deps.jobs.enqueue(
+        tx,
+        'analysis.transcribe',
+        { callId, recordingSid: p.recordingSid },
+        { dedupeKey: `analysis.transcribe:${p.recordingSid}` },
+      );
       if (deps.config.TWILIO_DELETE_AFTER_DOWNLOAD) await enqueueTwilioDelete(deps, tx, p.recordingSid);
       return true;
     });
@@ -168,7 +206,10 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
       log.info('call was erased during the download; stored media removed');
       return {};
     }
-    log.info({ durationSec: info.durationSec, playbackBytes: ingest.playbackBytes, storage: deps.storage.kind }, 'recording stored');
+    log.info(
+      { durationSec: info.durationSec, playbackBytes: ingest.playbackBytes, storage: deps.storage.kind },
+      'recording stored',
+    );
     return { cost: { bytes: file.bytes, audioSeconds: Math.round(info.durationSec) } };
   } finally {
     await Promise.all([fsp.rm(wavPath, { force: true }), fsp.rm(mp3Path, { force: true })]);
@@ -180,16 +221,25 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
  * webhooks use too, so a recording gets one such job; one that already failed for good is put back in the queue,
  * because an erasure must not be stopped by an earlier failure.
  */
-export async function enqueueTwilioDelete(deps: Pick<MediaDeps, 'jobs'>, q: Queryable, recordingSid: string): Promise<void> {
+export async function enqueueTwilioDelete(
+  deps: Pick<MediaDeps, 'jobs'>,
+  q: Queryable,
+  recordingSid: string,
+): Promise<void> {
   const key = `twilio-delete:${recordingSid}`;
   const id = await deps.jobs.enqueue(q, 'recording.twilio-delete', { recordingSid }, { dedupeKey: key });
-  if (id === null) await q.query(`UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), last_error = NULL WHERE dedupe_key = $1 AND status = 'failed'`, [key]);
+  if (id === null)
+    await q.query(
+      `UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), last_error = NULL WHERE dedupe_key = $1 AND status = 'failed'`,
+      [key],
+    );
 }
 
 async function markFailed(deps: MediaDeps, callId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const [call] = await lockCalls(tx, [callId]);
-    if (call && call.recording.state === 'pending') await updateCallRecording(tx, call, { state: 'failed' }, deps.now());
+    if (call && call.recording.state === 'pending')
+      await updateCallRecording(tx, call, { state: 'failed' }, deps.now());
   });
 }
 

@@ -15,7 +15,17 @@ export const OVERVIEW_LEVELS = [2, 10, 50] as const;
 export const DETAIL_LEVELS = [200] as const;
 
 /** Sample rates MPEG-1/2/2.5 layer III can carry, with a bitrate fit for telephone speech (per file). */
-const MP3_KBPS: Record<number, number> = { 8000: 32, 11025: 32, 12000: 32, 16000: 48, 22050: 64, 24000: 64, 32000: 96, 44100: 96, 48000: 96 };
+const MP3_KBPS: Record<number, number> = {
+  8000: 32,
+  11025: 32,
+  12000: 32,
+  16000: 48,
+  22050: 64,
+  24000: 64,
+  32000: 96,
+  44100: 96,
+  48000: 96,
+};
 
 export interface IngestResult {
   info: WavInfo;
@@ -38,12 +48,19 @@ export async function ingestWav(wavPath: string, mp3Path: string, speakers: Peak
   if (info.declaredDataBytes > info.dataBytes) {
     throw new WavFormatError(`file holds ${info.dataBytes} of ${info.declaredDataBytes} declared sample bytes`, true);
   }
-  if (speakers.length !== info.channels) throw new WavFormatError(`expected ${speakers.length} channels, the file has ${info.channels}`);
+  if (speakers.length !== info.channels)
+    throw new WavFormatError(`expected ${speakers.length} channels, the file has ${info.channels}`);
   if (info.channels > 2) throw new WavFormatError('playback encoding supports at most two channels');
   const kbps = MP3_KBPS[info.sampleRate];
   if (!kbps) throw new WavFormatError(`no MP3 encoding for sample rate ${info.sampleRate} Hz`);
 
-  const peaks = new PeaksAccumulator(info.sampleRate, speakers, [...OVERVIEW_LEVELS, ...DETAIL_LEVELS], undefined, info.frames);
+  const peaks = new PeaksAccumulator(
+    info.sampleRate,
+    speakers,
+    [...OVERVIEW_LEVELS, ...DETAIL_LEVELS],
+    undefined,
+    info.frames,
+  );
   const encoder = new Mp3Encoder(info.channels, info.sampleRate, kbps);
   const out = fs.createWriteStream(mp3Path);
   let playbackBytes = 0;
@@ -55,7 +72,11 @@ export async function ingestWav(wavPath: string, mp3Path: string, speakers: Peak
 
   try {
     // Small chunks (~2 s of 8 kHz stereo) so that encoding never holds the event loop for long.
-    const stream = fs.createReadStream(wavPath, { start: info.dataOffset, end: info.dataOffset + info.dataBytes - 1, highWaterMark: 64 * 1024 });
+    const stream = fs.createReadStream(wavPath, {
+      start: info.dataOffset,
+      end: info.dataOffset + info.dataBytes - 1,
+      highWaterMark: 64 * 1024,
+    });
     let carry: Buffer = Buffer.alloc(0);
     for await (const raw of stream) {
       const bytes: Buffer = carry.length ? Buffer.concat([carry, raw as Buffer]) : (raw as Buffer);

@@ -1,4 +1,10 @@
-import { DEFAULT_PEAK_SCALE, PEAKS_FORMAT_VERSION, type PeakChannel, type PeaksFile, type PeaksLevel } from '../../../shared/peaks';
+import {
+  DEFAULT_PEAK_SCALE,
+  PEAKS_FORMAT_VERSION,
+  type PeakChannel,
+  type PeaksFile,
+  type PeaksLevel,
+} from '../../../shared/peaks';
 
 /**
  * Streaming peak computation for ingest: the same result as `computePeaks` in shared/peaks.ts (which needs
@@ -112,7 +118,8 @@ export class PeaksAccumulator {
     for (const rate of this.levels) {
       const count = Math.ceil(durationSec * rate);
       const ratio = this.finestRate / rate;
-      if (!Number.isInteger(ratio)) throw new Error(`peaks level ${rate}/s does not divide the finest level ${this.finestRate}/s`);
+      if (!Number.isInteger(ratio))
+        throw new Error(`peaks level ${rate}/s does not divide the finest level ${this.finestRate}/s`);
       const data = this.fine.map((fine) => {
         const out = new Array<number>(count);
         for (let b = 0; b < count; b++) {
@@ -132,7 +139,14 @@ export class PeaksAccumulator {
         if (!level) throw new Error(`peaks level ${rate}/s was not computed`);
         return level;
       });
-      return { version: PEAKS_FORMAT_VERSION, sampleRate: this.sampleRate, durationSec, channels: [...this.channels], scale: this.scale, levels };
+      return {
+        version: PEAKS_FORMAT_VERSION,
+        sampleRate: this.sampleRate,
+        durationSec,
+        channels: [...this.channels],
+        scale: this.scale,
+        levels,
+      };
     });
   }
 }

@@ -6,7 +6,10 @@ import { markMediaPurged, unpurgedRecordings, type Recording } from './repositor
  * changed first, so access stops at once even if storage is briefly unreachable; a recording whose objects
  * could not be removed stays unpurged and the daily retention sweep tries again.
  */
-export async function purgeRecordingMedia(deps: MediaDeps, recordings: Recording[]): Promise<{ purged: number; objects: number; failed: number }> {
+export async function purgeRecordingMedia(
+  deps: MediaDeps,
+  recordings: Recording[],
+): Promise<{ purged: number; objects: number; failed: number }> {
   let purged = 0;
   let objects = 0;
   let failed = 0;
@@ -17,14 +20,20 @@ export async function purgeRecordingMedia(deps: MediaDeps, recordings: Recording
       purged++;
     } catch (err) {
       failed++;
-      deps.log.error({ err, recordingSid: r.recordingSid }, 'could not remove recording media; the retention sweep will retry');
+      deps.log.error(
+        { err, recordingSid: r.recordingSid },
+        'could not remove recording media; the retention sweep will retry',
+      );
     }
   }
   return { purged, objects, failed };
 }
 
 /** Retries every deleted recording whose objects are still stored. */
-export async function purgePendingMedia(deps: MediaDeps, batch = 200): Promise<{ purged: number; objects: number; failed: number }> {
+export async function purgePendingMedia(
+  deps: MediaDeps,
+  batch = 200,
+): Promise<{ purged: number; objects: number; failed: number }> {
   const total = { purged: 0, objects: 0, failed: 0 };
   for (;;) {
     const pending = await unpurgedRecordings(deps.db, batch);

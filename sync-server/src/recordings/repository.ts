@@ -91,8 +91,15 @@ export function storagePrefixFor(callId: string, recordingSid: string): string {
   return `recordings/${safeCall}/${recordingSid}/`;
 }
 
-export async function getRecording(q: Queryable, recordingSid: string, opts: { forUpdate?: boolean } = {}): Promise<Recording | null> {
-  const { rows } = await q.query<RecordingRow>(`SELECT * FROM recordings WHERE recording_sid = $1 ${opts.forUpdate ? 'FOR UPDATE' : ''}`, [recordingSid]);
+export async function getRecording(
+  q: Queryable,
+  recordingSid: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<Recording | null> {
+  const { rows } = await q.query<RecordingRow>(
+    `SELECT * FROM recordings WHERE recording_sid = $1 ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+    [recordingSid],
+  );
   return rows[0] ? toRecording(rows[0]) : null;
 }
 
@@ -105,7 +112,11 @@ export async function currentRecordingOfCall(q: Queryable, callId: string): Prom
   return rows[0] ? toRecording(rows[0]) : null;
 }
 
-export async function recordingsOfCalls(q: Queryable, callIds: string[], opts: { forUpdate?: boolean } = {}): Promise<Recording[]> {
+export async function recordingsOfCalls(
+  q: Queryable,
+  callIds: string[],
+  opts: { forUpdate?: boolean } = {},
+): Promise<Recording[]> {
   if (callIds.length === 0) return [];
   const { rows } = await q.query<RecordingRow>(
     `SELECT * FROM recordings WHERE call_id = ANY($1::text[]) ORDER BY recording_sid ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
@@ -116,25 +127,50 @@ export async function recordingsOfCalls(q: Queryable, callIds: string[], opts: {
 
 export async function recordingsBySids(q: Queryable, sids: string[]): Promise<Recording[]> {
   if (sids.length === 0) return [];
-  const { rows } = await q.query<RecordingRow>(`SELECT * FROM recordings WHERE recording_sid = ANY($1::text[]) ORDER BY recording_sid`, [sids]);
+  const { rows } = await q.query<RecordingRow>(
+    `SELECT * FROM recordings WHERE recording_sid = ANY($1::text[]) ORDER BY recording_sid`,
+    [sids],
+  );
   return rows.map(toRecording);
 }
 
-export async function insertRecording(q: Queryable, r: Omit<Recording, 'state' | 'deletedAt' | 'deleteReason' | 'mediaPurgedAt' | 'twilioDeletedAt'>): Promise<void> {
+export async function insertRecording(
+  q: Queryable,
+  r: Omit<Recording, 'state' | 'deletedAt' | 'deleteReason' | 'mediaPurgedAt' | 'twilioDeletedAt'>,
+): Promise<void> {
   await q.query(
     `INSERT INTO recordings (recording_sid, call_id, call_sid, state, storage_kind, storage_prefix, sample_rate, channels,
         duration_sec, twilio_duration_sec, original_bytes, original_sha256, playback_bytes, peaks_levels, detail_levels,
         stored_at, sandbox)
      VALUES ($1, $2, $3, 'stored', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
     [
-      r.recordingSid, r.callId, r.callSid, r.storageKind, r.storagePrefix, r.sampleRate, r.channels, r.durationSec,
-      r.twilioDurationSec, r.originalBytes, r.originalSha256, r.playbackBytes, r.peaksLevels, r.detailLevels, r.storedAt, r.sandbox,
+      r.recordingSid,
+      r.callId,
+      r.callSid,
+      r.storageKind,
+      r.storagePrefix,
+      r.sampleRate,
+      r.channels,
+      r.durationSec,
+      r.twilioDurationSec,
+      r.originalBytes,
+      r.originalSha256,
+      r.playbackBytes,
+      r.peaksLevels,
+      r.detailLevels,
+      r.storedAt,
+      r.sandbox,
     ],
   );
 }
 
 /** Marks recordings deleted (access stops at commit); their objects are purged afterwards. */
-export async function markRecordingsDeleted(q: Queryable, recordingSids: string[], reason: 'retention' | 'erasure', now: number): Promise<void> {
+export async function markRecordingsDeleted(
+  q: Queryable,
+  recordingSids: string[],
+  reason: 'retention' | 'erasure',
+  now: number,
+): Promise<void> {
   if (recordingSids.length === 0) return;
   await q.query(
     `UPDATE recordings SET state = 'deleted', deleted_at = $2, delete_reason = $3 WHERE recording_sid = ANY($1::text[]) AND state = 'stored'`,
@@ -147,7 +183,10 @@ export async function markMediaPurged(q: Queryable, recordingSid: string, now: n
 }
 
 export async function markTwilioDeleted(q: Queryable, recordingSid: string, now: number): Promise<void> {
-  await q.query(`UPDATE recordings SET twilio_deleted_at = $2 WHERE recording_sid = $1 AND twilio_deleted_at IS NULL`, [recordingSid, now]);
+  await q.query(`UPDATE recordings SET twilio_deleted_at = $2 WHERE recording_sid = $1 AND twilio_deleted_at IS NULL`, [
+    recordingSid,
+    now,
+  ]);
 }
 
 /** Deleted recordings whose stored objects are not yet known to be gone. */

@@ -52,10 +52,11 @@ export function recordingRoutes(ctx: AppContext): RouteDef[] {
   const deps = mediaDeps(ctx);
   let secret: Promise<Buffer> | null = null;
   // Read once per instance; a failure is not cached so the next request retries.
-  const mediaSecret = () => (secret ??= serverSecret(ctx.db, MEDIA_SECRET_NAME).catch((err: unknown) => {
-    secret = null;
-    throw err;
-  }));
+  const mediaSecret = () =>
+    (secret ??= serverSecret(ctx.db, MEDIA_SECRET_NAME).catch((err: unknown) => {
+      secret = null;
+      throw err;
+    }));
 
   return [
     {
@@ -74,17 +75,32 @@ export function recordingRoutes(ctx: AppContext): RouteDef[] {
         const expiresAt = new Date(exp * 1000).toISOString();
         const key = await mediaSecret();
         const download = input.purpose === 'download';
-        const grant: MediaGrant = { scope: download ? 'download' : 'play', callId, recordingSid: recording.recordingSid, userId: user.id, exp };
+        const grant: MediaGrant = {
+          scope: download ? 'download' : 'play',
+          callId,
+          recordingSid: recording.recordingSid,
+          userId: user.id,
+          exp,
+        };
         await audit(ctx.db, auth!, {
           action: download ? 'recording.download' : 'recording.listen',
           subjectType: 'call',
           subjectId: callId,
-          detail: { recordingSid: recording.recordingSid, purpose: input.purpose, ...(download ? { format: input.format } : {}), expiresAt },
+          detail: {
+            recordingSid: recording.recordingSid,
+            purpose: input.purpose,
+            ...(download ? { format: input.format } : {}),
+            expiresAt,
+          },
           ip: req.ip ?? null,
         });
         if (download) {
           const file = input.format === 'wav' ? 'original.wav' : 'playback.mp3';
-          return { downloadUrl: mediaUrl(deps, key, grant, file), filename: downloadName(recording, input.format), expiresAt };
+          return {
+            downloadUrl: mediaUrl(deps, key, grant, file),
+            filename: downloadName(recording, input.format),
+            expiresAt,
+          };
         }
         return {
           audioUrl: mediaUrl(deps, key, grant, 'playback.mp3'),
@@ -115,7 +131,15 @@ export function recordingRoutes(ctx: AppContext): RouteDef[] {
       async handler({ req }) {
         const q = parseInput(AccessLogQuery, req.query);
         const actions = q.action ? [`recording.${q.action}`] : ['recording.listen', 'recording.download'];
-        const { rows } = await ctx.db.query<{ id: number; at: Date; actor_label: string; action: string; subject_id: string | null; detail: Record<string, unknown>; ip: string | null }>(
+        const { rows } = await ctx.db.query<{
+          id: number;
+          at: Date;
+          actor_label: string;
+          action: string;
+          subject_id: string | null;
+          detail: Record<string, unknown>;
+          ip: string | null;
+        }>(
           `SELECT id, at, actor_label, action, subject_id, detail, ip FROM audit_log
             WHERE action = ANY($1::text[]) AND subject_type = 'call'
               AND ($2::text IS NULL OR subject_id = $2) AND ($3::text IS NULL OR actor_label = $3)
@@ -166,7 +190,8 @@ async function serveMedia(deps: MediaDeps, secret: Buffer, req: Request, res: Re
   }
   // A URL stops working as soon as its holder's account is revoked, even before it expires.
   const { rows } = await deps.db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM users WHERE id = $1', [u]);
-  if (!rows[0] || rows[0].revoked_at) throw new ApiError('MEDIA_URL_INVALID', 'the account this URL was issued to is no longer active');
+  if (!rows[0] || rows[0].revoked_at)
+    throw new ApiError('MEDIA_URL_INVALID', 'the account this URL was issued to is no longer active');
 
   const recording = await getRecording(deps.db, recordingSid);
   if (!recording || recording.state !== 'stored' || recording.callId !== callId) {

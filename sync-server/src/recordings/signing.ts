@@ -21,7 +21,10 @@ export interface MediaGrant {
 
 /** Reads a named server secret, creating it on first use (race-free across instances). */
 export async function serverSecret(q: Queryable, name: string): Promise<Buffer> {
-  await q.query(`INSERT INTO server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, crypto.randomBytes(32)]);
+  await q.query(`INSERT INTO server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
+    name,
+    crypto.randomBytes(32),
+  ]);
   const { rows } = await q.query<{ secret: Uint8Array }>(`SELECT secret FROM server_secrets WHERE name = $1`, [name]);
   return Buffer.from(rows[0].secret);
 }
@@ -43,7 +46,8 @@ export type GrantCheck = { ok: true } | { ok: false; reason: 'invalid' | 'expire
 export function checkGrant(secret: Buffer, grant: MediaGrant, signature: string, nowMs: number): GrantCheck {
   const expected = Buffer.from(signGrant(secret, grant));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    return { ok: false, reason: 'invalid' };
   if (grant.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
   return { ok: true };
 }

@@ -53,7 +53,8 @@ export function mediaUrlFor(recordingUrl: string, recordingSid: string, creds: T
   }
   // The origin compares scheme, host and port; userinfo tricks (https://api.twilio.com@evil.example) parse to
   // the other host and fail here too.
-  if (url.origin !== expected.origin || url.username || url.password) throw new RefusedRecordingUrlError(recordingUrl, expected.origin);
+  if (url.origin !== expected.origin || url.username || url.password)
+    throw new RefusedRecordingUrlError(recordingUrl, expected.origin);
   const path = url.pathname.replace(/\.(wav|mp3|json)$/i, '');
   const expectedPath = `/2010-04-01/Accounts/${creds.accountSid}/Recordings/${recordingSid}`;
   if (!path.endsWith(expectedPath)) {
@@ -94,12 +95,17 @@ export async function downloadRecording(
   opts: { maxBytes: number; signal?: AbortSignal; fetchImpl?: typeof fetch },
 ): Promise<DownloadedFile> {
   const doFetch = opts.fetchImpl ?? fetch;
-  let res = await doFetch(url, { headers: { authorization: basicAuth(creds), accept: 'audio/wav, audio/x-wav' }, redirect: 'manual', signal: opts.signal });
+  let res = await doFetch(url, {
+    headers: { authorization: basicAuth(creds), accept: 'audio/wav, audio/x-wav' },
+    redirect: 'manual',
+    signal: opts.signal,
+  });
   let finalUrl = url.toString();
   for (let hops = 0; res.status >= 300 && res.status < 400; hops++) {
     const location = res.headers.get('location');
     await res.body?.cancel();
-    if (!location || hops >= 3) throw new MediaFetchError(`recording media redirect without a usable Location (${res.status})`, res.status);
+    if (!location || hops >= 3)
+      throw new MediaFetchError(`recording media redirect without a usable Location (${res.status})`, res.status);
     const next = new URL(location, finalUrl);
     if (next.protocol !== 'https:' && next.origin !== url.origin) {
       throw new MediaFetchError(`recording media redirected to a non-HTTPS URL ${next.origin}`, res.status);
@@ -140,12 +146,24 @@ export async function downloadRecording(
  * Deletes Twilio's copy of a recording (DELETE /2010-04-01/Accounts/{Sid}/Recordings/{Sid}.json). A 404 means
  * it is already gone, which is the outcome we want.
  */
-export async function deleteTwilioRecording(creds: TwilioCredentials, recordingSid: string, fetchImpl: typeof fetch = fetch): Promise<'deleted' | 'already-gone'> {
+export async function deleteTwilioRecording(
+  creds: TwilioCredentials,
+  recordingSid: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<'deleted' | 'already-gone'> {
   if (!isRecordingSid(recordingSid)) throw new Error(`not a recording SID: ${recordingSid}`);
   const url = `${creds.apiBaseUrl}/2010-04-01/Accounts/${creds.accountSid}/Recordings/${recordingSid}.json`;
-  const res = await fetchImpl(url, { method: 'DELETE', headers: { authorization: basicAuth(creds) }, redirect: 'manual' });
+  const res = await fetchImpl(url, {
+    method: 'DELETE',
+    headers: { authorization: basicAuth(creds) },
+    redirect: 'manual',
+  });
   await res.body?.cancel();
   if (res.status === 204 || res.status === 200) return 'deleted';
   if (res.status === 404) return 'already-gone';
-  throw new MediaFetchError(`Twilio answered ${res.status} to deleting recording ${recordingSid}`, res.status, retryAfter(res));
+  throw new MediaFetchError(
+    `Twilio answered ${res.status} to deleting recording ${recordingSid}`,
+    res.status,
+    retryAfter(res),
+  );
 }

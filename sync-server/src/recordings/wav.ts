@@ -80,7 +80,14 @@ export function parseWavHeader(head: Buffer, fileSize: number): WavInfo {
       const declared = UNKNOWN_SIZES.has(size) ? available : size;
       const dataBytes = Math.min(declared, available);
       const frames = Math.floor(dataBytes / fmt.blockAlign);
-      return { ...fmt, dataOffset: body, dataBytes, declaredDataBytes: declared, frames, durationSec: frames / fmt.sampleRate };
+      return {
+        ...fmt,
+        dataOffset: body,
+        dataBytes,
+        declaredDataBytes: declared,
+        frames,
+        durationSec: frames / fmt.sampleRate,
+      };
     }
     // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
     offset = body + size + (size & 1);
@@ -101,7 +108,8 @@ function parseFmt(buf: Buffer, at: number, size: number) {
   }
   let encoding: WavEncoding;
   if (format === WAVE_FORMAT_PCM) {
-    if (![8, 16, 24, 32].includes(bitsPerSample)) throw new WavFormatError(`unsupported PCM sample size ${bitsPerSample} bits`);
+    if (![8, 16, 24, 32].includes(bitsPerSample))
+      throw new WavFormatError(`unsupported PCM sample size ${bitsPerSample} bits`);
     encoding = 'pcm';
   } else if (format === WAVE_FORMAT_MULAW || format === WAVE_FORMAT_ALAW) {
     if (bitsPerSample !== 8) throw new WavFormatError('G.711 WAV must have 8-bit samples');
@@ -111,7 +119,8 @@ function parseFmt(buf: Buffer, at: number, size: number) {
   }
   if (channels < 1 || channels > 8) throw new WavFormatError(`unsupported channel count ${channels}`);
   if (sampleRate < 4000 || sampleRate > 192000) throw new WavFormatError(`implausible sample rate ${sampleRate}`);
-  if (blockAlign !== channels * (bitsPerSample / 8)) throw new WavFormatError('block align does not match channels and sample size');
+  if (blockAlign !== channels * (bitsPerSample / 8))
+    throw new WavFormatError('block align does not match channels and sample size');
   return { encoding, channels, sampleRate, bitsPerSample, blockAlign };
 }
 

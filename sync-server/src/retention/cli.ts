@@ -5,7 +5,9 @@ import { runRetentionSweep } from './sweep';
 
 /** `npm run cli -- retention run [--dry-run]`: the daily sweep, on demand. */
 export function registerRetentionCommands(program: Command, env: () => CliEnv): void {
-  const retention = program.command('retention').description('Retention of recordings, transcripts, message bodies and clips');
+  const retention = program
+    .command('retention')
+    .description('Retention of recordings, transcripts, message bodies and clips');
   retention
     .command('run')
     .description('Remove everything past its retention period now (the server also does this daily)')

@@ -21,7 +21,11 @@ export function retentionRoutes(ctx: AppContext): RouteDef[] {
             transcriptDays: ctx.config.RETENTION_TRANSCRIPT_DAYS,
             clipDays: ctx.config.RETENTION_CLIP_DAYS,
           },
-          cutoffs: { recordings: new Date(cut.recordings).toISOString(), transcripts: new Date(cut.transcripts).toISOString(), clips: new Date(cut.clips).toISOString() },
+          cutoffs: {
+            recordings: new Date(cut.recordings).toISOString(),
+            transcripts: new Date(cut.transcripts).toISOString(),
+            clips: new Date(cut.clips).toISOString(),
+          },
           nextSweepAt: nextSweepAt(Date.now()).toISOString(),
         };
       },

@@ -17,9 +17,17 @@ export function nextSweepAt(afterMs: number): Date {
   return new Date(at > afterMs ? at : at + 86_400_000);
 }
 
-export async function scheduleNextSweep(deps: Pick<MediaDeps, 'db' | 'jobs'>, afterMs: number = Date.now()): Promise<Date> {
+export async function scheduleNextSweep(
+  deps: Pick<MediaDeps, 'db' | 'jobs'>,
+  afterMs: number = Date.now(),
+): Promise<Date> {
   const at = nextSweepAt(afterMs);
-  await deps.jobs.enqueue(deps.db, RETENTION_JOB, {}, { dedupeKey: `${RETENTION_JOB}:${at.toISOString().slice(0, 10)}`, runAt: at, maxAttempts: 5 });
+  await deps.jobs.enqueue(
+    deps.db,
+    RETENTION_JOB,
+    {},
+    { dedupeKey: `${RETENTION_JOB}:${at.toISOString().slice(0, 10)}`, runAt: at, maxAttempts: 5 },
+  );
   return at;
 }
 

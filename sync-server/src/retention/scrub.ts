@@ -14,7 +14,10 @@ export const REMOVED = '[removed]';
  */
 export function scrubAnalysis(a: CallAnalysis): CallAnalysis {
   const quoteOf = <T extends { quote: string }>(x: T): T => ({ ...x, quote: REMOVED });
-  const criterion = (c: CallAnalysis['professionalism']['greeting']) => ({ ...c, evidence: c.evidence === null ? null : REMOVED });
+  const criterion = (c: CallAnalysis['professionalism']['greeting']) => ({
+    ...c,
+    evidence: c.evidence === null ? null : REMOVED,
+  });
   return {
     ...a,
     triggers: a.triggers.map(quoteOf),

@@ -54,7 +54,11 @@ export function retentionCutoffs(deps: Pick<MediaDeps, 'config' | 'now'>) {
 const IN_A_COURSE = `EXISTS (SELECT 1 FROM sync_documents co, jsonb_array_elements(co.doc -> 'items') item
                              WHERE co.collection = 'courses' AND NOT co.deleted AND item ->> 'clipId' = cl.id)`;
 
-async function expiredRecordings(q: Queryable, cut: ReturnType<typeof retentionCutoffs>, limit: number): Promise<string[]> {
+async function expiredRecordings(
+  q: Queryable,
+  cut: ReturnType<typeof retentionCutoffs>,
+  limit: number,
+): Promise<string[]> {
   const { rows } = await q.query<{ recording_sid: string }>(
     `SELECT r.recording_sid FROM recordings r
       WHERE r.state = 'stored' AND r.stored_at < $1
@@ -67,7 +71,11 @@ async function expiredRecordings(q: Queryable, cut: ReturnType<typeof retentionC
   return rows.map((r) => r.recording_sid);
 }
 
-async function expiredCourseClips(q: Queryable, cut: ReturnType<typeof retentionCutoffs>, limit: number): Promise<string[]> {
+async function expiredCourseClips(
+  q: Queryable,
+  cut: ReturnType<typeof retentionCutoffs>,
+  limit: number,
+): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `SELECT cl.id FROM sync_documents cl
       WHERE cl.collection = 'clips' AND NOT cl.deleted AND (cl.doc ->> 'createdAt')::bigint < $1 AND ${IN_A_COURSE}
@@ -110,9 +118,17 @@ export async function removeClipsFromCourses(tx: Queryable, clipIds: string[], n
   );
   if (rows.length === 0) return 0;
   await lockCollection(tx, 'courses');
-  const courses = await getDocuments(tx, 'courses', rows.map((r) => r.id), { forUpdate: true });
+  const courses = await getDocuments(
+    tx,
+    'courses',
+    rows.map((r) => r.id),
+    { forUpdate: true },
+  );
   const gone = new Set(clipIds);
-  const updated: CourseDoc[] = courses.map((c) => ({ ...c.doc, items: c.doc.items.filter((i) => !gone.has(i.clipId)) }));
+  const updated: CourseDoc[] = courses.map((c) => ({
+    ...c.doc,
+    items: c.doc.items.filter((i) => !gone.has(i.clipId)),
+  }));
   await putDocuments(tx, 'courses', updated, now);
   return updated.length;
 }
@@ -141,10 +157,18 @@ export async function deleteRecordingsInTx(
   const callIds = [...new Set(recordings.map((r) => r.callId))];
   // Lock order everywhere: call documents, then recording rows (as the download job does).
   const calls = await lockCalls(tx, callIds);
-  await markRecordingsDeleted(tx, recordings.map((r) => r.recordingSid), reason, now);
+  await markRecordingsDeleted(
+    tx,
+    recordings.map((r) => r.recordingSid),
+    reason,
+    now,
+  );
   const stillStored = new Set(
     (
-      await tx.query<{ call_id: string }>(`SELECT DISTINCT call_id FROM recordings WHERE call_id = ANY($1::text[]) AND state = 'stored'`, [callIds])
+      await tx.query<{ call_id: string }>(
+        `SELECT DISTINCT call_id FROM recordings WHERE call_id = ANY($1::text[]) AND state = 'stored'`,
+        [callIds],
+      )
     ).rows.map((r) => r.call_id),
   );
   for (const call of calls) {
@@ -152,7 +176,10 @@ export async function deleteRecordingsInTx(
     if (stillStored.has(call.id) || call.recording.state === 'deleted') continue;
     await updateCallRecording(tx, call, { state: 'deleted', storedAt: null }, now);
   }
-  const clipIds = await clipsOfCalls(tx, callIds.filter((id) => !stillStored.has(id)));
+  const clipIds = await clipsOfCalls(
+    tx,
+    callIds.filter((id) => !stillStored.has(id)),
+  );
   await removeClipsFromCourses(tx, clipIds, now);
   await deleteDocuments(tx, 'clips', clipIds, now);
   return { clips: clipIds.length };
@@ -182,7 +209,10 @@ export async function runRetentionSweep(deps: MediaDeps, opts: { dryRun?: boolea
     report.recordingsDeleted = (await expiredRecordings(deps.db, cut, big)).length;
     report.insightsScrubbed = (await textInsights(deps.db, cut.transcripts, big)).length;
     report.messageBodiesScrubbed = (await messagesWithBodies(deps.db, cut.transcripts, big)).length;
-    const rows = await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE received_at < $1 AND body IS NOT NULL`, [cut.transcripts]);
+    const rows = await deps.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM messages WHERE received_at < $1 AND body IS NOT NULL`,
+      [cut.transcripts],
+    );
     report.messageRowsScrubbed = rows.rows[0].n;
     return report;
   }
@@ -245,7 +275,10 @@ export async function runRetentionSweep(deps: MediaDeps, opts: { dryRun?: boolea
     if (n < BATCH) break;
   }
   // Telephony's own copy of the texts (migration 003).
-  const tableBodies = await deps.db.query(`UPDATE messages SET body = NULL WHERE received_at < $1 AND body IS NOT NULL`, [cut.transcripts]);
+  const tableBodies = await deps.db.query(
+    `UPDATE messages SET body = NULL WHERE received_at < $1 AND body IS NOT NULL`,
+    [cut.transcripts],
+  );
   report.messageRowsScrubbed = tableBodies.rowCount;
 
   const { dryRun: _dry, ...counts } = report;

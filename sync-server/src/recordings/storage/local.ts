@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { assertValidKey, assertValidPrefix, contentTypeFor, StorageNotFoundError, type ByteRange, type MediaStorage, type StoredObjectInfo } from './types';
+import {
+  assertValidKey,
+  assertValidPrefix,
+  contentTypeFor,
+  StorageNotFoundError,
+  type ByteRange,
+  type MediaStorage,
+  type StoredObjectInfo,
+} from './types';
 
 /**
  * Media in a local directory (RECORDINGS_DIR, default DATA_DIR/recordings). Writes go to a temporary file in

@@ -11,7 +11,15 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { assertValidKey, assertValidPrefix, contentTypeFor, StorageNotFoundError, type ByteRange, type MediaStorage, type StoredObjectInfo } from './types';
+import {
+  assertValidKey,
+  assertValidPrefix,
+  contentTypeFor,
+  StorageNotFoundError,
+  type ByteRange,
+  type MediaStorage,
+  type StoredObjectInfo,
+} from './types';
 
 export interface S3StorageOptions {
   endpoint?: string;
@@ -46,7 +54,8 @@ function sliceBytes(range: ByteRange): Transform {
 }
 
 function isNotFound(err: unknown): boolean {
-  if (err instanceof S3ServiceException) return err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound';
+  if (err instanceof S3ServiceException)
+    return err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound';
   return false;
 }
 
@@ -95,7 +104,15 @@ export class S3MediaStorage implements MediaStorage {
   }
 
   async putBuffer(key: string, body: Buffer): Promise<{ bytes: number }> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentLength: body.length, ContentType: contentTypeFor(key) }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.objectKey(key),
+        Body: body,
+        ContentLength: body.length,
+        ContentType: contentTypeFor(key),
+      }),
+    );
     return { bytes: body.length };
   }
 
@@ -112,7 +129,11 @@ export class S3MediaStorage implements MediaStorage {
   async read(key: string, range?: ByteRange): Promise<Readable> {
     try {
       const res = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
       );
       if (!(res.Body instanceof Readable)) throw new Error('S3 GetObject returned no Node stream');
       // Some S3-compatible servers ignore Range or widen it (s3rver answers bytes=0-0 with the whole object):
@@ -121,8 +142,10 @@ export class S3MediaStorage implements MediaStorage {
         const returned = /^bytes (\d+)-(\d+)\//.exec(res.ContentRange ?? '');
         const from = returned ? Number(returned[1]) : 0;
         const to = returned ? Number(returned[2]) : Infinity;
-        if (from > range.start) throw new Error(`S3 returned ${res.ContentRange} for bytes=${range.start}-${range.end}`);
-        if (from !== range.start || to !== range.end) return res.Body.pipe(sliceBytes({ start: range.start - from, end: range.end - from }));
+        if (from > range.start)
+          throw new Error(`S3 returned ${res.ContentRange} for bytes=${range.start}-${range.end}`);
+        if (from !== range.start || to !== range.end)
+          return res.Body.pipe(sliceBytes({ start: range.start - from, end: range.end - from }));
       }
       return res.Body;
     } catch (err) {
@@ -149,9 +172,15 @@ export class S3MediaStorage implements MediaStorage {
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
       const res = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.objectKey(k) })), Quiet: true } }),
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((k) => ({ Key: this.objectKey(k) })), Quiet: true },
+        }),
       );
-      if (res.Errors?.length) throw new Error(`S3 refused to delete ${res.Errors.length} objects under ${prefix}: ${res.Errors[0].Message ?? res.Errors[0].Code}`);
+      if (res.Errors?.length)
+        throw new Error(
+          `S3 refused to delete ${res.Errors.length} objects under ${prefix}: ${res.Errors[0].Message ?? res.Errors[0].Code}`,
+        );
     }
     return keys.length;
   }

@@ -50,7 +50,11 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
 /** Keys are checked before either implementation sees them, so no key can climb out of its directory. */
 export function assertValidKey(key: string): void {
-  if (key.length > 512 || !KEY.test(key) || key.split('/').some((part) => part === '.' || part === '..' || part.startsWith('..'))) {
+  if (
+    key.length > 512 ||
+    !KEY.test(key) ||
+    key.split('/').some((part) => part === '.' || part === '..' || part.startsWith('..'))
+  ) {
     throw new Error(`invalid storage key ${JSON.stringify(key)}`);
   }
 }
