@@ -1,6 +1,6 @@
 /**
  * Voice webhook under load (issue 3 §9). Run: npx tsx tests/bench/voice-webhook.bench.ts [--db=pglite|postgres]
- *   [--seconds=8] [--rate=200] [--concurrency=32]
+ *   [--seconds=8] [--rate=200] [--concurrency=32] [--leads=1000]
  *
  * The real server (file-backed PGlite by default, the embedded production default; or PostgreSQL at
  * 127.0.0.1:5432) answers signed POST /twilio/voice requests for calls into pool numbers: signature check,
@@ -138,6 +138,7 @@ const SECONDS = Number(args.get('seconds') ?? 8);
 const RATE = Number(args.get('rate') ?? 200);
 const CONCURRENCY = Number(args.get('concurrency') ?? 32);
 const DB_KIND = args.get('db') ?? 'pglite';
+const LEADS = Number(args.get('leads') ?? 1000);
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-voice-bench-'));
 const authToken = crypto.randomBytes(16).toString('hex');
@@ -177,13 +178,13 @@ for (let i = 0; i < 30; i++) {
 }
 const contacts: Array<{ from: string; to: string }> = [];
 const setupStarted = performance.now();
-for (let i = 0; i < 1000; i++) {
+for (let i = 0; i < LEADS; i++) {
   const customer = `+44790000${String(i).padStart(4, '0')}`;
   const chosen = [0, 1, 2, 3].map((k) => assessorIds[(i * 7 + k * 11) % assessorIds.length]);
   const r = await createLead(server.ctx, actor, { externalId: `bench-lead-${i}`, customer: { name: `Customer ${i}`, phone: customer }, postcode: 'W1D 3QF', service: 'boiler', assessorIds: chosen });
   for (const a of r.assignments) contacts.push({ from: customer, to: a.poolNumber });
 }
-console.log(`setup: 1,000 leads / ${contacts.length} sessions on ${DB_KIND} in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+console.log(`setup: ${LEADS} leads / ${contacts.length} sessions on ${DB_KIND} in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
 // Shuffle so consecutive calls hit different sessions.
 for (let i = contacts.length - 1; i > 0; i--) {
   const j = Math.floor(Math.random() * (i + 1));

@@ -62,6 +62,9 @@ export class InboundCallWriter {
     this.running = true;
     try {
       while (this.queue.length) {
+        // PGlite runs a transaction without giving the event loop an I/O turn, so requests that arrived
+        // meanwhile are still unread: let them in before choosing the batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
           const decisions = await this.ctx.db.transaction((tx) => writeBatch(this.ctx, tx, batch.map((p) => p.call)));
