@@ -33,7 +33,7 @@ export interface StartOptions {
    * Runs around the handling of every HTTP request (sandbox mode uses it to put a request on the sandbox's
    * virtual clock, see twilio-sandbox/virtual-time.ts).
    */
-  aroundRequest?: (req: http.IncomingMessage, handle: () => void) => void;
+  aroundRequest?: (req: http.IncomingMessage, res: http.ServerResponse, handle: () => void) => void;
 }
 
 /** First start: create an admin account, from ADMIN_EMAIL/ADMIN_PASSWORD or with a generated password. */
@@ -66,7 +66,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const app = createApp(ctx, allRoutes(ctx));
   const around = opts.aroundRequest;
-  const server = http.createServer(around ? (req, res) => around(req, () => app(req, res)) : app);
+  const server = http.createServer(around ? (req, res) => around(req, res, () => app(req, res)) : app);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

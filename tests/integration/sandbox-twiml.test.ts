@@ -1,9 +1,12 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { buildDemoPlan, DISTRICT_TARGETS, PERSONAS, type District } from '../../sync-server/src/demo/plan';
 import { SCRIPTS } from '../../sync-server/src/twilio-sandbox/scripts';
 import { twilioSignature } from '../../sync-server/src/twilio-sandbox/signature';
 import { parseMessagingTwiml, parseVoiceTwiml, TwimlParseError } from '../../sync-server/src/twilio-sandbox/twiml';
+import { sandboxClock, withRequestTime } from '../../sync-server/src/twilio-sandbox/virtual-time';
 import { seededRandom } from '../../sync-server/src/twilio-sandbox/webhooks';
 
 /** The sandbox's pure parts: its signer, its TwiML reader and the demo's plan. */
@@ -206,5 +209,34 @@ describe('the demo plan', () => {
     expect(calls.some((c) => c.kind === 'call' && c.answer === 'no-answer')).toBe(true);
     expect(calls.some((c) => c.kind === 'call' && c.answer === 'busy')).toBe(true);
     expect(calls.some((c) => c.kind === 'call' && c.optOut)).toBe(true);
+  });
+});
+
+describe('sandbox virtual time (X-Sandbox-Virtual-Time)', () => {
+  it('puts a request on the named clock while it is handled, and work it leaves behind back on the real clock', async () => {
+    let later: Promise<number> = Promise.resolve(0);
+    const server = http.createServer((req, res) =>
+      withRequestTime(req, res, () => {
+        const during = sandboxClock();
+        // A timer set while handling (as a job worker woken by the request would be) fires after the response.
+        later = new Promise((resolve) => res.once('close', () => setTimeout(() => resolve(sandboxClock()), 5)));
+        res.end(String(during));
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const at = Date.UTC(2026, 0, 1, 9);
+      const virtual = Number(
+        await (await fetch(url, { headers: { 'x-sandbox-virtual-time': new Date(at).toISOString() } })).text(),
+      );
+      expect(virtual).toBeGreaterThanOrEqual(at);
+      expect(virtual).toBeLessThan(at + 5000);
+      expect(await later).toBeGreaterThan(Date.now() - 5000);
+      const plain = Number(await (await fetch(url)).text());
+      expect(plain).toBeGreaterThan(Date.now() - 5000);
+    } finally {
+      server.close();
+    }
   });
 });

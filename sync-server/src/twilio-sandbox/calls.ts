@@ -625,6 +625,11 @@ export class CallSimulation {
     };
   }
 
+  /** The caller's transcript label: as given, else their role (a caller is a customer unless told otherwise). */
+  private callerLabel(): string {
+    return this.scenario.speakers?.caller ?? this.scenario.roles?.caller ?? 'customer';
+  }
+
   private nextSequence(sid: string): number {
     const n = this.sequence.get(sid) ?? 0;
     this.sequence.set(sid, n + 1);
@@ -1064,8 +1069,12 @@ export class CallSimulation {
           const shift = (bridgeAt - recording.startTime) / 1000;
           recording.lines = convo.lines.map((l) => ({ ...l, start: Math.round((l.start + shift) * 100) / 100 }));
           recording.speakers = {
-            '1': convo.lines.find((l) => l.channel === 1)?.speaker ?? 'caller',
-            '2': convo.lines.find((l) => l.channel === 2)?.speaker ?? 'callee',
+            '1': convo.lines.find((l) => l.channel === 1)?.speaker ?? this.callerLabel(),
+            '2':
+              convo.lines.find((l) => l.channel === 2)?.speaker ??
+              this.scenario.speakers?.callee ??
+              this.scenario.roles?.callee ??
+              'assessor',
           };
           this.env.recordings.save(recording);
         }
@@ -1229,7 +1238,7 @@ export class CallSimulation {
       lines: [
         {
           channel: 1,
-          speaker: this.scenario.speakers?.caller ?? this.scenario.roles?.caller ?? 'caller',
+          speaker: this.callerLabel(),
           voice: this.callerVoice,
           text,
           start: 0.3,
@@ -1245,7 +1254,7 @@ export class CallSimulation {
             events: [...verb.recordingStatusCallbackEvent],
           }
         : null,
-      speakers: { '1': this.scenario.speakers?.caller ?? 'caller' },
+      speakers: { '1': this.callerLabel() },
       dateCreated: Date.now(),
       dateUpdated: Date.now(),
     };

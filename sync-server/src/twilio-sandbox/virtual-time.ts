@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Backdating for sandbox data, honoured only in sandbox mode. The sandbox puts the time of the event on its
@@ -13,6 +13,11 @@ export const VIRTUAL_TIME_HEADER = 'x-sandbox-virtual-time';
 interface Stamp {
   at: number;
   enteredAt: number;
+  /**
+   * False once the response is sent. Work the request started that outlives it (a job worker woken by a
+   * timer set during the request inherits this async context) then runs on the real clock again.
+   */
+  open: boolean;
 }
 
 const requestTime = new AsyncLocalStorage<Stamp>();
@@ -20,7 +25,7 @@ const requestTime = new AsyncLocalStorage<Stamp>();
 /** The virtual time of the request being handled, if it carries one; time passes normally from there. */
 export function virtualNow(): number | undefined {
   const s = requestTime.getStore();
-  return s ? s.at + (Date.now() - s.enteredAt) : undefined;
+  return s?.open ? s.at + (Date.now() - s.enteredAt) : undefined;
 }
 
 /** The server clock in sandbox mode: the request's virtual time, else the real time. */
@@ -29,14 +34,13 @@ export function sandboxClock(): number {
 }
 
 /** Runs one HTTP request's handling on the time its X-Sandbox-Virtual-Time header names (if any). */
-export function withRequestTime(req: IncomingMessage, handle: () => void): void {
+export function withRequestTime(req: IncomingMessage, res: ServerResponse, handle: () => void): void {
   const raw = req.headers[VIRTUAL_TIME_HEADER];
   const at = typeof raw === 'string' ? Date.parse(raw) : NaN;
   if (!Number.isFinite(at)) return handle();
-  requestTime.run({ at, enteredAt: Date.now() }, handle);
-}
-
-/** Runs `fn` (and everything it awaits) on virtual time `at`: the demo's own server-side steps. */
-export function atVirtualTime<T>(at: number, fn: () => Promise<T>): Promise<T> {
-  return requestTime.run({ at, enteredAt: Date.now() }, fn);
+  const stamp: Stamp = { at, enteredAt: Date.now(), open: true };
+  res.once('close', () => {
+    stamp.open = false;
+  });
+  requestTime.run(stamp, handle);
 }
