@@ -70,6 +70,28 @@ describe('analysis of a sandbox demo call', () => {
     expect(analysis.outcome.evidence.length + analysis.caveats.length).toBeGreaterThan(0);
   });
 
+  it('a text between the customer and the assessor queues the SMS analysis of their assignment', async () => {
+    await t.sandbox.sendSms({
+      from: ASSESSOR,
+      to: POOL[0],
+      body: "Hi John, it's Dan from Price Heating. Are you free Thursday morning for the survey?",
+    });
+    await t.sandbox.sendSms({ from: CUSTOMER, to: POOL[0], body: 'Yes Thursday works, thanks' });
+    await t.sandbox.settled();
+    await t.server.ctx.jobs.drain();
+    const { rows } = await t.server.db.query<{
+      result: {
+        messages: { assessor: number; customer: number };
+        sequence: string[];
+        perMessage: Array<{ features: { questions: number } }>;
+      };
+    }>(`SELECT result FROM sms_analyses`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].result.messages).toEqual({ assessor: 1, customer: 1 });
+    expect(rows[0].result.sequence.filter((s) => s.endsWith('sms'))).toEqual(['assessor-sms', 'customer-sms']);
+    expect(rows[0].result.perMessage[0].features.questions).toBe(1);
+  });
+
   it('the sandbox provider gives no transcript for a real (non-sandbox) call and never asks the sandbox for one', async () => {
     let requests = 0;
     const counting: typeof fetch = (input, init) => {

@@ -169,6 +169,11 @@ export async function handleIncomingSms(ctx: AppContext, p: Params): Promise<str
       [sid, session?.id ?? null, direction, status, text],
     );
     await writeMessageDoc(tx, rows[0], session, now);
+    // Text-message analysis of the assignment (sync-server/src/analysis/sms.ts), recomputed per message.
+    if (session) {
+      const assignment = { leadId: session.leadId, assessorId: session.assessorId };
+      await ctx.jobs.enqueue(tx, 'analysis.sms', assignment, { dedupeKey: `analysis.sms:${sid}` });
+    }
     return reply(answer);
   });
 }
