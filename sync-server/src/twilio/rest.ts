@@ -64,7 +64,7 @@ export class TwilioRest {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = params.toString();
     }
-    const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+    const res = await this.send(method, url, { method, headers, body });
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     let json: unknown = null;
@@ -78,6 +78,21 @@ export class TwilioRest {
       throw new TwilioApiError(`Twilio ${method} ${path} answered ${res.status}: ${err.message ?? text.slice(0, 200)}`, res.status, err.code ?? null);
     }
     return json as T;
+  }
+
+  /**
+   * GET and DELETE are idempotent, so a dropped keep-alive connection (ECONNRESET when the server closed it
+   * just as it was reused) is retried; a POST is not, since it could buy a number or send a text twice.
+   */
+  private async send(method: string, url: string, init: RequestInit): Promise<Response> {
+    const attempts = method === 'POST' ? 1 : 3;
+    for (let i = 1; ; i++) {
+      try {
+        return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (err) {
+        if (i >= attempts) throw err;
+      }
+    }
   }
 
   async sendMessage(input: { from: string; to: string; body: string; statusCallback: string }): Promise<SentMessage> {
