@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Principal } from '../../shared/roles';
+import { pullableCollections, pushableCollections } from '../../shared/sync-policy';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { createUser } from '../../sync-server/src/auth/users';
 import type { RouteDef } from '../../sync-server/src/http/routes';
@@ -31,11 +32,23 @@ afterAll(async () => {
   await server.close();
 });
 
-function concretePath(path: string): string {
-  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'schemaVersion' || name === 'v' ? '0' : name === 'collection' ? 'calls' : 'route-table-x'));
+/**
+ * Fills path parameters. Replication routes are open to all staff at the route level and narrowed per
+ * collection by shared/sync-policy (tested in the replication suites), so each role is sent to a collection
+ * its policy lets it pull or push.
+ */
+function concretePath(route: RouteDef, principal: Principal | null): string {
+  const collection = () => {
+    if (!principal || principal === 'marketplace') return 'calls';
+    const list = route.method === 'post' ? pushableCollections(principal) : pullableCollections(principal);
+    return list[0] ?? 'calls';
+  };
+  return route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+    name === 'schemaVersion' || name === 'v' ? '0' : name === 'collection' ? collection() : 'route-table-x',
+  );
 }
 
-async function call(route: RouteDef, token: string | null): Promise<{ status: number; code: string | null }> {
+async function call(route: RouteDef, token: string | null, principal: Principal | null = null): Promise<{ status: number; code: string | null }> {
   const controller = new AbortController();
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
@@ -49,7 +62,7 @@ async function call(route: RouteDef, token: string | null): Promise<{ status: nu
       init.body = '{}';
     }
   }
-  const res = await fetch(server.url + concretePath(route.path), init);
+  const res = await fetch(server.url + concretePath(route, principal), init);
   // Streams (SSE) answer headers first and never end: read the status, then hang up.
   const isStream = (res.headers.get('content-type') ?? '').includes('text/event-stream');
   let code: string | null = null;
@@ -84,7 +97,7 @@ describe('route table', () => {
     for (const route of routes.filter((r) => Array.isArray(r.access))) {
       const allowed = route.access as readonly Principal[];
       for (const principal of [...ROLES, 'marketplace'] as Principal[]) {
-        const { status, code } = await call(route, tokens.get(principal)!);
+        const { status, code } = await call(route, tokens.get(principal)!, principal);
         // Signing out revokes the token used: sign in again for the routes that follow.
         if (route.path === '/api/auth/logout' && principal !== 'marketplace' && status === 200) await signIn(principal);
         const label = `${principal} ${route.method.toUpperCase()} ${route.path} → ${status} ${code}`;
@@ -100,7 +113,7 @@ describe('route table', () => {
 
   it('refuses a forged Twilio signature on every webhook route', async () => {
     for (const route of routes.filter((r) => r.access === 'twilio')) {
-      const res = await fetch(server.url + concretePath(route.path), {
+      const res = await fetch(server.url + concretePath(route, null), {
         method: route.method.toUpperCase(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'Zm9yZ2Vk' },
         body: 'CallSid=CAforged&From=%2B447700900001',
