@@ -259,7 +259,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
 
   const transcript = async (sid: string): Promise<SandboxTranscript | null> => {
     const r = recordings.get(sid);
-    if (!r || r.status !== 'completed') return null;
+    if (!r || (r.status !== 'completed' && r.status !== 'deleted')) return null;
     return {
       sandbox: true,
       note: 'Transcript of a synthetic sandbox call, from the script its audio was synthesised from; not a speech-recognition result.',

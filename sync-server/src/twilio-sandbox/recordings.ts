@@ -108,7 +108,8 @@ export class RecordingStore {
     const r = this.records.get(sid);
     if (!r || r.status === 'deleted') return false;
     r.status = 'deleted';
-    r.lines = [];
+    // The script lines stay: the sandbox's transcript endpoint stands in for a transcription service that
+    // works from OUR stored copy, which outlives Twilio's (the server deletes Twilio's after download).
     this.save(r);
     for (const f of fs.readdirSync(path.join(this.dir, 'media'))) {
       if (f.startsWith(sid)) fs.rmSync(path.join(this.dir, 'media', f), { force: true });
