@@ -41,14 +41,19 @@ export function peaksFileProblem(value: unknown): string | null {
   if (f.version !== PEAKS_FORMAT_VERSION) return `unsupported version ${String(f.version)}`;
   if (typeof f.sampleRate !== 'number' || !(f.sampleRate > 0)) return 'sampleRate missing';
   if (typeof f.durationSec !== 'number' || !(f.durationSec >= 0)) return 'durationSec missing';
-  if (!Array.isArray(f.channels) || f.channels.length === 0 || f.channels.some((c) => !(PEAK_CHANNELS as readonly string[]).includes(c))) {
+  if (
+    !Array.isArray(f.channels) ||
+    f.channels.length === 0 ||
+    f.channels.some((c) => !(PEAK_CHANNELS as readonly string[]).includes(c))
+  ) {
     return 'channels must list customer and/or assessor';
   }
   if (typeof f.scale !== 'number' || !(f.scale > 0)) return 'scale missing';
   if (!Array.isArray(f.levels) || f.levels.length === 0) return 'no levels';
   for (const level of f.levels) {
     if (!(level.peaksPerSecond > 0)) return 'level without peaksPerSecond';
-    if (!Array.isArray(level.data) || level.data.length !== f.channels.length) return 'level data does not match channels';
+    if (!Array.isArray(level.data) || level.data.length !== f.channels.length)
+      return 'level data does not match channels';
   }
   return null;
 }
@@ -94,7 +99,9 @@ export function computePeaks(
     const count = Math.ceil(durationSec * rate);
     const data = finest.map((fine, c) => {
       const ratio = finestRate / rate;
-      const source = Number.isInteger(ratio) ? fold(fine, ratio, count) : bucketPeaks(samples[c], sampleRate / rate, count);
+      const source = Number.isInteger(ratio)
+        ? fold(fine, ratio, count)
+        : bucketPeaks(samples[c], sampleRate / rate, count);
       return Array.from(source, (v) => Math.min(scale, Math.round(v * scale)));
     });
     return { peaksPerSecond: rate, data };

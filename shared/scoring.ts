@@ -24,21 +24,22 @@ export const SCALE_MAX = 5;
 export type AnswerProblem = 'not_applicable_refused' | 'wrong_type' | 'out_of_range' | 'unknown_option';
 
 export type NormalisedAnswer =
-  | { kind: 'value'; value: number }
-  | { kind: 'na' }
-  | { kind: 'missing' }
-  | { kind: 'invalid'; problem: AnswerProblem };
+  { kind: 'value'; value: number } | { kind: 'na' } | { kind: 'missing' } | { kind: 'invalid'; problem: AnswerProblem };
 
 /** S1/S3: one answer as a number in 0..1, or why it does not count. */
 export function normaliseAnswer(question: ScorecardQuestion, answer: ReviewAnswer | undefined): NormalisedAnswer {
   if (answer === undefined) return { kind: 'missing' };
-  if (answer === 'na') return question.allowNA ? { kind: 'na' } : { kind: 'invalid', problem: 'not_applicable_refused' };
+  if (answer === 'na')
+    return question.allowNA ? { kind: 'na' } : { kind: 'invalid', problem: 'not_applicable_refused' };
   switch (question.kind) {
     case 'yesno':
-      return typeof answer === 'boolean' ? { kind: 'value', value: answer ? 1 : 0 } : { kind: 'invalid', problem: 'wrong_type' };
+      return typeof answer === 'boolean'
+        ? { kind: 'value', value: answer ? 1 : 0 }
+        : { kind: 'invalid', problem: 'wrong_type' };
     case 'scale': {
       if (typeof answer !== 'number') return { kind: 'invalid', problem: 'wrong_type' };
-      if (!Number.isInteger(answer) || answer < SCALE_MIN || answer > SCALE_MAX) return { kind: 'invalid', problem: 'out_of_range' };
+      if (!Number.isInteger(answer) || answer < SCALE_MIN || answer > SCALE_MAX)
+        return { kind: 'invalid', problem: 'out_of_range' };
       return { kind: 'value', value: (answer - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) };
     }
     case 'choice': {
@@ -81,7 +82,10 @@ const toPercent = (earned: number, possible: number): number | null =>
   possible > 0 ? Math.round((earned / possible) * 1000) / 10 : null;
 
 /** S2–S5: scores a review's answers against a scorecard. Answers to questions not on the card are ignored. */
-export function scoreReview(scorecard: Pick<ScorecardDoc, 'sections'>, answers: Record<string, ReviewAnswer>): ScoreResult {
+export function scoreReview(
+  scorecard: Pick<ScorecardDoc, 'sections'>,
+  answers: Record<string, ReviewAnswer>,
+): ScoreResult {
   let earned = 0;
   let possible = 0;
   let answered = 0;
@@ -93,7 +97,10 @@ export function scoreReview(scorecard: Pick<ScorecardDoc, 'sections'>, answers: 
     let sPossible = 0;
     let sAnswered = 0;
     for (const question of section.questions) {
-      const n = normaliseAnswer(question, Object.prototype.hasOwnProperty.call(answers, question.id) ? answers[question.id] : undefined);
+      const n = normaliseAnswer(
+        question,
+        Object.prototype.hasOwnProperty.call(answers, question.id) ? answers[question.id] : undefined,
+      );
       if (n.kind === 'missing') missing.push(question.id);
       else if (n.kind === 'invalid') invalid.push({ questionId: question.id, problem: n.problem });
       else {
@@ -148,25 +155,32 @@ export function validateScorecard(card: Pick<ScorecardDoc, 'name' | 'sections'>)
   let totalWeight = 0;
   let questionCount = 0;
   card.sections.forEach((section, si) => {
-    if (section.title.trim() === '') problems.push({ path: `sections.${si}.title`, message: 'Give the section a title.' });
-    if (section.questions.length === 0) problems.push({ path: `sections.${si}.questions`, message: 'Add at least one question to this section.' });
+    if (section.title.trim() === '')
+      problems.push({ path: `sections.${si}.title`, message: 'Give the section a title.' });
+    if (section.questions.length === 0)
+      problems.push({ path: `sections.${si}.questions`, message: 'Add at least one question to this section.' });
     section.questions.forEach((q, qi) => {
       const at = `sections.${si}.questions.${qi}`;
       questionCount += 1;
       if (seen.has(q.id)) problems.push({ path: `${at}.id`, message: 'Two questions share this id.' });
       seen.add(q.id);
       if (q.text.trim() === '') problems.push({ path: `${at}.text`, message: 'Write the question.' });
-      if (!(q.weight >= 0) || !Number.isFinite(q.weight)) problems.push({ path: `${at}.weight`, message: 'Weight must be 0 or more.' });
+      if (!(q.weight >= 0) || !Number.isFinite(q.weight))
+        problems.push({ path: `${at}.weight`, message: 'Weight must be 0 or more.' });
       else totalWeight += q.weight;
       if (q.kind === 'choice') {
         const options = q.options.map((o) => o.trim());
-        if (options.length < 2) problems.push({ path: `${at}.options`, message: 'A single-choice question needs at least two options.' });
-        if (options.some((o) => o === '')) problems.push({ path: `${at}.options`, message: 'Options cannot be empty.' });
-        if (new Set(options).size !== options.length) problems.push({ path: `${at}.options`, message: 'Options must differ.' });
+        if (options.length < 2)
+          problems.push({ path: `${at}.options`, message: 'A single-choice question needs at least two options.' });
+        if (options.some((o) => o === ''))
+          problems.push({ path: `${at}.options`, message: 'Options cannot be empty.' });
+        if (new Set(options).size !== options.length)
+          problems.push({ path: `${at}.options`, message: 'Options must differ.' });
       }
     });
   });
-  if (questionCount > 0 && totalWeight === 0) problems.push({ path: 'sections', message: 'At least one question needs a weight above 0, or nothing is scored.' });
+  if (questionCount > 0 && totalWeight === 0)
+    problems.push({ path: 'sections', message: 'At least one question needs a weight above 0, or nothing is scored.' });
   return problems;
 }
 
@@ -213,17 +227,30 @@ export function calibrate(scorecard: Pick<ScorecardDoc, 'sections'>, reviews: Ca
   for (const section of scorecard.sections) {
     for (const question of section.questions) {
       const answers = reviews.map((r) => {
-        const answer = Object.prototype.hasOwnProperty.call(r.answers, question.id) ? r.answers[question.id] : undefined;
+        const answer = Object.prototype.hasOwnProperty.call(r.answers, question.id)
+          ? r.answers[question.id]
+          : undefined;
         const n = normaliseAnswer(question, answer);
         return { reviewerId: r.reviewerId, answer, value: n.kind === 'value' ? n.value : null };
       });
       const values = answers.map((a) => a.value).filter((v): v is number => v !== null);
       const spread = values.length >= 2 ? Math.max(...values) - Math.min(...values) : 0;
       const agreed = answers.every((a) => sameAnswer(a.answer, answers[0].answer));
-      ordered.push({ questionId: question.id, sectionId: section.id, text: question.text, weight: question.weight, answers, spread, agreed, order: order++ });
+      ordered.push({
+        questionId: question.id,
+        sectionId: section.id,
+        text: question.text,
+        weight: question.weight,
+        answers,
+        spread,
+        agreed,
+        order: order++,
+      });
     }
   }
-  ordered.sort((a, b) => b.spread - a.spread || Number(a.agreed) - Number(b.agreed) || b.weight - a.weight || a.order - b.order);
+  ordered.sort(
+    (a, b) => b.spread - a.spread || Number(a.agreed) - Number(b.agreed) || b.weight - a.weight || a.order - b.order,
+  );
   const scores = reviews.map((r) => ({ reviewerId: r.reviewerId, score: scoreReview(scorecard, r.answers).score }));
   const numeric = scores.map((s) => s.score).filter((s): s is number => s !== null);
   const outcomes = reviews.map((r) => ({ reviewerId: r.reviewerId, outcome: r.outcome }));

@@ -29,19 +29,45 @@ const browserProbe = probeBrowser('e2e review workspace');
 const SECONDS = 40;
 /** Who speaks when in the synthetic recordings (tone bursts), mirrored by the transcript below. */
 const TURNS: Array<{ speaker: 'customer' | 'assessor'; start: number; end: number; text: string }> = [
-  { speaker: 'assessor', start: 0.5, end: 6, text: 'Hello, this is Sam from Bright Heating returning your enquiry about the boiler.' },
-  { speaker: 'customer', start: 6.5, end: 12, text: 'Hi, yes, it stopped working yesterday. How much would a repair cost?' },
-  { speaker: 'assessor', start: 12.5, end: 20, text: 'The visit is free and I can come on Thursday morning at ten to look at it.' },
+  {
+    speaker: 'assessor',
+    start: 0.5,
+    end: 6,
+    text: 'Hello, this is Sam from Bright Heating returning your enquiry about the boiler.',
+  },
+  {
+    speaker: 'customer',
+    start: 6.5,
+    end: 12,
+    text: 'Hi, yes, it stopped working yesterday. How much would a repair cost?',
+  },
+  {
+    speaker: 'assessor',
+    start: 12.5,
+    end: 20,
+    text: 'The visit is free and I can come on Thursday morning at ten to look at it.',
+  },
   { speaker: 'customer', start: 20.5, end: 26, text: 'Thursday at ten works for me, please book it in.' },
-  { speaker: 'assessor', start: 26.5, end: 34, text: "Great, you're booked for Thursday at ten. I'll text you a confirmation." },
+  {
+    speaker: 'assessor',
+    start: 26.5,
+    end: 34,
+    text: "Great, you're booked for Thursday at ten. I'll text you a confirmation.",
+  },
   { speaker: 'customer', start: 34.5, end: 39, text: 'Perfect, thank you very much.' },
 ];
-const speaking = (speaker: 'customer' | 'assessor') => (t: number) => (TURNS.some((x) => x.speaker === speaker && t >= x.start && t < x.end) ? 0.7 : 0.02);
+const speaking = (speaker: 'customer' | 'assessor') => (t: number) =>
+  TURNS.some((x) => x.speaker === speaker && t >= x.start && t < x.end) ? 0.7 : 0.02;
 
 /** Chromium's note that the app's CSP meta tag cannot carry frame-ancestors (the server's header does). */
 const CSP_META_NOTE = [/frame-ancestors/];
 /** Messages the app logs on purpose while the server is stopped; anything else fails the test. */
-const EXPECTED_OFFLINE_NOISE = [/Failed to load resource/, /ERR_CONNECTION_REFUSED/, /ERR_EMPTY_RESPONSE/, ...CSP_META_NOTE];
+const EXPECTED_OFFLINE_NOISE = [
+  /Failed to load resource/,
+  /ERR_CONNECTION_REFUSED/,
+  /ERR_EMPTY_RESPONSE/,
+  ...CSP_META_NOTE,
+];
 
 async function clockSeconds(page: Page): Promise<number> {
   return Number(await page.getByTestId('clock').getAttribute('data-seconds'));
@@ -55,6 +81,16 @@ async function media(page: Page): Promise<{ paused: boolean; playbackRate: numbe
     if (!el) throw new Error('no audio element');
     return { paused: el.paused, playbackRate: el.playbackRate, currentTime: el.currentTime, src: el.src };
   });
+}
+
+/** Runs a test's steps; on failure keeps a screenshot of the page as it was, which usually shows why. */
+async function withFailureShot(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (err) {
+    await screenshot(page, `${name}-failure`).catch(() => undefined);
+    throw err;
+  }
 }
 
 async function pollPage<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
@@ -92,7 +128,12 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
 
     const now = Date.now();
     await db.transaction((tx) =>
-      putDocuments(tx, 'assessors', [assessorDoc('assessor-ann', { name: 'Ann Fletcher' }), assessorDoc('assessor-bob', { name: 'Bob Marsh' })], now),
+      putDocuments(
+        tx,
+        'assessors',
+        [assessorDoc('assessor-ann', { name: 'Ann Fletcher' }), assessorDoc('assessor-bob', { name: 'Bob Marsh' })],
+        now,
+      ),
     );
     // Five recorded calls through the real recordings pipeline, in two districts.
     const plan = [
@@ -132,8 +173,14 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
     await db.transaction((tx) => putDocuments(tx, 'insights', [insight], Date.now()));
 
     const admin = await server.login();
-    const created = await createStaff(server, admin, { email: 'rita@test.local', role: 'reviewer', name: 'Rita Reviewer' });
-    const { users } = (await (await server.api('/api/users', { token: admin })).json()) as { users: Array<{ id: string; email: string }> };
+    const created = await createStaff(server, admin, {
+      email: 'rita@test.local',
+      role: 'reviewer',
+      name: 'Rita Reviewer',
+    });
+    const { users } = (await (await server.api('/api/users', { token: admin })).json()) as {
+      users: Array<{ id: string; email: string }>;
+    };
     reviewer = { ...created, id: users.find((u) => u.email === created.email)!.id };
   }, 180_000);
 
@@ -154,7 +201,8 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
     await page.getByRole('button', { name: 'Save scorecard' }).click();
     const card = await until(
       'the scorecard on the server',
-      async () => (await db.query<{ doc: ScorecardDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'scorecards'`)).rows,
+      async () =>
+        (await db.query<{ doc: ScorecardDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'scorecards'`)).rows,
       (rows) => rows.length === 1,
     );
     expect(card[0].doc).toMatchObject({ name: 'Call quality', active: true });
@@ -164,163 +212,295 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
     await waitForSyncState(page, 'online');
     await page.locator(`.rv-qitem[data-call="${target}"] .rv-qitem__main`).click();
     await page.getByLabel('Assign reviewer').selectOption({ label: 'Rita Reviewer' });
-    await until('the assignment on the server', () => getDocument(db, 'calls', target), (c) => c?.reviewAssignee === reviewer.id);
+    await until(
+      'the assignment on the server',
+      () => getDocument(db, 'calls', target),
+      (c) => c?.reviewAssignee === reviewer.id,
+    );
     expectNoPageErrors(errors, CSP_META_NOTE);
     await close();
   });
 
   it('a reviewer filters the queue, plays the call on two labelled lanes, marks a moment, scores it and the review reaches the server', async () => {
     const { page, errors, close } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
-    await signIn(page, server.url, reviewer.email, reviewer.password);
-    await page.getByRole('link', { name: 'Review queue' }).click();
-    await waitForSyncState(page, 'online');
-    await page.locator('.rv-qitem').first().waitFor();
-    expect(await page.getByTestId('queue-count').textContent()).toBe('5 calls');
+    await withFailureShot(page, 'review-reviewer', async () => {
+      await signIn(page, server.url, reviewer.email, reviewer.password);
+      await page.getByRole('link', { name: 'Review queue' }).click();
+      await waitForSyncState(page, 'online');
+      await page.locator('.rv-qitem').first().waitFor();
+      expect(await page.getByTestId('queue-count').textContent()).toBe('5 calls');
 
-    // Filter: assigned to me, in E17.
-    await page.getByRole('button', { name: /^Filters/ }).click();
-    await page.getByLabel('District').selectOption('E17');
-    await pollPage('the E17 filter', () => page.getByTestId('queue-count').textContent(), (t) => t === '2 calls');
-    await page.getByLabel('Assigned').selectOption('me');
-    await pollPage('the assigned-to-me filter', () => page.getByTestId('queue-count').textContent(), (t) => t === '1 call');
-    await page.locator(`.rv-qitem[data-call="${target}"] .rv-qitem__main`).click();
+      // Filter: assigned to me, in E17.
+      await page.getByRole('button', { name: /^Filters/ }).click();
+      await page.getByLabel('District').selectOption('E17');
+      await pollPage(
+        'the E17 filter',
+        () => page.getByTestId('queue-count').textContent(),
+        (t) => t === '2 calls',
+      );
+      await page.getByLabel('Assigned').selectOption('me');
+      await pollPage(
+        'the assigned-to-me filter',
+        () => page.getByTestId('queue-count').textContent(),
+        (t) => t === '1 call',
+      );
+      await page.locator(`.rv-qitem[data-call="${target}"] .rv-qitem__main`).click();
 
-    // Two labelled lanes drawn from the server's peaks.
-    await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
-    expect(await page.locator('.rv-lane-label').allTextContents()).toEqual(['Customer', 'Assessor']);
-    const canvases = await page.evaluate(() => {
-      const host = document.querySelector('.rv-wave__canvas')?.firstElementChild as HTMLElement | null;
-      return host?.shadowRoot?.querySelectorAll('.canvases > div').length ?? 0;
+      // Two labelled lanes drawn from the server's peaks.
+      await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
+      expect(await page.locator('.rv-lane-label').allTextContents()).toEqual(['Customer', 'Assessor']);
+      const canvases = await page.evaluate(() => {
+        const host = document.querySelector('.rv-wave__canvas')?.firstElementChild as HTMLElement | null;
+        return host?.shadowRoot?.querySelectorAll('.canvases > div').length ?? 0;
+      });
+      expect(canvases).toBe(2);
+      expect((await media(page)).src).toContain('/playback.mp3');
+      await expect(page.getByTestId('ai-outcome').textContent()).resolves.toMatch(/^AI: Booked/);
+      expect(await page.locator('.rv-seg').count()).toBe(TURNS.length);
+      await screenshot(page, 'review-player');
+
+      // Zooming in past the overview's finest level fetches the detail peaks once.
+      const detailRequest = page.waitForRequest((r) => r.url().includes('/peaks-detail.json'));
+      for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+      await detailRequest;
+      await page.getByRole('button', { name: 'Fit whole call' }).click();
+
+      // Play, then the keyboard: pause (K), forward 5 s (L), back 5 s (J), faster (↑ ↑), Home.
+      await page.getByRole('button', { name: 'Play' }).click();
+      await pollPage(
+        'playback to advance',
+        () => clockSeconds(page),
+        (t) => t >= 0.5,
+      );
+      expect((await media(page)).paused).toBe(false);
+      await page.keyboard.press('k');
+      await pollPage(
+        'pause',
+        () => media(page),
+        (m) => m.paused,
+      );
+      const paused = await clockSeconds(page);
+      await page.keyboard.press('l');
+      await pollPage(
+        'the skip forward',
+        () => clockSeconds(page),
+        (t) => Math.abs(t - (paused + 5)) < 0.25,
+      );
+      await page.keyboard.press('j');
+      await pollPage(
+        'the skip back',
+        () => clockSeconds(page),
+        (t) => Math.abs(t - paused) < 0.25,
+      );
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
+      expect(await page.getByTestId('speed').inputValue()).toBe('1.5');
+      await pollPage(
+        'the playback rate',
+        () => media(page),
+        (m) => m.playbackRate === 1.5,
+      );
+      await page.keyboard.press('ArrowDown');
+      expect(await page.getByTestId('speed').inputValue()).toBe('1.25');
+
+      // A moment from 0:05 to 0:12 with [ and ], labelled.
+      await page.keyboard.press('Home');
+      await page.keyboard.press('l');
+      await pollPage(
+        'seek to 5 s',
+        () => clockSeconds(page),
+        (t) => Math.abs(t - 5) < 0.25,
+      );
+      await page.keyboard.press('[');
+      await page.getByText('Marking a moment from').waitFor();
+      for (let i = 0; i < 7; i++) await page.keyboard.press('Shift+ArrowRight');
+      await pollPage(
+        'seek to 12 s',
+        () => clockSeconds(page),
+        (t) => Math.abs(t - 12) < 0.25,
+      );
+      await page.keyboard.press(']');
+      const label = page.getByLabel('Moment label');
+      await expect.poll(() => label.evaluate((el) => el === document.activeElement)).toBe(true);
+      await label.fill('Price question');
+      await label.press('Enter');
+      await page.getByLabel('Moment comment').fill('Customer asks about the cost before anything else.');
+      await page.getByLabel('Moment comment').blur();
+      // And one drawn with the mouse across the waveform.
+      const box = (await page.locator('.rv-wave__canvas').boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.55, box.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.75, box.y + 60, { steps: 8 });
+      await page.mouse.up();
+      await expect.poll(() => page.locator('.rv-moment').count()).toBe(2);
+      await page.getByLabel('Moment label').nth(1).fill('Booking made');
+      await page.getByLabel('Moment label').nth(1).press('Enter');
+      await screenshot(page, 'review-moments');
+
+      // Score with the number keys (the active question advances), confirm the AI's outcome, write a note, submit.
+      await page.getByRole('tab', { name: 'Scorecard' }).click();
+      for (const key of ['1', '1', '4', '2', '1']) await page.keyboard.press(key);
+      await expect.poll(() => page.getByTestId('live-score').textContent()).toBe('83.3%');
+      await page.getByRole('button', { name: 'Confirm AI outcome' }).click();
+      await page.getByTestId('outcome-relation').getByText("Confirms the AI's outcome.").waitFor();
+      await page.getByPlaceholder('What went well, what to coach').fill('Clear booking, good tone.');
+      await page.getByRole('button', { name: 'Submit review' }).click();
+      await page.getByTestId('submitted').waitFor();
+
+      const review = await until(
+        'the submitted review on the server',
+        () => getDocument(db, 'reviews', `${target}:${reviewer.id}`),
+        (r) => r?.status === 'submitted' && r.notes !== '',
+        20_000,
+      );
+      expect(review).toMatchObject({
+        callId: target,
+        reviewerId: reviewer.id,
+        outcome: 'booked',
+        aiOutcome: 'booked',
+        score: 83.3,
+        notes: 'Clear booking, good tone.',
+      });
+      expect(Object.keys(review!.answers)).toHaveLength(5);
+      expect(review!.regions.map((r) => r.label)).toEqual(['Price question', 'Booking made']);
+      expect(review!.regions[0]).toMatchObject({
+        start: 5,
+        end: 12,
+        comment: 'Customer asks about the cost before anything else.',
+      });
+      await pollPage(
+        'the synced state',
+        () => page.getByTestId('review-sync').getAttribute('data-waiting'),
+        (w) => w === 'false',
+      );
+
+      // The keyboard help lists the keys.
+      await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+      await screenshot(page, 'review-shortcuts');
+      await page.keyboard.press('Escape');
     });
-    expect(canvases).toBe(2);
-    expect((await media(page)).src).toContain('/playback.mp3');
-    await expect(page.getByTestId('ai-outcome').textContent()).resolves.toMatch(/^AI: Booked/);
-    expect(await page.locator('.rv-seg').count()).toBe(TURNS.length);
-    await screenshot(page, 'review-player');
-
-    // Play, then the keyboard: pause (K), forward 5 s (L), back 5 s (J), faster (↑ ↑), Home.
-    await page.getByRole('button', { name: 'Play' }).click();
-    await pollPage('playback to advance', () => clockSeconds(page), (t) => t >= 0.5);
-    expect((await media(page)).paused).toBe(false);
-    await page.keyboard.press('k');
-    await pollPage('pause', () => media(page), (m) => m.paused);
-    const paused = await clockSeconds(page);
-    await page.keyboard.press('l');
-    await pollPage('the skip forward', () => clockSeconds(page), (t) => Math.abs(t - (paused + 5)) < 0.25);
-    await page.keyboard.press('j');
-    await pollPage('the skip back', () => clockSeconds(page), (t) => Math.abs(t - paused) < 0.25);
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
-    expect(await page.getByTestId('speed').inputValue()).toBe('1.5');
-    await pollPage('the playback rate', () => media(page), (m) => m.playbackRate === 1.5);
-    await page.keyboard.press('ArrowDown');
-    expect(await page.getByTestId('speed').inputValue()).toBe('1.25');
-
-    // A moment from 0:05 to 0:12 with [ and ], labelled.
-    await page.keyboard.press('Home');
-    await page.keyboard.press('l');
-    await pollPage('seek to 5 s', () => clockSeconds(page), (t) => Math.abs(t - 5) < 0.25);
-    await page.keyboard.press('[');
-    await page.getByText('Marking a moment from').waitFor();
-    for (let i = 0; i < 7; i++) await page.keyboard.press('Shift+ArrowRight');
-    await pollPage('seek to 12 s', () => clockSeconds(page), (t) => Math.abs(t - 12) < 0.25);
-    await page.keyboard.press(']');
-    const label = page.getByLabel('Moment label');
-    await expect.poll(() => label.evaluate((el) => el === document.activeElement)).toBe(true);
-    await label.fill('Price question');
-    await label.press('Enter');
-    await page.getByLabel('Moment comment').fill('Customer asks about the cost before anything else.');
-    await page.getByLabel('Moment comment').blur();
-    // And one drawn with the mouse across the waveform.
-    const box = (await page.locator('.rv-wave__canvas').boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.55, box.y + 40);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.75, box.y + 60, { steps: 8 });
-    await page.mouse.up();
-    await expect.poll(() => page.locator('.rv-moment').count()).toBe(2);
-    await page.getByLabel('Moment label').nth(1).fill('Booking made');
-    await page.getByLabel('Moment label').nth(1).press('Enter');
-    await screenshot(page, 'review-moments');
-
-    // Score with the number keys (the active question advances), confirm the AI's outcome, write a note, submit.
-    await page.getByRole('tab', { name: 'Scorecard' }).click();
-    for (const key of ['1', '1', '4', '2', '1']) await page.keyboard.press(key);
-    await expect.poll(() => page.getByTestId('live-score').textContent()).toBe('83.3%');
-    await page.getByRole('button', { name: 'Confirm AI outcome' }).click();
-    await page.getByTestId('outcome-relation').getByText("Confirms the AI's outcome.").waitFor();
-    await page.getByPlaceholder('What went well, what to coach').fill('Clear booking, good tone.');
-    await page.getByRole('button', { name: 'Submit review' }).click();
-    await page.getByTestId('submitted').waitFor();
-
-    const review = await until(
-      'the submitted review on the server',
-      () => getDocument(db, 'reviews', `${target}:${reviewer.id}`),
-      (r) => r?.status === 'submitted' && r.notes !== '',
-      20_000,
-    );
-    expect(review).toMatchObject({ callId: target, reviewerId: reviewer.id, outcome: 'booked', aiOutcome: 'booked', score: 83.3, notes: 'Clear booking, good tone.' });
-    expect(Object.keys(review!.answers)).toHaveLength(5);
-    expect(review!.regions.map((r) => r.label)).toEqual(['Price question', 'Booking made']);
-    expect(review!.regions[0]).toMatchObject({ start: 5, end: 12, comment: 'Customer asks about the cost before anything else.' });
-    await pollPage('the synced state', () => page.getByTestId('review-sync').getAttribute('data-waiting'), (w) => w === 'false');
-
-    // The keyboard help lists the keys.
-    await page.keyboard.press('?');
-    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
-    await screenshot(page, 'review-shortcuts');
-    await page.keyboard.press('Escape');
     expectNoPageErrors(errors, CSP_META_NOTE);
     await close();
   });
 
   it('offline: three calls made available offline, the server stopped, one reviewed, and the review arrives when it is back', async () => {
     const { page, errors, close } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
-    await signIn(page, server.url, reviewer.email, reviewer.password);
-    await page.getByRole('link', { name: 'Review queue' }).click();
-    await waitForSyncState(page, 'online');
-    const offlineCalls = calls.slice(2).map((c) => c.callId);
-    await page.locator('.rv-qitem').first().waitFor();
-    await screenshot(page, 'review-offline-queue');
-    await page.locator(`.rv-qitem[data-call="${offlineCalls[0]}"]`).waitFor();
-    for (const id of offlineCalls) await page.locator(`.rv-qitem[data-call="${id}"] .rv-qitem__check`).check();
-    await page.getByRole('button', { name: 'Make 3 available offline' }).click();
-    await pollPage('three offline copies', () => page.getByTestId('offline-usage').textContent(), (t) => (t ?? '').startsWith('3 calls offline'), 30_000);
-    expect(await page.locator('.rv-pill--offline').count()).toBe(3);
+    await withFailureShot(page, 'review-offline', async () => {
+      await signIn(page, server.url, reviewer.email, reviewer.password);
+      await page.getByRole('link', { name: 'Review queue' }).click();
+      await waitForSyncState(page, 'online');
+      const offlineCalls = calls.slice(2).map((c) => c.callId);
+      await page.locator('.rv-qitem').first().waitFor();
+      await screenshot(page, 'review-offline-queue');
+      await page.locator(`.rv-qitem[data-call="${offlineCalls[0]}"]`).waitFor();
+      for (const id of offlineCalls) await page.locator(`.rv-qitem[data-call="${id}"] .rv-qitem__check`).check();
+      await page.getByRole('button', { name: 'Make 3 available offline' }).click();
+      await pollPage(
+        'three offline copies',
+        () => page.getByTestId('offline-usage').textContent(),
+        (t) => (t ?? '').startsWith('3 calls offline'),
+        30_000,
+      );
+      expect(await page.locator('.rv-pill--offline').count()).toBe(3);
 
-    const port = server.port;
-    await server.close();
-    await waitForSyncState(page, 'offline');
+      const port = server.port;
+      await server.close();
+      await waitForSyncState(page, 'offline');
 
-    const callId = offlineCalls[1];
-    await page.locator(`.rv-qitem[data-call="${callId}"] .rv-qitem__main`).click();
-    await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
-    await page.getByText('Available offline', { exact: true }).waitFor();
-    expect((await media(page)).src).toMatch(/^blob:/);
-    await page.getByRole('button', { name: 'Play' }).click();
-    await pollPage('offline playback to advance', () => clockSeconds(page), (t) => t >= 0.5);
-    await page.keyboard.press('k');
-    await page.keyboard.press('Home');
-    await page.keyboard.press('[');
-    await page.keyboard.press('l');
-    await page.keyboard.press(']');
-    await page.getByLabel('Moment label').fill('Reviewed offline');
-    await page.getByLabel('Moment label').press('Enter');
-    await page.getByRole('tab', { name: 'Scorecard' }).click();
-    for (const key of ['2', '3', '3', '3', '2']) await page.keyboard.press(key);
-    await page.getByRole('radio', { name: 'Callback' }).click();
-    await page.getByRole('button', { name: 'Submit review' }).click();
-    await page.getByTestId('submitted').waitFor();
-    expect(await page.getByTestId('review-sync').getAttribute('data-waiting')).toBe('true');
-    await pollPage('the waiting-to-sync count', () => page.getByTestId('waiting-to-sync').getAttribute('data-count'), (n) => n === '1');
-    await screenshot(page, 'review-offline');
-    expect(await getDocument(db, 'reviews', `${callId}:${reviewer.id}`)).toBeNull();
+      const callId = offlineCalls[1];
+      await page.locator(`.rv-qitem[data-call="${callId}"] .rv-qitem__main`).click();
+      await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
+      await page.getByText('Available offline', { exact: true }).waitFor();
+      expect((await media(page)).src).toMatch(/^blob:/);
+      await page.getByRole('button', { name: 'Play' }).click();
+      await pollPage(
+        'offline playback to advance',
+        () => clockSeconds(page),
+        (t) => t >= 0.5,
+      );
+      await page.keyboard.press('k');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('[');
+      await page.keyboard.press('l');
+      await page.keyboard.press(']');
+      await page.getByLabel('Moment label').fill('Reviewed offline');
+      await page.getByLabel('Moment label').press('Enter');
+      await page.getByRole('tab', { name: 'Scorecard' }).click();
+      for (const key of ['2', '3', '3', '3', '2']) await page.keyboard.press(key);
+      await page.getByRole('radio', { name: 'Callback' }).click();
+      await page.getByRole('button', { name: 'Submit review' }).click();
+      await page.getByTestId('submitted').waitFor();
+      expect(await page.getByTestId('review-sync').getAttribute('data-waiting')).toBe('true');
+      await pollPage(
+        'the waiting-to-sync count',
+        () => page.getByTestId('waiting-to-sync').getAttribute('data-count'),
+        (n) => n === '1',
+      );
+      await screenshot(page, 'review-offline');
+      expect(await getDocument(db, 'reviews', `${callId}:${reviewer.id}`)).toBeNull();
 
-    await start(port);
-    const review = await until('the offline review on the server', () => getDocument(db, 'reviews', `${callId}:${reviewer.id}`), (r) => r?.status === 'submitted', 45_000);
-    expect(review).toMatchObject({ outcome: 'callback', status: 'submitted' });
-    expect(review!.regions.map((r: ReviewDoc['regions'][number]) => r.label)).toEqual(['Reviewed offline']);
-    await pollPage('everything synced', () => page.getByTestId('waiting-to-sync').getAttribute('data-count'), (n) => n === '0', 30_000);
+      await start(port);
+      const review = await until(
+        'the offline review on the server',
+        () => getDocument(db, 'reviews', `${callId}:${reviewer.id}`),
+        (r) => r?.status === 'submitted',
+        45_000,
+      );
+      expect(review).toMatchObject({ outcome: 'callback', status: 'submitted' });
+      expect(review!.regions.map((r: ReviewDoc['regions'][number]) => r.label)).toEqual(['Reviewed offline']);
+      await pollPage(
+        'everything synced',
+        () => page.getByTestId('waiting-to-sync').getAttribute('data-count'),
+        (n) => n === '0',
+        30_000,
+      );
+    });
     expectNoPageErrors(errors, EXPECTED_OFFLINE_NOISE);
+    await close();
+  });
+  it('an admin who reviews the same call sees where the two reviews differ', async () => {
+    const { page, errors, close } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    await withFailureShot(page, 'review-calibration', async () => {
+      await signIn(page, server.url, TEST_ADMIN.email, TEST_ADMIN.password);
+      await page.getByRole('link', { name: 'Review' }).click();
+      await waitForSyncState(page, 'online');
+      await page.getByRole('tab', { name: /^Reviewed/ }).click();
+      await page.locator(`.rv-qitem[data-call="${target}"] .rv-qitem__main`).click();
+      await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
+      await page.getByRole('tab', { name: 'Scorecard' }).click();
+      for (const key of ['1', '2', '2', '3', '2']) await page.keyboard.press(key);
+      await page.getByRole('radio', { name: /^Lost/ }).click();
+      await page.getByRole('button', { name: 'Submit review' }).click();
+      await page.getByTestId('submitted').waitFor();
+      await until(
+        'both reviews on the server',
+        async () =>
+          (
+            await db.query(
+              `SELECT id FROM sync_documents WHERE collection = 'reviews' AND doc ->> 'callId' = $1 AND doc ->> 'status' = 'submitted'`,
+              [target],
+            )
+          ).rows.length,
+        (n) => n === 2,
+      );
+
+      await page.getByRole('tab', { name: 'Calibration' }).click();
+      const table = page.getByTestId('calibration');
+      await table.waitFor({ timeout: 20_000 });
+      const heads = (await table.locator('thead th').allTextContents()).slice(1);
+      const totals = await table.locator('.rv-calibration__totals td').allTextContents();
+      // Rita: yes, yes, 4, Partly, yes (83.3 %); the admin: yes, no, 2, Not at all, no (1.5 of 9 = 16.7 %).
+      expect(Object.fromEntries(heads.map((h, i) => [h, totals[i]]))).toEqual({
+        'Rita Reviewer': '83.3%',
+        You: '16.7%',
+      });
+      expect(await table.getByText('66.6 pts').count()).toBe(1);
+      const rows = table.locator('tbody tr[data-spread].is-different th');
+      expect(await rows.first().textContent()).toContain('Agreed a clear next step');
+      await screenshot(page, 'review-calibration');
+    });
+    expectNoPageErrors(errors, CSP_META_NOTE);
     await close();
   });
 });

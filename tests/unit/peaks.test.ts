@@ -47,6 +47,8 @@ describe('peaks file', () => {
     expect(peaksFileProblem(null)).toBe('not an object');
     expect(peaksFileProblem({ ...file, version: 2 })).toBe('unsupported version 2');
     expect(peaksFileProblem({ ...file, channels: ['left'] })).toBe('channels must list customer and/or assessor');
-    expect(peaksFileProblem({ ...file, levels: [{ peaksPerSecond: 2, data: [[1]] }] })).toBe('level data does not match channels');
+    expect(peaksFileProblem({ ...file, levels: [{ peaksPerSecond: 2, data: [[1]] }] })).toBe(
+      'level data does not match channels',
+    );
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ReviewAnswer, ScorecardDoc, ScorecardQuestion } from '../../shared/schemas';
 import { calibrate, normaliseAnswer, scoreReview, validateScorecard } from '../../shared/scoring';
 
-const q = (id: string, kind: ScorecardQuestion['kind'], weight = 1, extra: Partial<ScorecardQuestion> = {}): ScorecardQuestion => ({
+const q = (
+  id: string,
+  kind: ScorecardQuestion['kind'],
+  weight = 1,
+  extra: Partial<ScorecardQuestion> = {},
+): ScorecardQuestion => ({
   id,
   text: `Question ${id}`,
   kind,
@@ -107,7 +112,11 @@ describe('validateScorecard', () => {
     const problems = validateScorecard({
       name: ' ',
       sections: [
-        { id: 's1', title: '', questions: [q('a', 'choice', 0, { options: ['Only'] }), q('a', 'yesno', 0, { text: '' })] },
+        {
+          id: 's1',
+          title: '',
+          questions: [q('a', 'choice', 0, { options: ['Only'] }), q('a', 'yesno', 0, { text: '' })],
+        },
         { id: 's2', title: 'Empty', questions: [] },
       ],
     });
@@ -134,8 +143,16 @@ describe('validateScorecard', () => {
 });
 
 describe('calibrate', () => {
-  const alice = { reviewerId: 'alice', answers: { greet: true, intro: 5, nextstep: 'Excellent', note: true } as Record<string, ReviewAnswer>, outcome: 'booked' };
-  const bob = { reviewerId: 'bob', answers: { greet: true, intro: 1, nextstep: 'Adequate', note: true } as Record<string, ReviewAnswer>, outcome: 'callback' };
+  const alice = {
+    reviewerId: 'alice',
+    answers: { greet: true, intro: 5, nextstep: 'Excellent', note: true } as Record<string, ReviewAnswer>,
+    outcome: 'booked',
+  };
+  const bob = {
+    reviewerId: 'bob',
+    answers: { greet: true, intro: 1, nextstep: 'Adequate', note: true } as Record<string, ReviewAnswer>,
+    outcome: 'callback',
+  };
 
   it('lists the questions with the largest disagreement first', () => {
     const c = calibrate(card, [alice, bob]);
@@ -160,7 +177,11 @@ describe('calibrate', () => {
   });
 
   it('treats N/A against an answer, and a blank against an answer, as a disagreement', () => {
-    const carol = { reviewerId: 'carol', answers: { greet: true, intro: 'na', nextstep: 'Excellent' } as Record<string, ReviewAnswer>, outcome: 'booked' };
+    const carol = {
+      reviewerId: 'carol',
+      answers: { greet: true, intro: 'na', nextstep: 'Excellent' } as Record<string, ReviewAnswer>,
+      outcome: 'booked',
+    };
     const c = calibrate(card, [alice, carol]);
     const byId = Object.fromEntries(c.questions.map((x) => [x.questionId, x]));
     expect(byId.intro.agreed).toBe(false);

@@ -20,7 +20,9 @@ export default function ReviewRoute() {
   }, [fromPath]);
   useEffect(() => {
     if (openCallId !== fromPath) navigate(openCallId ? `/review/call/${encodeURIComponent(openCallId)}` : '/review');
-    // Only the store's changes drive navigation here; the path's changes are handled above.
+    // Only the store's changes drive navigation here (the path's changes are handled above); depending on
+    // the path too would navigate back to the old call while the address is changing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [openCallId]);
 
   if (!env) return null;

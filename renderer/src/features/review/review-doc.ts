@@ -9,7 +9,13 @@ import { scoreReview } from '../../../../shared/scoring';
  */
 export const reviewIdFor = (callId: string, reviewerId: string) => `${callId}:${reviewerId}`;
 
-export function newReview(callId: string, reviewerId: string, scorecardId: string | null, aiOutcome: Outcome | null, now: number): ReviewDoc {
+export function newReview(
+  callId: string,
+  reviewerId: string,
+  scorecardId: string | null,
+  aiOutcome: Outcome | null,
+  now: number,
+): ReviewDoc {
   return {
     id: reviewIdFor(callId, reviewerId),
     updatedAt: 0,
@@ -34,9 +40,15 @@ type Edit = (doc: ReviewDoc) => ReviewDoc;
  * Applies edits and stamps the edit time (never going backwards, so the conflict handler's "later edit wins"
  * holds on this device); the score is kept current whenever a scorecard is known.
  */
-export function editReview(doc: ReviewDoc, now: number, scorecard: Pick<ScorecardDoc, 'id' | 'sections'> | null, ...edits: Edit[]): ReviewDoc {
+export function editReview(
+  doc: ReviewDoc,
+  now: number,
+  scorecard: Pick<ScorecardDoc, 'id' | 'sections'> | null,
+  ...edits: Edit[]
+): ReviewDoc {
   let next = edits.reduce((d, edit) => edit(d), doc);
-  if (scorecard && next.scorecardId === scorecard.id) next = { ...next, score: scoreReview(scorecard, next.answers).score };
+  if (scorecard && next.scorecardId === scorecard.id)
+    next = { ...next, score: scoreReview(scorecard, next.answers).score };
   return { ...next, editedAt: Math.max(Math.floor(now), doc.editedAt + 1) };
 }
 
@@ -49,10 +61,18 @@ export const setAnswer =
     return { ...doc, answers };
   };
 
-export const setOutcome = (outcome: Outcome | null): Edit => (doc) => ({ ...doc, outcome });
-export const setNotes = (notes: string): Edit => (doc) => ({ ...doc, notes });
-export const setAiOutcome = (aiOutcome: Outcome | null): Edit => (doc) => ({ ...doc, aiOutcome });
-export const chooseScorecard = (scorecardId: string): Edit => (doc) => ({ ...doc, scorecardId });
+export const setOutcome =
+  (outcome: Outcome | null): Edit =>
+  (doc) => ({ ...doc, outcome });
+export const setNotes =
+  (notes: string): Edit =>
+  (doc) => ({ ...doc, notes });
+export const setAiOutcome =
+  (aiOutcome: Outcome | null): Edit =>
+  (doc) => ({ ...doc, aiOutcome });
+export const chooseScorecard =
+  (scorecardId: string): Edit =>
+  (doc) => ({ ...doc, scorecardId });
 
 const byStart = (a: ReviewRegion, b: ReviewRegion) => a.start - b.start || a.end - b.end || (a.id < b.id ? -1 : 1);
 const round2 = (t: number) => Math.round(t * 100) / 100;
@@ -74,7 +94,10 @@ export const removeRegion =
 export type SubmitProblem = 'no_scorecard' | 'unanswered' | 'invalid_answers' | 'no_outcome';
 
 /** What still stops this review from being submitted (empty when it can be). */
-export function submitProblems(doc: ReviewDoc, scorecard: Pick<ScorecardDoc, 'id' | 'sections'> | null): SubmitProblem[] {
+export function submitProblems(
+  doc: ReviewDoc,
+  scorecard: Pick<ScorecardDoc, 'id' | 'sections'> | null,
+): SubmitProblem[] {
   const problems: SubmitProblem[] = [];
   if (!scorecard) problems.push('no_scorecard');
   else {

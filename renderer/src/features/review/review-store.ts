@@ -4,7 +4,8 @@ import { noteLocalEdit } from './outbox';
 
 /**
  * Writes to a reviewer's ReviewDoc go through one queue per document: a burst of edits (a key per question,
- * a drag then a label) applies in order, and the first edit's insert never races the second edit.
+ * a drag then a label) applies in order, each to the result of the one before, and the first edit's insert
+ * never races the second edit.
  */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -19,8 +20,20 @@ export function saveReview(
     .catch(() => undefined)
     .then(async () => {
       const existing = await reviews.findOne(id).exec();
-      const written = existing ? await existing.incrementalModify((data) => edit(data as ReviewDoc)) : await reviews.insert(edit(create()));
-      noteLocalEdit(id, written.get('editedAt') as number);
+      // An edit may decline (return its input unchanged), e.g. a submit that finds a question unanswered.
+      let changed = true;
+      const apply = (doc: ReviewDoc) => {
+        const next = edit(doc);
+        if (next === doc) changed = false;
+        return next;
+      };
+      if (existing) {
+        const written = await existing.incrementalModify((data) => apply(data as ReviewDoc));
+        if (changed) noteLocalEdit(id, written.get('editedAt') as number);
+      } else {
+        const next = apply(create());
+        if (changed) noteLocalEdit(id, (await reviews.insert(next)).get('editedAt') as number);
+      }
     });
   queues.set(id, next);
   void next.finally(() => {

@@ -14,12 +14,19 @@ export function sessionReviewApi(): ReviewApi {
   return {
     mediaUrl(callId, purpose) {
       const s = session();
-      return requestJson<MediaUrls>(s.serverUrl, `/api/calls/${encodeURIComponent(callId)}/media-url`, { token: s.token, json: { purpose } });
+      return requestJson<MediaUrls>(s.serverUrl, `/api/calls/${encodeURIComponent(callId)}/media-url`, {
+        token: s.token,
+        json: { purpose },
+      });
     },
     async listReviewers() {
       const s = session();
       if (s.user.role !== 'admin') return [];
-      const { users } = await requestJson<{ users: Array<StaffMember & { revoked: boolean }> }>(s.serverUrl, '/api/users', { token: s.token });
+      const { users } = await requestJson<{ users: Array<StaffMember & { revoked: boolean }> }>(
+        s.serverUrl,
+        '/api/users',
+        { token: s.token },
+      );
       return users.filter((u) => !u.revoked).map(({ id, name, email, role }) => ({ id, name, email, role }));
     },
   };
@@ -34,6 +41,5 @@ export function useSessionReviewEnv(): ReviewEnv | null {
     if (!user) return null;
     cache ??= createRecordingCache();
     return { user: { id: user.id, name: user.name, role: user.role }, api: sessionReviewApi(), cache };
-    // The id and role identify the user; a renamed user keeps the same environment.
-  }, [user?.id, user?.role]);
+  }, [user]);
 }

@@ -34,7 +34,13 @@ export function CalibrationPanel({ callId }: { callId: string }) {
   const card = cardDoc ? plain<ScorecardDoc>(cardDoc) : null;
   const compared = reviews.filter((r) => r.scorecardId === cardId);
   const result = useMemo(
-    () => (card ? calibrate(card, compared.map((r) => ({ reviewerId: r.reviewerId, answers: r.answers, outcome: r.outcome }))) : null),
+    () =>
+      card
+        ? calibrate(
+            card,
+            compared.map((r) => ({ reviewerId: r.reviewerId, answers: r.answers, outcome: r.outcome })),
+          )
+        : null,
     [card, compared],
   );
 
@@ -43,7 +49,9 @@ export function CalibrationPanel({ callId }: { callId: string }) {
       <div className="empty-state" data-testid="calibration-empty">
         <p className="empty-state__title">Nothing to compare yet</p>
         <p className="muted">
-          {reviews.length === 0 ? 'No one has submitted a review of this call.' : 'Only one review has been submitted. When a second reviewer scores this call, their differences show here.'}
+          {reviews.length === 0
+            ? 'No one has submitted a review of this call.'
+            : 'Only one review has been submitted. When a second reviewer scores this call, their differences show here.'}
         </p>
       </div>
     );
@@ -58,14 +66,22 @@ export function CalibrationPanel({ callId }: { callId: string }) {
         </div>
         <div>
           <span className="subtle">Questions agreed</span>
-          <strong className="num">{result.agreementRate === null ? '—' : `${Math.round(result.agreementRate * 100)}%`}</strong>
+          <strong className="num">
+            {result.agreementRate === null ? '—' : `${Math.round(result.agreementRate * 100)}%`}
+          </strong>
         </div>
         <div>
           <span className="subtle">Outcome</span>
-          <strong className={result.outcomeAgreed ? 'rv-ok' : 'rv-bad'}>{result.outcomeAgreed ? 'Agreed' : 'Differs'}</strong>
+          <strong className={result.outcomeAgreed ? 'rv-ok' : 'rv-bad'}>
+            {result.outcomeAgreed ? 'Agreed' : 'Differs'}
+          </strong>
         </div>
       </div>
-      {reviews.length > compared.length && <p className="subtle">{reviews.length - compared.length} review(s) used another scorecard and are not compared.</p>}
+      {reviews.length > compared.length && (
+        <p className="subtle">
+          {reviews.length - compared.length} review(s) used another scorecard and are not compared.
+        </p>
+      )}
       <table className="table rv-calibration__table">
         <thead>
           <tr>
@@ -89,7 +105,9 @@ export function CalibrationPanel({ callId }: { callId: string }) {
           <tr className={result.outcomeAgreed ? '' : 'is-different'}>
             <th scope="row">Outcome</th>
             {result.outcomes.map((o) => (
-              <td key={o.reviewerId}>{o.outcome ? OUTCOME_LABELS[o.outcome as keyof typeof OUTCOME_LABELS] ?? o.outcome : '—'}</td>
+              <td key={o.reviewerId}>
+                {o.outcome ? (OUTCOME_LABELS[o.outcome as keyof typeof OUTCOME_LABELS] ?? o.outcome) : '—'}
+              </td>
             ))}
           </tr>
           {result.questions.map((q) => {
@@ -98,7 +116,13 @@ export function CalibrationPanel({ callId }: { callId: string }) {
               <tr key={q.questionId} className={q.agreed ? '' : 'is-different'} data-spread={q.spread}>
                 <th scope="row">
                   {q.text}
-                  {!q.agreed && <span className="rv-spread" style={{ width: `${Math.max(8, q.spread * 100)}%` }} aria-label={`difference ${Math.round(q.spread * 100)}%`} />}
+                  {!q.agreed && (
+                    <span
+                      className="rv-spread"
+                      style={{ width: `${Math.max(8, q.spread * 100)}%` }}
+                      aria-label={`difference ${Math.round(q.spread * 100)}%`}
+                    />
+                  )}
                 </th>
                 {q.answers.map((a) => (
                   <td key={a.reviewerId}>{describeAnswer(question, a.answer)}</td>
@@ -129,7 +153,13 @@ export function CalibrationScreen() {
       .map(([callId, list]) => {
         const scores = list.map((r) => r.score).filter((s): s is number => s !== null);
         const outcomes = new Set(list.map((r) => r.outcome));
-        return { callId, call: calls.get(callId) ?? null, reviews: list.length, spread: scores.length >= 2 ? Math.max(...scores) - Math.min(...scores) : 0, outcomeAgreed: outcomes.size === 1 };
+        return {
+          callId,
+          call: calls.get(callId) ?? null,
+          reviews: list.length,
+          spread: scores.length >= 2 ? Math.max(...scores) - Math.min(...scores) : 0,
+          outcomeAgreed: outcomes.size === 1,
+        };
       })
       .sort((a, b) => Number(a.outcomeAgreed) - Number(b.outcomeAgreed) || b.spread - a.spread);
   }, [docs, callDocs]);
@@ -157,10 +187,17 @@ export function CalibrationScreen() {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.callId} className={open === r.callId ? 'is-selected' : ''} onClick={() => setOpen(r.callId)} style={{ cursor: 'pointer' }}>
+                <tr
+                  key={r.callId}
+                  className={open === r.callId ? 'is-selected' : ''}
+                  onClick={() => setOpen(r.callId)}
+                  style={{ cursor: 'pointer' }}
+                >
                   <td>
                     <button type="button" className="link-button">
-                      {r.call ? `${r.call.district ?? '—'} · ${r.call.service ? SERVICE_LABELS[r.call.service] : '—'} · ${new Date(r.call.startedAt).toLocaleDateString('en-GB')}` : r.callId}
+                      {r.call
+                        ? `${r.call.district ?? '—'} · ${r.call.service ? SERVICE_LABELS[r.call.service] : '—'} · ${new Date(r.call.startedAt).toLocaleDateString('en-GB')}`
+                        : r.callId}
                     </button>
                   </td>
                   <td className="num">{r.reviews}</td>

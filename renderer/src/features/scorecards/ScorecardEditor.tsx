@@ -3,7 +3,17 @@ import type { DeepReadonly } from 'rxdb';
 import type { ScorecardDoc, ScorecardQuestion } from '../../../../shared/schemas';
 import { validateScorecard, type ScorecardProblem } from '../../../../shared/scoring';
 import { useDatabase, useQuery } from '../../db/hooks';
-import { KIND_LABELS, changeKind, duplicateScorecard, move, newQuestion, newSection, sectionShares, starterScorecard, type Section } from './scorecard-model';
+import {
+  KIND_LABELS,
+  changeKind,
+  duplicateScorecard,
+  move,
+  newQuestion,
+  newSection,
+  sectionShares,
+  starterScorecard,
+  type Section,
+} from './scorecard-model';
 import '../review/review.css';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
@@ -28,7 +38,8 @@ export function ScorecardEditor() {
   }, [openId, stored, draft]);
 
   const problems = draft ? validateScorecard(draft) : [];
-  const dirty = draft !== null && JSON.stringify(withoutMeta(draft)) !== JSON.stringify(stored ? withoutMeta(stored) : null);
+  const dirty =
+    draft !== null && JSON.stringify(withoutMeta(draft)) !== JSON.stringify(stored ? withoutMeta(stored) : null);
 
   const save = async () => {
     if (!draft || problems.length > 0) return;
@@ -50,7 +61,11 @@ export function ScorecardEditor() {
         <header className="rv-panel__header">
           <h2>Scorecards</h2>
           <span className="spacer" />
-          <button type="button" className="btn btn--sm btn--primary" onClick={() => create(starterScorecard(newId, Date.now()))}>
+          <button
+            type="button"
+            className="btn btn--sm btn--primary"
+            onClick={() => create(starterScorecard(newId, Date.now()))}
+          >
             New scorecard
           </button>
         </header>
@@ -120,7 +135,8 @@ export function ScorecardEditor() {
 }
 
 function withoutMeta(card: ScorecardDoc): ScorecardDoc {
-  const { _meta, _rev, _attachments, _deleted, ...rest } = card as ScorecardDoc & Record<'_meta' | '_rev' | '_attachments' | '_deleted', unknown>;
+  const { _meta, _rev, _attachments, _deleted, ...rest } = card as ScorecardDoc &
+    Record<'_meta' | '_rev' | '_attachments' | '_deleted', unknown>;
   void [_meta, _rev, _attachments, _deleted];
   return rest as ScorecardDoc;
 }
@@ -137,25 +153,51 @@ interface DraftEditorProps {
   onDiscard(): void;
 }
 
-function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, onDuplicate, onDiscard }: DraftEditorProps) {
+function DraftEditor({
+  draft,
+  problems,
+  dirty,
+  saved,
+  isNew,
+  onChange,
+  onSave,
+  onDuplicate,
+  onDiscard,
+}: DraftEditorProps) {
   // A live query rather than a count: RxDB counts only fully indexed selectors, and reviews are indexed by call.
   const { docs: using } = useQuery('reviews', { selector: { scorecardId: draft.id } });
   const usedBy = using.length;
   const shares = sectionShares(draft);
   const problemAt = (path: string) => problems.filter((p) => p.path === path).map((p) => p.message);
-  const setSection = (si: number, section: Section) => onChange({ ...draft, sections: draft.sections.map((s, i) => (i === si ? section : s)) });
-  const setQuestion = (si: number, qi: number, q: ScorecardQuestion) => setSection(si, { ...draft.sections[si], questions: draft.sections[si].questions.map((x, i) => (i === qi ? q : x)) });
+  const setSection = (si: number, section: Section) =>
+    onChange({ ...draft, sections: draft.sections.map((s, i) => (i === si ? section : s)) });
+  const setQuestion = (si: number, qi: number, q: ScorecardQuestion) =>
+    setSection(si, {
+      ...draft.sections[si],
+      questions: draft.sections[si].questions.map((x, i) => (i === qi ? q : x)),
+    });
 
   return (
     <div className="sc-draft" data-testid="scorecard-editor">
       <header className="sc-draft__head">
         <label className="field sc-draft__name">
           <span className="field__label">Name</span>
-          <input className="input" value={draft.name} maxLength={200} onChange={(e) => onChange({ ...draft, name: e.target.value })} aria-invalid={problemAt('name').length > 0} />
+          <input
+            className="input"
+            value={draft.name}
+            maxLength={200}
+            onChange={(e) => onChange({ ...draft, name: e.target.value })}
+            aria-invalid={problemAt('name').length > 0}
+          />
           <FieldProblems messages={problemAt('name')} />
         </label>
         <label className="sc-draft__active">
-          <input type="checkbox" checked={draft.active} onChange={(e) => onChange({ ...draft, active: e.target.checked })} /> Active (offered to reviewers)
+          <input
+            type="checkbox"
+            checked={draft.active}
+            onChange={(e) => onChange({ ...draft, active: e.target.checked })}
+          />{' '}
+          Active (offered to reviewers)
         </label>
         <span className="spacer" />
         {!isNew && (
@@ -173,7 +215,8 @@ function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, o
       {saved && <p className="alert alert--info">Saved. It reaches reviewers when this device syncs.</p>}
       {usedBy > 0 && (
         <p className="alert alert--warn">
-          {usedBy} {usedBy === 1 ? 'review uses' : 'reviews use'} this scorecard. Rewording is safe; removing questions or changing weights changes how those reviews score. Duplicate it to start a new version instead.
+          {usedBy} {usedBy === 1 ? 'review uses' : 'reviews use'} this scorecard. Rewording is safe; removing questions
+          or changing weights changes how those reviews score. Duplicate it to start a new version instead.
         </p>
       )}
       {problems.length > 0 && (
@@ -198,13 +241,29 @@ function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, o
               {shares[si] === null ? '' : `${Math.round((shares[si] ?? 0) * 100)}% of score`}
             </span>
             <span className="spacer" />
-            <button type="button" className="btn btn--sm btn--ghost" onClick={() => onChange({ ...draft, sections: move(draft.sections, si, -1) })} disabled={si === 0} aria-label="Move section up">
+            <button
+              type="button"
+              className="btn btn--sm btn--ghost"
+              onClick={() => onChange({ ...draft, sections: move(draft.sections, si, -1) })}
+              disabled={si === 0}
+              aria-label="Move section up"
+            >
               ↑
             </button>
-            <button type="button" className="btn btn--sm btn--ghost" onClick={() => onChange({ ...draft, sections: move(draft.sections, si, 1) })} disabled={si === draft.sections.length - 1} aria-label="Move section down">
+            <button
+              type="button"
+              className="btn btn--sm btn--ghost"
+              onClick={() => onChange({ ...draft, sections: move(draft.sections, si, 1) })}
+              disabled={si === draft.sections.length - 1}
+              aria-label="Move section down"
+            >
               ↓
             </button>
-            <button type="button" className="btn btn--sm btn--danger" onClick={() => onChange({ ...draft, sections: draft.sections.filter((_, i) => i !== si) })}>
+            <button
+              type="button"
+              className="btn btn--sm btn--danger"
+              onClick={() => onChange({ ...draft, sections: draft.sections.filter((_, i) => i !== si) })}
+            >
               Remove section
             </button>
           </header>
@@ -223,27 +282,69 @@ function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, o
                       aria-label={`Question ${qi + 1}`}
                       onChange={(e) => setQuestion(si, qi, { ...q, text: e.target.value })}
                     />
-                    <select className="select" value={q.kind} aria-label="Answer type" onChange={(e) => setQuestion(si, qi, changeKind(q, e.target.value as ScorecardQuestion['kind']))}>
+                    <select
+                      className="select"
+                      value={q.kind}
+                      aria-label="Answer type"
+                      onChange={(e) => setQuestion(si, qi, changeKind(q, e.target.value as ScorecardQuestion['kind']))}
+                    >
                       {Object.entries(KIND_LABELS).map(([k, l]) => (
                         <option key={k} value={k}>
                           {l}
                         </option>
                       ))}
                     </select>
-                    <label className="sc-question__weight" title="Weight: how much this question counts. 0 records the answer without scoring it.">
+                    <label
+                      className="sc-question__weight"
+                      title="Weight: how much this question counts. 0 records the answer without scoring it."
+                    >
                       <span className="subtle">Weight</span>
-                      <input className="input num" type="number" min={0} max={100} step={0.5} value={q.weight} onChange={(e) => setQuestion(si, qi, { ...q, weight: e.target.value === '' ? 0 : Number(e.target.value) })} />
+                      <input
+                        className="input num"
+                        type="number"
+                        min={0}
+                        max={100}
+                        step={0.5}
+                        value={q.weight}
+                        onChange={(e) =>
+                          setQuestion(si, qi, { ...q, weight: e.target.value === '' ? 0 : Number(e.target.value) })
+                        }
+                      />
                     </label>
                     <label className="sc-question__na">
-                      <input type="checkbox" checked={q.allowNA} onChange={(e) => setQuestion(si, qi, { ...q, allowNA: e.target.checked })} /> N/A allowed
+                      <input
+                        type="checkbox"
+                        checked={q.allowNA}
+                        onChange={(e) => setQuestion(si, qi, { ...q, allowNA: e.target.checked })}
+                      />{' '}
+                      N/A allowed
                     </label>
-                    <button type="button" className="btn btn--sm btn--ghost" onClick={() => setSection(si, { ...section, questions: move(section.questions, qi, -1) })} disabled={qi === 0} aria-label="Move question up">
+                    <button
+                      type="button"
+                      className="btn btn--sm btn--ghost"
+                      onClick={() => setSection(si, { ...section, questions: move(section.questions, qi, -1) })}
+                      disabled={qi === 0}
+                      aria-label="Move question up"
+                    >
                       ↑
                     </button>
-                    <button type="button" className="btn btn--sm btn--ghost" onClick={() => setSection(si, { ...section, questions: move(section.questions, qi, 1) })} disabled={qi === section.questions.length - 1} aria-label="Move question down">
+                    <button
+                      type="button"
+                      className="btn btn--sm btn--ghost"
+                      onClick={() => setSection(si, { ...section, questions: move(section.questions, qi, 1) })}
+                      disabled={qi === section.questions.length - 1}
+                      aria-label="Move question down"
+                    >
                       ↓
                     </button>
-                    <button type="button" className="btn btn--sm btn--ghost" onClick={() => setSection(si, { ...section, questions: section.questions.filter((_, i) => i !== qi) })} aria-label="Remove question">
+                    <button
+                      type="button"
+                      className="btn btn--sm btn--ghost"
+                      onClick={() =>
+                        setSection(si, { ...section, questions: section.questions.filter((_, i) => i !== qi) })
+                      }
+                      aria-label="Remove question"
+                    >
                       ✕
                     </button>
                   </div>
@@ -258,29 +359,61 @@ function DraftEditor({ draft, problems, dirty, saved, isNew, onChange, onSave, o
                             maxLength={200}
                             placeholder={`Option ${oi + 1}`}
                             aria-label={`Option ${oi + 1}`}
-                            onChange={(e) => setQuestion(si, qi, { ...q, options: q.options.map((x, i) => (i === oi ? e.target.value : x)) })}
+                            onChange={(e) =>
+                              setQuestion(si, qi, {
+                                ...q,
+                                options: q.options.map((x, i) => (i === oi ? e.target.value : x)),
+                              })
+                            }
                           />
-                          <button type="button" className="btn btn--sm btn--ghost" onClick={() => setQuestion(si, qi, { ...q, options: q.options.filter((_, i) => i !== oi) })} aria-label={`Remove option ${oi + 1}`}>
+                          <button
+                            type="button"
+                            className="btn btn--sm btn--ghost"
+                            onClick={() => setQuestion(si, qi, { ...q, options: q.options.filter((_, i) => i !== oi) })}
+                            aria-label={`Remove option ${oi + 1}`}
+                          >
                             ✕
                           </button>
                         </span>
                       ))}
-                      <button type="button" className="btn btn--sm" onClick={() => setQuestion(si, qi, { ...q, options: [...q.options, ''] })} disabled={q.options.length >= 20}>
+                      <button
+                        type="button"
+                        className="btn btn--sm"
+                        onClick={() => setQuestion(si, qi, { ...q, options: [...q.options, ''] })}
+                        disabled={q.options.length >= 20}
+                      >
                         Add option
                       </button>
                     </div>
                   )}
-                  <FieldProblems messages={[...problemAt(`${at}.text`), ...problemAt(`${at}.weight`), ...problemAt(`${at}.options`), ...problemAt(`${at}.id`)]} />
+                  <FieldProblems
+                    messages={[
+                      ...problemAt(`${at}.text`),
+                      ...problemAt(`${at}.weight`),
+                      ...problemAt(`${at}.options`),
+                      ...problemAt(`${at}.id`),
+                    ]}
+                  />
                 </li>
               );
             })}
           </ol>
-          <button type="button" className="btn btn--sm" onClick={() => setSection(si, { ...section, questions: [...section.questions, newQuestion(newId())] })} disabled={section.questions.length >= 50}>
+          <button
+            type="button"
+            className="btn btn--sm"
+            onClick={() => setSection(si, { ...section, questions: [...section.questions, newQuestion(newId())] })}
+            disabled={section.questions.length >= 50}
+          >
             Add question
           </button>
         </section>
       ))}
-      <button type="button" className="btn" onClick={() => onChange({ ...draft, sections: [...draft.sections, newSection(newId(), newId())] })} disabled={draft.sections.length >= 20}>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => onChange({ ...draft, sections: [...draft.sections, newSection(newId(), newId())] })}
+        disabled={draft.sections.length >= 20}
+      >
         Add section
       </button>
     </div>

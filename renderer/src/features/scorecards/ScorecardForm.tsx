@@ -15,7 +15,14 @@ export interface ScorecardFormProps {
  * A reviewer answering a scorecard. The question with the outline is the one the number keys answer; the
  * score and each section's score update as answers change (shared/scoring.ts).
  */
-export function ScorecardForm({ scorecard, answers, activeQuestionId, readOnly, onAnswer, onActivate }: ScorecardFormProps) {
+export function ScorecardForm({
+  scorecard,
+  answers,
+  activeQuestionId,
+  readOnly,
+  onAnswer,
+  onActivate,
+}: ScorecardFormProps) {
   const result = scoreReview(scorecard, answers);
   const activeRef = useRef<HTMLFieldSetElement>(null);
   useEffect(() => {
@@ -55,9 +62,18 @@ export function ScorecardForm({ scorecard, answers, activeQuestionId, readOnly, 
                 >
                   <legend className="rv-question__text">
                     <span className="rv-question__n num">{number}.</span> {q.text}
-                    {q.weight !== 1 && <span className="rv-question__weight" title="Weight">{q.weight === 0 ? 'not scored' : `×${q.weight}`}</span>}
+                    {q.weight !== 1 && (
+                      <span className="rv-question__weight" title="Weight">
+                        {q.weight === 0 ? 'not scored' : `×${q.weight}`}
+                      </span>
+                    )}
                   </legend>
-                  <AnswerButtons question={q} answer={answers[q.id]} onAnswer={(a) => onAnswer(q.id, a)} showKeys={active && !readOnly} />
+                  <AnswerButtons
+                    question={q}
+                    answer={answers[q.id]}
+                    onAnswer={(a) => onAnswer(q.id, a)}
+                    showKeys={active && !readOnly}
+                  />
                 </fieldset>
               );
             })}
@@ -68,7 +84,17 @@ export function ScorecardForm({ scorecard, answers, activeQuestionId, readOnly, 
   );
 }
 
-function AnswerButtons({ question, answer, onAnswer, showKeys }: { question: ScorecardQuestion; answer: ReviewAnswer | undefined; onAnswer(a: ReviewAnswer | undefined): void; showKeys: boolean }) {
+function AnswerButtons({
+  question,
+  answer,
+  onAnswer,
+  showKeys,
+}: {
+  question: ScorecardQuestion;
+  answer: ReviewAnswer | undefined;
+  onAnswer(a: ReviewAnswer | undefined): void;
+  showKeys: boolean;
+}) {
   const choices: Array<{ value: ReviewAnswer; label: string; key: number }> =
     question.kind === 'yesno'
       ? [

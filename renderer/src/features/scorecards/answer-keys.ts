@@ -23,7 +23,11 @@ export function allQuestions(card: Pick<ScorecardDoc, 'sections'>): ScorecardQue
 }
 
 /** The question to move to after answering `currentId`: the next unanswered one, else the next one. */
-export function nextQuestionId(card: Pick<ScorecardDoc, 'sections'>, currentId: string, answers: Record<string, ReviewAnswer>): string {
+export function nextQuestionId(
+  card: Pick<ScorecardDoc, 'sections'>,
+  currentId: string,
+  answers: Record<string, ReviewAnswer>,
+): string {
   const qs = allQuestions(card);
   const at = qs.findIndex((q) => q.id === currentId);
   for (let i = 1; i <= qs.length; i++) {

@@ -22,7 +22,12 @@ export function newSection(id: string, questionId: string): Section {
 
 /** A starting point that reflects what QA teams score on lead calls; admins edit it freely. */
 export function starterScorecard(newId: () => string, now: number): ScorecardDoc {
-  const q = (text: string, kind: ScorecardQuestion['kind'], weight: number, extra: Partial<ScorecardQuestion> = {}): ScorecardQuestion => ({
+  const q = (
+    text: string,
+    kind: ScorecardQuestion['kind'],
+    weight: number,
+    extra: Partial<ScorecardQuestion> = {},
+  ): ScorecardQuestion => ({
     ...newQuestion(newId(), kind),
     text,
     weight,
@@ -38,12 +43,18 @@ export function starterScorecard(newId: () => string, now: number): ScorecardDoc
       {
         id: newId(),
         title: 'Opening',
-        questions: [q('Greeted the customer and introduced themselves and the company', 'yesno', 1), q('Confirmed the job and the address', 'yesno', 1, { allowNA: true })],
+        questions: [
+          q('Greeted the customer and introduced themselves and the company', 'yesno', 1),
+          q('Confirmed the job and the address', 'yesno', 1, { allowNA: true }),
+        ],
       },
       {
         id: newId(),
         title: 'Conversation',
-        questions: [q('Clarity and tone', 'scale', 2), q('Handled objections', 'choice', 2, { options: ['Fully', 'Partly', 'Not at all'], allowNA: true })],
+        questions: [
+          q('Clarity and tone', 'scale', 2),
+          q('Handled objections', 'choice', 2, { options: ['Fully', 'Partly', 'Not at all'], allowNA: true }),
+        ],
       },
       {
         id: newId(),
@@ -83,6 +94,10 @@ export function duplicateScorecard(card: ScorecardDoc, newId: () => string, now:
     name: `${card.name} (copy)`,
     active: false,
     createdAt: Math.floor(now),
-    sections: card.sections.map((s) => ({ ...s, id: newId(), questions: s.questions.map((q) => ({ ...q, id: newId(), options: [...q.options] })) })),
+    sections: card.sections.map((s) => ({
+      ...s,
+      id: newId(),
+      questions: s.questions.map((q) => ({ ...q, id: newId(), options: [...q.options] })),
+    })),
   };
 }

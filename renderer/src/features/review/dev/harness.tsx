@@ -9,7 +9,15 @@ import { createRoot } from 'react-dom/client';
 import { createRxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { computePeaks, type PeaksFile } from '../../../../../shared/peaks';
-import { COLLECTIONS, COLLECTION_NAMES, SERVICES, type CallDoc, type InsightDoc, type ScorecardDoc, type TranscriptSegment } from '../../../../../shared/schemas';
+import {
+  COLLECTIONS,
+  COLLECTION_NAMES,
+  SERVICES,
+  type CallDoc,
+  type InsightDoc,
+  type ScorecardDoc,
+  type TranscriptSegment,
+} from '../../../../../shared/schemas';
 import type { RingsideCollections } from '../../../db/database';
 import { DatabaseContext } from '../../../db/hooks';
 import { ScorecardEditor } from '../../scorecards/ScorecardEditor';
@@ -32,15 +40,25 @@ const RATE = 8000;
 /** Speech-like stereo: alternating turns, bursts of noise shaped like syllables. */
 function synthesise(seconds: number, seed: number): { channels: Float32Array[]; turns: TranscriptSegment[] } {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const left = new Float32Array(seconds * RATE);
   const right = new Float32Array(seconds * RATE);
   const turns: TranscriptSegment[] = [];
   let t = 0.5;
   let speaker: 'customer' | 'assessor' = 'assessor';
   const lines = {
-    assessor: ['Hello, this is Sam from Bright Energy, returning your enquiry about the assessment.', 'We can come on Thursday morning, does that suit you?', 'The assessment takes about an hour and costs nothing up front.', "Great, I'll book you in and send a confirmation text."],
-    customer: ['Hi, yes, thanks for calling back.', "How much is it going to cost me, roughly?", 'Thursday works, after ten if possible.', 'Perfect, thank you very much.'],
+    assessor: [
+      'Hello, this is Sam from Bright Energy, returning your enquiry about the assessment.',
+      'We can come on Thursday morning, does that suit you?',
+      'The assessment takes about an hour and costs nothing up front.',
+      "Great, I'll book you in and send a confirmation text.",
+    ],
+    customer: [
+      'Hi, yes, thanks for calling back.',
+      'How much is it going to cost me, roughly?',
+      'Thursday works, after ten if possible.',
+      'Perfect, thank you very much.',
+    ],
   };
   let line = 0;
   while (t < seconds - 1) {
@@ -53,7 +71,12 @@ function synthesise(seconds: number, seed: number): { channels: Float32Array[]; 
       ch[i] = amp * syllable * (rnd() * 2 - 1) * 0.9;
     }
     const texts = lines[speaker];
-    turns.push({ speaker, start: Math.round(t * 100) / 100, end: Math.round((t + len) * 100) / 100, text: texts[line++ % texts.length] });
+    turns.push({
+      speaker,
+      start: Math.round(t * 100) / 100,
+      end: Math.round((t + len) * 100) / 100,
+      text: texts[line++ % texts.length],
+    });
     t += len + 0.3 + rnd() * 0.8;
     speaker = speaker === 'customer' ? 'assessor' : 'customer';
   }
@@ -85,12 +108,26 @@ function wav(channels: Float32Array[]): Blob {
 }
 
 async function main() {
-  const db = await createRxDatabase<RingsideCollections>({ name: `harness${Date.now()}`, storage: getRxStorageMemory() });
+  const db = await createRxDatabase<RingsideCollections>({
+    name: `harness${Date.now()}`,
+    storage: getRxStorageMemory(),
+  });
   await db.addCollections(Object.fromEntries(COLLECTION_NAMES.map((n) => [n, { schema: COLLECTIONS[n] }])) as never);
   const now = Date.now();
   const assessors = ['Priya Shah', 'Tom Walker', 'Ade Okafor', 'Lucy Chen'].map((name, i) => ({
-    id: `as${i}`, updatedAt: now, externalId: `A${i}`, name, phone: null, phoneMasked: '07700 900***', districts: ['E17'], services: [...SERVICES],
-    active: true, tier: null, coursesCompleted: [], createdAt: now, sandbox: true,
+    id: `as${i}`,
+    updatedAt: now,
+    externalId: `A${i}`,
+    name,
+    phone: null,
+    phoneMasked: '07700 900***',
+    districts: ['E17'],
+    services: [...SERVICES],
+    active: true,
+    tier: null,
+    coursesCompleted: [],
+    createdAt: now,
+    sandbox: true,
   }));
   await db.assessors.bulkInsert(assessors);
   const districts = ['W1', 'EC1', 'N1', 'E17'];
@@ -98,10 +135,26 @@ async function main() {
   for (let i = 0; i < CALLS; i++) {
     const duration = 60 + ((i * 37) % 400);
     calls.push({
-      id: `call${String(i).padStart(5, '0')}`, updatedAt: now, leadId: `lead${i}`, assessorId: `as${i % 4}`, direction: i % 2 ? 'customer_to_assessor' : 'assessor_to_customer',
-      poolNumber: '+447700900000', district: districts[i % 4], service: SERVICES[i % SERVICES.length], startedAt: now - i * 3_600_000, ringingAt: null, answeredAt: null, endedAt: null,
-      ringSeconds: 5, talkSeconds: duration, status: 'completed', connected: true, hungUpBy: 'customer',
-      recording: { state: 'stored', durationSec: duration, channels: ['customer', 'assessor'], storedAt: now }, reviewAssignee: i % 5 === 0 ? 'me' : null, sandbox: true,
+      id: `call${String(i).padStart(5, '0')}`,
+      updatedAt: now,
+      leadId: `lead${i}`,
+      assessorId: `as${i % 4}`,
+      direction: i % 2 ? 'customer_to_assessor' : 'assessor_to_customer',
+      poolNumber: '+447700900000',
+      district: districts[i % 4],
+      service: SERVICES[i % SERVICES.length],
+      startedAt: now - i * 3_600_000,
+      ringingAt: null,
+      answeredAt: null,
+      endedAt: null,
+      ringSeconds: 5,
+      talkSeconds: duration,
+      status: 'completed',
+      connected: true,
+      hungUpBy: 'customer',
+      recording: { state: 'stored', durationSec: duration, channels: ['customer', 'assessor'], storedAt: now },
+      reviewAssignee: i % 5 === 0 ? 'me' : null,
+      sandbox: true,
     });
   }
   await db.calls.bulkInsert(calls);
@@ -113,15 +166,33 @@ async function main() {
     if (hit) return hit;
     const call = calls.find((c) => c.id === callId)!;
     const { channels } = synthesise(call.recording.durationSec!, callId.length + Number(callId.slice(4)));
-    const entry = { url: URL.createObjectURL(wav(channels)), peaks: computePeaks(channels, RATE, ['customer', 'assessor']) };
+    const entry = {
+      url: URL.createObjectURL(wav(channels)),
+      peaks: computePeaks(channels, RATE, ['customer', 'assessor']),
+    };
     media.set(callId, entry);
     return entry;
   };
   const insights: InsightDoc[] = calls.slice(0, Math.floor(CALLS / 2)).map((c, i) => ({
-    id: `${c.id}~local`, updatedAt: now, callId: c.id, provider: 'local', model: 'lexicon', version: '1', createdAt: now, transcriber: { provider: 'sandbox', model: 'script', version: '1', sandbox: true },
+    id: `${c.id}~local`,
+    updatedAt: now,
+    callId: c.id,
+    provider: 'local',
+    model: 'lexicon',
+    version: '1',
+    createdAt: now,
+    transcriber: { provider: 'sandbox', model: 'script', version: '1', sandbox: true },
     transcript: synthesise(c.recording.durationSec!, c.id.length + i).turns,
-    analysis: { outcome: { value: (['booked', 'callback', 'lost'] as const)[i % 3], confidence: 0.62 + (i % 30) / 100, evidence: [] } } as unknown as InsightDoc['analysis'],
-    status: 'done', error: null, sandbox: true,
+    analysis: {
+      outcome: {
+        value: (['booked', 'callback', 'lost'] as const)[i % 3],
+        confidence: 0.62 + (i % 30) / 100,
+        evidence: [],
+      },
+    } as unknown as InsightDoc['analysis'],
+    status: 'done',
+    error: null,
+    sandbox: true,
   }));
   await db.insights.bulkInsert(insights);
 

@@ -6,7 +6,14 @@ import { useReviewOutbox } from '../outbox';
 import { useReviewUi } from '../ui-store';
 import { buildQueue } from '../queue/queue-model';
 import { useAiOutcomes, useQueueCalls } from '../queue/queue-data';
-import { cancelOfflineJob, formatBytes, makeAvailableOffline, refreshOfflineState, removeOfflineCopies, useOfflineStore } from './offline-store';
+import {
+  cancelOfflineJob,
+  formatBytes,
+  makeAvailableOffline,
+  refreshOfflineState,
+  removeOfflineCopies,
+  useOfflineStore,
+} from './offline-store';
 
 /**
  * The queue's footer: what is on this device for offline review, the download in progress, and the reviews
@@ -34,11 +41,23 @@ export function OfflinePanel() {
   }, [cache]);
 
   const queueIds = useMemo(
-    () => buildQueue({ calls, reviews: reviewDocs as unknown as readonly ReviewDoc[], aiOutcomes, me: user.id, filters, sort }).rows.map((r) => r.call.id),
+    () =>
+      buildQueue({
+        calls,
+        reviews: reviewDocs as unknown as readonly ReviewDoc[],
+        aiOutcomes,
+        me: user.id,
+        filters,
+        sort,
+      }).rows.map((r) => r.call.id),
     [calls, reviewDocs, aiOutcomes, user.id, filters, sort],
   );
   const start = (ids: readonly string[]) => void makeAvailableOffline(ids, { api, cache });
-  const progress = job ? (job.total === 0 ? 1 : (job.done + (job.currentTotal ? job.currentBytes / job.currentTotal : 0)) / job.total) : 0;
+  const progress = job
+    ? job.total === 0
+      ? 1
+      : (job.done + (job.currentTotal ? job.currentBytes / job.currentTotal : 0)) / job.total
+    : 0;
 
   return (
     <footer className="rv-offline" aria-label="Offline review" data-testid="offline-panel">
@@ -46,8 +65,14 @@ export function OfflinePanel() {
         <div className="rv-offline__job" role="status" data-testid="offline-progress">
           <div className="rv-offline__row">
             <span>
-              Downloading <span className="num">{Math.min(job.done + 1, job.total)}</span> of <span className="num">{job.total}</span>
-              {job.currentTotal ? <span className="subtle num"> · {formatBytes(job.currentBytes)} of {formatBytes(job.currentTotal)}</span> : null}
+              Downloading <span className="num">{Math.min(job.done + 1, job.total)}</span> of{' '}
+              <span className="num">{job.total}</span>
+              {job.currentTotal ? (
+                <span className="subtle num">
+                  {' '}
+                  · {formatBytes(job.currentBytes)} of {formatBytes(job.currentTotal)}
+                </span>
+              ) : null}
             </span>
             <span className="spacer" />
             <button type="button" className="btn btn--sm btn--ghost" onClick={cancelOfflineJob}>
@@ -60,10 +85,22 @@ export function OfflinePanel() {
         </div>
       ) : (
         <div className="rv-offline__row">
-          <button type="button" className="btn btn--sm" disabled={checked.size === 0} onClick={() => start([...checked])} title="Download the ticked calls' recordings to this device">
+          <button
+            type="button"
+            className="btn btn--sm"
+            disabled={checked.size === 0}
+            onClick={() => start([...checked])}
+            title="Download the ticked calls' recordings to this device"
+          >
             Make {checked.size > 0 ? checked.size : 'selected'} available offline
           </button>
-          <button type="button" className="btn btn--sm btn--ghost" disabled={queueIds.length === 0} onClick={() => start(queueIds)} title="Download every call in the list as filtered">
+          <button
+            type="button"
+            className="btn btn--sm btn--ghost"
+            disabled={queueIds.length === 0}
+            onClick={() => start(queueIds)}
+            title="Download every call in the list as filtered"
+          >
             Whole list ({queueIds.length})
           </button>
         </div>
@@ -72,7 +109,12 @@ export function OfflinePanel() {
         <span data-testid="offline-usage">
           <span className="num">{cachedIds.size}</span> {cachedIds.size === 1 ? 'call' : 'calls'} offline
           {usage && (
-            <span className="subtle num" title={usage.quotaBytes ? `This device lets Ringside keep up to ${formatBytes(usage.quotaBytes)}.` : undefined}>
+            <span
+              className="subtle num"
+              title={
+                usage.quotaBytes ? `This device lets Ringside keep up to ${formatBytes(usage.quotaBytes)}.` : undefined
+              }
+            >
               {' '}
               · {formatBytes(usage.bytes)} used
             </span>
@@ -80,14 +122,24 @@ export function OfflinePanel() {
         </span>
         <span className="spacer" />
         {checked.size > 0 && [...checked].some((id) => cachedIds.has(id)) && !job && (
-          <button type="button" className="link-button" onClick={() => void removeOfflineCopies([...checked].filter((id) => cachedIds.has(id)), cache)}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() =>
+              void removeOfflineCopies(
+                [...checked].filter((id) => cachedIds.has(id)),
+                cache,
+              )
+            }
+          >
             Remove selected copies
           </button>
         )}
       </div>
       {lastJob && lastJob.failed.length > 0 && !job && (
         <p className="rv-offline__failed" role="alert">
-          {lastJob.failed.length} {lastJob.failed.length === 1 ? 'call' : 'calls'} could not be downloaded: {lastJob.failed[0].message}
+          {lastJob.failed.length} {lastJob.failed.length === 1 ? 'call' : 'calls'} could not be downloaded:{' '}
+          {lastJob.failed[0].message}
         </p>
       )}
       <div className="rv-offline__row">
@@ -100,7 +152,9 @@ export function OfflinePanel() {
           data-count={waiting.length}
           disabled={waiting.length === 0}
         >
-          {waiting.length === 0 ? 'All reviews synced' : `${waiting.length} ${waiting.length === 1 ? 'review' : 'reviews'} waiting to sync`}
+          {waiting.length === 0
+            ? 'All reviews synced'
+            : `${waiting.length} ${waiting.length === 1 ? 'review' : 'reviews'} waiting to sync`}
         </button>
       </div>
       {showWaiting && waiting.length > 0 && (
@@ -108,7 +162,8 @@ export function OfflinePanel() {
           {waiting.map((r) => (
             <li key={r.id}>
               <button type="button" className="link-button" onClick={() => useReviewUi.getState().openCall(r.callId)}>
-                {r.status === 'submitted' ? 'Submitted review' : 'Draft'} · edited {new Date(r.editedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}
+                {r.status === 'submitted' ? 'Submitted review' : 'Draft'} · edited{' '}
+                {new Date(r.editedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}
               </button>
             </li>
           ))}

@@ -27,14 +27,24 @@ interface OfflineState {
   abort: AbortController | null;
 }
 
-export const useOfflineStore = create<OfflineState>(() => ({ cachedIds: new Set(), usage: null, job: null, lastJob: null, abort: null }));
+export const useOfflineStore = create<OfflineState>(() => ({
+  cachedIds: new Set(),
+  usage: null,
+  job: null,
+  lastJob: null,
+  abort: null,
+}));
 
 export async function refreshOfflineState(cache: RecordingCache): Promise<void> {
   const [list, usage] = await Promise.all([cache.list(), cache.usage()]);
   useOfflineStore.setState({ cachedIds: new Set(list.map((e) => e.callId)), usage });
 }
 
-async function downloadAudio(url: string, signal: AbortSignal, onBytes: (bytes: number, total: number | null) => void): Promise<Blob> {
+async function downloadAudio(
+  url: string,
+  signal: AbortSignal,
+  onBytes: (bytes: number, total: number | null) => void,
+): Promise<Blob> {
   const res = await fetch(url, { signal, credentials: 'omit' });
   if (!res.ok || !res.body) throw new Error(`the recording answered ${res.status}`);
   const total = Number(res.headers.get('content-length')) || null;
@@ -52,12 +62,23 @@ async function downloadAudio(url: string, signal: AbortSignal, onBytes: (bytes: 
   return new Blob(chunks, { type: res.headers.get('content-type') ?? 'audio/mpeg' });
 }
 
-export async function makeAvailableOffline(callIds: readonly string[], deps: { api: ReviewApi; cache: RecordingCache }): Promise<OfflineJob> {
+export async function makeAvailableOffline(
+  callIds: readonly string[],
+  deps: { api: ReviewApi; cache: RecordingCache },
+): Promise<OfflineJob> {
   useOfflineStore.getState().abort?.abort();
   const abort = new AbortController();
   const already = useOfflineStore.getState().cachedIds;
   const todo = [...new Set(callIds)].filter((id) => !already.has(id));
-  const job: OfflineJob = { total: todo.length, done: 0, currentBytes: 0, currentTotal: null, currentCallId: null, failed: [], cancelled: false };
+  const job: OfflineJob = {
+    total: todo.length,
+    done: 0,
+    currentBytes: 0,
+    currentTotal: null,
+    currentCallId: null,
+    failed: [],
+    cancelled: false,
+  };
   const publish = () => useOfflineStore.setState({ job: { ...job, failed: [...job.failed] } });
   useOfflineStore.setState({ abort });
   publish();

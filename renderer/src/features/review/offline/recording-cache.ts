@@ -51,16 +51,27 @@ export function createBrowserRecordingCache(storage: CacheStorage = caches): Rec
       // half-way never leaves a playable but incomplete entry.
       await cache.put(
         keyFor(callId, 'peaks'),
-        new Response(peaksBody, { headers: { 'content-type': 'application/json', 'x-bytes': String(peaksBody.length), 'x-cached-at': cachedAt } }),
+        new Response(peaksBody, {
+          headers: { 'content-type': 'application/json', 'x-bytes': String(peaksBody.length), 'x-cached-at': cachedAt },
+        }),
       );
       await cache.put(
         keyFor(callId, 'audio'),
-        new Response(audio, { headers: { 'content-type': audio.type || 'audio/mpeg', 'x-bytes': String(audio.size), 'x-cached-at': cachedAt } }),
+        new Response(audio, {
+          headers: {
+            'content-type': audio.type || 'audio/mpeg',
+            'x-bytes': String(audio.size),
+            'x-cached-at': cachedAt,
+          },
+        }),
       );
     },
     async get(callId) {
       const cache = await open();
-      const [audioRes, peaksRes] = await Promise.all([cache.match(keyFor(callId, 'audio')), cache.match(keyFor(callId, 'peaks'))]);
+      const [audioRes, peaksRes] = await Promise.all([
+        cache.match(keyFor(callId, 'audio')),
+        cache.match(keyFor(callId, 'peaks')),
+      ]);
       if (!audioRes || !peaksRes) return null;
       const peaks: unknown = await peaksRes.json();
       if (peaksFileProblem(peaks) !== null) return null;
@@ -90,7 +101,8 @@ export function createBrowserRecordingCache(storage: CacheStorage = caches): Rec
     async usage() {
       const entries = await this.list();
       const bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
-      const estimate = typeof navigator !== 'undefined' && navigator.storage?.estimate ? await navigator.storage.estimate() : null;
+      const estimate =
+        typeof navigator !== 'undefined' && navigator.storage?.estimate ? await navigator.storage.estimate() : null;
       return { bytes, quotaBytes: estimate?.quota ?? null };
     },
   };
@@ -100,7 +112,10 @@ export function createBrowserRecordingCache(storage: CacheStorage = caches): Rec
  * The cache for this runtime: the desktop app's disk cache when the preload exposes it, Cache Storage otherwise.
  */
 export function createRecordingCache(): RecordingCache {
-  const desktop = typeof window !== 'undefined' ? (window as unknown as { ringside?: { recordingCache?: DesktopRecordingCache } }).ringside?.recordingCache : undefined;
+  const desktop =
+    typeof window !== 'undefined'
+      ? (window as unknown as { ringside?: { recordingCache?: DesktopRecordingCache } }).ringside?.recordingCache
+      : undefined;
   return desktop ? createDesktopRecordingCache(desktop) : createBrowserRecordingCache();
 }
 
@@ -121,7 +136,10 @@ export function createDesktopRecordingCache(disk: DesktopRecordingCache): Record
         contentType: 'application/json',
       });
       if (!peaksResult.stored) throw new Error(peaksResult.message);
-      const audioResult = await disk.put(callId, { data: await audio.arrayBuffer(), contentType: audio.type || 'audio/mpeg' });
+      const audioResult = await disk.put(callId, {
+        data: await audio.arrayBuffer(),
+        contentType: audio.type || 'audio/mpeg',
+      });
       if (!audioResult.stored) throw new Error(audioResult.message);
     },
     async get(callId) {
@@ -137,7 +155,11 @@ export function createDesktopRecordingCache(disk: DesktopRecordingCache): Record
     },
     async list() {
       const entries = await disk.list();
-      const peaksBytes = new Map(entries.filter((e) => e.callId.endsWith(PEAKS_SUFFIX)).map((e) => [e.callId.slice(0, -PEAKS_SUFFIX.length), e.bytes]));
+      const peaksBytes = new Map(
+        entries
+          .filter((e) => e.callId.endsWith(PEAKS_SUFFIX))
+          .map((e) => [e.callId.slice(0, -PEAKS_SUFFIX.length), e.bytes]),
+      );
       return entries
         .filter((e) => !e.callId.endsWith(PEAKS_SUFFIX) && peaksBytes.has(e.callId))
         .map((e) => ({ callId: e.callId, bytes: e.bytes + (peaksBytes.get(e.callId) ?? 0), cachedAt: e.storedAt }));

@@ -15,10 +15,22 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
   }
   return (
     <div className="rv-overlay" role="presentation" onClick={onClose}>
-      <div className="rv-help card" role="dialog" aria-modal="true" aria-labelledby="rv-help-title" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="rv-help card"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="rv-help-title"
+        onClick={(e) => e.stopPropagation()}
+      >
         <header className="rv-help__header">
           <h2 id="rv-help-title">Keyboard shortcuts</h2>
-          <button ref={closeRef} type="button" className="btn btn--ghost btn--sm" onClick={onClose} aria-label="Close shortcuts">
+          <button
+            ref={closeRef}
+            type="button"
+            className="btn btn--ghost btn--sm"
+            onClick={onClose}
+            aria-label="Close shortcuts"
+          >
             Close
           </button>
         </header>
@@ -29,9 +41,7 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
               <dl>
                 {items.map((s) => (
                   <div key={s.keys.join('+') + s.description} className="rv-help__row">
-                    <dt>
-                      {s.keys.map((k, i) => (k === '–' ? <span key={i}> – </span> : <kbd key={i}>{k}</kbd>))}
-                    </dt>
+                    <dt>{s.keys.map((k, i) => (k === '–' ? <span key={i}> – </span> : <kbd key={i}>{k}</kbd>))}</dt>
                     <dd>{s.description}</dd>
                   </div>
                 ))}
@@ -39,7 +49,9 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
             </section>
           ))}
         </div>
-        <p className="muted rv-help__foot">Shortcuts work anywhere in the workspace except while typing in a field. Press ? to open this list.</p>
+        <p className="muted rv-help__foot">
+          Shortcuts work anywhere in the workspace except while typing in a field. Press ? to open this list.
+        </p>
       </div>
     </div>
   );

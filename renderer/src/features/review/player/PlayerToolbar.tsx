@@ -18,7 +18,14 @@ export function PlayerToolbar(p: PlayerToolbarProps) {
   const playing = usePlayhead((s) => s.playing);
   return (
     <div className="rv-toolbar" role="toolbar" aria-label="Player">
-      <button type="button" className="btn btn--sm rv-toolbar__skip" onClick={() => p.onSkip(-SKIP_SECONDS)} disabled={p.disabled} title="Back 5 s (J or ←)" aria-label={`Back ${SKIP_SECONDS} seconds`}>
+      <button
+        type="button"
+        className="btn btn--sm rv-toolbar__skip"
+        onClick={() => p.onSkip(-SKIP_SECONDS)}
+        disabled={p.disabled}
+        title="Back 5 s (J or ←)"
+        aria-label={`Back ${SKIP_SECONDS} seconds`}
+      >
         −{SKIP_SECONDS}s
       </button>
       <button
@@ -32,14 +39,27 @@ export function PlayerToolbar(p: PlayerToolbarProps) {
       >
         {playing ? <PauseIcon /> : <PlayIcon />}
       </button>
-      <button type="button" className="btn btn--sm rv-toolbar__skip" onClick={() => p.onSkip(SKIP_SECONDS)} disabled={p.disabled} title="Forward 5 s (L or →)" aria-label={`Forward ${SKIP_SECONDS} seconds`}>
+      <button
+        type="button"
+        className="btn btn--sm rv-toolbar__skip"
+        onClick={() => p.onSkip(SKIP_SECONDS)}
+        disabled={p.disabled}
+        title="Forward 5 s (L or →)"
+        aria-label={`Forward ${SKIP_SECONDS} seconds`}
+      >
         +{SKIP_SECONDS}s
       </button>
       <Clock />
       <span className="spacer" />
       <label className="rv-toolbar__field" title="Playback speed (↑ faster, ↓ slower, 0 normal)">
         <span>Speed</span>
-        <select className="select rv-toolbar__select" value={p.speed} onChange={(e) => p.onSpeed(Number(e.target.value))} aria-label="Playback speed" data-testid="speed">
+        <select
+          className="select rv-toolbar__select"
+          value={p.speed}
+          onChange={(e) => p.onSpeed(Number(e.target.value))}
+          aria-label="Playback speed"
+          data-testid="speed"
+        >
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
               {s}×
@@ -48,17 +68,44 @@ export function PlayerToolbar(p: PlayerToolbarProps) {
         </select>
       </label>
       <div className="rv-toolbar__zoom" role="group" aria-label="Zoom">
-        <button type="button" className="btn btn--sm" onClick={() => p.onZoom(stepZoom(p.zoom, -1))} disabled={p.zoom === ZOOM_LEVELS[0]} title="Zoom out (−)" aria-label="Zoom out">
+        <button
+          type="button"
+          className="btn btn--sm"
+          onClick={() => p.onZoom(stepZoom(p.zoom, -1))}
+          disabled={p.zoom === ZOOM_LEVELS[0]}
+          title="Zoom out (−)"
+          aria-label="Zoom out"
+        >
           −
         </button>
-        <button type="button" className="btn btn--sm" onClick={() => p.onZoom(0)} disabled={p.zoom === 0} title="Fit the whole call" aria-label="Fit whole call">
+        <button
+          type="button"
+          className="btn btn--sm"
+          onClick={() => p.onZoom(0)}
+          disabled={p.zoom === 0}
+          title="Fit the whole call"
+          aria-label="Fit whole call"
+        >
           Fit
         </button>
-        <button type="button" className="btn btn--sm" onClick={() => p.onZoom(stepZoom(p.zoom, 1))} disabled={p.zoom === ZOOM_LEVELS[ZOOM_LEVELS.length - 1]} title="Zoom in (+)" aria-label="Zoom in">
+        <button
+          type="button"
+          className="btn btn--sm"
+          onClick={() => p.onZoom(stepZoom(p.zoom, 1))}
+          disabled={p.zoom === ZOOM_LEVELS[ZOOM_LEVELS.length - 1]}
+          title="Zoom in (+)"
+          aria-label="Zoom in"
+        >
           +
         </button>
       </div>
-      <button type="button" className="btn btn--sm btn--ghost" onClick={p.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+      <button
+        type="button"
+        className="btn btn--sm btn--ghost"
+        onClick={p.onHelp}
+        title="Keyboard shortcuts (?)"
+        aria-label="Keyboard shortcuts"
+      >
         ?
       </button>
     </div>

@@ -83,6 +83,11 @@ function seekTo(ws: WaveSurfer, seconds: number): number {
   const t = Math.max(0, Math.min(ws.getDuration(), seconds));
   pendingSeek.set(ws, t);
   ws.setTime(t);
+  // wavesurfer holds a seek back until the media can play, and drops it when an earlier seek's 'seeking'
+  // event arrives in between; with metadata known the element itself takes the position at once.
+  const media = ws.getMediaElement();
+  if (media && media.readyState >= HTMLMediaElement.HAVE_METADATA && Math.abs(media.currentTime - t) > 0.001)
+    media.currentTime = t;
   usePlayhead.setState({ time: t });
   return t;
 }
@@ -120,7 +125,10 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
       duration: peaks.durationSec,
       backend: 'MediaElement',
       height: LANE_HEIGHT,
-      splitChannels: peaks.channels.map((c) => ({ waveColor: CHANNEL_COLORS[c].wave, progressColor: CHANNEL_COLORS[c].progress })),
+      splitChannels: peaks.channels.map((c) => ({
+        waveColor: CHANNEL_COLORS[c].wave,
+        progressColor: CHANNEL_COLORS[c].progress,
+      })),
       normalize: true,
       barWidth: 2,
       barGap: 1,
@@ -142,7 +150,14 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
           style: { color: '#9aa4b1', fontSize: '10px' },
           secondaryLabelOpacity: 0.6,
         }),
-        HoverPlugin.create({ lineColor: 'rgba(255,255,255,0.5)', lineWidth: 1, labelBackground: '#262d37', labelColor: '#fff', labelSize: 11, formatTimeCallback: formatClock }),
+        HoverPlugin.create({
+          lineColor: 'rgba(255,255,255,0.5)',
+          lineWidth: 1,
+          labelBackground: '#262d37',
+          labelColor: '#fff',
+          labelSize: 11,
+          formatTimeCallback: formatClock,
+        }),
       ],
     });
     wsRef.current = ws;
@@ -215,6 +230,7 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
     };
     // Rebuilt only for a different recording (new peaks); speed, zoom and a refreshed URL are applied without
     // a rebuild, so they are deliberately not dependencies here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [peaks]);
 
   useEffect(() => {
@@ -239,9 +255,19 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
         const color = r.id === selectedRegionId ? REGION_SELECTED_COLOR : REGION_COLOR;
         const current = existing.get(r.id);
         if (!current) {
-          plugin.addRegion({ id: r.id, start: r.start, end: r.end, color, content: regionLabelElement(r.label), drag: true, resize: true, minLength: MIN_MOMENT_SECONDS });
+          plugin.addRegion({
+            id: r.id,
+            start: r.start,
+            end: r.end,
+            color,
+            content: regionLabelElement(r.label),
+            drag: true,
+            resize: true,
+            minLength: MIN_MOMENT_SECONDS,
+          });
         } else {
-          if (Math.abs(current.start - r.start) > 0.005 || Math.abs(current.end - r.end) > 0.005) current.setOptions({ start: r.start, end: r.end });
+          if (Math.abs(current.start - r.start) > 0.005 || Math.abs(current.end - r.end) > 0.005)
+            current.setOptions({ start: r.start, end: r.end });
           if (current.color !== color) current.setOptions({ color });
           const text = r.label || 'Untitled moment';
           if (current.content?.textContent !== text) current.setContent(regionLabelElement(r.label));
@@ -250,7 +276,15 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
       if (markIn !== null) {
         wanted.add(MARK_IN_ID);
         const m = existing.get(MARK_IN_ID);
-        if (!m) plugin.addRegion({ id: MARK_IN_ID, start: markIn, color: '#f5ab35', content: 'in', drag: false, resize: false });
+        if (!m)
+          plugin.addRegion({
+            id: MARK_IN_ID,
+            start: markIn,
+            color: '#f5ab35',
+            content: 'in',
+            drag: false,
+            resize: false,
+          });
         else if (m.start !== markIn) m.setOptions({ start: markIn });
       }
     } finally {
@@ -272,7 +306,8 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
         const ws = wsRef.current;
         if (ws) seekTo(ws, seconds);
       },
-      playRange: (start, end) => void wsRef.current?.play(start, end).catch((err: Error) => callbacks.current.onMediaError(err)),
+      playRange: (start, end) =>
+        void wsRef.current?.play(start, end).catch((err: Error) => callbacks.current.onMediaError(err)),
       currentTime: () => (wsRef.current ? positionOf(wsRef.current) : 0),
       replaceUrl: (next) => {
         const media = wsRef.current?.getMediaElement();
@@ -292,7 +327,12 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
     <div className="rv-wave" data-painted={painted ? 'true' : 'false'} data-ready={ready ? 'true' : 'false'}>
       <div className="rv-wave__lanes" aria-hidden="true">
         {lanes.map((c, i) => (
-          <div key={c} className={`rv-lane-label rv-lane-label--${c}`} style={{ top: i * LANE_HEIGHT, height: LANE_HEIGHT }} data-channel={c}>
+          <div
+            key={c}
+            className={`rv-lane-label rv-lane-label--${c}`}
+            style={{ top: i * LANE_HEIGHT, height: LANE_HEIGHT }}
+            data-channel={c}
+          >
             {CHANNEL_LABELS[c]}
           </div>
         ))}

@@ -29,18 +29,32 @@ export class RecordingUnavailableError extends Error {
 
 export async function fetchPeaks(peaksUrl: string, signal?: AbortSignal): Promise<PeaksFile> {
   const res = await fetch(peaksUrl, { signal, credentials: 'omit' });
-  if (!res.ok) throw new RecordingUnavailableError(`waveform data answered ${res.status}`, res.status === 404 ? 'not_found' : 'failed');
+  if (!res.ok)
+    throw new RecordingUnavailableError(
+      `waveform data answered ${res.status}`,
+      res.status === 404 ? 'not_found' : 'failed',
+    );
   const body: unknown = await res.json();
   const problem = peaksFileProblem(body);
   if (problem) throw new RecordingUnavailableError(`waveform data is malformed: ${problem}`, 'bad_peaks');
   return body as PeaksFile;
 }
 
-export async function openRecording(callId: string, deps: { api: ReviewApi; cache: RecordingCache }, signal?: AbortSignal): Promise<RecordingSource> {
+export async function openRecording(
+  callId: string,
+  deps: { api: ReviewApi; cache: RecordingCache },
+  signal?: AbortSignal,
+): Promise<RecordingSource> {
   const cached = await deps.cache.get(callId).catch(() => null);
   if (cached) {
     const url = URL.createObjectURL(cached.audio);
-    return { url, peaks: cached.peaks, origin: 'offline', detailPeaksUrl: null, release: () => URL.revokeObjectURL(url) };
+    return {
+      url,
+      peaks: cached.peaks,
+      origin: 'offline',
+      detailPeaksUrl: null,
+      release: () => URL.revokeObjectURL(url),
+    };
   }
   let urls;
   try {
@@ -48,9 +62,13 @@ export async function openRecording(callId: string, deps: { api: ReviewApi; cach
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'NETWORK' || (typeof navigator !== 'undefined' && navigator.onLine === false)) {
-      throw new RecordingUnavailableError('You are offline and this call has not been made available offline.', 'offline');
+      throw new RecordingUnavailableError(
+        'You are offline and this call has not been made available offline.',
+        'offline',
+      );
     }
-    if (code === 'NOT_FOUND' || code === 'RECORDING_UNAVAILABLE') throw new RecordingUnavailableError('The recording is no longer stored.', 'not_found');
+    if (code === 'NOT_FOUND' || code === 'RECORDING_UNAVAILABLE')
+      throw new RecordingUnavailableError('The recording is no longer stored.', 'not_found');
     throw new RecordingUnavailableError((err as Error).message, 'failed');
   }
   let peaks: PeaksFile;
@@ -58,13 +76,25 @@ export async function openRecording(callId: string, deps: { api: ReviewApi; cach
     peaks = await fetchPeaks(urls.peaksUrl, signal);
   } catch (err) {
     if (err instanceof RecordingUnavailableError || (err as Error).name === 'AbortError') throw err;
-    throw new RecordingUnavailableError('You are offline and this call has not been made available offline.', 'offline');
+    throw new RecordingUnavailableError(
+      'You are offline and this call has not been made available offline.',
+      'offline',
+    );
   }
-  return { url: urls.audioUrl, peaks, origin: 'server', detailPeaksUrl: urls.detailPeaksUrl ?? null, release: () => undefined };
+  return {
+    url: urls.audioUrl,
+    peaks,
+    origin: 'server',
+    detailPeaksUrl: urls.detailPeaksUrl ?? null,
+    release: () => undefined,
+  };
 }
 
 /** A fresh signed URL for the same recording (the previous one expired while the call was open). */
-export async function refreshAudioUrl(callId: string, api: ReviewApi): Promise<{ url: string; detailPeaksUrl: string | null }> {
+export async function refreshAudioUrl(
+  callId: string,
+  api: ReviewApi,
+): Promise<{ url: string; detailPeaksUrl: string | null }> {
   const urls = await api.mediaUrl(callId, 'playback');
   return { url: urls.audioUrl, detailPeaksUrl: urls.detailPeaksUrl ?? null };
 }

@@ -39,25 +39,93 @@ export const SKIP_SECONDS = 5;
 export const FINE_SKIP_SECONDS = 1;
 
 const plain = (e: KeyLike) => !e.ctrlKey && !e.metaKey && !e.altKey;
-const is = (key: string, opts: { shift?: boolean } = {}) => (e: KeyLike) =>
-  plain(e) && e.key.toLowerCase() === key.toLowerCase() && (opts.shift === undefined || e.shiftKey === opts.shift);
+const is =
+  (key: string, opts: { shift?: boolean } = {}) =>
+  (e: KeyLike) =>
+    plain(e) && e.key.toLowerCase() === key.toLowerCase() && (opts.shift === undefined || e.shiftKey === opts.shift);
 
 export const SHORTCUTS: Shortcut[] = [
-  { keys: ['Space'], description: 'Play / pause', group: 'Playback', action: { type: 'toggle_play' }, match: (e) => plain(e) && e.key === ' ' },
+  {
+    keys: ['Space'],
+    description: 'Play / pause',
+    group: 'Playback',
+    action: { type: 'toggle_play' },
+    match: (e) => plain(e) && e.key === ' ',
+  },
   { keys: ['K'], description: 'Play / pause', group: 'Playback', action: { type: 'toggle_play' }, match: is('k') },
-  { keys: ['J'], description: `Back ${SKIP_SECONDS} s`, group: 'Playback', action: { type: 'skip', seconds: -SKIP_SECONDS }, match: is('j') },
-  { keys: ['L'], description: `Forward ${SKIP_SECONDS} s`, group: 'Playback', action: { type: 'skip', seconds: SKIP_SECONDS }, match: is('l') },
-  { keys: ['←'], description: `Back ${SKIP_SECONDS} s`, group: 'Playback', action: { type: 'skip', seconds: -SKIP_SECONDS }, match: is('ArrowLeft', { shift: false }) },
-  { keys: ['→'], description: `Forward ${SKIP_SECONDS} s`, group: 'Playback', action: { type: 'skip', seconds: SKIP_SECONDS }, match: is('ArrowRight', { shift: false }) },
-  { keys: ['Shift', '←'], description: `Back ${FINE_SKIP_SECONDS} s`, group: 'Playback', action: { type: 'skip', seconds: -FINE_SKIP_SECONDS }, match: is('ArrowLeft', { shift: true }) },
-  { keys: ['Shift', '→'], description: `Forward ${FINE_SKIP_SECONDS} s`, group: 'Playback', action: { type: 'skip', seconds: FINE_SKIP_SECONDS }, match: is('ArrowRight', { shift: true }) },
-  { keys: ['↑'], description: 'Faster (up to 2×)', group: 'Playback', action: { type: 'speed', direction: 1 }, match: is('ArrowUp') },
-  { keys: ['↓'], description: 'Slower (down to 0.5×)', group: 'Playback', action: { type: 'speed', direction: -1 }, match: is('ArrowDown') },
+  {
+    keys: ['J'],
+    description: `Back ${SKIP_SECONDS} s`,
+    group: 'Playback',
+    action: { type: 'skip', seconds: -SKIP_SECONDS },
+    match: is('j'),
+  },
+  {
+    keys: ['L'],
+    description: `Forward ${SKIP_SECONDS} s`,
+    group: 'Playback',
+    action: { type: 'skip', seconds: SKIP_SECONDS },
+    match: is('l'),
+  },
+  {
+    keys: ['←'],
+    description: `Back ${SKIP_SECONDS} s`,
+    group: 'Playback',
+    action: { type: 'skip', seconds: -SKIP_SECONDS },
+    match: is('ArrowLeft', { shift: false }),
+  },
+  {
+    keys: ['→'],
+    description: `Forward ${SKIP_SECONDS} s`,
+    group: 'Playback',
+    action: { type: 'skip', seconds: SKIP_SECONDS },
+    match: is('ArrowRight', { shift: false }),
+  },
+  {
+    keys: ['Shift', '←'],
+    description: `Back ${FINE_SKIP_SECONDS} s`,
+    group: 'Playback',
+    action: { type: 'skip', seconds: -FINE_SKIP_SECONDS },
+    match: is('ArrowLeft', { shift: true }),
+  },
+  {
+    keys: ['Shift', '→'],
+    description: `Forward ${FINE_SKIP_SECONDS} s`,
+    group: 'Playback',
+    action: { type: 'skip', seconds: FINE_SKIP_SECONDS },
+    match: is('ArrowRight', { shift: true }),
+  },
+  {
+    keys: ['↑'],
+    description: 'Faster (up to 2×)',
+    group: 'Playback',
+    action: { type: 'speed', direction: 1 },
+    match: is('ArrowUp'),
+  },
+  {
+    keys: ['↓'],
+    description: 'Slower (down to 0.5×)',
+    group: 'Playback',
+    action: { type: 'speed', direction: -1 },
+    match: is('ArrowDown'),
+  },
   { keys: ['0'], description: 'Normal speed (1×)', group: 'Playback', action: { type: 'speed_reset' }, match: is('0') },
   { keys: ['Home'], description: 'Go to start', group: 'Playback', action: { type: 'seek_start' }, match: is('Home') },
   { keys: ['End'], description: 'Go to end', group: 'Playback', action: { type: 'seek_end' }, match: is('End') },
-  { keys: ['['], description: 'Mark the start of a moment here', group: 'Moments', action: { type: 'mark_in' }, match: (e) => plain(e) && e.key === '[' },
-  { keys: [']'], description: 'Mark the end and create the moment', group: 'Moments', action: { type: 'mark_out' }, match: (e) => plain(e) && e.key === ']' },
+  {
+    keys: ['['],
+    description: 'Mark the start of a moment here',
+    group: 'Moments',
+    action: { type: 'mark_in' },
+    match: (e) => plain(e) && e.key === '[',
+  },
+  {
+    keys: [']'],
+    description: 'Mark the end and create the moment',
+    group: 'Moments',
+    action: { type: 'mark_out' },
+    match: (e) => plain(e) && e.key === ']',
+  },
   ...([1, 2, 3, 4, 5] as const).map<Shortcut>((n) => ({
     keys: [String(n)],
     description: n === 1 ? 'Answer the current question: 1–5 on a scale; 1 yes, 2 no; the nth option' : '',
@@ -65,10 +133,34 @@ export const SHORTCUTS: Shortcut[] = [
     action: { type: 'score', value: n },
     match: (e) => plain(e) && e.key === String(n),
   })),
-  { keys: ['+'], description: 'Zoom in', group: 'View', action: { type: 'zoom', direction: 1 }, match: (e) => plain(e) && (e.key === '+' || e.key === '=') },
-  { keys: ['−'], description: 'Zoom out', group: 'View', action: { type: 'zoom', direction: -1 }, match: (e) => plain(e) && (e.key === '-' || e.key === '_') },
-  { keys: ['?'], description: 'Show or hide these shortcuts', group: 'View', action: { type: 'help' }, match: (e) => !e.ctrlKey && !e.metaKey && e.key === '?' },
-  { keys: ['Esc'], description: 'Close this help / cancel a moment being marked', group: 'View', action: { type: 'escape' }, match: (e) => e.key === 'Escape' },
+  {
+    keys: ['+'],
+    description: 'Zoom in',
+    group: 'View',
+    action: { type: 'zoom', direction: 1 },
+    match: (e) => plain(e) && (e.key === '+' || e.key === '='),
+  },
+  {
+    keys: ['−'],
+    description: 'Zoom out',
+    group: 'View',
+    action: { type: 'zoom', direction: -1 },
+    match: (e) => plain(e) && (e.key === '-' || e.key === '_'),
+  },
+  {
+    keys: ['?'],
+    description: 'Show or hide these shortcuts',
+    group: 'View',
+    action: { type: 'help' },
+    match: (e) => !e.ctrlKey && !e.metaKey && e.key === '?',
+  },
+  {
+    keys: ['Esc'],
+    description: 'Close this help / cancel a moment being marked',
+    group: 'View',
+    action: { type: 'escape' },
+    match: (e) => e.key === 'Escape',
+  },
 ];
 
 /** The action for a key press, or null when the key is not a shortcut. */

@@ -10,7 +10,14 @@ import { formatClock } from '../transcript/transcript-model';
 import { useReviewUi } from '../ui-store';
 import { OUTCOME_LABELS } from '../workspace/OutcomePicker';
 import { useAiOutcomes, useQueueCalls } from './queue-data';
-import { buildQueue, queueFacets, type QueueFilters, type QueueRow, type QueueSort, type ReviewStatusFilter } from './queue-model';
+import {
+  buildQueue,
+  queueFacets,
+  type QueueFilters,
+  type QueueRow,
+  type QueueSort,
+  type ReviewStatusFilter,
+} from './queue-model';
 
 const ROW_HEIGHT = 68;
 
@@ -55,17 +62,28 @@ export function ReviewQueue() {
   const reviews = reviewDocs as unknown as readonly ReviewDoc[];
   const aiOutcomes = useAiOutcomes();
   const { docs: assessorDocs } = useQuery('assessors', {});
-  const assessors = useMemo(() => new Map((assessorDocs as unknown as readonly AssessorDoc[]).map((a) => [a.id, a])), [assessorDocs]);
+  const assessors = useMemo(
+    () => new Map((assessorDocs as unknown as readonly AssessorDoc[]).map((a) => [a.id, a])),
+    [assessorDocs],
+  );
   const cachedIds = useOfflineStore((s) => s.cachedIds);
   const staff = useStaff(api, user.role === 'admin');
 
-  const { rows, counts } = useMemo(() => buildQueue({ calls, reviews, aiOutcomes, me: user.id, filters, sort }), [calls, reviews, aiOutcomes, user.id, filters, sort]);
+  const { rows, counts } = useMemo(
+    () => buildQueue({ calls, reviews, aiOutcomes, me: user.id, filters, sort }),
+    [calls, reviews, aiOutcomes, user.id, filters, sort],
+  );
   const facets = useMemo(() => queueFacets(calls), [calls]);
   const [showFilters, setShowFilters] = useState(false);
   const activeFilters = countActive(filters);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
 
   const checkedInView = rows.filter((r) => checked.has(r.call.id)).length;
   const assign = (assignee: string | null) => {
@@ -96,10 +114,20 @@ export function ReviewQueue() {
           ))}
         </div>
         <div className="rv-queue__tools">
-          <button type="button" className={`btn btn--sm${activeFilters ? ' rv-has-filters' : ''}`} onClick={() => setShowFilters((v) => !v)} aria-expanded={showFilters}>
+          <button
+            type="button"
+            className={`btn btn--sm${activeFilters ? ' rv-has-filters' : ''}`}
+            onClick={() => setShowFilters((v) => !v)}
+            aria-expanded={showFilters}
+          >
             Filters{activeFilters ? ` (${activeFilters})` : ''}
           </button>
-          <select className="select rv-queue__sort" value={sort} onChange={(e) => ui.setSort(e.target.value as QueueSort)} aria-label="Sort">
+          <select
+            className="select rv-queue__sort"
+            value={sort}
+            onChange={(e) => ui.setSort(e.target.value as QueueSort)}
+            aria-label="Sort"
+          >
             {Object.entries(SORT_LABELS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
@@ -120,7 +148,12 @@ export function ReviewQueue() {
         </div>
         {showFilters && (
           <div className="rv-filters" data-testid="filters">
-            <FilterSelect label="District" value={filters.district} options={facets.districts.map((d) => [d, d])} onChange={(district) => ui.setFilters({ district })} />
+            <FilterSelect
+              label="District"
+              value={filters.district}
+              options={facets.districts.map((d) => [d, d])}
+              onChange={(district) => ui.setFilters({ district })}
+            />
             <FilterSelect
               label="Service"
               value={filters.service}
@@ -130,7 +163,9 @@ export function ReviewQueue() {
             <FilterSelect
               label="Assessor"
               value={filters.assessorId}
-              options={facets.assessorIds.map((id) => [id, assessors.get(id)?.name ?? id] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]))}
+              options={facets.assessorIds
+                .map((id) => [id, assessors.get(id)?.name ?? id] as [string, string])
+                .sort((a, b) => a[1].localeCompare(b[1]))}
               onChange={(assessorId) => ui.setFilters({ assessorId })}
             />
             <FilterSelect
@@ -151,13 +186,28 @@ export function ReviewQueue() {
             />
             <label className="field rv-filter">
               <span className="field__label">From</span>
-              <input className="input" type="date" value={isoDay(filters.from)} onChange={(e) => ui.setFilters({ from: e.target.value ? dayStart(e.target.value) : null })} />
+              <input
+                className="input"
+                type="date"
+                value={isoDay(filters.from)}
+                onChange={(e) => ui.setFilters({ from: e.target.value ? dayStart(e.target.value) : null })}
+              />
             </label>
             <label className="field rv-filter">
               <span className="field__label">To</span>
-              <input className="input" type="date" value={isoDay(filters.to)} onChange={(e) => ui.setFilters({ to: e.target.value ? dayEnd(e.target.value) : null })} />
+              <input
+                className="input"
+                type="date"
+                value={isoDay(filters.to)}
+                onChange={(e) => ui.setFilters({ to: e.target.value ? dayEnd(e.target.value) : null })}
+              />
             </label>
-            <button type="button" className="btn btn--sm btn--ghost" onClick={ui.resetFilters} disabled={activeFilters === 0}>
+            <button
+              type="button"
+              className="btn btn--sm btn--ghost"
+              onClick={ui.resetFilters}
+              disabled={activeFilters === 0}
+            >
               Clear filters
             </button>
           </div>
@@ -166,7 +216,12 @@ export function ReviewQueue() {
           <div className="rv-bulk" role="region" aria-label="Selected calls">
             <strong className="num">{checked.size} selected</strong>
             {user.role === 'admin' && (
-              <select className="select" value="" onChange={(e) => e.target.value && assign(e.target.value === '__none' ? null : e.target.value)} aria-label="Assign selected calls">
+              <select
+                className="select"
+                value=""
+                onChange={(e) => e.target.value && assign(e.target.value === '__none' ? null : e.target.value)}
+                aria-label="Assign selected calls"
+              >
                 <option value="">Assign to…</option>
                 <option value="__none">Nobody (unassign)</option>
                 {staff
@@ -190,7 +245,11 @@ export function ReviewQueue() {
         ) : rows.length === 0 ? (
           <div className="empty-state rv-queue__empty">
             <p className="empty-state__title">{counts.all === 0 ? 'No recorded calls here' : 'Nothing matches'}</p>
-            <p className="muted">{counts.all === 0 ? 'Calls appear here once their recording is stored.' : 'Try another status tab or clear the filters.'}</p>
+            <p className="muted">
+              {counts.all === 0
+                ? 'Calls appear here once their recording is stored.'
+                : 'Try another status tab or clear the filters.'}
+            </p>
           </div>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -201,7 +260,11 @@ export function ReviewQueue() {
                   key={row.call.id}
                   row={row}
                   top={item.start}
-                  assessorName={row.call.assessorId ? (assessors.get(row.call.assessorId)?.name ?? 'Unknown assessor') : 'No assessor'}
+                  assessorName={
+                    row.call.assessorId
+                      ? (assessors.get(row.call.assessorId)?.name ?? 'Unknown assessor')
+                      : 'No assessor'
+                  }
                   assigneeName={staffName(staff, row.call.reviewAssignee, user.id)}
                   isOpen={row.call.id === openCallId}
                   isChecked={checked.has(row.call.id)}
@@ -219,14 +282,34 @@ export function ReviewQueue() {
 }
 
 function countActive(f: QueueFilters): number {
-  return [f.district, f.service, f.assessorId, f.outcome, f.from, f.to].filter((v) => v !== null).length + (f.assignment !== 'anyone' ? 1 : 0);
+  return (
+    [f.district, f.service, f.assessorId, f.outcome, f.from, f.to].filter((v) => v !== null).length +
+    (f.assignment !== 'anyone' ? 1 : 0)
+  );
 }
 
-function FilterSelect({ label, value, options, onChange, anyLabel = 'All' }: { label: string; value: string | null; options: Array<[string, string]>; onChange(v: string | null): void; anyLabel?: string }) {
+function FilterSelect({
+  label,
+  value,
+  options,
+  onChange,
+  anyLabel = 'All',
+}: {
+  label: string;
+  value: string | null;
+  options: Array<[string, string]>;
+  onChange(v: string | null): void;
+  anyLabel?: string;
+}) {
   return (
     <label className="field rv-filter">
       <span className="field__label">{label}</span>
-      <select className="select" value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} aria-label={label}>
+      <select
+        className="select"
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value || null)}
+        aria-label={label}
+      >
         <option value="">{anyLabel}</option>
         {options.map(([v, l]) => (
           <option key={v} value={v}>
@@ -250,7 +333,17 @@ interface QueueItemProps {
   onCheck(): void;
 }
 
-function QueueItem({ row, top, assessorName, assigneeName, isOpen, isChecked, isOffline, onOpen, onCheck }: QueueItemProps) {
+function QueueItem({
+  row,
+  top,
+  assessorName,
+  assigneeName,
+  isOpen,
+  isChecked,
+  isOffline,
+  onOpen,
+  onCheck,
+}: QueueItemProps) {
   const { call } = row;
   const when = new Date(call.startedAt);
   return (
@@ -260,7 +353,13 @@ function QueueItem({ row, top, assessorName, assigneeName, isOpen, isChecked, is
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       data-call={call.id}
     >
-      <input type="checkbox" className="rv-qitem__check" checked={isChecked} onChange={onCheck} aria-label={`Select call ${call.district ?? ''} ${when.toLocaleString('en-GB')}`} />
+      <input
+        type="checkbox"
+        className="rv-qitem__check"
+        checked={isChecked}
+        onChange={onCheck}
+        aria-label={`Select call ${call.district ?? ''} ${when.toLocaleString('en-GB')}`}
+      />
       <button type="button" className="rv-qitem__main" onClick={onOpen} aria-current={isOpen ? 'true' : undefined}>
         <span className="rv-qitem__line">
           <strong>{call.district ?? '—'}</strong>
@@ -270,18 +369,27 @@ function QueueItem({ row, top, assessorName, assigneeName, isOpen, isChecked, is
         </span>
         <span className="rv-qitem__line rv-qitem__sub">
           <span className="rv-qitem__assessor">{assessorName}</span>
-          <span className="subtle num">{when.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}</span>
+          <span className="subtle num">
+            {when.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}
+          </span>
         </span>
         <span className="rv-qitem__line rv-qitem__badges">
           {row.outcome && (
-            <span className={`rv-pill rv-pill--${row.outcome}`} title={row.outcomeSource === 'ai' ? 'AI outcome, not yet confirmed' : 'Outcome confirmed by a reviewer'}>
+            <span
+              className={`rv-pill rv-pill--${row.outcome}`}
+              title={row.outcomeSource === 'ai' ? 'AI outcome, not yet confirmed' : 'Outcome confirmed by a reviewer'}
+            >
               {row.outcomeSource === 'ai' ? 'AI: ' : ''}
               {OUTCOME_LABELS[row.outcome]}
             </span>
           )}
-          {row.submitted > 0 && <span className="rv-pill rv-pill--reviewed">Reviewed{row.submitted > 1 ? ` ×${row.submitted}` : ''}</span>}
+          {row.submitted > 0 && (
+            <span className="rv-pill rv-pill--reviewed">Reviewed{row.submitted > 1 ? ` ×${row.submitted}` : ''}</span>
+          )}
           {row.myReview?.status === 'draft' && <span className="rv-pill rv-pill--draft">Draft</span>}
-          {call.reviewAssignee && <span className="rv-pill">{assigneeName === 'You' ? 'Assigned to you' : assigneeName}</span>}
+          {call.reviewAssignee && (
+            <span className="rv-pill">{assigneeName === 'You' ? 'Assigned to you' : assigneeName}</span>
+          )}
           {isOffline && (
             <span className="rv-pill rv-pill--offline" title="Available offline">
               Offline

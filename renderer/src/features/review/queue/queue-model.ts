@@ -106,7 +106,8 @@ export function buildQueue({ calls, reviews, aiOutcomes, me, filters, sort }: Qu
     const aiOutcome = aiOutcomes.get(call.id) ?? null;
     const outcome = latestSubmitted?.outcome ?? aiOutcome;
     const outcomeSource = latestSubmitted?.outcome ? 'reviewer' : aiOutcome ? 'ai' : null;
-    if (filters.outcome !== null && (filters.outcome === 'none' ? outcome !== null : outcome !== filters.outcome)) continue;
+    if (filters.outcome !== null && (filters.outcome === 'none' ? outcome !== null : outcome !== filters.outcome))
+      continue;
 
     const isDraftOfMine = mine !== null && mine.status === 'draft';
     counts.all += 1;
@@ -139,7 +140,8 @@ const duration = (c: CallDoc) => c.recording.durationSec ?? c.talkSeconds;
 
 function comparator(sort: QueueSort, me: string): (a: QueueRow, b: QueueRow) => number {
   // Ties fall back to newest first, then id, so the order never jumps between renders.
-  const newest = (a: QueueRow, b: QueueRow) => b.call.startedAt - a.call.startedAt || (a.call.id < b.call.id ? -1 : a.call.id > b.call.id ? 1 : 0);
+  const newest = (a: QueueRow, b: QueueRow) =>
+    b.call.startedAt - a.call.startedAt || (a.call.id < b.call.id ? -1 : a.call.id > b.call.id ? 1 : 0);
   switch (sort) {
     case 'newest':
       return newest;
@@ -155,7 +157,11 @@ function comparator(sort: QueueSort, me: string): (a: QueueRow, b: QueueRow) => 
 }
 
 /** Distinct values present in the queue, for the filter menus. */
-export function queueFacets(calls: readonly CallDoc[]): { districts: string[]; services: Service[]; assessorIds: string[] } {
+export function queueFacets(calls: readonly CallDoc[]): {
+  districts: string[];
+  services: Service[];
+  assessorIds: string[];
+} {
   const districts = new Set<string>();
   const services = new Set<Service>();
   const assessorIds = new Set<string>();

@@ -69,17 +69,44 @@ export function TranscriptPane({ insight, onSeek }: { insight: InsightDoc | null
         }}
       >
         {segments.map((s, i) =>
-          q && !s.text.toLowerCase().includes(q) ? null : <Segment key={`${s.speaker}-${s.start}-${i}`} index={i} segment={s} current={i === current} onSeek={onSeek} />,
+          q && !s.text.toLowerCase().includes(q) ? null : (
+            <Segment
+              key={`${s.speaker}-${s.start}-${i}`}
+              index={i}
+              segment={s}
+              current={i === current}
+              onSeek={onSeek}
+            />
+          ),
         )}
       </ol>
     </section>
   );
 }
 
-const Segment = memo(function Segment({ index, segment, current, onSeek }: { index: number; segment: TranscriptSegment; current: boolean; onSeek(t: number): void }) {
+const Segment = memo(function Segment({
+  index,
+  segment,
+  current,
+  onSeek,
+}: {
+  index: number;
+  segment: TranscriptSegment;
+  current: boolean;
+  onSeek(t: number): void;
+}) {
   return (
-    <li data-index={index} className={`rv-seg rv-seg--${segment.speaker}${current ? ' is-current' : ''}`} aria-current={current ? 'true' : undefined}>
-      <button type="button" className="rv-seg__button" onClick={() => onSeek(segment.start)} title={`Play from ${formatClock(segment.start)}`}>
+    <li
+      data-index={index}
+      className={`rv-seg rv-seg--${segment.speaker}${current ? ' is-current' : ''}`}
+      aria-current={current ? 'true' : undefined}
+    >
+      <button
+        type="button"
+        className="rv-seg__button"
+        onClick={() => onSeek(segment.start)}
+        title={`Play from ${formatClock(segment.start)}`}
+      >
         <span className="rv-seg__time num">{formatClock(segment.start)}</span>
         <span className="rv-seg__speaker">{CHANNEL_LABELS[segment.speaker]}</span>
         <span className="rv-seg__text">{segment.text}</span>
@@ -95,8 +122,11 @@ function emptyTitle(insight: InsightDoc | null): string {
 }
 
 function emptyDetail(insight: InsightDoc | null): string {
-  if (insight?.status === 'pending') return 'The call is being transcribed; the transcript appears here when it is ready. You can review the call by ear meanwhile.';
-  if (insight?.status === 'failed') return `${insight.error ?? 'The transcription provider returned an error.'} An admin can retry it.`;
-  if (insight && insight.transcriber === null) return 'No transcription provider is configured, so this call is reviewed by ear.';
+  if (insight?.status === 'pending')
+    return 'The call is being transcribed; the transcript appears here when it is ready. You can review the call by ear meanwhile.';
+  if (insight?.status === 'failed')
+    return `${insight.error ?? 'The transcription provider returned an error.'} An admin can retry it.`;
+  if (insight && insight.transcriber === null)
+    return 'No transcription provider is configured, so this call is reviewed by ear.';
   return 'Transcripts appear here once the call has been transcribed. You can review the call by ear meanwhile.';
 }

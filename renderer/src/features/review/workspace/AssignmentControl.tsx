@@ -20,9 +20,16 @@ export function AssignmentControl({ call }: { call: CallDoc }) {
     return (
       <label className="rv-assign">
         <span className="subtle">Reviewer</span>
-        <select className="select" value={call.reviewAssignee ?? ''} onChange={(e) => assign(e.target.value || null)} aria-label="Assign reviewer">
+        <select
+          className="select"
+          value={call.reviewAssignee ?? ''}
+          onChange={(e) => assign(e.target.value || null)}
+          aria-label="Assign reviewer"
+        >
           <option value="">Unassigned</option>
-          {!known && <option value={call.reviewAssignee ?? ''}>{staffName(staff, call.reviewAssignee, user.id)}</option>}
+          {!known && (
+            <option value={call.reviewAssignee ?? ''}>{staffName(staff, call.reviewAssignee, user.id)}</option>
+          )}
           {reviewers.map((s) => (
             <option key={s.id} value={s.id}>
               {s.id === user.id ? `${s.name} (you)` : s.name}

@@ -1,7 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DeepReadonly } from 'rxdb';
 import { pickCurrentInsight } from '../../../../../shared/analysis';
-import type { CallDoc, InsightDoc, Outcome, ReviewAnswer, ReviewDoc, ReviewRegion, ScorecardDoc } from '../../../../../shared/schemas';
+import type {
+  CallDoc,
+  InsightDoc,
+  Outcome,
+  ReviewAnswer,
+  ReviewDoc,
+  ReviewRegion,
+  ScorecardDoc,
+} from '../../../../../shared/schemas';
 import { SERVICE_LABELS } from '../labels';
 import { useDatabase, useDocument, useQuery } from '../../../db/hooks';
 import { CalibrationPanel } from '../../scorecards/CalibrationView';
@@ -69,7 +77,7 @@ export function CallWorkspace({ callId }: { callId: string }) {
   const [chosenCardId, setChosenCardId] = useState<string | null>(null);
   const scorecard: ScorecardDoc | null = reviewCardDoc
     ? plain<ScorecardDoc>(reviewCardDoc)
-    : ((activeCards.find((c) => c.id === chosenCardId) ?? activeCards[0]) as ScorecardDoc | undefined) ?? null;
+    : (((activeCards.find((c) => c.id === chosenCardId) ?? activeCards[0]) as ScorecardDoc | undefined) ?? null);
   const { doc: assessorDoc } = useDocument('assessors', call?.assessorId ?? null);
 
   const speed = useReviewUi((s) => s.speed);
@@ -78,7 +86,9 @@ export function CallWorkspace({ callId }: { callId: string }) {
   const { setSpeed, setZoom, setHelpOpen } = useReviewUi.getState();
 
   const playerRef = useRef<PlayerHandle>(null);
-  const [recording, setRecording] = useState<{ status: 'loading' } | { status: 'ready'; source: RecordingSource } | { status: 'error'; message: string }>({ status: 'loading' });
+  const [recording, setRecording] = useState<
+    { status: 'loading' } | { status: 'ready'; source: RecordingSource } | { status: 'error'; message: string }
+  >({ status: 'loading' });
   const [selectedRegionId, setSelectedRegionId] = useState<string | null>(null);
   const [focusRegionId, setFocusRegionId] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('score');
@@ -128,7 +138,8 @@ export function CallWorkspace({ callId }: { callId: string }) {
 
   // Keep the AI's outcome recorded on a draft current (analysis may finish after the review started).
   useEffect(() => {
-    if (review && review.status === 'draft' && ai && review.aiOutcome !== ai.outcome) void edit(setAiOutcome(ai.outcome));
+    if (review && review.status === 'draft' && ai && review.aiOutcome !== ai.outcome)
+      void edit(setAiOutcome(ai.outcome));
   }, [review, ai, edit]);
 
   const answers = review?.answers ?? {};
@@ -139,6 +150,22 @@ export function CallWorkspace({ callId }: { callId: string }) {
     const edits = [setAnswer(questionId, value)];
     if (!review?.scorecardId) edits.unshift(chooseScorecard(scorecard.id));
     void edit(...edits);
+  };
+
+  // Checked against the review as saved after every edit still queued (an outcome clicked a moment ago),
+  // not against what this render shows.
+  const submitReview = async () => {
+    let blocked: SubmitProblem[] = [];
+    await saveReview(
+      db.reviews,
+      reviewId,
+      () => newReview(callId, user.id, scorecard?.id ?? null, ai?.outcome ?? null, Date.now()),
+      (d) => {
+        blocked = submitProblems(d, scorecard);
+        return blocked.length > 0 ? d : editReview(d, Date.now(), scorecard, submit(Date.now()));
+      },
+    );
+    setShowProblems(blocked.length > 0);
   };
 
   const createRegion = (start: number, end: number) => {
@@ -223,7 +250,11 @@ export function CallWorkspace({ callId }: { callId: string }) {
         // Most likely the signed URL expired while the call was open: ask for a fresh one and carry on.
         refreshAudioUrl(callId, api).then(
           ({ url }) => playerRef.current?.replaceUrl(url),
-          () => setRecording({ status: 'error', message: `Playback stopped: ${err.message || 'the recording could not be loaded'}.` }),
+          () =>
+            setRecording({
+              status: 'error',
+              message: `Playback stopped: ${err.message || 'the recording could not be loaded'}.`,
+            }),
         );
       }
     },
@@ -231,10 +262,16 @@ export function CallWorkspace({ callId }: { callId: string }) {
   );
 
   if (!call) {
-    return <div className="rv-workspace empty-state">{callDoc === null ? 'This call is not on this device.' : 'Loading…'}</div>;
+    return (
+      <div className="rv-workspace empty-state">
+        {callDoc === null ? 'This call is not on this device.' : 'Loading…'}
+      </div>
+    );
   }
 
-  const problems = review ? submitProblems(review, scorecard) : submitProblems(newReview(callId, user.id, scorecard?.id ?? null, null, 0), scorecard);
+  const problems = review
+    ? submitProblems(review, scorecard)
+    : submitProblems(newReview(callId, user.id, scorecard?.id ?? null, null, 0), scorecard);
   const waiting = review ? isWaitingToSync(outbox, review.id) : false;
 
   return (
@@ -246,9 +283,12 @@ export function CallWorkspace({ callId }: { callId: string }) {
             {call.sandbox && <span className="badge badge--sandbox">Sandbox</span>}
           </h2>
           <p className="muted rv-call-head__meta">
-            {assessorDoc?.name ?? 'Unknown assessor'} · {new Date(call.startedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })} ·{' '}
+            {assessorDoc?.name ?? 'Unknown assessor'} ·{' '}
+            {new Date(call.startedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })} ·{' '}
             <span className="num">{formatClock(call.recording.durationSec ?? call.talkSeconds)}</span>
-            {call.direction && <> · {call.direction === 'customer_to_assessor' ? 'Customer called' : 'Assessor called'}</>}
+            {call.direction && (
+              <> · {call.direction === 'customer_to_assessor' ? 'Customer called' : 'Assessor called'}</>
+            )}
           </p>
         </div>
         <span className="spacer" />
@@ -303,7 +343,8 @@ export function CallWorkspace({ callId }: { callId: string }) {
         )}
         {markIn !== null && (
           <p className="rv-player__hint" role="status">
-            Marking a moment from <span className="num">{formatClock(markIn)}</span>: press <kbd>]</kbd> at its end, <kbd>Esc</kbd> to cancel.
+            Marking a moment from <span className="num">{formatClock(markIn)}</span>: press <kbd>]</kbd> at its end,{' '}
+            <kbd>Esc</kbd> to cancel.
           </p>
         )}
       </section>
@@ -346,14 +387,21 @@ export function CallWorkspace({ callId }: { callId: string }) {
                 {!scorecard ? (
                   <div className="empty-state">
                     <p className="empty-state__title">No scorecard yet</p>
-                    <p className="muted">An admin defines scorecards under Scorecards. You can still mark moments, set the outcome and write notes.</p>
+                    <p className="muted">
+                      An admin defines scorecards under Scorecards. You can still mark moments, set the outcome and
+                      write notes.
+                    </p>
                   </div>
                 ) : (
                   <>
                     {!review?.scorecardId && activeCards.length > 1 && (
                       <label className="field">
                         <span className="field__label">Scorecard</span>
-                        <select className="select" value={scorecard.id} onChange={(e) => setChosenCardId(e.target.value)}>
+                        <select
+                          className="select"
+                          value={scorecard.id}
+                          onChange={(e) => setChosenCardId(e.target.value)}
+                        >
                           {activeCards.map((c) => (
                             <option key={c.id} value={c.id}>
                               {c.name}
@@ -362,16 +410,38 @@ export function CallWorkspace({ callId }: { callId: string }) {
                         </select>
                       </label>
                     )}
-                    <ScorecardForm scorecard={scorecard} answers={answers} activeQuestionId={activeQuestionId} readOnly={readOnly} onAnswer={answer} onActivate={setActiveQuestionId} />
+                    <ScorecardForm
+                      scorecard={scorecard}
+                      answers={answers}
+                      activeQuestionId={activeQuestionId}
+                      readOnly={readOnly}
+                      onAnswer={answer}
+                      onActivate={setActiveQuestionId}
+                    />
                   </>
                 )}
-                <OutcomePicker value={review?.outcome ?? null} ai={ai} readOnly={readOnly} onChange={(o: Outcome | null) => void edit(setOutcome(o))} />
-                <NotesField value={review?.notes ?? ''} readOnly={readOnly} onSave={(notes) => void edit(setNotes(notes))} />
+                <OutcomePicker
+                  value={review?.outcome ?? null}
+                  ai={ai}
+                  readOnly={readOnly}
+                  onChange={(o: Outcome | null) => void edit(setOutcome(o))}
+                />
+                <NotesField
+                  value={review?.notes ?? ''}
+                  readOnly={readOnly}
+                  onSave={(notes) => void edit(setNotes(notes))}
+                />
                 <div className="rv-submit">
                   {readOnly ? (
                     <>
                       <p className="rv-submit__done" data-testid="submitted">
-                        Submitted {review?.submittedAt ? new Date(review.submittedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : ''}
+                        Submitted{' '}
+                        {review?.submittedAt
+                          ? new Date(review.submittedAt).toLocaleString('en-GB', {
+                              dateStyle: 'medium',
+                              timeStyle: 'short',
+                            })
+                          : ''}
                         {review?.score !== null && review?.score !== undefined && <> · score {review.score}%</>}
                       </p>
                       <button type="button" className="btn btn--sm" onClick={() => void edit(reopen)}>
@@ -387,15 +457,7 @@ export function CallWorkspace({ callId }: { callId: string }) {
                           ))}
                         </ul>
                       )}
-                      <button
-                        type="button"
-                        className="btn btn--primary"
-                        onClick={() => {
-                          if (problems.length > 0) return setShowProblems(true);
-                          setShowProblems(false);
-                          void edit(submit(Date.now()));
-                        }}
-                      >
+                      <button type="button" className="btn btn--primary" onClick={() => void submitReview()}>
                         Submit review
                       </button>
                     </>
@@ -411,9 +473,25 @@ export function CallWorkspace({ callId }: { callId: string }) {
   );
 }
 
-function TabButton({ id, tab, setTab, children }: { id: Tab; tab: Tab; setTab(t: Tab): void; children: React.ReactNode }) {
+function TabButton({
+  id,
+  tab,
+  setTab,
+  children,
+}: {
+  id: Tab;
+  tab: Tab;
+  setTab(t: Tab): void;
+  children: React.ReactNode;
+}) {
   return (
-    <button type="button" role="tab" aria-selected={tab === id} className={`rv-tabs__tab${tab === id ? ' is-active' : ''}`} onClick={() => setTab(id)}>
+    <button
+      type="button"
+      role="tab"
+      aria-selected={tab === id}
+      className={`rv-tabs__tab${tab === id ? ' is-active' : ''}`}
+      onClick={() => setTab(id)}
+    >
       {children}
     </button>
   );
@@ -428,7 +506,11 @@ function ReviewStatus({ review, waiting, loading }: { review: ReviewDoc | null; 
       className={`badge rv-review-status ${waiting ? 'badge--warn' : 'badge--ok'}`}
       data-testid="review-sync"
       data-waiting={waiting ? 'true' : 'false'}
-      title={waiting ? 'Saved on this device; it is sent to the server as soon as it can be reached.' : 'The server has this version.'}
+      title={
+        waiting
+          ? 'Saved on this device; it is sent to the server as soon as it can be reached.'
+          : 'The server has this version.'
+      }
     >
       {what} · {waiting ? 'waiting to sync' : 'synced'}
     </span>

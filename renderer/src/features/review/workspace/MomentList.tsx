@@ -58,7 +58,16 @@ export function MomentList(p: MomentListProps) {
   );
 }
 
-function MomentItem({ region, selected, autoFocus, readOnly, onSelect, onPlay, onChange, onDelete }: MomentListProps & { region: ReviewRegion; selected: boolean; autoFocus: boolean }) {
+function MomentItem({
+  region,
+  selected,
+  autoFocus,
+  readOnly,
+  onSelect,
+  onPlay,
+  onChange,
+  onDelete,
+}: MomentListProps & { region: ReviewRegion; selected: boolean; autoFocus: boolean }) {
   // Text is edited locally and saved on blur or Enter, so the review document is not rewritten per keystroke.
   const [label, setLabel] = useState(region.label);
   const [comment, setComment] = useState(region.comment);
@@ -76,15 +85,33 @@ function MomentItem({ region, selected, autoFocus, readOnly, onSelect, onPlay, o
     if (label !== region.label || comment !== region.comment) onChange({ ...region, label: label.trim(), comment });
   };
   return (
-    <li ref={itemRef} className={`rv-moment${selected ? ' is-selected' : ''}`} onClick={() => onSelect(region.id)} data-moment={region.id}>
+    <li
+      ref={itemRef}
+      className={`rv-moment${selected ? ' is-selected' : ''}`}
+      onClick={() => onSelect(region.id)}
+      data-moment={region.id}
+    >
       <div className="rv-moment__head">
-        <button type="button" className="btn btn--sm rv-moment__play" onClick={() => onPlay(region)} title="Play this moment">
-          ▶ <span className="num">{formatClock(region.start)}–{formatClock(region.end)}</span>
+        <button
+          type="button"
+          className="btn btn--sm rv-moment__play"
+          onClick={() => onPlay(region)}
+          title="Play this moment"
+        >
+          ▶{' '}
+          <span className="num">
+            {formatClock(region.start)}–{formatClock(region.end)}
+          </span>
         </button>
         <span className="subtle num">{(region.end - region.start).toFixed(1)} s</span>
         <span className="spacer" />
         {!readOnly && (
-          <button type="button" className="btn btn--sm btn--ghost rv-moment__delete" onClick={() => onDelete(region.id)} aria-label={`Delete moment ${region.label || 'untitled'}`}>
+          <button
+            type="button"
+            className="btn btn--sm btn--ghost rv-moment__delete"
+            onClick={() => onDelete(region.id)}
+            aria-label={`Delete moment ${region.label || 'untitled'}`}
+          >
             Delete
           </button>
         )}

@@ -7,14 +7,28 @@ export const OUTCOME_LABELS: Record<Outcome, string> = { booked: 'Booked', callb
  * The reviewer's outcome for the call. When the AI gave one, it stays visible next to the choice, and the
  * reviewer either confirms it or overrides it: both are recorded (ReviewDoc.outcome and .aiOutcome).
  */
-export function OutcomePicker({ value, ai, readOnly, onChange }: { value: Outcome | null; ai: AiOutcome | null; readOnly: boolean; onChange(o: Outcome | null): void }) {
+export function OutcomePicker({
+  value,
+  ai,
+  readOnly,
+  onChange,
+}: {
+  value: Outcome | null;
+  ai: AiOutcome | null;
+  readOnly: boolean;
+  onChange(o: Outcome | null): void;
+}) {
   const relation = !ai || !value ? null : ai.outcome === value ? 'confirms' : 'overrides';
   return (
     <div className="rv-outcome" data-testid="outcome">
       <div className="rv-outcome__head">
         <h4>Outcome</h4>
         {ai ? (
-          <span className={`badge rv-ai-badge rv-ai-badge--${ai.outcome}`} title={`${ai.provider} · ${ai.model}`} data-testid="ai-outcome">
+          <span
+            className={`badge rv-ai-badge rv-ai-badge--${ai.outcome}`}
+            title={`${ai.provider} · ${ai.model}`}
+            data-testid="ai-outcome"
+          >
             AI: {OUTCOME_LABELS[ai.outcome]} · {Math.round(ai.confidence * 100)}%
           </span>
         ) : (
@@ -33,7 +47,11 @@ export function OutcomePicker({ value, ai, readOnly, onChange }: { value: Outcom
             onClick={() => onChange(value === o ? null : o)}
           >
             {OUTCOME_LABELS[o]}
-            {ai?.outcome === o && <span className="rv-answer__ai" aria-label="the AI's outcome">AI</span>}
+            {ai?.outcome === o && (
+              <span className="rv-answer__ai" aria-label="the AI's outcome">
+                AI
+              </span>
+            )}
           </button>
         ))}
         {ai && !value && !readOnly && (
@@ -44,7 +62,9 @@ export function OutcomePicker({ value, ai, readOnly, onChange }: { value: Outcom
       </div>
       {relation && (
         <p className={`rv-outcome__relation rv-outcome__relation--${relation}`} data-testid="outcome-relation">
-          {relation === 'confirms' ? `Confirms the AI's outcome.` : `Overrides the AI's outcome (${OUTCOME_LABELS[ai!.outcome]}).`}
+          {relation === 'confirms'
+            ? `Confirms the AI's outcome.`
+            : `Overrides the AI's outcome (${OUTCOME_LABELS[ai!.outcome]}).`}
         </p>
       )}
     </div>
