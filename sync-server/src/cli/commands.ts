@@ -4,6 +4,7 @@ import { registerErasureCommands } from '../erasure/cli';
 import { registerRetentionCommands } from '../retention/cli';
 import { registerSandboxCommands } from '../twilio-sandbox/cli';
 import { registerPoolCommands } from '../pool/cli';
+import { registerLeadQualityCommands } from '../leads/quality-cli';
 import type { CliEnv } from './index';
 
 /**
@@ -16,4 +17,5 @@ export function registerCliCommands(program: Command, env: () => CliEnv): void {
   registerAnalysisCommands(program, env);
   registerSandboxCommands(program, env);
   registerPoolCommands(program, env);
+  registerLeadQualityCommands(program, env);
 }

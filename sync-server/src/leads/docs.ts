@@ -3,6 +3,7 @@ import type { AssessorDoc, Assignment, LeadDoc, Service } from '../../../shared/
 import type { Queryable } from '../db';
 import { getDocuments, lockCollection, putDocuments } from '../replication/store';
 import { SESSION_COLUMNS, type SessionRow } from '../pool/store';
+import { NEW_LEAD_QUALITY } from './quality';
 
 /** Rows of this area and the one mapper from rows to the replicated documents. */
 export interface AssessorRow {
@@ -79,8 +80,8 @@ export function leadDoc(r: LeadRow, sessions: SessionRow[], previous: LeadDoc | 
     createdAt: r.created_at,
     status: r.status,
     assignments: [...sessions].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1)).map(assignmentOf),
-    // Lead quality is computed by the metrics jobs: kept as stored.
-    quality: previous?.quality ?? null,
+    // Kept current by leads/quality.ts as calls and texts arrive; a new lead is cold.
+    quality: previous?.quality ?? NEW_LEAD_QUALITY,
     sandbox: r.sandbox,
   };
 }

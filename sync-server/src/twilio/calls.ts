@@ -1,6 +1,7 @@
 import { eventKey, foldCall, mergeCallDoc, type CallEvent } from '../../../shared/call-state';
 import type { CallDoc } from '../../../shared/schemas';
 import type { Queryable } from '../db';
+import { refreshLeadQualityAfterCall } from '../leads/quality';
 import { getDocuments, lockCollection, putDocument } from '../replication/store';
 
 /**
@@ -64,5 +65,6 @@ export async function recordCallEvents(
   const folded = foldCall(callSid, all.rows.map((r) => r.event), { connectThresholdSec: opts.connectThresholdSec });
   const next = mergeCallDoc(stored?.doc ?? null, folded, opts.now);
   const doc = await putDocument(tx, 'calls', next, opts.now);
+  await refreshLeadQualityAfterCall(tx, stored?.doc ?? null, doc, opts.now);
   return { doc, changed: true };
 }

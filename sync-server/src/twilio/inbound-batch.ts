@@ -5,6 +5,7 @@ import type { CallDoc, Service } from '../../../shared/schemas';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { poolPolicy, toPoolSession, type SessionRow } from '../pool/store';
+import { refreshLeadQuality } from '../leads/quality';
 import { putDocuments } from '../replication/store';
 
 /**
@@ -220,6 +221,7 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
     // New calls have no stored document yet: the fold of their first events is the whole document.
     const docs: CallDoc[] = events.map((e) => mergeCallDoc(null, foldCall(e.callSid, e.events, { connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC }), now));
     await putDocuments(tx, 'calls', docs, now);
+    await refreshLeadQuality(tx, docs.map((d) => d.leadId), now);
   }
   return decisions;
 }

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { PermanentJobError, type JobRecord } from '../jobs/queue';
 import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../pool/store';
+import { refreshLeadQualityAfterMessage } from '../leads/quality';
 import { getDocuments, lockCollection, putDocument } from '../replication/store';
 import { TwilioApiError, TwilioRest } from './rest';
 
@@ -77,7 +78,7 @@ async function writeMessageDoc(tx: Queryable, m: MessageRow, session: PoolSessio
   await lockCollection(tx, 'messages');
   const [prev] = await getDocuments(tx, 'messages', [m.id], { forUpdate: true, includeDeleted: true });
   if (prev?.deleted) return prev.doc; // erased: never resurrect
-  return putDocument(
+  const doc = await putDocument(
     tx,
     'messages',
     {
@@ -95,6 +96,8 @@ async function writeMessageDoc(tx: Queryable, m: MessageRow, session: PoolSessio
     },
     now,
   );
+  await refreshLeadQualityAfterMessage(tx, prev?.doc ?? null, doc, now);
+  return doc;
 }
 
 function keyword(body: string): string {

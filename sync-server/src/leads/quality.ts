@@ -1,0 +1,132 @@
+import { leadQuality, type LeadQuality } from '../../../shared/lead-quality';
+import type { CallDoc, LeadDoc, MessageDoc } from '../../../shared/schemas';
+import type { Database, Queryable } from '../db';
+import { getDocuments, lockCollection, putDocuments } from '../replication/store';
+
+/**
+ * Lead quality kept current (docs/PRODUCT.md "Lead quality": recomputed as events arrive, with the evidence).
+ *
+ * Recomputed inside the transaction that writes a call or a message of the lead, not by a background job:
+ * - the grade is then never older than the call log the app shows next to it (one commit carries both);
+ * - the job queue runs two jobs at a time, shared with recording downloads and AI analysis that take seconds,
+ *   and waits until the demo has filled in sandbox mode, so a queued recompute could lag by minutes;
+ * - job dedupe keys are unique forever, so a per-lead "recompute" job would need extra bookkeeping;
+ * - the cost is small and measured (tests/bench/lead-quality.bench.ts): the routed calls of a voice webhook
+ *   batch are recomputed with set-based statements, and a status callback only pays when it changes what
+ *   the grade reads (`callQualityKey`), so ringing and recording callbacks skip it.
+ *
+ * Concurrency: the lead documents' counter row is locked BEFORE the calls and messages are read, so two
+ * transactions writing calls of the same lead are serialised and the second one (READ COMMITTED: each
+ * statement sees what committed before it) computes over both calls. Lock order is calls/messages counter,
+ * then leads counter, the same order erasure uses; nothing locks leads before calls or messages.
+ */
+
+/** The quality of a lead nobody has contacted yet, stored when the lead is created. */
+export const NEW_LEAD_QUALITY: LeadQuality = leadQuality([], []);
+
+/** What `leadQuality` reads from a call: when it did not change, the lead's grade cannot have changed. */
+export function callQualityKey(
+  c: Pick<CallDoc, 'leadId' | 'assessorId' | 'direction' | 'answeredAt' | 'status'> | null,
+): string {
+  return c ? JSON.stringify([c.leadId, c.assessorId, c.direction, c.answeredAt !== null, c.status]) : '';
+}
+
+/** What `leadQuality` reads from a text. */
+export function messageQualityKey(
+  m: Pick<MessageDoc, 'leadId' | 'assessorId' | 'direction' | 'status'> | null,
+): string {
+  return m ? JSON.stringify([m.leadId, m.assessorId, m.direction, m.status]) : '';
+}
+
+function sameQuality(a: LeadDoc['quality'], b: LeadQuality): boolean {
+  return (
+    !!a &&
+    a.grade === b.grade &&
+    a.evidence.length === b.evidence.length &&
+    a.evidence.every((e, i) => e === b.evidence[i])
+  );
+}
+
+/**
+ * Recomputes the quality of these leads from their calls and messages as stored in this transaction and
+ * rewrites the lead documents whose grade or evidence changed. Returns the documents written.
+ */
+export async function refreshLeadQuality(
+  tx: Queryable,
+  leadIds: Array<string | null | undefined>,
+  now: number,
+): Promise<LeadDoc[]> {
+  const ids = [...new Set(leadIds.filter((id): id is string => !!id))].sort();
+  if (!ids.length) return [];
+  await lockCollection(tx, 'leads');
+  // Through telephony's tables (indexed by session) rather than the documents' JSON, which has no index on leadId.
+  const calls = await tx.query<{ lead_id: string; doc: CallDoc }>(
+    `SELECT s.lead_id, d.doc FROM pool_sessions s
+       JOIN calls c ON c.session_id = s.id
+       JOIN sync_documents d ON d.collection = 'calls' AND d.id = c.call_sid AND NOT d.deleted
+      WHERE s.lead_id = ANY($1::text[])`,
+    [ids],
+  );
+  const messages = await tx.query<{ lead_id: string; doc: MessageDoc }>(
+    `SELECT s.lead_id, d.doc FROM pool_sessions s
+       JOIN messages m ON m.session_id = s.id
+       JOIN sync_documents d ON d.collection = 'messages' AND d.id = m.id AND NOT d.deleted
+      WHERE s.lead_id = ANY($1::text[])`,
+    [ids],
+  );
+  const leads = await getDocuments(tx, 'leads', ids, { forUpdate: true });
+  const changed: LeadDoc[] = [];
+  for (const { doc: lead } of leads) {
+    // Ordered by time so that the evidence reads the same whatever order the rows came back in.
+    const leadCalls = calls.rows
+      .filter((r) => r.lead_id === lead.id)
+      .map((r) => r.doc)
+      .sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+    const leadMessages = messages.rows
+      .filter((r) => r.lead_id === lead.id)
+      .map((r) => r.doc)
+      .sort((a, b) => a.sentAt - b.sentAt || a.id.localeCompare(b.id));
+    const quality = leadQuality(leadCalls, leadMessages);
+    if (!sameQuality(lead.quality, quality)) changed.push({ ...lead, quality });
+  }
+  return putDocuments(tx, 'leads', changed, now);
+}
+
+/** After a call document was written: recompute its lead's quality when the call changed what the grade reads. */
+export async function refreshLeadQualityAfterCall(
+  tx: Queryable,
+  previous: CallDoc | null,
+  next: CallDoc,
+  now: number,
+): Promise<void> {
+  if (!next.leadId || callQualityKey(previous) === callQualityKey(next)) return;
+  await refreshLeadQuality(tx, [next.leadId, previous?.leadId], now);
+}
+
+/** After a message document was written: the same for texts. */
+export async function refreshLeadQualityAfterMessage(
+  tx: Queryable,
+  previous: MessageDoc | null,
+  next: MessageDoc,
+  now: number,
+): Promise<void> {
+  if (!next.leadId || messageQualityKey(previous) === messageQualityKey(next)) return;
+  await refreshLeadQuality(tx, [next.leadId, previous?.leadId], now);
+}
+
+/** Every lead at once (the CLI's repair for databases filled before quality was kept), in batches. */
+export async function refreshAllLeadQuality(
+  db: Database,
+  now: () => number,
+  batchSize = 200,
+): Promise<{ leads: number; changed: number }> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM sync_documents WHERE collection = 'leads' AND NOT deleted ORDER BY id`,
+  );
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize).map((r) => r.id);
+    changed += (await db.transaction((tx) => refreshLeadQuality(tx, batch, now()))).length;
+  }
+  return { leads: rows.length, changed };
+}
