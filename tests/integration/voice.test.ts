@@ -234,6 +234,25 @@ describe('webhook security', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
+  it('a retried voice webhook gets the same answer and is logged once', async () => {
+    const P = poolFor(assessorId);
+    const params = { CallSid: 'CAretried0001', From: OTHER_ASSESSOR.replace('112', '127'), To: P, AccountSid: `AC${'1'.repeat(32)}` };
+    const own = await addLead(t, 'lead-retry', { name: 'Rita Vale', phone: params.From }, ['asr-1']);
+    params.To = own.assignments[0].poolNumber;
+    const url = `${t.server.url}/twilio/voice`;
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('b'.repeat(32), url, params) },
+        body: new URLSearchParams(params),
+      }).then((r) => r.text());
+    const [first, second] = [await post(), await post()];
+    expect(second).toBe(first);
+    expect(first).toContain('<Dial');
+    const rows = await t.server.db.query<{ key: string }>('SELECT key FROM call_events WHERE call_sid = $1 ORDER BY key', [params.CallSid]);
+    expect(rows.rows.map((r) => r.key)).toEqual(['created', 'routed']);
+  });
+
   it('accepts a request signed with the auth token for the public URL', async () => {
     const params = { CallSid: 'CAsigned0001', From: '+447700900998', To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
     const url = `${t.server.url}/twilio/voice`;
