@@ -66,12 +66,13 @@ export function scopeCondition(
           params: [...params, ...params],
         };
       }
-      // insights / reviews: those of the calls in my queue. A scalar subquery rather than EXISTS, so it runs per
-      // document in seq order and a page stops once it is full; as a semi-join PostgreSQL would rebuild the
-      // whole queue for every page.
+      // insights / reviews: those of the calls in my queue. The call is fetched by primary key only and the
+      // queue test runs on what comes back: with the test inside the subquery's WHERE, PostgreSQL (and PGlite,
+      // which never gathers statistics) may pick the partial "recorded calls" index and scan every call for
+      // every document.
       return {
-        sql: `(SELECT true FROM sync_documents c WHERE c.collection = 'calls' AND c.id = d.doc ->> 'callId'
-                AND NOT c.deleted AND ${awaitingReview('c.doc', 'c.id', bounded)} LIMIT 1) IS NOT NULL`,
+        sql: `(SELECT ${awaitingReview('c.doc', 'c.id', bounded)} FROM sync_documents c
+                WHERE c.collection = 'calls' AND c.id = d.doc ->> 'callId' AND NOT c.deleted) IS TRUE`,
         params,
       };
     }
