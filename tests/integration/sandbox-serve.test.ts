@@ -22,11 +22,18 @@ let db: Database;
 let serving: ServingServer;
 let key: string;
 
+/** The parts of the marketplace API's answers these tests read. */
+interface ApiBody {
+  assessor: { id: string };
+  lead: { id: string };
+  assignments: Array<{ poolNumber: string; extension?: string }>;
+}
+
 async function api(pathname: string, json: unknown, at?: number) {
   const headers: Record<string, string> = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   if (at !== undefined) headers['x-sandbox-virtual-time'] = new Date(at).toISOString();
   const res = await fetch(serving.url + pathname, { method: 'POST', headers, body: JSON.stringify(json) });
-  return { status: res.status, body: (await res.json()) as Record<string, any> }; // any: tests read nested JSON freely
+  return { status: res.status, body: (await res.json()) as ApiBody };
 }
 
 async function doc<T>(collection: string, id: string): Promise<T | null> {
@@ -205,72 +212,77 @@ describe('sandbox mode (npm start without Twilio credentials)', () => {
 });
 
 describe('the demo', () => {
-  it('fills an empty database through the API and the sandbox: backdated leads in four districts at the brief rates, calls, texts, bookings', async () => {
-    const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-demo-'));
-    const demoDb = await openTestPglite();
-    const s = await runServe(testConfig({ DATA_DIR: demoDir, DEMO: '1', JOBS: '1' }), {
-      db: demoDb,
-      handleSignals: false,
-      demo: { leadsPerDay: 1, seed: 7 },
-    });
-    try {
-      const summary = await s.demo;
-      expect(summary).not.toBeNull();
-      // Jobs waited for the fill: nothing was downloaded while it ran (they start only now).
-      const early = await demoDb.query(
-        `SELECT 1 FROM sync_documents WHERE collection = 'calls' AND doc->'recording'->>'state' = 'stored'`,
-      );
-      expect(early.rows).toHaveLength(0);
-      expect(summary!).toMatchObject({ leads: 30, assessors: 12, failures: 0, unrouted: 0 });
-      expect(summary!.calls).toBeGreaterThan(40);
-      expect(summary!.texts).toBeGreaterThan(5);
-      expect(summary!.bookings).toBeGreaterThan(5);
-      for (const d of Object.values(summary!.byDistrict)) {
-        // Exact per district up to rounding (7–8 leads each in this small demo).
-        expect(Math.abs(d.connected - d.leads * d.targetCallRate)).toBeLessThanOrEqual(1);
-        expect(Math.abs(d.booked - d.leads * d.targetConversion)).toBeLessThanOrEqual(1);
+  // A month of (small) demo through the real server: generous bound for a loaded CI machine.
+  it(
+    'fills an empty database through the API and the sandbox: backdated leads in four districts at the brief rates, calls, texts, bookings',
+    { timeout: 300_000 },
+    async () => {
+      const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-demo-'));
+      const demoDb = await openTestPglite();
+      const s = await runServe(testConfig({ DATA_DIR: demoDir, DEMO: '1', JOBS: '1' }), {
+        db: demoDb,
+        handleSignals: false,
+        demo: { leadsPerDay: 1, seed: 7 },
+      });
+      try {
+        const summary = await s.demo;
+        expect(summary).not.toBeNull();
+        // Jobs waited for the fill: nothing was downloaded while it ran (they start only now).
+        const early = await demoDb.query(
+          `SELECT 1 FROM sync_documents WHERE collection = 'calls' AND doc->'recording'->>'state' = 'stored'`,
+        );
+        expect(early.rows).toHaveLength(0);
+        expect(summary!).toMatchObject({ leads: 30, assessors: 12, failures: 0, unrouted: 0 });
+        expect(summary!.calls).toBeGreaterThan(40);
+        expect(summary!.texts).toBeGreaterThan(5);
+        expect(summary!.bookings).toBeGreaterThan(5);
+        for (const d of Object.values(summary!.byDistrict)) {
+          // Exact per district up to rounding (7–8 leads each in this small demo).
+          expect(Math.abs(d.connected - d.leads * d.targetCallRate)).toBeLessThanOrEqual(1);
+          expect(Math.abs(d.booked - d.leads * d.targetConversion)).toBeLessThanOrEqual(1);
+        }
+        const { rows } = await demoDb.query<{ created_at: number; district: string; sandbox: boolean }>(
+          'SELECT created_at, district, sandbox FROM leads',
+        );
+        expect(rows).toHaveLength(30);
+        expect(new Set(rows.map((r) => r.district))).toEqual(new Set(['W1', 'EC1', 'N1', 'E17']));
+        expect(rows.every((r) => r.sandbox)).toBe(true);
+        const ages = rows.map((r) => (Date.now() - Number(r.created_at)) / DAY);
+        expect(Math.max(...ages)).toBeGreaterThan(25);
+        expect(Math.min(...ages)).toBeLessThan(2);
+        const calls = await demoDb.query<{ doc: CallDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'calls'`);
+        expect(calls.rows.length).toBe(summary!.calls);
+        expect(calls.rows.every((r) => r.doc.sandbox && r.doc.startedAt < Date.now())).toBe(true);
+        expect(calls.rows.some((r) => r.doc.status === 'no-answer' || r.doc.status === 'busy')).toBe(true);
+        expect(new Set(calls.rows.map((r) => r.doc.direction))).toEqual(
+          new Set(['customer_to_assessor', 'assessor_to_customer']),
+        );
+        // Background jobs waited for the fill and run now: recordings of synthesised speech are downloaded and stored.
+        await waitFor(
+          async () => {
+            const { rows: stored } = await demoDb.query(
+              `SELECT 1 FROM sync_documents WHERE collection = 'calls' AND doc->'recording'->>'state' = 'stored' LIMIT 1`,
+            );
+            return stored.length > 0;
+          },
+          90_000,
+          'a demo recording to be downloaded',
+        );
+      } finally {
+        await s.close();
       }
-      const { rows } = await demoDb.query<{ created_at: number; district: string; sandbox: boolean }>(
-        'SELECT created_at, district, sandbox FROM leads',
-      );
-      expect(rows).toHaveLength(30);
-      expect(new Set(rows.map((r) => r.district))).toEqual(new Set(['W1', 'EC1', 'N1', 'E17']));
-      expect(rows.every((r) => r.sandbox)).toBe(true);
-      const ages = rows.map((r) => (Date.now() - Number(r.created_at)) / DAY);
-      expect(Math.max(...ages)).toBeGreaterThan(25);
-      expect(Math.min(...ages)).toBeLessThan(2);
-      const calls = await demoDb.query<{ doc: CallDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'calls'`);
-      expect(calls.rows.length).toBe(summary!.calls);
-      expect(calls.rows.every((r) => r.doc.sandbox && r.doc.startedAt < Date.now())).toBe(true);
-      expect(calls.rows.some((r) => r.doc.status === 'no-answer' || r.doc.status === 'busy')).toBe(true);
-      expect(new Set(calls.rows.map((r) => r.doc.direction))).toEqual(
-        new Set(['customer_to_assessor', 'assessor_to_customer']),
-      );
-      // Background jobs waited for the fill and run now: recordings of synthesised speech are downloaded and stored.
-      await waitFor(
-        async () => {
-          const { rows: stored } = await demoDb.query(
-            `SELECT 1 FROM sync_documents WHERE collection = 'calls' AND doc->'recording'->>'state' = 'stored' LIMIT 1`,
-          );
-          return stored.length > 0;
-        },
-        90_000,
-        'a demo recording to be downloaded',
-      );
-    } finally {
-      await s.close();
-    }
-    // A second start on the same (now full) database leaves it alone.
-    const again = await runServe(testConfig({ DATA_DIR: demoDir, DEMO: '1', JOBS: '0' }), {
-      db: demoDb,
-      handleSignals: false,
-    });
-    try {
-      expect(await again.demo).toBeNull();
-    } finally {
-      await again.close();
-      await demoDb.close();
-      fs.rmSync(demoDir, { recursive: true, force: true });
-    }
-  });
+      // A second start on the same (now full) database leaves it alone.
+      const again = await runServe(testConfig({ DATA_DIR: demoDir, DEMO: '1', JOBS: '0' }), {
+        db: demoDb,
+        handleSignals: false,
+      });
+      try {
+        expect(await again.demo).toBeNull();
+      } finally {
+        await again.close();
+        await demoDb.close();
+        fs.rmSync(demoDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
