@@ -52,6 +52,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'applied migrations');
+    // PGlite has no autovacuum, so its planner has no statistics unless we gather them; without them it
+    // has chosen pathological plans for scoped pulls. Cheap on PostgreSQL too.
+    await db.exec('ANALYZE');
   } catch (err) {
     if (ownsDb) await db.close();
     throw err;

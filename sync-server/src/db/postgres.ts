@@ -28,16 +28,49 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');
   let listener: pg.PoolClient | null = null;
+  let connecting: Promise<pg.PoolClient> | null = null;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  const reconnectHandlers = new Set<() => void>();
 
-  async function listenerClient(): Promise<pg.PoolClient> {
-    if (listener) return listener;
+  /**
+   * One dedicated connection carries every LISTEN. When it drops (server restart, network), it is replaced
+   * with backoff, every channel is listened to again, and `onReconnect` callbacks run because notifications
+   * sent while it was down are lost.
+   */
+  async function connectListener(): Promise<pg.PoolClient> {
     const client = await pool.connect();
     client.on('notification', (msg) => {
       for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
     });
+    const lost = () => {
+      if (listener !== client) return;
+      listener = null;
+      client.release(true);
+      if (!closed) void reconnect(1);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     listener = client;
     return client;
+  }
+
+  async function reconnect(attempt: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 10_000)));
+    if (closed) return;
+    try {
+      await connectListener();
+      for (const h of reconnectHandlers) h();
+    } catch {
+      void reconnect(attempt + 1);
+    }
+  }
+
+  async function listenerClient(): Promise<pg.PoolClient> {
+    if (listener) return listener;
+    connecting ??= connectListener().finally(() => (connecting = null));
+    return connecting;
   }
 
   return {
@@ -57,7 +90,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         client.release();
       }
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onReconnect) {
       const client = await listenerClient();
       let set = handlers.get(channel);
       if (!set) {
@@ -66,17 +99,21 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       }
       set.add(onPayload);
+      if (onReconnect) reconnectHandlers.add(onReconnect);
       return async () => {
         set!.delete(onPayload);
+        if (onReconnect) reconnectHandlers.delete(onReconnect);
       };
     },
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
+      closed = true;
       if (listener) {
-        listener.release();
+        const client = listener;
         listener = null;
+        client.release();
       }
       await pool.end();
     },

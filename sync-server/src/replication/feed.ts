@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CollectionName } from '../../../shared/schemas';
+import { COLLECTION_NAMES, type CollectionName } from '../../../shared/schemas';
 import type { Database } from '../db';
 import { SYNC_CHANNEL } from './store';
 
@@ -22,14 +22,26 @@ export class ChangeFeed {
   ) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.db.listen(SYNC_CHANNEL, (payload) => {
-      try {
-        const event = JSON.parse(payload) as ChangeEvent;
-        for (const l of this.listeners) l(event);
-      } catch (err) {
-        this.log.warn({ err, payload }, 'ignored malformed change notification');
-      }
-    });
+    this.unlisten = await this.db.listen(
+      SYNC_CHANNEL,
+      (payload) => {
+        try {
+          this.emit(JSON.parse(payload) as ChangeEvent);
+        } catch (err) {
+          this.log.warn({ err, payload }, 'ignored malformed change notification');
+        }
+      },
+      () => {
+        // Changes committed while the LISTEN connection was down were not announced: tell every stream to
+        // pull (a pull from the client's checkpoint is always safe).
+        this.log.warn('change feed reconnected; asking every client to re-sync');
+        for (const collection of COLLECTION_NAMES) this.emit({ collection, seq: -1 });
+      },
+    );
+  }
+
+  private emit(event: ChangeEvent): void {
+    for (const l of this.listeners) l(event);
   }
 
   subscribe(listener: (e: ChangeEvent) => void): () => void {
