@@ -168,6 +168,10 @@ describe('WAV headers', () => {
       await expect(
         ingestWav(path.join(dir, 'b.wav'), path.join(dir, 'b.mp3'), ['customer', 'assessor']),
       ).rejects.toMatchObject({ truncated: true });
+      // The encoder runs in a worker; its failures reach the caller.
+      await expect(
+        ingestWav(path.join(dir, 'a.wav'), path.join(dir, 'no-such-dir', 'a.mp3'), ['customer', 'assessor']),
+      ).rejects.toThrow(/MP3 encoder: .*ENOENT/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

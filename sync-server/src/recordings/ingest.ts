@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { once } from 'node:events';
-import { Mp3Encoder } from '@breezystack/lamejs';
+import { Worker } from 'node:worker_threads';
 import type { PeakChannel, PeaksFile } from '../../../shared/peaks';
 import { PeaksAccumulator } from './peaks';
 import { readWavInfo, toInt16Interleaved, WavFormatError, type WavInfo } from './wav';
@@ -36,7 +35,8 @@ export interface IngestResult {
 
 /**
  * Reads a dual-channel (or mono) WAV once, chunk by chunk, computing peaks for every zoom level and encoding
- * the playback MP3 at the same time. Memory stays bounded by the chunk size whatever the call's length.
+ * the playback MP3 at the same time in a worker thread (so the server keeps answering while a long call is
+ * ingested). Memory stays bounded by the chunk size whatever the call's length.
  *
  * The playback file is one stereo MP3 keeping the media's channel order (channel 1 = caller leg), rather than
  * one file per speaker: one <audio> element, one seek and one download keep both speakers in sync, and the
@@ -61,17 +61,9 @@ export async function ingestWav(wavPath: string, mp3Path: string, speakers: Peak
     undefined,
     info.frames,
   );
-  const encoder = new Mp3Encoder(info.channels, info.sampleRate, kbps);
-  const out = fs.createWriteStream(mp3Path);
-  let playbackBytes = 0;
-  const write = async (chunk: Uint8Array): Promise<void> => {
-    if (chunk.length === 0) return;
-    playbackBytes += chunk.length;
-    if (!out.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) await once(out, 'drain');
-  };
-
+  const encoder = new Mp3WorkerEncoder({ channels: info.channels, sampleRate: info.sampleRate, kbps, path: mp3Path });
+  let playbackBytes: number;
   try {
-    // Small chunks (~2 s of 8 kHz stereo) so that encoding never holds the event loop for long.
     const stream = fs.createReadStream(wavPath, {
       start: info.dataOffset,
       end: info.dataOffset + info.dataBytes - 1,
@@ -85,25 +77,71 @@ export async function ingestWav(wavPath: string, mp3Path: string, speakers: Peak
       if (whole === 0) continue;
       const interleaved = toInt16Interleaved(info, bytes.subarray(0, whole));
       peaks.push(interleaved);
-      await write(encodeChunk(encoder, interleaved, info.channels));
+      await encoder.encode(interleaved);
     }
-    await write(encoder.flush());
+    playbackBytes = await encoder.finish();
   } finally {
-    out.end();
-    await once(out, 'close');
+    await encoder.close();
   }
   const [overview, detail] = peaks.finish([OVERVIEW_LEVELS, DETAIL_LEVELS]);
   return { info, overview, detail, playbackBytes };
 }
 
-function encodeChunk(encoder: Mp3Encoder, interleaved: Int16Array, channels: number): Uint8Array {
-  if (channels === 1) return encoder.encodeBuffer(interleaved);
-  const frames = interleaved.length >> 1;
-  const left = new Int16Array(frames);
-  const right = new Int16Array(frames);
-  for (let i = 0, j = 0; i < frames; i++, j += 2) {
-    left[i] = interleaved[j];
-    right[i] = interleaved[j + 1];
+/**
+ * The MP3 encoder in a worker thread (mp3-worker.mjs). Chunks are copied into transferable buffers; at most
+ * MAX_IN_FLIGHT wait in the worker, so memory stays bounded when reading outpaces encoding (it always does).
+ */
+class Mp3WorkerEncoder {
+  private static readonly MAX_IN_FLIGHT = 16;
+  private readonly worker: Worker;
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
+  private failure: Error | null = null;
+  private done: ((bytes: number) => void) | null = null;
+
+  constructor(start: { channels: number; sampleRate: number; kbps: number; path: string }) {
+    this.worker = new Worker(new URL('./mp3-worker.mjs', import.meta.url));
+    this.worker.on(
+      'message',
+      (msg: { type: 'ack' } | { type: 'done'; bytes: number } | { type: 'error'; message: string }) => {
+        if (msg.type === 'ack') this.inFlight--;
+        else if (msg.type === 'done') this.done?.(msg.bytes);
+        else this.failure = new Error(`MP3 encoder: ${msg.message}`);
+        this.wake();
+      },
+    );
+    this.worker.on('error', (err) => {
+      this.failure = err;
+      this.wake();
+    });
+    this.worker.postMessage({ type: 'start', ...start });
   }
-  return encoder.encodeBuffer(left, right);
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private async waitFor(ready: () => boolean): Promise<void> {
+    while (!ready() && !this.failure) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  async encode(interleaved: Int16Array): Promise<void> {
+    await this.waitFor(() => this.inFlight < Mp3WorkerEncoder.MAX_IN_FLIGHT);
+    const copy = interleaved.slice();
+    this.inFlight++;
+    this.worker.postMessage({ type: 'chunk', samples: copy }, [copy.buffer]);
+  }
+
+  async finish(): Promise<number> {
+    let bytes: number | null = null;
+    this.done = (b) => (bytes = b);
+    this.worker.postMessage({ type: 'end' });
+    await this.waitFor(() => bytes !== null);
+    return bytes!;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
