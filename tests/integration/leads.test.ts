@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { addPoolNumbers } from '../../sync-server/src/pool/store';
+import { sweepEndedSessions } from '../../sync-server/src/pool/sweep';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -145,5 +146,21 @@ describe('marketplace API', () => {
     expect((await bad.json()).error.code).toBe('INVALID_PHONE');
     const inactive = await post('/api/leads', { externalId: 'lead-5', customer: { name: 'Dee', phone: '07700900127' }, postcode: 'N1 9GU', service: 'boiler', assessorIds: ['asr-zoe'] });
     expect(inactive.status).toBe(409);
+  });
+
+  it('the hourly sweep shows assignments whose sessions ran out of time as inactive', async () => {
+    const created = await post('/api/leads', { externalId: 'lead-sweep', customer: { name: 'Tim Oak', phone: '07700900128' }, postcode: 'N1 9GU', service: 'boiler', assessorIds: ['asr-raj'] });
+    expect(created.status).toBe(201);
+    expect(created.body.lead.assignments[0].active).toBe(true);
+    const realNow = server.ctx.now;
+    try {
+      server.ctx.now = () => realNow() + 31 * 24 * 3600_000;
+      expect(await sweepEndedSessions(server.ctx)).toBeGreaterThanOrEqual(1);
+      const doc = await server.db.query<{ doc: { assignments: Array<{ active: boolean }> } }>(`SELECT doc FROM sync_documents WHERE collection = 'leads' AND id = $1`, [created.body.lead.id]);
+      expect(doc.rows[0].doc.assignments.map((a) => a.active)).toEqual([false]);
+      expect(await sweepEndedSessions(server.ctx)).toBe(0);
+    } finally {
+      server.ctx.now = realNow;
+    }
   });
 });

@@ -54,7 +54,8 @@ export function assessorDoc(r: AssessorRow, previous: AssessorDoc | null): Asses
   };
 }
 
-export function assignmentOf(s: SessionRow): Assignment {
+/** `active`: the session still routes calls and texts (not closed, not past its sliding expiry). */
+export function assignmentOf(s: SessionRow, now: number): Assignment {
   return {
     assessorId: s.assessor_id,
     assignedAt: s.created_at,
@@ -62,11 +63,11 @@ export function assignmentOf(s: SessionRow): Assignment {
     extension: s.extension,
     bookedAt: s.booked_at,
     bookingValuePence: s.booking_value_pence,
-    active: s.closed_at === null,
+    active: s.closed_at === null && s.expires_at > now,
   };
 }
 
-export function leadDoc(r: LeadRow, sessions: SessionRow[], previous: LeadDoc | null): LeadDoc {
+export function leadDoc(r: LeadRow, sessions: SessionRow[], previous: LeadDoc | null, now: number): LeadDoc {
   return {
     id: r.id,
     updatedAt: r.created_at,
@@ -79,7 +80,7 @@ export function leadDoc(r: LeadRow, sessions: SessionRow[], previous: LeadDoc | 
     service: r.service,
     createdAt: r.created_at,
     status: r.status,
-    assignments: [...sessions].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1)).map(assignmentOf),
+    assignments: [...sessions].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1)).map((s) => assignmentOf(s, now)),
     // Kept current by leads/quality.ts as calls and texts arrive; a new lead is cold.
     quality: previous?.quality ?? NEW_LEAD_QUALITY,
     sandbox: r.sandbox,
@@ -93,7 +94,7 @@ export async function writeLeadDocs(tx: Queryable, leadIds: string[], now: numbe
   const leads = await tx.query<LeadRow>('SELECT * FROM leads WHERE id = ANY($1::text[]) ORDER BY id', [leadIds]);
   const sessions = await tx.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE lead_id = ANY($1::text[])`, [leadIds]);
   const previous = new Map((await getDocuments(tx, 'leads', leadIds, { forUpdate: true })).map((d) => [d.id, d.doc]));
-  const docs = leads.rows.map((l) => leadDoc(l, sessions.rows.filter((s) => s.lead_id === l.id), previous.get(l.id) ?? null));
+  const docs = leads.rows.map((l) => leadDoc(l, sessions.rows.filter((s) => s.lead_id === l.id), previous.get(l.id) ?? null, now));
   return putDocuments(tx, 'leads', docs, now);
 }
 
