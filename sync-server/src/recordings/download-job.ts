@@ -49,6 +49,7 @@ const MAX_RECORDING_BYTES = 2 * 1024 ** 3;
 /** RecordingDuration is whole seconds; the WAV's own length may differ by rounding and a few frames. */
 const DURATION_TOLERANCE_SEC = 2;
 const gzip = promisify(zlib.gzip);
+const LEASE_HEARTBEAT_MS = 60_000;
 
 export function peaksJsonGz(peaks: PeaksFile): Promise<Buffer> {
   return gzip(Buffer.from(JSON.stringify(peaks)), { level: 6 });
@@ -60,6 +61,16 @@ export async function runDownloadJob(deps: MediaDeps, job: JobRecord): Promise<J
     throw new PermanentJobError(`invalid recording.download payload: ${parsed.error.issues[0]?.message}`);
   const p = parsed.data;
   const callId = p.callId ?? p.callSid;
+  // A long call takes minutes to ingest on a busy machine: keep the job's lease (jobs.locked_until, five minutes
+  // from the claim) ahead, so no other worker reclaims it while this one is still encoding.
+  const heartbeat = setInterval(() => {
+    deps.db
+      .query(`UPDATE jobs SET locked_until = now() + interval '5 minutes' WHERE id = $1 AND status = 'running'`, [
+        job.id,
+      ])
+      .catch((err: unknown) => deps.log.warn({ err, jobId: job.id }, 'could not extend the download job lease'));
+  }, LEASE_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     return await download(deps, p, callId);
   } catch (err) {
@@ -70,6 +81,8 @@ export async function runDownloadJob(deps: MediaDeps, job: JobRecord): Promise<J
         deps.log.error({ err: e, callId }, 'could not mark the recording failed'),
       );
     throw err;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 
