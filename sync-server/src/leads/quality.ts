@@ -13,7 +13,7 @@ import { getDocuments, lockCollection, putDocuments } from '../replication/store
  * - job dedupe keys are unique forever, so a per-lead "recompute" job would need extra bookkeeping;
  * - the cost is small and measured (tests/bench/lead-quality.bench.ts): the routed calls of a voice webhook
  *   batch are recomputed with set-based statements, and a status callback only pays when it changes what
- *   the grade reads (`callQualityKey`), so ringing and recording callbacks skip it.
+ *   the grade reads (`callQualityKey`), so ringing, answered-leg and recording callbacks skip it.
  *
  * Concurrency: the lead documents' counter row is locked BEFORE the calls and messages are read, so two
  * transactions writing calls of the same lead are serialised and the second one (READ COMMITTED: each
@@ -24,18 +24,30 @@ import { getDocuments, lockCollection, putDocuments } from '../replication/store
 /** The quality of a lead nobody has contacted yet, stored when the lead is created. */
 export const NEW_LEAD_QUALITY: LeadQuality = leadQuality([], []);
 
-/** What `leadQuality` reads from a call: when it did not change, the lead's grade cannot have changed. */
+/**
+ * Exactly what `leadQuality` (shared/lead-quality.ts) reads from a call: when this key did not change, the
+ * lead's grade and evidence cannot have changed. Ringing, in-progress and recording callbacks leave it alone,
+ * so they cost nothing here. Keep in step with leadQuality (tests/integration/lead-quality-keys.test.ts checks).
+ */
 export function callQualityKey(
   c: Pick<CallDoc, 'leadId' | 'assessorId' | 'direction' | 'answeredAt' | 'status'> | null,
 ): string {
-  return c ? JSON.stringify([c.leadId, c.assessorId, c.direction, c.answeredAt !== null, c.status]) : '';
+  if (!c) return '';
+  return JSON.stringify([
+    c.leadId,
+    c.assessorId,
+    c.direction,
+    c.answeredAt !== null || c.status === 'completed',
+    c.status === 'failed',
+  ]);
 }
 
-/** What `leadQuality` reads from a text. */
+/** What `leadQuality` reads from a text: who, which way, and whether it could not be delivered. */
 export function messageQualityKey(
   m: Pick<MessageDoc, 'leadId' | 'assessorId' | 'direction' | 'status'> | null,
 ): string {
-  return m ? JSON.stringify([m.leadId, m.assessorId, m.direction, m.status]) : '';
+  if (!m) return '';
+  return JSON.stringify([m.leadId, m.assessorId, m.direction, m.status === 'undelivered' || m.status === 'failed']);
 }
 
 function sameQuality(a: LeadDoc['quality'], b: LeadQuality): boolean {
