@@ -67,6 +67,21 @@ export function pickPeaksLevel(file: PeaksFile, pxPerSec: number): PeaksLevel {
   return byDetail.find((l) => l.peaksPerSecond >= pxPerSec) ?? byDetail[byDetail.length - 1];
 }
 
+/**
+ * The same peaks with channels in the given order (channels the file lacks are skipped). The player always
+ * shows Customer above Assessor, whichever leg the recording put first, so a reviewer's eye finds each
+ * speaker in the same place on every call.
+ */
+export function withChannelOrder(file: PeaksFile, order: readonly PeakChannel[] = PEAK_CHANNELS): PeaksFile {
+  const index = order.map((c) => file.channels.indexOf(c)).filter((i) => i >= 0);
+  if (index.length === file.channels.length && index.every((i, k) => i === k)) return file;
+  return {
+    ...file,
+    channels: index.map((i) => file.channels[i]),
+    levels: file.levels.map((l) => ({ ...l, data: index.map((i) => l.data[i]) })),
+  };
+}
+
 /** One level as the per-channel float arrays (0..1) wavesurfer.js takes as `peaks`. */
 export function levelToFloatPeaks(file: PeaksFile, level: PeaksLevel): Float32Array[] {
   const inv = 1 / file.scale;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computePeaks, levelToFloatPeaks, peaksFileProblem, pickPeaksLevel } from '../../shared/peaks';
+import {
+  computePeaks,
+  levelToFloatPeaks,
+  peaksFileProblem,
+  pickPeaksLevel,
+  withChannelOrder,
+} from '../../shared/peaks';
 
 const tone = (seconds: number, rate: number, amplitude: (t: number) => number): Float32Array => {
   const out = new Float32Array(seconds * rate);
@@ -50,5 +56,13 @@ describe('peaks file', () => {
     expect(peaksFileProblem({ ...file, levels: [{ peaksPerSecond: 2, data: [[1]] }] })).toBe(
       'level data does not match channels',
     );
+  });
+
+  it('puts the customer first whichever leg the recording put first', () => {
+    const assessorFirst = computePeaks([assessor, customer], rate, ['assessor', 'customer'], [2, 10], 100);
+    const ordered = withChannelOrder(assessorFirst);
+    expect(ordered.channels).toEqual(['customer', 'assessor']);
+    expect(ordered.levels.map((l) => l.data)).toEqual(file.levels.map((l) => l.data));
+    expect(withChannelOrder(file)).toBe(file);
   });
 });

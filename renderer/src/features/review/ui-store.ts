@@ -9,6 +9,8 @@ export interface ReviewUiState {
   openCallId: string | null;
   /** Calls ticked in the queue for bulk actions (make available offline, assign). */
   checked: ReadonlySet<string>;
+  /** The calls the queue shows now, in order (filters applied), for "make the whole list available offline". */
+  listIds: readonly string[];
   speed: number;
   /** Pixels per second; 0 fits the whole call. */
   zoom: number;
@@ -29,6 +31,7 @@ export const useReviewUi = create<ReviewUiState>((set) => ({
   sort: 'newest',
   openCallId: null,
   checked: new Set(),
+  listIds: [],
   speed: 1,
   zoom: 0,
   helpOpen: false,

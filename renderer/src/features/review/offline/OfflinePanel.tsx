@@ -4,8 +4,6 @@ import { useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
 import { useReviewOutbox } from '../outbox';
 import { useReviewUi } from '../ui-store';
-import { buildQueue } from '../queue/queue-model';
-import { useAiOutcomes, useQueueCalls } from '../queue/queue-data';
 import {
   cancelOfflineJob,
   formatBytes,
@@ -22,16 +20,13 @@ import {
 export function OfflinePanel() {
   const { user, api, cache } = useReviewEnv();
   const checked = useReviewUi((s) => s.checked);
-  const filters = useReviewUi((s) => s.filters);
-  const sort = useReviewUi((s) => s.sort);
+  const queueIds = useReviewUi((s) => s.listIds);
   const { cachedIds, usage, job, lastJob } = useOfflineStore();
-  const { calls } = useQueueCalls(filters.from, filters.to);
-  const { docs: reviewDocs } = useQuery('reviews', {});
-  const aiOutcomes = useAiOutcomes();
+  const { docs: reviewDocs } = useQuery('reviews', { selector: { reviewerId: user.id } });
   const outbox = useReviewOutbox((s) => s.pending);
   // Entries whose review is no longer on this device (signed out and in again) are not shown.
   const waiting = useMemo(
-    () => (reviewDocs as unknown as readonly ReviewDoc[]).filter((r) => r.reviewerId === user.id && r.id in outbox),
+    () => (reviewDocs as unknown as readonly ReviewDoc[]).filter((r) => r.id in outbox),
     [reviewDocs, outbox, user.id],
   );
   const [showWaiting, setShowWaiting] = useState(false);
@@ -40,18 +35,6 @@ export function OfflinePanel() {
     void refreshOfflineState(cache).catch(() => undefined);
   }, [cache]);
 
-  const queueIds = useMemo(
-    () =>
-      buildQueue({
-        calls,
-        reviews: reviewDocs as unknown as readonly ReviewDoc[],
-        aiOutcomes,
-        me: user.id,
-        filters,
-        sort,
-      }).rows.map((r) => r.call.id),
-    [calls, reviewDocs, aiOutcomes, user.id, filters, sort],
-  );
   const start = (ids: readonly string[]) => void makeAvailableOffline(ids, { api, cache });
   const progress = job
     ? job.total === 0

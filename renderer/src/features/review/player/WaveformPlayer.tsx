@@ -1,9 +1,15 @@
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import HoverPlugin from 'wavesurfer.js/plugins/hover';
 import RegionsPlugin, { type Region } from 'wavesurfer.js/plugins/regions';
 import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
-import { levelToFloatPeaks, pickPeaksLevel, type PeakChannel, type PeaksFile } from '../../../../../shared/peaks';
+import {
+  levelToFloatPeaks,
+  pickPeaksLevel,
+  withChannelOrder,
+  type PeakChannel,
+  type PeaksFile,
+} from '../../../../../shared/peaks';
 import type { ReviewRegion } from '../../../../../shared/schemas';
 import { formatClock } from '../transcript/transcript-model';
 import { usePlayhead } from './playhead';
@@ -93,7 +99,9 @@ function seekTo(ws: WaveSurfer, seconds: number): number {
 }
 
 export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(function WaveformPlayer(props, ref) {
-  const { url, peaks, speed, zoom, regions, selectedRegionId, markIn } = props;
+  const { url, speed, zoom, regions, selectedRegionId, markIn } = props;
+  // Lanes in a fixed order (Customer, Assessor); only the drawing changes, the audio plays as recorded.
+  const peaks = useMemo(() => withChannelOrder(props.peaks), [props.peaks]);
   const containerRef = useRef<HTMLDivElement>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const regionsRef = useRef<InstanceType<typeof RegionsPlugin> | null>(null);
@@ -208,7 +216,7 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
         fetchPeaks(detailUrl).then(
           (detail) => {
             if (wsRef.current !== ws) return;
-            peaksRef.current = mergePeakLevels(peaksRef.current, detail);
+            peaksRef.current = mergePeakLevels(peaksRef.current, withChannelOrder(detail));
             detailRef.current = 'loaded';
             applyLevel(ws.options.minPxPerSec);
           },

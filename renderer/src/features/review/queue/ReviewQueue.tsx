@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { OUTCOMES, type AssessorDoc, type Outcome, type ReviewDoc, type Service } from '../../../../../shared/schemas';
 import { patchDoc, useDatabase, useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
@@ -74,6 +74,7 @@ export function ReviewQueue() {
     [calls, reviews, aiOutcomes, user.id, filters, sort],
   );
   const facets = useMemo(() => queueFacets(calls), [calls]);
+  useEffect(() => useReviewUi.setState({ listIds: rows.map((r) => r.call.id) }), [rows]);
   const [showFilters, setShowFilters] = useState(false);
   const activeFilters = countActive(filters);
 
