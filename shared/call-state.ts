@@ -20,7 +20,8 @@ import type { CallDirection, CallDoc, CallRecording, CallStatus, RecordingState,
  * - `not-recorded` (caller opted out, or a party is on the do-not-record list) and `recording-stopped`
  *   (an admin stopped it on the live call).
  */
-export type LegStatus = 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+export type LegStatus =
+  'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 export const TERMINAL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
@@ -117,7 +118,8 @@ const maxOf = (values: number[]): number | null => (values.length ? Math.max(...
 
 export function foldCall(callSid: string, input: readonly CallEvent[], opts: FoldOptions): FoldedCall {
   const events = dedupeEvents(input);
-  const of = <T extends CallEvent['type']>(type: T) => events.filter((e): e is Extract<CallEvent, { type: T }> => e.type === type);
+  const of = <T extends CallEvent['type']>(type: T) =>
+    events.filter((e): e is Extract<CallEvent, { type: T }> => e.type === type);
   const created = of('created')[0] ?? null;
   const routed = of('routed')[0]?.routed ?? null;
   const legs = of('leg');
@@ -129,14 +131,23 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
   const legAt = (status: LegStatus) => minOf(legs.filter((l) => l.status === status).map((l) => l.at));
   const initiatedAt = legAt('initiated');
   const ringingAt = legAt('ringing') ?? initiatedAt;
-  const legTerminal = legs.filter((l) => isTerminal(l.status)).sort((a, b) => TERMINAL_STATUSES.indexOf(a.status as TerminalStatus) - TERMINAL_STATUSES.indexOf(b.status as TerminalStatus))[0];
+  const legTerminal = legs
+    .filter((l) => isTerminal(l.status))
+    .sort(
+      (a, b) =>
+        TERMINAL_STATUSES.indexOf(a.status as TerminalStatus) - TERMINAL_STATUSES.indexOf(b.status as TerminalStatus),
+    )[0];
   const parentTerminal = parents
     .filter((p) => isTerminal(p.status))
-    .sort((a, b) => TERMINAL_STATUSES.indexOf(a.status as TerminalStatus) - TERMINAL_STATUSES.indexOf(b.status as TerminalStatus))[0];
+    .sort(
+      (a, b) =>
+        TERMINAL_STATUSES.indexOf(a.status as TerminalStatus) - TERMINAL_STATUSES.indexOf(b.status as TerminalStatus),
+    )[0];
 
   // Talk time: the dialled leg's CallDuration, else the Dial action's DialCallDuration.
   const talkFromLeg = legTerminal?.status === 'completed' ? legTerminal.durationSec : null;
-  const talkFromAction = action && (action.dialStatus === 'completed' || action.dialStatus === 'answered') ? action.dialDurationSec : null;
+  const talkFromAction =
+    action && (action.dialStatus === 'completed' || action.dialStatus === 'answered') ? action.dialDurationSec : null;
   let talkSeconds = Math.max(0, talkFromLeg ?? talkFromAction ?? 0);
 
   // Ended: the dialled leg's end, else the Dial action, else the parent's end (calls that never dialled).
@@ -146,7 +157,9 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
 
   // Final status: the dialled leg decides; then the Dial action; then the parent call (no Dial happened).
   let status: CallStatus;
-  if (legTerminal) status = legTerminal.status === 'completed' && answeredAt === null ? 'no-answer' : (legTerminal.status as TerminalStatus);
+  if (legTerminal)
+    status =
+      legTerminal.status === 'completed' && answeredAt === null ? 'no-answer' : (legTerminal.status as TerminalStatus);
   else if (action && isTerminal(action.dialStatus)) status = action.dialStatus;
   else if (action?.dialStatus === 'answered') status = 'completed';
   else if (parentTerminal) status = parentTerminal.status as TerminalStatus;
@@ -171,7 +184,9 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
   // Recording.
   let recState: RecordingState = 'none';
   if (of('recording-stopped').length) recState = laterRecordingState(recState, 'stopped');
-  const completedRec = recordings.filter((r) => r.status === 'completed').sort((a, b) => (a.recordingSid < b.recordingSid ? -1 : 1));
+  const completedRec = recordings
+    .filter((r) => r.status === 'completed')
+    .sort((a, b) => (a.recordingSid < b.recordingSid ? -1 : 1));
   if (completedRec.length) recState = laterRecordingState(recState, 'pending');
   // `absent` means the recording held no audio: nothing to keep, and nothing failed.
   else if (recordings.some((r) => r.status === 'failed')) recState = laterRecordingState(recState, 'failed');
@@ -182,7 +197,11 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
   const callerSide = routed?.direction === 'assessor_to_customer' ? 'assessor' : 'customer';
   const calleeSide = callerSide === 'customer' ? 'assessor' : 'customer';
   const channels: CallRecording['channels'] =
-    recState === 'opted_out' || !completedRec.length ? [] : channelCount === 2 ? [callerSide, calleeSide] : [callerSide];
+    recState === 'opted_out' || !completedRec.length
+      ? []
+      : channelCount === 2
+        ? [callerSide, calleeSide]
+        : [callerSide];
 
   return {
     id: callSid,
@@ -201,7 +220,12 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
     status,
     connected: status === 'completed' && answeredAt !== null && talkSeconds >= opts.connectThresholdSec,
     hungUpBy,
-    recording: { state: recState, durationSec: recState === 'opted_out' ? null : recDuration, channels, storedAt: null },
+    recording: {
+      state: recState,
+      durationSec: recState === 'opted_out' ? null : recDuration,
+      channels,
+      storedAt: null,
+    },
     sandbox: created?.sandbox ?? false,
   };
 }

@@ -16,14 +16,21 @@ export const DRAMA_RANGES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Number types a customer or an assessor can be reached on (no premium, shared-cost or freephone lines). */
-const REACHABLE_TYPES: ReadonlySet<NumberType> = new Set<NumberType>(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'VOIP']);
+const REACHABLE_TYPES: ReadonlySet<NumberType> = new Set<NumberType>([
+  'MOBILE',
+  'FIXED_LINE',
+  'FIXED_LINE_OR_MOBILE',
+  'VOIP',
+]);
 
 export type PhoneParseResult =
   | { ok: true; e164: string; drama: boolean }
   | { ok: false; reason: 'empty' | 'unparseable' | 'not-uk' | 'invalid' | 'unreachable-type' };
 
 export function isDramaNumber(nationalNumber: string): boolean {
-  return DRAMA_RANGES.some(([from, to]) => nationalNumber.length === from.length && nationalNumber >= from && nationalNumber <= to);
+  return DRAMA_RANGES.some(
+    ([from, to]) => nationalNumber.length === from.length && nationalNumber >= from && nationalNumber <= to,
+  );
 }
 
 /**

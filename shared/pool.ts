@@ -76,7 +76,11 @@ export function isCooling(s: Pick<PoolSession, 'expiresAt' | 'closedAt'>, now: n
 /** An interaction at `at` slides the expiry; an interaction with an ended session changes nothing. */
 export function touchSession(s: PoolSession, at: number, policy: PoolPolicy): PoolSession {
   if (!isOpen(s, at)) return s;
-  return { ...s, lastActivityAt: Math.max(s.lastActivityAt, at), expiresAt: Math.max(s.expiresAt, at + policy.sessionTtlMs) };
+  return {
+    ...s,
+    lastActivityAt: Math.max(s.lastActivityAt, at),
+    expiresAt: Math.max(s.expiresAt, at + policy.sessionTtlMs),
+  };
 }
 
 // ───────────────────────────── extensions (P2) ─────────────────────────────
@@ -177,7 +181,12 @@ export interface ResolveOptions {
  * Resolves a call or text to at most one open session (P3). `sessions` may hold any sessions; only those on
  * `to` with `from` as a party are considered.
  */
-export function resolveContact(sessions: readonly PoolSession[], contact: Contact, now: number, opts: ResolveOptions = {}): Route {
+export function resolveContact(
+  sessions: readonly PoolSession[],
+  contact: Contact,
+  now: number,
+  opts: ResolveOptions = {},
+): Route {
   if (opts.withheld) return { kind: 'out-of-session', reason: 'withheld' };
   const onNumber = sessions.filter(
     (s) => s.poolNumber === contact.to && (s.customerPhone === contact.from || s.assessorPhone === contact.from),
@@ -187,7 +196,8 @@ export function resolveContact(sessions: readonly PoolSession[], contact: Contac
   const asAssessor = mine.filter((s) => s.assessorPhone === contact.from);
   if (asCustomer.length > 0) {
     // P1 guarantees a single session; anything else is a broken invariant, and guessing could misroute.
-    if (asCustomer.length === 1 && asAssessor.length === 0) return { kind: 'session', session: asCustomer[0], side: 'customer' };
+    if (asCustomer.length === 1 && asAssessor.length === 0)
+      return { kind: 'session', session: asCustomer[0], side: 'customer' };
     return { kind: 'out-of-session', reason: 'conflict' };
   }
   if (asAssessor.length === 0) return { kind: 'out-of-session', reason: 'no-session' };
@@ -207,7 +217,9 @@ export function resolveContact(sessions: readonly PoolSession[], contact: Contac
   const digits = normaliseDigits(contact.digits);
   if (digits === null) return { kind: 'needs-extension', sessions: asAssessor.length };
   if (digits === DIRECT_CODE) {
-    return direct.length === 1 ? { kind: 'session', session: direct[0], side: 'assessor' } : { kind: 'unknown-extension', invalid: false };
+    return direct.length === 1
+      ? { kind: 'session', session: direct[0], side: 'assessor' }
+      : { kind: 'unknown-extension', invalid: false };
   }
   const matches = asAssessor.filter((s) => s.extension === digits);
   if (matches.length === 1) return { kind: 'session', session: matches[0], side: 'assessor' };
@@ -256,7 +268,9 @@ export function allocateSession(
   const A = req.assessorPhone;
   if (C === A) return { kind: 'invalid', reason: 'same-phone' };
   const now = req.now;
-  const involving = sessions.filter((s) => s.customerPhone === C || s.assessorPhone === C || s.customerPhone === A || s.assessorPhone === A);
+  const involving = sessions.filter(
+    (s) => s.customerPhone === C || s.assessorPhone === C || s.customerPhone === A || s.assessorPhone === A,
+  );
   const open = involving.filter((s) => isOpen(s, now));
   const cooling = involving.filter((s) => isCooling(s, now, policy));
   const samePair = (s: PoolSession) => s.customerPhone === C && s.assessorId === req.assessorId;
@@ -269,7 +283,8 @@ export function allocateSession(
 
   /** Open sessions of A's phone as assessor on P, and the keys cooling for other customers. */
   const assessorState = (P: string) => {
-    const blocked = open.some((s) => s.poolNumber === P && s.customerPhone === A) ||
+    const blocked =
+      open.some((s) => s.poolNumber === P && s.customerPhone === A) ||
       cooling.some((s) => s.poolNumber === P && s.customerPhone === A);
     const used = open.filter((s) => s.poolNumber === P && s.assessorPhone === A);
     const taken = new Set<string | null>(used.map((s) => s.extension));
@@ -307,7 +322,10 @@ export function allocateSession(
     },
   });
 
-  const active = numbers.filter((n) => n.active).map((n) => n.number).sort();
+  const active = numbers
+    .filter((n) => n.active)
+    .map((n) => n.number)
+    .sort();
   const candidates = active.filter(customerFree);
   const states = new Map(candidates.map((P) => [P, assessorState(P)] as const));
   /** P2: direct only while the phone has no other open session on P and the direct key is not cooling. */
@@ -329,14 +347,17 @@ export function allocateSession(
 
   // 2. Free on both sides: the assessor's phone gets it direct. Spread load: fewest open sessions first.
   const load = new Map<string, number>(numberLoad ?? []);
-  if (!numberLoad) for (const s of sessions) if (isOpen(s, now)) load.set(s.poolNumber, (load.get(s.poolNumber) ?? 0) + 1);
+  if (!numberLoad)
+    for (const s of sessions) if (isOpen(s, now)) load.set(s.poolNumber, (load.get(s.poolNumber) ?? 0) + 1);
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const byLoad = [...candidates].sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0) || byName(a, b));
   for (const P of byLoad) if (directFree(P)) return make(P, null, 'free-both-sides');
 
   // 3. Free on the customer side, with an extension: the number where this phone has the fewest sessions.
   const used = (P: string) => states.get(P)?.used.length ?? 0;
-  const byAssessorLoad = [...candidates].sort((a, b) => used(a) - used(b) || (load.get(a) ?? 0) - (load.get(b) ?? 0) || byName(a, b));
+  const byAssessorLoad = [...candidates].sort(
+    (a, b) => used(a) - used(b) || (load.get(a) ?? 0) - (load.get(b) ?? 0) || byName(a, b),
+  );
   for (const P of byAssessorLoad) {
     const st = states.get(P);
     if (!st || st.blocked) continue;
@@ -357,7 +378,11 @@ export interface RoutingConflict {
 }
 
 /** Every way the current sessions could route a contact to the wrong party or to more than one session. */
-export function findRoutingConflicts(sessions: readonly PoolSession[], now: number, policy: PoolPolicy): RoutingConflict[] {
+export function findRoutingConflicts(
+  sessions: readonly PoolSession[],
+  now: number,
+  policy: PoolPolicy,
+): RoutingConflict[] {
   const conflicts: RoutingConflict[] = [];
   const open = sessions.filter((s) => isOpen(s, now));
   const byKey = new Map<string, PoolSession[]>();
@@ -368,7 +393,8 @@ export function findRoutingConflicts(sessions: readonly PoolSession[], now: numb
     else byKey.set(k, [s]);
   };
   for (const s of open) {
-    if (s.customerPhone === s.assessorPhone) conflicts.push({ rule: 'P8', phone: s.customerPhone, poolNumber: s.poolNumber, sessionIds: [s.id] });
+    if (s.customerPhone === s.assessorPhone)
+      conflicts.push({ rule: 'P8', phone: s.customerPhone, poolNumber: s.poolNumber, sessionIds: [s.id] });
     add(s.customerPhone, s);
     add(s.assessorPhone, s);
   }
@@ -380,7 +406,8 @@ export function findRoutingConflicts(sessions: readonly PoolSession[], now: numb
       continue;
     }
     const exts = list.map((s) => s.extension);
-    if (new Set(exts).size !== exts.length) conflicts.push({ rule: 'P2', phone, poolNumber, sessionIds: list.map((s) => s.id) });
+    if (new Set(exts).size !== exts.length)
+      conflicts.push({ rule: 'P2', phone, poolNumber, sessionIds: list.map((s) => s.id) });
   }
   // P5: a key that ended recently must not now route to a different counterpart.
   const byPartyNumber = new Map<string, PoolSession[]>();
@@ -405,8 +432,10 @@ export function findRoutingConflicts(sessions: readonly PoolSession[], now: numb
       }
       if (route.kind !== 'session') continue;
       const s = route.session;
-      const sameCounterpart = side === 'customer' ? s.assessorId === old.assessorId : s.customerPhone === old.customerPhone;
-      if (!sameCounterpart) conflicts.push({ rule: 'P5', phone, poolNumber: old.poolNumber, sessionIds: [old.id, s.id] });
+      const sameCounterpart =
+        side === 'customer' ? s.assessorId === old.assessorId : s.customerPhone === old.customerPhone;
+      if (!sameCounterpart)
+        conflicts.push({ rule: 'P5', phone, poolNumber: old.poolNumber, sessionIds: [old.id, s.id] });
     }
   }
   return conflicts;

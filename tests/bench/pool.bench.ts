@@ -79,7 +79,9 @@ function month(seed: number): { assessors: Assessor[]; leads: Lead[] } {
     const at = T0 + Math.floor((i / 1000) * 30 * DAY_MS + r() * 40 * 60_000);
     const district = districts[Math.floor(r() * 4)];
     const repeat = customers.length > 20 && r() < 0.08;
-    const customer = repeat ? customers[Math.floor(r() * customers.length)] : `+447${String(700_000_000 + i * 97).slice(0, 9)}`;
+    const customer = repeat
+      ? customers[Math.floor(r() * customers.length)]
+      : `+447${String(700_000_000 + i * 97).slice(0, 9)}`;
     if (!repeat) customers.push(customer);
     const pool = assessors.filter((a) => a.districts.includes(district));
     const chosen: string[] = [];
@@ -95,13 +97,26 @@ function month(seed: number): { assessors: Assessor[]; leads: Lead[] } {
         }
       }
     }
-    const contacts = chosen.flatMap((a) => Array.from({ length: Math.floor(r() * 7) }, () => ({ assessor: a, at: at + Math.floor(r() * 10 * DAY_MS) })));
-    leads.push({ id: `lead-${i}`, at, customer, district, assessors: chosen, contacts, closeAt: r() < 0.33 ? at + Math.floor((3 + r() * 17) * DAY_MS) : null });
+    const contacts = chosen.flatMap((a) =>
+      Array.from({ length: Math.floor(r() * 7) }, () => ({ assessor: a, at: at + Math.floor(r() * 10 * DAY_MS) })),
+    );
+    leads.push({
+      id: `lead-${i}`,
+      at,
+      customer,
+      district,
+      assessors: chosen,
+      contacts,
+      closeAt: r() < 0.33 ? at + Math.floor((3 + r() * 17) * DAY_MS) : null,
+    });
   }
   return { assessors, leads };
 }
 
-type Event = { at: number; kind: 'lead'; lead: Lead } | { at: number; kind: 'contact'; lead: Lead; assessor: string } | { at: number; kind: 'close'; lead: Lead };
+type Event =
+  | { at: number; kind: 'lead'; lead: Lead }
+  | { at: number; kind: 'contact'; lead: Lead; assessor: string }
+  | { at: number; kind: 'close'; lead: Lead };
 
 function timeline(leads: Lead[]): Event[] {
   const events: Event[] = [];
@@ -128,7 +143,10 @@ interface PureResult {
 function replayPure(assessors: Assessor[], leads: Lead[], fixedPool: number | null): PureResult {
   const started = performance.now();
   const phoneOf = new Map(assessors.map((a) => [a.id, a.phone]));
-  const numbers: PoolNumberInfo[] = Array.from({ length: fixedPool ?? 0 }, (_, i) => ({ number: `+4477009009${String(i).padStart(2, '0')}`, active: true }));
+  const numbers: PoolNumberInfo[] = Array.from({ length: fixedPool ?? 0 }, (_, i) => ({
+    number: `+4477009009${String(i).padStart(2, '0')}`,
+    active: true,
+  }));
   let sessions: PoolSession[] = [];
   const byLeadAssessor = new Map<string, string>();
   let checks = 0;
@@ -152,8 +170,18 @@ function replayPure(assessors: Assessor[], leads: Lead[], fixedPool: number | nu
     for (const s of open) {
       perAssessor.set(s.assessorId, (perAssessor.get(s.assessorId) ?? 0) + 1);
       const opts = { cooldownMs: policy.cooldownMs };
-      const c = resolveContact(index.get(`${s.customerPhone}|${s.poolNumber}`) ?? [], { from: s.customerPhone, to: s.poolNumber }, now, opts);
-      const a = resolveContact(index.get(`${s.assessorPhone}|${s.poolNumber}`) ?? [], { from: s.assessorPhone, to: s.poolNumber, digits: s.extension ?? DIRECT_CODE }, now, opts);
+      const c = resolveContact(
+        index.get(`${s.customerPhone}|${s.poolNumber}`) ?? [],
+        { from: s.customerPhone, to: s.poolNumber },
+        now,
+        opts,
+      );
+      const a = resolveContact(
+        index.get(`${s.assessorPhone}|${s.poolNumber}`) ?? [],
+        { from: s.assessorPhone, to: s.poolNumber, digits: s.extension ?? DIRECT_CODE },
+        now,
+        opts,
+      );
       checks += 2;
       if (c.kind !== 'session' || c.session.id !== s.id) misroutes++;
       if (a.kind !== 'session' || a.session.id !== s.id) misroutes++;
@@ -167,7 +195,14 @@ function replayPure(assessors: Assessor[], leads: Lead[], fixedPool: number | nu
     }
     if (e.kind === 'lead') {
       for (const assessorId of e.lead.assessors) {
-        const req = { sessionId: `${e.lead.id}:${assessorId}`, leadId: e.lead.id, assessorId, customerPhone: e.lead.customer, assessorPhone: phoneOf.get(assessorId)!, now: e.at };
+        const req = {
+          sessionId: `${e.lead.id}:${assessorId}`,
+          leadId: e.lead.id,
+          assessorId,
+          customerPhone: e.lead.customer,
+          assessorPhone: phoneOf.get(assessorId)!,
+          now: e.at,
+        };
         for (;;) {
           const a = allocateSession(numbers, sessions, req, policy);
           if (a.kind === 'allocated') {
@@ -188,23 +223,41 @@ function replayPure(assessors: Assessor[], leads: Lead[], fixedPool: number | nu
   }
   const end = T0 + 30 * DAY_MS;
   check(end);
-  const report = poolReport(numbers.map((n) => ({ ...n, monthlyCostPence: 100 })), sessions, end, 100);
+  const report = poolReport(
+    numbers.map((n) => ({ ...n, monthlyCostPence: 100 })),
+    sessions,
+    end,
+    100,
+  );
   return { numbers: numbers.length, report, checks, misroutes, maxAssessorOpen, ms: performance.now() - started };
 }
 
 const { assessors, leads } = month(SEED);
 const assignments = leads.reduce((n, l) => n + l.assessors.length, 0);
 const pounds = (p: number) => `£${(p / 100).toFixed(2)}`;
-console.log(`month: ${leads.length} leads, ${assignments} assignments, ${new Set(leads.map((l) => l.customer)).size} customers, ${assessors.length} assessors (seed ${SEED})`);
+console.log(
+  `month: ${leads.length} leads, ${assignments} assignments, ${new Set(leads.map((l) => l.customer)).size} customers, ${assessors.length} assessors (seed ${SEED})`,
+);
 
 for (const fixed of [null, 40] as const) {
   const r = replayPure(assessors, leads, fixed);
-  console.log(`\npure rules, ${fixed === null ? 'buying only when the customer side runs out' : `a fixed pool of ${fixed}`}:`);
-  console.log(`  numbers ${fixed === null ? 'needed' : 'owned'}: ${r.numbers}; busiest assessor had ${r.maxAssessorOpen} open sessions`);
-  console.log(`  at day 30: ${r.report.openSessions} open sessions, ${(r.report.extensionRate * 100).toFixed(1)} % with an extension, ${r.report.numbersInUse} numbers in use`);
-  console.log(`  monthly cost ${pounds(r.report.monthlyCostPence)} against ${pounds(assignments * 100)} for one number per assignment (${((assignments * 100) / r.report.monthlyCostPence).toFixed(0)}× cheaper)`);
-  console.log(`  routing checks: ${r.checks} contacts resolved over 30 daily checks; misroutes or ambiguities: ${r.misroutes}  (${r.ms.toFixed(0)} ms)`);
-  if (fixed === null) console.log(`  target ≤ 40 numbers with no misroute: ${r.numbers <= 40 && r.misroutes === 0 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\npure rules, ${fixed === null ? 'buying only when the customer side runs out' : `a fixed pool of ${fixed}`}:`,
+  );
+  console.log(
+    `  numbers ${fixed === null ? 'needed' : 'owned'}: ${r.numbers}; busiest assessor had ${r.maxAssessorOpen} open sessions`,
+  );
+  console.log(
+    `  at day 30: ${r.report.openSessions} open sessions, ${(r.report.extensionRate * 100).toFixed(1)} % with an extension, ${r.report.numbersInUse} numbers in use`,
+  );
+  console.log(
+    `  monthly cost ${pounds(r.report.monthlyCostPence)} against ${pounds(assignments * 100)} for one number per assignment (${((assignments * 100) / r.report.monthlyCostPence).toFixed(0)}× cheaper)`,
+  );
+  console.log(
+    `  routing checks: ${r.checks} contacts resolved over 30 daily checks; misroutes or ambiguities: ${r.misroutes}  (${r.ms.toFixed(0)} ms)`,
+  );
+  if (fixed === null)
+    console.log(`  target ≤ 40 numbers with no misroute: ${r.numbers <= 40 && r.misroutes === 0 ? 'met' : 'NOT met'}`);
   if (r.misroutes) process.exitCode = 1;
 }
 
@@ -222,7 +275,12 @@ if (!args.has('skip-server')) {
 
   const accountSid = `AC${crypto.randomBytes(16).toString('hex')}`;
   const authToken = crypto.randomBytes(16).toString('hex');
-  const sandbox = await startSandbox({ webhookBaseUrl: 'http://127.0.0.1:1', accountSid, authToken, timing: 'virtual' });
+  const sandbox = await startSandbox({
+    webhookBaseUrl: 'http://127.0.0.1:1',
+    accountSid,
+    authToken,
+    timing: 'virtual',
+  });
   let clock = T0;
   const config = loadConfig({
     PORT: '0',
@@ -242,7 +300,12 @@ if (!args.has('skip-server')) {
   const actor = { label: 'bench' };
   const ids = new Map<string, string>();
   for (const a of assessors) {
-    const r = await createAssessor(server.ctx, actor, { externalId: a.id, name: a.id, phone: a.phone, districts: a.districts });
+    const r = await createAssessor(server.ctx, actor, {
+      externalId: a.id,
+      name: a.id,
+      phone: a.phone,
+      districts: a.districts,
+    });
     ids.set(a.id, r.assessor.id);
   }
   const started = performance.now();
@@ -259,7 +322,10 @@ if (!args.has('skip-server')) {
         assessorIds: e.lead.assessors,
       });
       leadIds.set(e.lead.id, r.lead.id);
-      const rows = await db.query<{ id: string; assessor_id: string }>('SELECT id, assessor_id FROM pool_sessions WHERE lead_id = $1', [r.lead.id]);
+      const rows = await db.query<{ id: string; assessor_id: string }>(
+        'SELECT id, assessor_id FROM pool_sessions WHERE lead_id = $1',
+        [r.lead.id],
+      );
       for (const row of rows.rows) sessionOf.set(`${e.lead.id}:${row.assessor_id}`, row.id);
     } else if (e.kind === 'contact') {
       const id = sessionOf.get(`${e.lead.id}:${ids.get(e.assessor)}`);
@@ -270,7 +336,9 @@ if (!args.has('skip-server')) {
   }
   clock = T0 + 30 * DAY_MS;
   const report = await buildPoolReport(server.ctx);
-  console.log(`\nreal server (PGlite, numbers bought through the sandbox's REST API), ${((performance.now() - started) / 1000).toFixed(1)} s:`);
+  console.log(
+    `\nreal server (PGlite, numbers bought through the sandbox's REST API), ${((performance.now() - started) / 1000).toFixed(1)} s:`,
+  );
   console.log(formatPoolReport(report).replace(/^/gm, '  '));
   console.log(`  target ≤ 40 numbers: ${report.numbersOwned <= 40 ? 'met' : 'NOT met'} (${report.numbersOwned})`);
   await server.close();

@@ -56,14 +56,25 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
-  const pool = new Pool(spec.baseUrl, { connections: Math.max(spec.concurrency, 64), pipelining: 1, keepAliveTimeout: 30_000 });
+  const pool = new Pool(spec.baseUrl, {
+    connections: Math.max(spec.concurrency, 64),
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+  });
   const latencies: number[] = [];
   let seq = 0;
   let ok = 0;
   let errors = 0;
   const one = async (scheduled: number) => {
     const c = spec.contacts[seq % spec.contacts.length];
-    const params = { AccountSid: 'ACbench', CallSid: `CA${crypto.randomBytes(16).toString('hex')}`, From: c.from, To: c.to, CallStatus: 'ringing', Direction: 'inbound' };
+    const params = {
+      AccountSid: 'ACbench',
+      CallSid: `CA${crypto.randomBytes(16).toString('hex')}`,
+      From: c.from,
+      To: c.to,
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+    };
     seq++;
     const body = new URLSearchParams(params).toString();
     const signature = twilio.getExpectedTwilioSignature(spec.authToken, spec.publicUrl, params);
@@ -173,7 +184,11 @@ await addPoolNumbers(server.ctx, numbers);
 const actor = { label: 'bench' };
 const assessorIds: string[] = [];
 for (let i = 0; i < 30; i++) {
-  const r = await createAssessor(server.ctx, actor, { externalId: `bench-asr-${i}`, name: `Assessor ${i}`, phone: `+4420794601${String(i).padStart(2, '0')}` });
+  const r = await createAssessor(server.ctx, actor, {
+    externalId: `bench-asr-${i}`,
+    name: `Assessor ${i}`,
+    phone: `+4420794601${String(i).padStart(2, '0')}`,
+  });
   assessorIds.push(r.assessor.id);
 }
 const contacts: Array<{ from: string; to: string }> = [];
@@ -181,10 +196,18 @@ const setupStarted = performance.now();
 for (let i = 0; i < LEADS; i++) {
   const customer = `+44790000${String(i).padStart(4, '0')}`;
   const chosen = [0, 1, 2, 3].map((k) => assessorIds[(i * 7 + k * 11) % assessorIds.length]);
-  const r = await createLead(server.ctx, actor, { externalId: `bench-lead-${i}`, customer: { name: `Customer ${i}`, phone: customer }, postcode: 'W1D 3QF', service: 'boiler', assessorIds: chosen });
+  const r = await createLead(server.ctx, actor, {
+    externalId: `bench-lead-${i}`,
+    customer: { name: `Customer ${i}`, phone: customer },
+    postcode: 'W1D 3QF',
+    service: 'boiler',
+    assessorIds: chosen,
+  });
   for (const a of r.assignments) contacts.push({ from: customer, to: a.poolNumber });
 }
-console.log(`setup: ${LEADS} leads / ${contacts.length} sessions on ${DB_KIND} in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+console.log(
+  `setup: ${LEADS} leads / ${contacts.length} sessions on ${DB_KIND} in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
+);
 // Shuffle so consecutive calls hit different sessions.
 for (let i = contacts.length - 1; i > 0; i--) {
   const j = Math.floor(Math.random() * (i + 1));
@@ -196,7 +219,10 @@ const sample = contacts[0];
 const sampleParams = { CallSid: 'CAsample', From: sample.from, To: sample.to };
 const sampleRes = await fetch(`${server.url}/twilio/voice`, {
   method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, `${server.url}/twilio/voice`, sampleParams) },
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, `${server.url}/twilio/voice`, sampleParams),
+  },
   body: new URLSearchParams(sampleParams),
 });
 const cachedTwiml = await sampleRes.text();
@@ -212,10 +238,21 @@ const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`
 
 async function load(target: 'ringside' | 'bare', mode: 'closed' | 'open', seconds: number): Promise<LoadResult> {
   const baseUrl = target === 'ringside' ? server.url : bareUrl;
-  const spec: LoadSpec = { baseUrl, publicUrl: `${baseUrl}/twilio/voice`, authToken, contacts, mode, seconds, concurrency: CONCURRENCY, rate: RATE };
+  const spec: LoadSpec = {
+    baseUrl,
+    publicUrl: `${baseUrl}/twilio/voice`,
+    authToken,
+    contacts,
+    mode,
+    seconds,
+    concurrency: CONCURRENCY,
+    rate: RATE,
+  };
   const file = path.join(workDir, `load-${target}-${mode}.json`);
   fs.writeFileSync(file, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--load=${file}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, `--load=${file}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -240,7 +277,9 @@ console.log(`\nvoice webhook, ${DB_KIND}, ${os.cpus().length} cores, load from a
 console.log(`closed loop, ${CONCURRENCY} in flight, ${SECONDS} s:`);
 console.log(`  bare Express   ${fmt(bareMax)}`);
 console.log(`  Ringside       ${fmt(ringsideMax)}`);
-console.log(`  ratio          ${(ringsideMax.throughput / bareMax.throughput).toFixed(3)}× of the bare route's maximum throughput`);
+console.log(
+  `  ratio          ${(ringsideMax.throughput / bareMax.throughput).toFixed(3)}× of the bare route's maximum throughput`,
+);
 console.log(`open loop, offered ${RATE} calls/s, ${SECONDS} s (latency from scheduled send time):`);
 console.log(`  bare Express   ${fmt(bareRate)}`);
 console.log(`  Ringside       ${fmt(ringsideRate)}`);

@@ -33,9 +33,16 @@ describe.skipIf(!pgTest.available)('telephony on PostgreSQL, two instances', () 
     a = await startTestServer({ db: dbA, env });
     b = await startTestServer({ db: dbB, env });
     key = (await createApiKey(dbA, 'pg')).key;
-    await addPoolNumbers(a.ctx, Array.from({ length: 24 }, (_, i) => `+4477009008${String(40 + i)}`));
+    await addPoolNumbers(
+      a.ctx,
+      Array.from({ length: 24 }, (_, i) => `+4477009008${String(40 + i)}`),
+    );
     for (let i = 0; i < 20; i++) {
-      const res = await a.api('/api/assessors', { method: 'POST', token: key, json: { externalId: `pg-asr-${i}`, name: `A${i}`, phone: `+4420794603${String(i).padStart(2, '0')}` } });
+      const res = await a.api('/api/assessors', {
+        method: 'POST',
+        token: key,
+        json: { externalId: `pg-asr-${i}`, name: `A${i}`, phone: `+4420794603${String(i).padStart(2, '0')}` },
+      });
       expect(res.status).toBe(201);
     }
   });
@@ -51,8 +58,21 @@ describe.skipIf(!pgTest.available)('telephony on PostgreSQL, two instances', () 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         (i % 2 ? a : b)
-          .api('/api/leads', { method: 'POST', token: key, json: { externalId: `pg-lead-${i}`, customer: { name: 'Same Person', phone: '+447700900191' }, postcode: 'N1 9GU', service: 'boiler', assessorIds: [`pg-asr-${i}`] } })
-          .then(async (r) => ({ status: r.status, body: (await r.json()) as { assignments: Array<{ poolNumber: string }> } })),
+          .api('/api/leads', {
+            method: 'POST',
+            token: key,
+            json: {
+              externalId: `pg-lead-${i}`,
+              customer: { name: 'Same Person', phone: '+447700900191' },
+              postcode: 'N1 9GU',
+              service: 'boiler',
+              assessorIds: [`pg-asr-${i}`],
+            },
+          })
+          .then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { assignments: Array<{ poolNumber: string }> },
+          })),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
@@ -63,7 +83,9 @@ describe.skipIf(!pgTest.available)('telephony on PostgreSQL, two instances', () 
   });
 
   it('calls into both instances at once are each logged once with their document', async () => {
-    const { rows } = await dbA.query<{ customer_phone: string; pool_number: string }>('SELECT customer_phone, pool_number FROM pool_sessions');
+    const { rows } = await dbA.query<{ customer_phone: string; pool_number: string }>(
+      'SELECT customer_phone, pool_number FROM pool_sessions',
+    );
     const sends = rows.flatMap((s, i) =>
       [0, 1].map((k) => {
         const server = (i + k) % 2 ? a : b;
@@ -71,7 +93,10 @@ describe.skipIf(!pgTest.available)('telephony on PostgreSQL, two instances', () 
         const url = `${server.url}/twilio/voice`;
         return fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params) },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+          },
           body: new URLSearchParams(params),
         }).then(async (r) => ({ status: r.status, text: await r.text() }));
       }),

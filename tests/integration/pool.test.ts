@@ -38,12 +38,18 @@ describe('number pool on the server', () => {
     expect(r.status).toBe(201);
     const numbers = r.body!.assignments.map((a: { poolNumber: string }) => a.poolNumber);
     expect(new Set(numbers).size).toBe(3);
-    const bought = await t.server.db.query<{ number: string; twilio_sid: string }>(`SELECT number, twilio_sid FROM pool_numbers WHERE source = 'purchased' ORDER BY number`);
+    const bought = await t.server.db.query<{ number: string; twilio_sid: string }>(
+      `SELECT number, twilio_sid FROM pool_numbers WHERE source = 'purchased' ORDER BY number`,
+    );
     expect(bought.rows).toHaveLength(2);
     for (const row of bought.rows) {
       expect(row.twilio_sid).toMatch(/^PN/);
       const owned = t.sandbox.numbers.lookup(row.number)!;
-      expect(owned).toMatchObject({ voiceUrl: `${t.server.url}/twilio/voice`, smsUrl: `${t.server.url}/twilio/sms`, statusCallback: `${t.server.url}/twilio/voice/status` });
+      expect(owned).toMatchObject({
+        voiceUrl: `${t.server.url}/twilio/voice`,
+        smsUrl: `${t.server.url}/twilio/sms`,
+        statusCallback: `${t.server.url}/twilio/voice/status`,
+      });
     }
   });
 
@@ -58,12 +64,21 @@ describe('number pool on the server', () => {
   it('reports numbers owned, in use and needed, the extension rate and the cost against one number per assignment', async () => {
     // Another customer for assessor 1: reuses the numbers (an extension where assessor 1 already has one).
     for (let i = 0; i < 4; i++) {
-      const r = await api(t, '/api/leads', { externalId: `pool-more-${i}`, customer: { name: `C${i}`, phone: `+44770090019${i}` }, postcode: 'E17 4PP', service: 'boiler', assessorIds: ['pool-asr-1'] });
+      const r = await api(t, '/api/leads', {
+        externalId: `pool-more-${i}`,
+        customer: { name: `C${i}`, phone: `+44770090019${i}` },
+        postcode: 'E17 4PP',
+        service: 'boiler',
+        assessorIds: ['pool-asr-1'],
+      });
       expect(r.status).toBe(201);
     }
     const res = await t.server.api('/api/pool/report', { token: t.admin });
     expect(res.status).toBe(200);
-    const { report, numbers } = (await res.json()) as { report: Record<string, number>; numbers: Array<{ openSessions: number }> };
+    const { report, numbers } = (await res.json()) as {
+      report: Record<string, number>;
+      numbers: Array<{ openSessions: number }>;
+    };
     expect(report).toMatchObject({
       numbersOwned: 3,
       numbersInUse: 3,
@@ -83,10 +98,20 @@ describe('number pool on the server', () => {
 describe('pool CLI', () => {
   const run = promisify(execFile);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pool-cli-'));
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' };
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: '',
+    TWILIO_ACCOUNT_SID: '',
+    TWILIO_AUTH_TOKEN: '',
+  };
   const cli = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], { env, timeout: 90_000 });
+      const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], {
+        env,
+        timeout: 90_000,
+      });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLIES } from '../../sync-server/src/twilio/sms';
-import { addAssessor, addLead, addNumbers, messageDocs, startTelephony, until, type LeadOut, type Telephony } from './voice-setup';
+import {
+  addAssessor,
+  addLead,
+  addNumbers,
+  messageDocs,
+  startTelephony,
+  until,
+  type LeadOut,
+  type Telephony,
+} from './voice-setup';
 
 /** Texts end to end: the sandbox's phones text pool numbers; the server relays through the sandbox's REST API. */
 const CUSTOMER = '+447700900131';
@@ -28,26 +37,52 @@ describe('SMS through the pool', () => {
     const sent = await t.sandbox.sendSms({ from: CUSTOMER, to: P, body: 'Hi, is Tuesday OK?' });
     expect(sent.replies).toEqual([]);
     expect(await relay()).toBe(1);
-    const got = await until(async () => inbox(ASSESSOR), (box) => box.length === 1);
+    const got = await until(
+      async () => inbox(ASSESSOR),
+      (box) => box.length === 1,
+    );
     expect(got[0]).toMatchObject({ from: P, body: 'John Smith: Hi, is Tuesday OK?' });
-    const doc = await until(() => messageDocs(t), (docs) => docs.some((d) => d.id === sent.messageSid && d.status === 'delivered'));
-    expect(doc.find((d) => d.id === sent.messageSid)).toMatchObject({ leadId: lead.id, direction: 'customer_to_assessor', poolNumber: P, body: 'Hi, is Tuesday OK?', mediaCount: 0 });
+    const doc = await until(
+      () => messageDocs(t),
+      (docs) => docs.some((d) => d.id === sent.messageSid && d.status === 'delivered'),
+    );
+    expect(doc.find((d) => d.id === sent.messageSid)).toMatchObject({
+      leadId: lead.id,
+      direction: 'customer_to_assessor',
+      poolNumber: P,
+      body: 'Hi, is Tuesday OK?',
+      mediaCount: 0,
+    });
   });
 
   it('assessor → customer: relayed from the pool number the customer knows', async () => {
     const sent = await t.sandbox.sendSms({ from: ASSESSOR, to: P, body: 'Tuesday at 10 works.' });
     await relay();
-    const got = await until(async () => inbox(CUSTOMER), (box) => box.length === 1);
+    const got = await until(
+      async () => inbox(CUSTOMER),
+      (box) => box.length === 1,
+    );
     expect(got[0]).toMatchObject({ from: P, body: 'Tuesday at 10 works.' });
-    await until(() => messageDocs(t), (docs) => docs.some((d) => d.id === sent.messageSid && d.direction === 'assessor_to_customer' && d.status === 'delivered'));
+    await until(
+      () => messageDocs(t),
+      (docs) =>
+        docs.some(
+          (d) => d.id === sent.messageSid && d.direction === 'assessor_to_customer' && d.status === 'delivered',
+        ),
+    );
   });
 
   it('a retried webhook for the same message relays it once', async () => {
     const before = inbox(ASSESSOR).length;
     const sent = await t.sandbox.sendSms({ from: CUSTOMER, to: P, body: 'Once only', callbacks: { duplicate: 1 } });
     await relay();
-    await until(async () => inbox(ASSESSOR), (box) => box.length === before + 1);
-    const { rows } = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE id = $1', [sent.messageSid]);
+    await until(
+      async () => inbox(ASSESSOR),
+      (box) => box.length === before + 1,
+    );
+    const { rows } = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE id = $1', [
+      sent.messageSid,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -64,19 +99,38 @@ describe('SMS through the pool', () => {
     expect(start.replies.map((r) => r.body)).toEqual([REPLIES.started]);
     await t.sandbox.sendSms({ from: ASSESSOR, to: P, body: 'Welcome back' });
     await relay();
-    await until(async () => inbox(CUSTOMER), (box) => box.some((m) => m.body === 'Welcome back'));
+    await until(
+      async () => inbox(CUSTOMER),
+      (box) => box.some((m) => m.body === 'Welcome back'),
+    );
     expect(inbox(CUSTOMER).map((m) => m.body)).not.toContain('Are you there?');
   });
 
   it('refuses a picture with a clear reply, and passes on the text that came with one', async () => {
-    const pic = await t.sandbox.sendSms({ from: CUSTOMER, to: P, body: '', mediaUrls: ['https://example.com/boiler.jpg'] });
+    const pic = await t.sandbox.sendSms({
+      from: CUSTOMER,
+      to: P,
+      body: '',
+      mediaUrls: ['https://example.com/boiler.jpg'],
+    });
     expect(pic.replies.map((r) => r.body)).toEqual([REPLIES.mediaRefused]);
-    expect((await messageDocs(t)).find((d) => d.id === pic.messageSid)).toMatchObject({ status: 'refused', mediaCount: 1 });
+    expect((await messageDocs(t)).find((d) => d.id === pic.messageSid)).toMatchObject({
+      status: 'refused',
+      mediaCount: 1,
+    });
     const before = inbox(ASSESSOR).length;
-    const both = await t.sandbox.sendSms({ from: CUSTOMER, to: P, body: 'Photo of the boiler', mediaUrls: ['https://example.com/boiler.jpg'] });
+    const both = await t.sandbox.sendSms({
+      from: CUSTOMER,
+      to: P,
+      body: 'Photo of the boiler',
+      mediaUrls: ['https://example.com/boiler.jpg'],
+    });
     expect(both.replies.map((r) => r.body)).toEqual([REPLIES.mediaDropped]);
     await relay();
-    const got = await until(async () => inbox(ASSESSOR), (box) => box.length === before + 1);
+    const got = await until(
+      async () => inbox(ASSESSOR),
+      (box) => box.length === before + 1,
+    );
     expect(got.at(-1)).toMatchObject({ body: 'John Smith: Photo of the boiler', mediaUrls: [] });
   });
 
@@ -89,14 +143,18 @@ describe('SMS through the pool', () => {
   it('an assessor on a shared number starts the text with the extension; without it the text is held back', async () => {
     // Three more customers for the same assessor on two numbers: some sessions carry extensions.
     const more: LeadOut[] = [];
-    for (let i = 0; i < 3; i++) more.push(await addLead(t, `sms-more-${i}`, { name: `Cust ${i}`, phone: `+44770090016${i}` }, ['asr-sms']));
+    for (let i = 0; i < 3; i++)
+      more.push(await addLead(t, `sms-more-${i}`, { name: `Cust ${i}`, phone: `+44770090016${i}` }, ['asr-sms']));
     const a = more.map((l, i) => ({ ...l.assignments[0], phone: `+44770090016${i}` })).find((x) => x.extension)!;
     const held = await t.sandbox.sendSms({ from: ASSESSOR, to: a.poolNumber, body: 'On my way' });
     expect(held.replies.map((r) => r.body)).toEqual([REPLIES.needsExtension]);
     expect(await relay()).toBe(0);
     await t.sandbox.sendSms({ from: ASSESSOR, to: a.poolNumber, body: `${a.extension} On my way` });
     await relay();
-    const got = await until(async () => inbox(a.phone), (box) => box.length === 1);
+    const got = await until(
+      async () => inbox(a.phone),
+      (box) => box.length === 1,
+    );
     expect(got[0]).toMatchObject({ from: a.poolNumber, body: 'On my way' });
   });
 });

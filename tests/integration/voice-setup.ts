@@ -29,7 +29,13 @@ export async function startTelephony(env: Record<string, string> = {}): Promise<
     numberDefaults: { statusCallback: '/twilio/voice/status' },
   });
   const server = await startTestServer({
-    env: { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: sandbox.url, SANDBOX: '1', ...env },
+    env: {
+      TWILIO_ACCOUNT_SID: accountSid,
+      TWILIO_AUTH_TOKEN: authToken,
+      TWILIO_API_BASE_URL: sandbox.url,
+      SANDBOX: '1',
+      ...env,
+    },
   });
   sandbox.setWebhookBaseUrl(server.url);
   const apiKey = (await createApiKey(server.db, 'marketplace')).key;
@@ -52,7 +58,8 @@ export async function addNumbers(t: Telephony, numbers: string[]): Promise<void>
 
 export async function api(t: Telephony, path: string, json: unknown, token = t.apiKey, method = 'POST') {
   const res = await t.server.api(path, { method, token, json });
-  const body = res.status === 204 ? null : ((await res.json()) as Record<string, any>); // any: tests read nested JSON freely
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read nested JSON answers freely
+  const body = res.status === 204 ? null : ((await res.json()) as Record<string, any>);
   return { status: res.status, body };
 }
 
@@ -64,22 +71,38 @@ export async function addAssessor(t: Telephony, externalId: string, name: string
 
 export interface LeadOut {
   id: string;
-  assignments: Array<{ assessorId: string; poolNumber: string; extension?: string; customerSees: string; assessorSees: string }>;
+  assignments: Array<{
+    assessorId: string;
+    poolNumber: string;
+    extension?: string;
+    customerSees: string;
+    assessorSees: string;
+  }>;
 }
 
-export async function addLead(t: Telephony, externalId: string, customer: { name: string; phone: string }, assessorIds: string[]): Promise<LeadOut> {
+export async function addLead(
+  t: Telephony,
+  externalId: string,
+  customer: { name: string; phone: string },
+  assessorIds: string[],
+): Promise<LeadOut> {
   const r = await api(t, '/api/leads', { externalId, customer, postcode: 'W1D 3QF', service: 'boiler', assessorIds });
   expect(r.status).toBe(201);
   return { id: r.body!.lead.id, assignments: r.body!.assignments };
 }
 
 export async function callDoc(t: Telephony, callSid: string): Promise<CallDoc | null> {
-  const { rows } = await t.server.db.query<{ doc: CallDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'calls' AND id = $1`, [callSid]);
+  const { rows } = await t.server.db.query<{ doc: CallDoc }>(
+    `SELECT doc FROM sync_documents WHERE collection = 'calls' AND id = $1`,
+    [callSid],
+  );
   return rows[0]?.doc ?? null;
 }
 
 export async function messageDocs(t: Telephony): Promise<MessageDoc[]> {
-  const { rows } = await t.server.db.query<{ doc: MessageDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'messages' ORDER BY seq`);
+  const { rows } = await t.server.db.query<{ doc: MessageDoc }>(
+    `SELECT doc FROM sync_documents WHERE collection = 'messages' ORDER BY seq`,
+  );
   return rows.map((r) => r.doc);
 }
 
@@ -89,7 +112,8 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ti
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -5,7 +5,17 @@ import type { CallDoc } from '../../shared/schemas';
 import { isValidTwilioRequest } from '../../sync-server/src/http/twilio-signature';
 import { NOT_RECORDED_NOTICE, OPTED_OUT_NOTICE, RECORDING_NOTICE } from '../../sync-server/src/twilio/voice';
 import { startTestServer } from '../helpers/server';
-import { addAssessor, addLead, addNumbers, api, callDoc, startTelephony, until, type LeadOut, type Telephony } from './voice-setup';
+import {
+  addAssessor,
+  addLead,
+  addNumbers,
+  api,
+  callDoc,
+  startTelephony,
+  until,
+  type LeadOut,
+  type Telephony,
+} from './voice-setup';
 
 /**
  * Calls end to end over HTTP: the sandbox plays both phones and posts Twilio's signed webhooks to the real
@@ -38,21 +48,32 @@ const poolFor = (id: string) => lead.assignments.find((a) => a.assessorId === id
  * seconds of recording notice the called party hears before the bridge.
  */
 function reportedTalk(result: { requests: Array<{ url: string; params: Record<string, string> }> }): number {
-  const done = result.requests.find((r) => r.url.includes('/twilio/voice/leg-status') && r.params.CallStatus === 'completed');
+  const done = result.requests.find(
+    (r) => r.url.includes('/twilio/voice/leg-status') && r.params.CallStatus === 'completed',
+  );
   return Number(done?.params.CallDuration);
 }
 
 describe('voice through the pool', () => {
   it('customer → assessor: announced to both in an en-GB voice, bridged with the pool number as caller ID, recorded in two channels, logged', async () => {
     const P = poolFor(assessorId);
-    const result = await t.sandbox.placeCall({ from: CUSTOMER, to: P, callee: { ringSec: 6 }, talkSec: 75, hangup: 'callee' });
+    const result = await t.sandbox.placeCall({
+      from: CUSTOMER,
+      to: P,
+      callee: { ringSec: 6 },
+      talkSec: 75,
+      hangup: 'callee',
+    });
     expect(result.heard.caller[0]).toMatchObject({ voice: 'Polly.Amy', language: 'en-GB' });
     expect(result.heard.caller[0].text).toContain(RECORDING_NOTICE);
     expect(result.heard.callee.map((h) => h.text)).toContain(RECORDING_NOTICE);
     expect(result.dials).toHaveLength(1);
     expect(result.dials[0]).toMatchObject({ to: ASSESSOR, callerId: P, bridged: true });
     expect(result.recordings[0]).toMatchObject({ channels: 2 });
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'completed' && d.recording.state === 'pending',
+    );
     expect(doc).toMatchObject({
       leadId: lead.id,
       assessorId,
@@ -68,46 +89,83 @@ describe('voice through the pool', () => {
       recording: { state: 'pending', channels: ['customer', 'assessor'] },
     });
     expect(doc!.talkSeconds).toBeGreaterThanOrEqual(75);
-    const jobs = await t.server.db.query<{ payload: Record<string, unknown>; dedupe_key: string }>(`SELECT payload, dedupe_key FROM jobs WHERE kind = 'recording.download'`);
+    const jobs = await t.server.db.query<{ payload: Record<string, unknown>; dedupe_key: string }>(
+      `SELECT payload, dedupe_key FROM jobs WHERE kind = 'recording.download'`,
+    );
     expect(jobs.rows).toHaveLength(1);
     expect(jobs.rows[0].dedupe_key).toBe(`recording:${result.recordings[0].sid}`);
-    expect(jobs.rows[0].payload).toMatchObject({ callSid: result.callSid, recordingSid: result.recordings[0].sid, channels: 2, sandbox: true });
+    expect(jobs.rows[0].payload).toMatchObject({
+      callSid: result.callSid,
+      recordingSid: result.recordings[0].sid,
+      channels: 2,
+      sandbox: true,
+    });
   });
 
   it('assessor → customer: the customer sees the pool number they know for that assessor', async () => {
     const P = poolFor(assessorId);
     const result = await t.sandbox.placeCall({ from: ASSESSOR, to: P, talkSec: 30, hangup: 'caller' });
     expect(result.dials[0]).toMatchObject({ to: CUSTOMER, callerId: P, bridged: true });
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed');
-    expect(doc).toMatchObject({ direction: 'assessor_to_customer', hungUpBy: 'assessor', talkSeconds: reportedTalk(result), recording: { channels: ['assessor', 'customer'] } });
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'completed',
+    );
+    expect(doc).toMatchObject({
+      direction: 'assessor_to_customer',
+      hungUpBy: 'assessor',
+      talkSeconds: reportedTalk(result),
+      recording: { channels: ['assessor', 'customer'] },
+    });
   });
 
   it('an unanswered call is logged as no-answer with its ring time and the caller is told', async () => {
     const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), callee: { answer: false } });
     expect(result.heard.caller.at(-1)?.text).toMatch(/could not take your call/);
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'no-answer');
-    expect(doc).toMatchObject({ talkSeconds: 0, connected: false, hungUpBy: null, answeredAt: null, recording: { state: 'none' } });
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'no-answer',
+    );
+    expect(doc).toMatchObject({
+      talkSeconds: 0,
+      connected: false,
+      hungUpBy: null,
+      answeredAt: null,
+      recording: { state: 'none' },
+    });
     expect(doc!.ringSeconds).toBeGreaterThanOrEqual(29);
   });
 
   it('a busy line is logged as busy', async () => {
     const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), callee: { busy: true } });
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'busy');
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'busy',
+    );
     expect(doc).toMatchObject({ connected: false, talkSeconds: 0 });
   });
 
   it('a short answered call is completed but not connected', async () => {
     const result = await t.sandbox.placeCall({ from: CUSTOMER, to: poolFor(assessorId), talkSec: 2 });
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed');
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'completed',
+    );
     expect(reportedTalk(result)).toBeLessThan(10);
     expect(doc).toMatchObject({ talkSeconds: reportedTalk(result), connected: false });
   });
 
   it('a caller outside any session hears a short message and goes to voicemail; nothing reaches a party', async () => {
-    const result = await t.sandbox.placeCall({ from: '+447700900999', to: POOL[0], voicemail: { text: 'Hello, please call me back.' } });
+    const result = await t.sandbox.placeCall({
+      from: '+447700900999',
+      to: POOL[0],
+      voicemail: { text: 'Hello, please call me back.' },
+    });
     expect(result.heard.caller[0].text).toMatch(/not linked to an active enquiry/);
     expect(result.dials).toEqual([]);
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d !== null && d.status === 'completed');
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d !== null && d.status === 'completed',
+    );
     expect(doc).toMatchObject({ leadId: null, direction: null });
   });
 
@@ -124,7 +182,10 @@ describe('voice through the pool', () => {
     expect(result.dials[0].bridged).toBe(true);
     expect(result.recordings).toEqual([]);
     expect(result.heard.callee.map((h) => h.text)).toContain(NOT_RECORDED_NOTICE);
-    const doc = await until(() => callDoc(t, result.callSid), (d) => d?.status === 'completed');
+    const doc = await until(
+      () => callDoc(t, result.callSid),
+      (d) => d?.status === 'completed',
+    );
     expect(doc!.recording.state).toBe('opted_out');
     const dnr = await t.server.db.query(`SELECT phone FROM do_not_record`);
     expect(dnr.rows).toEqual([{ phone: CUSTOMER }]);
@@ -132,7 +193,10 @@ describe('voice through the pool', () => {
     const again = await t.sandbox.placeCall({ from: ASSESSOR, to: P, talkSec: 20 });
     expect(again.heard.caller[0].text).toBe(NOT_RECORDED_NOTICE);
     expect(again.recordings).toEqual([]);
-    const againDoc = await until(() => callDoc(t, again.callSid), (d) => d?.status === 'completed');
+    const againDoc = await until(
+      () => callDoc(t, again.callSid),
+      (d) => d?.status === 'completed',
+    );
     expect(againDoc!.recording.state).toBe('opted_out');
   });
 });
@@ -141,17 +205,27 @@ describe('extensions on a shared number', () => {
   it('an assessor whose number is shared keys the extension and reaches that customer only', async () => {
     // Five customers for one assessor on three numbers: two sessions carry extensions.
     const made: LeadOut[] = [];
-    for (let i = 0; i < 5; i++) made.push(await addLead(t, `ext-${i}`, { name: `Customer ${i}`, phone: `+4477009002${i}0` }, ['asr-2']));
+    for (let i = 0; i < 5; i++)
+      made.push(await addLead(t, `ext-${i}`, { name: `Customer ${i}`, phone: `+4477009002${i}0` }, ['asr-2']));
     const withExt = made.map((l) => l.assignments[0]).filter((a) => a.extension);
     expect(withExt.length).toBeGreaterThanOrEqual(2);
     const target = withExt[0];
     const customer = `+4477009002${made.findIndex((l) => l.assignments[0] === target)}0`;
-    const result = await t.sandbox.placeCall({ from: OTHER_ASSESSOR, to: target.poolNumber, callerInput: [`${target.extension}#`, null], talkSec: 15 });
+    const result = await t.sandbox.placeCall({
+      from: OTHER_ASSESSOR,
+      to: target.poolNumber,
+      callerInput: [`${target.extension}#`, null],
+      talkSec: 15,
+    });
     expect(result.heard.caller[0].text).toMatch(/extension/);
     expect(result.dials).toHaveLength(1);
     expect(result.dials[0]).toMatchObject({ to: customer, callerId: target.poolNumber, bridged: true });
     // A wrong extension three times: never connected to anyone.
-    const wrong = await t.sandbox.placeCall({ from: OTHER_ASSESSOR, to: target.poolNumber, callerInput: ['111#', '111#', '111#'] });
+    const wrong = await t.sandbox.placeCall({
+      from: OTHER_ASSESSOR,
+      to: target.poolNumber,
+      callerInput: ['111#', '111#', '111#'],
+    });
     expect(wrong.dials).toEqual([]);
     expect(wrong.heard.caller.map((h) => h.text).join(' ')).toMatch(/not recognised/);
   });
@@ -162,7 +236,14 @@ describe('callbacks out of order and repeated', () => {
     const own = await addLead(t, 'lead-chaos', { name: 'Kim Roe', phone: '+447700900126' }, ['asr-1']);
     const P = own.assignments[0].poolNumber;
     const at = Date.UTC(2026, 5, 1, 9, 0, 0);
-    const scenario = { from: '+447700900126', to: P, at, callee: { ringSec: 9 }, talkSec: 42, hangup: 'callee' as const };
+    const scenario = {
+      from: '+447700900126',
+      to: P,
+      at,
+      callee: { ringSec: 9 },
+      talkSec: 42,
+      hangup: 'callee' as const,
+    };
     const pick = (d: CallDoc) => ({
       status: d.status,
       ringingAt: d.ringingAt,
@@ -177,11 +258,19 @@ describe('callbacks out of order and repeated', () => {
       leadId: d.leadId,
     });
     const orderly = await t.sandbox.placeCall(scenario);
-    const reference = pick(await until(() => callDoc(t, orderly.callSid), (d) => d?.recording.state === 'pending' && d.status === 'completed') as CallDoc);
+    const reference = pick(
+      (await until(
+        () => callDoc(t, orderly.callSid),
+        (d) => d?.recording.state === 'pending' && d.status === 'completed',
+      )) as CallDoc,
+    );
     for (const seed of [1, 2, 3]) {
       const messy = await t.sandbox.placeCall({ ...scenario, callbacks: { duplicate: 1, reorder: true, seed } });
       expect(messy.requests.some((r) => r.duplicate)).toBe(true);
-      const doc = await until(() => callDoc(t, messy.callSid), (d) => d?.recording.state === 'pending' && d.status === 'completed');
+      const doc = await until(
+        () => callDoc(t, messy.callSid),
+        (d) => d?.recording.state === 'pending' && d.status === 'completed',
+      );
       expect(pick(doc!)).toEqual(reference);
     }
   });
@@ -190,26 +279,48 @@ describe('callbacks out of order and repeated', () => {
 describe('webhook security', () => {
   it("checks signatures exactly as Twilio's published example computes them, against the public URL", () => {
     // Twilio's documented example (the fixture of twilio-node's own tests).
-    const params = { CallSid: 'CA1234567890ABCDE', Caller: '+14158675309', Digits: '1234', From: '+14158675309', To: '+18005551212' };
+    const params = {
+      CallSid: 'CA1234567890ABCDE',
+      Caller: '+14158675309',
+      Digits: '1234',
+      From: '+14158675309',
+      To: '+18005551212',
+    };
     const req = {
       originalUrl: '/myapp.php?foo=1&bar=2',
       body: params,
-      header: (name: string) => (name.toLowerCase() === 'x-twilio-signature' ? 'RSOYDt4T1cUTdK1PDd93/VVr8B8=' : undefined),
+      header: (name: string) =>
+        name.toLowerCase() === 'x-twilio-signature' ? 'RSOYDt4T1cUTdK1PDd93/VVr8B8=' : undefined,
     } as unknown as Request;
     expect(isValidTwilioRequest(req, '12345', 'https://mycompany.com')).toBe(true);
     expect(isValidTwilioRequest(req, '12345', 'http://127.0.0.1:8787')).toBe(false);
-    expect(isValidTwilioRequest({ ...req, body: { ...params, Digits: '1235' } } as unknown as Request, '12345', 'https://mycompany.com')).toBe(false);
+    expect(
+      isValidTwilioRequest(
+        { ...req, body: { ...params, Digits: '1235' } } as unknown as Request,
+        '12345',
+        'https://mycompany.com',
+      ),
+    ).toBe(false);
   });
 
   it('behind a reverse proxy, a webhook signed for PUBLIC_BASE_URL is accepted and one signed for the internal address is not', async () => {
     const token = 'c'.repeat(32);
-    const proxied = await startTestServer({ env: { TWILIO_ACCOUNT_SID: `AC${'2'.repeat(32)}`, TWILIO_AUTH_TOKEN: token, PUBLIC_BASE_URL: 'https://ringside.example.co.uk' } });
+    const proxied = await startTestServer({
+      env: {
+        TWILIO_ACCOUNT_SID: `AC${'2'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: token,
+        PUBLIC_BASE_URL: 'https://ringside.example.co.uk',
+      },
+    });
     try {
       const params = { CallSid: 'CAproxy0001', From: '+447700900997', To: '+447700900801' };
       const send = (signedFor: string) =>
         fetch(`${proxied.url}/twilio/voice`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, signedFor, params) },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(token, signedFor, params),
+          },
           body: new URLSearchParams(params),
         });
       expect((await send('https://ringside.example.co.uk/twilio/voice')).status).toBe(200);
@@ -219,7 +330,6 @@ describe('webhook security', () => {
     }
   });
 
-
   it('refuses a forged or unsigned webhook with 403 and writes nothing', async () => {
     const before = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM calls');
     const params = { CallSid: 'CAforged', From: CUSTOMER, To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
@@ -227,7 +337,11 @@ describe('webhook security', () => {
     const forged = twilio.getExpectedTwilioSignature('not-the-token-000000000000000000', url, params);
     const attempts: Array<Record<string, string>> = [{ 'x-twilio-signature': forged }, {}];
     for (const headers of attempts) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(params),
+      });
       expect(res.status).toBe(403);
     }
     const after = await t.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM calls');
@@ -236,20 +350,31 @@ describe('webhook security', () => {
 
   it('a retried voice webhook gets the same answer and is logged once', async () => {
     const P = poolFor(assessorId);
-    const params = { CallSid: 'CAretried0001', From: OTHER_ASSESSOR.replace('112', '127'), To: P, AccountSid: `AC${'1'.repeat(32)}` };
+    const params = {
+      CallSid: 'CAretried0001',
+      From: OTHER_ASSESSOR.replace('112', '127'),
+      To: P,
+      AccountSid: `AC${'1'.repeat(32)}`,
+    };
     const own = await addLead(t, 'lead-retry', { name: 'Rita Vale', phone: params.From }, ['asr-1']);
     params.To = own.assignments[0].poolNumber;
     const url = `${t.server.url}/twilio/voice`;
     const post = () =>
       fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('b'.repeat(32), url, params) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature('b'.repeat(32), url, params),
+        },
         body: new URLSearchParams(params),
       }).then((r) => r.text());
     const [first, second] = [await post(), await post()];
     expect(second).toBe(first);
     expect(first).toContain('<Dial');
-    const rows = await t.server.db.query<{ key: string }>('SELECT key FROM call_events WHERE call_sid = $1 ORDER BY key', [params.CallSid]);
+    const rows = await t.server.db.query<{ key: string }>(
+      'SELECT key FROM call_events WHERE call_sid = $1 ORDER BY key',
+      [params.CallSid],
+    );
     expect(rows.rows.map((r) => r.key)).toEqual(['created', 'routed']);
   });
 
@@ -258,7 +383,10 @@ describe('webhook security', () => {
     const url = `${t.server.url}/twilio/voice`;
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('b'.repeat(32), url, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature('b'.repeat(32), url, params),
+      },
       body: new URLSearchParams(params),
     });
     expect(res.status).toBe(200);
@@ -272,9 +400,18 @@ describe('admin recording controls', () => {
     const own = await addLead(t, 'lead-live', { name: 'Liv Moore', phone: '+447700900125' }, ['asr-1']);
     const P = own.assignments[0].poolNumber;
     // Real time: the admin acts while the call is live.
-    const live = t.sandbox.startCall({ from: '+447700900125', to: P, talkSec: 'manual', timing: 'real', callee: { ringSec: 1 } });
+    const live = t.sandbox.startCall({
+      from: '+447700900125',
+      to: P,
+      talkSec: 'manual',
+      timing: 'real',
+      callee: { ringSec: 1 },
+    });
     await live.whenBridged;
-    await until(() => callDoc(t, live.callSid), (d) => d?.status === 'in-progress');
+    await until(
+      () => callDoc(t, live.callSid),
+      (d) => d?.status === 'in-progress',
+    );
     const stopped = await api(t, `/api/calls/${live.callSid}/recording/stop`, undefined, t.admin);
     expect(stopped.status).toBe(200);
     expect(stopped.body!.call.recording.state).toBe('stopped');
@@ -282,7 +419,10 @@ describe('admin recording controls', () => {
     expect(notAdmin.status).toBe(403);
     live.hangup('caller');
     const result = await live.result;
-    const ended = await until(() => callDoc(t, live.callSid), (d) => d?.status === 'completed' && d.recording.state === 'pending');
+    const ended = await until(
+      () => callDoc(t, live.callSid),
+      (d) => d?.status === 'completed' && d.recording.state === 'pending',
+    );
     expect(ended!.recording.channels).toEqual(['customer', 'assessor']);
     const stopAgain = await api(t, `/api/calls/${live.callSid}/recording/stop`, undefined, t.admin);
     expect(stopAgain).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
@@ -290,9 +430,14 @@ describe('admin recording controls', () => {
     const deleted = await api(t, `/api/calls/${live.callSid}/recording`, undefined, t.admin, 'DELETE');
     expect(deleted.status).toBe(200);
     expect(deleted.body!.call.recording.state).toBe('deleted');
-    const jobs = await t.server.db.query<{ dedupe_key: string }>(`SELECT dedupe_key FROM jobs WHERE kind = 'recording.twilio-delete'`);
+    const jobs = await t.server.db.query<{ dedupe_key: string }>(
+      `SELECT dedupe_key FROM jobs WHERE kind = 'recording.twilio-delete'`,
+    );
     expect(jobs.rows.map((r) => r.dedupe_key)).toContain(`twilio-delete:${result.recordings[0].sid}`);
-    const audit = await t.server.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY id`, [live.callSid]);
+    const audit = await t.server.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY id`,
+      [live.callSid],
+    );
     expect(audit.rows.map((r) => r.action)).toEqual(['recording.stop', 'recording.delete']);
     // A late recording callback cannot bring the recording back.
     expect((await callDoc(t, live.callSid))!.recording.state).toBe('deleted');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { contactLabel, dialString, formatNational, isUkE164, isWithheld, maskPhone, parseUkPhone } from '../../shared/phone';
+import {
+  contactLabel,
+  dialString,
+  formatNational,
+  isUkE164,
+  isWithheld,
+  maskPhone,
+  parseUkPhone,
+} from '../../shared/phone';
 
 describe('parseUkPhone', () => {
   it.each([
@@ -51,7 +59,8 @@ describe('display forms', () => {
   });
 
   it('treats Twilio withheld caller IDs as withheld and real numbers as not', () => {
-    for (const v of ['anonymous', 'Anonymous', 'restricted', 'unknown', '', '+266696687', '+7378742833']) expect(isWithheld(v)).toBe(true);
+    for (const v of ['anonymous', 'Anonymous', 'restricted', 'unknown', '', '+266696687', '+7378742833'])
+      expect(isWithheld(v)).toBe(true);
     expect(isWithheld(undefined)).toBe(true);
     expect(isWithheld('+447700900123')).toBe(false);
   });

@@ -31,11 +31,27 @@ class Sim {
   numbers: PoolNumberInfo[];
   bought = 0;
   private seq = 0;
-  constructor(initial: number, private readonly maxNumbers = Infinity) {
+  constructor(
+    initial: number,
+    private readonly maxNumbers = Infinity,
+  ) {
     this.numbers = pool(initial);
   }
-  assign(customer: string, assessorId: string, assessorPhone: string, now: number, leadId = `lead-${this.seq}`): PoolSession {
-    const req: AllocationRequest = { sessionId: `s${this.seq++}`, leadId, assessorId, customerPhone: customer, assessorPhone, now };
+  assign(
+    customer: string,
+    assessorId: string,
+    assessorPhone: string,
+    now: number,
+    leadId = `lead-${this.seq}`,
+  ): PoolSession {
+    const req: AllocationRequest = {
+      sessionId: `s${this.seq++}`,
+      leadId,
+      assessorId,
+      customerPhone: customer,
+      assessorPhone,
+      now,
+    };
     for (;;) {
       const a = allocateSession(this.numbers, this.sessions, req, policy);
       if (a.kind === 'allocated') {
@@ -79,11 +95,25 @@ describe('pool allocation rules', () => {
     const withExt = sim.assign(cust(2), 'a1', asr(1), T0);
     const to = direct.poolNumber;
     expect(resolveContact(sim.sessions, { from: asr(1), to }, T0)).toEqual({ kind: 'needs-extension', sessions: 2 });
-    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: withExt.extension }, T0)).toMatchObject({ kind: 'session', session: { id: withExt.id } });
-    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: DIRECT_CODE }, T0)).toMatchObject({ kind: 'session', session: { id: direct.id } });
-    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: '999' }, T0)).toMatchObject({ kind: 'unknown-extension' });
-    expect(resolveContact(sim.sessions, { from: asr(9), to }, T0)).toEqual({ kind: 'out-of-session', reason: 'no-session' });
-    expect(resolveContact(sim.sessions, { from: 'anonymous', to }, T0, { withheld: true })).toEqual({ kind: 'out-of-session', reason: 'withheld' });
+    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: withExt.extension }, T0)).toMatchObject({
+      kind: 'session',
+      session: { id: withExt.id },
+    });
+    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: DIRECT_CODE }, T0)).toMatchObject({
+      kind: 'session',
+      session: { id: direct.id },
+    });
+    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: '999' }, T0)).toMatchObject({
+      kind: 'unknown-extension',
+    });
+    expect(resolveContact(sim.sessions, { from: asr(9), to }, T0)).toEqual({
+      kind: 'out-of-session',
+      reason: 'no-session',
+    });
+    expect(resolveContact(sim.sessions, { from: 'anonymous', to }, T0, { withheld: true })).toEqual({
+      kind: 'out-of-session',
+      reason: 'withheld',
+    });
   });
 
   it('P2: a mistyped digit or two swapped neighbours in an extension is never another valid extension', () => {
@@ -140,7 +170,9 @@ describe('pool allocation rules', () => {
     expect(next.poolNumber).toBe(first.poolNumber);
     expect(next.extension).not.toBeNull();
     // the assessor redialling the old contact without an extension is asked for one, never connected to customer 2
-    expect(resolveContact(sim.sessions, { from: asr(1), to: first.poolNumber }, T0 + 31 * DAY_MS)).toMatchObject({ kind: 'needs-extension' });
+    expect(resolveContact(sim.sessions, { from: asr(1), to: first.poolNumber }, T0 + 31 * DAY_MS)).toMatchObject({
+      kind: 'needs-extension',
+    });
   });
 
   it('P6: the same pair gets its previous number and extension back', () => {
@@ -158,16 +190,40 @@ describe('pool allocation rules', () => {
     const numbers = pool(2);
     const sessions: PoolSession[] = [];
     for (let i = 0; i < 2; i++) {
-      const a = allocateSession(numbers, sessions, { sessionId: `s${i}`, leadId: 'l', assessorId: `a${i}`, customerPhone: cust(1), assessorPhone: asr(i), now: T0 }, policy);
+      const a = allocateSession(
+        numbers,
+        sessions,
+        {
+          sessionId: `s${i}`,
+          leadId: 'l',
+          assessorId: `a${i}`,
+          customerPhone: cust(1),
+          assessorPhone: asr(i),
+          now: T0,
+        },
+        policy,
+      );
       if (a.kind !== 'allocated') throw new Error('expected allocation');
       sessions.push(a.session);
     }
-    const third = allocateSession(numbers, sessions, { sessionId: 's3', leadId: 'l', assessorId: 'a3', customerPhone: cust(1), assessorPhone: asr(3), now: T0 }, policy);
+    const third = allocateSession(
+      numbers,
+      sessions,
+      { sessionId: 's3', leadId: 'l', assessorId: 'a3', customerPhone: cust(1), assessorPhone: asr(3), now: T0 },
+      policy,
+    );
     expect(third).toEqual({ kind: 'needs-number' });
   });
 
   it('P8: a customer and an assessor with the same phone are refused', () => {
-    expect(allocateSession(pool(1), [], { sessionId: 's', leadId: 'l', assessorId: 'a', customerPhone: cust(1), assessorPhone: cust(1), now: T0 }, policy)).toEqual({ kind: 'invalid', reason: 'same-phone' });
+    expect(
+      allocateSession(
+        pool(1),
+        [],
+        { sessionId: 's', leadId: 'l', assessorId: 'a', customerPhone: cust(1), assessorPhone: cust(1), now: T0 },
+        policy,
+      ),
+    ).toEqual({ kind: 'invalid', reason: 'same-phone' });
   });
 
   it('P1: a phone that is an assessor on a number is never given that number as a customer', () => {
@@ -181,8 +237,17 @@ describe('pool allocation rules', () => {
   it('P9: the same state and request give the same allocation', () => {
     const sim = new Sim(4);
     for (let i = 0; i < 12; i++) sim.assign(cust(i % 5), `a${i % 3}`, asr(i % 3), T0 + i);
-    const req: AllocationRequest = { sessionId: 'x', leadId: 'l', assessorId: 'a1', customerPhone: cust(9), assessorPhone: asr(1), now: T0 + 99 };
-    expect(allocateSession(sim.numbers, sim.sessions, req, policy)).toEqual(allocateSession([...sim.numbers].reverse(), [...sim.sessions].reverse(), req, policy));
+    const req: AllocationRequest = {
+      sessionId: 'x',
+      leadId: 'l',
+      assessorId: 'a1',
+      customerPhone: cust(9),
+      assessorPhone: asr(1),
+      now: T0 + 99,
+    };
+    expect(allocateSession(sim.numbers, sim.sessions, req, policy)).toEqual(
+      allocateSession([...sim.numbers].reverse(), [...sim.sessions].reverse(), req, policy),
+    );
   });
 
   it('reads an extension at the start of an assessor text', () => {
@@ -197,8 +262,22 @@ describe('pool allocation rules', () => {
   it('reports owned, in use, needed, extension rate and the cost of one number per assignment', () => {
     const sim = new Sim(2);
     for (let i = 0; i < 5; i++) sim.assign(cust(i), 'a1', asr(1), T0);
-    const r = poolReport(sim.numbers.map((n) => ({ ...n, monthlyCostPence: 100 })), sim.sessions, T0 + 1, 100);
-    expect(r).toMatchObject({ numbersOwned: 2, numbersInUse: 2, numbersNeeded: 1, openSessions: 5, sessionsWithExtension: 3, monthlyCostPence: 200, assignmentsInMonth: 5, oneNumberPerAssignmentPence: 500 });
+    const r = poolReport(
+      sim.numbers.map((n) => ({ ...n, monthlyCostPence: 100 })),
+      sim.sessions,
+      T0 + 1,
+      100,
+    );
+    expect(r).toMatchObject({
+      numbersOwned: 2,
+      numbersInUse: 2,
+      numbersNeeded: 1,
+      openSessions: 5,
+      sessionsWithExtension: 3,
+      monthlyCostPence: 200,
+      assignmentsInMonth: 5,
+      oneNumberPerAssignmentPence: 500,
+    });
     expect(r.extensionRate).toBeCloseTo(0.6);
   });
 });
@@ -213,15 +292,34 @@ type Step =
 
 const stepArb = (customers: number, assessors: number): fc.Arbitrary<Step> =>
   fc.oneof(
-    { weight: 12, arbitrary: fc.record({ kind: fc.constant('lead' as const), customer: fc.nat(customers - 1), assessors: fc.uniqueArray(fc.nat(assessors - 1), { minLength: 1, maxLength: Math.min(6, assessors) }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 8 }) }) },
+    {
+      weight: 12,
+      arbitrary: fc.record({
+        kind: fc.constant('lead' as const),
+        customer: fc.nat(customers - 1),
+        assessors: fc.uniqueArray(fc.nat(assessors - 1), { minLength: 1, maxLength: Math.min(6, assessors) }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 24 * 8 }) }),
+    },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('contact' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), pick: fc.nat() }) },
   );
 
 const workloadArb = fc
-  .record({ customers: fc.integer({ min: 1, max: 400 }), assessors: fc.integer({ min: 1, max: 12 }), initialNumbers: fc.integer({ min: 0, max: 8 }) })
-  .chain((cfg) => fc.record({ cfg: fc.constant(cfg), steps: fc.array(stepArb(cfg.customers, cfg.assessors), { minLength: 1, maxLength: 500, size: 'max' }) }));
+  .record({
+    customers: fc.integer({ min: 1, max: 400 }),
+    assessors: fc.integer({ min: 1, max: 12 }),
+    initialNumbers: fc.integer({ min: 0, max: 8 }),
+  })
+  .chain((cfg) =>
+    fc.record({
+      cfg: fc.constant(cfg),
+      steps: fc.array(stepArb(cfg.customers, cfg.assessors), { minLength: 1, maxLength: 500, size: 'max' }),
+    }),
+  );
 
 /** Every open session is reached from both sides, and no key reaches anyone else. */
 function checkRouting(all: PoolSession[], now: number) {
@@ -238,17 +336,31 @@ function checkRouting(all: PoolSession[], now: number) {
     }
   }
   const byAssessorNumber = new Map<string, number>();
-  for (const s of open) byAssessorNumber.set(`${s.assessorPhone}|${s.poolNumber}`, (byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) + 1);
+  for (const s of open)
+    byAssessorNumber.set(
+      `${s.assessorPhone}|${s.poolNumber}`,
+      (byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) + 1,
+    );
   for (const s of open) {
     const opts = { cooldownMs: policy.cooldownMs };
-    const fromCustomer = resolveContact(onNumber.get(`${s.customerPhone}|${s.poolNumber}`) ?? [], { from: s.customerPhone, to: s.poolNumber }, now, opts);
+    const fromCustomer = resolveContact(
+      onNumber.get(`${s.customerPhone}|${s.poolNumber}`) ?? [],
+      { from: s.customerPhone, to: s.poolNumber },
+      now,
+      opts,
+    );
     expect(fromCustomer.kind === 'session' && fromCustomer.session.id === s.id).toBe(true);
     const shared = (byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) > 1 || s.extension !== null;
     const sessions = onNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? [];
     const first = resolveContact(sessions, { from: s.assessorPhone, to: s.poolNumber }, now, opts);
     if (shared) expect(first.kind).toBe('needs-extension');
     else expect(first.kind === 'needs-extension' || (first.kind === 'session' && first.session.id === s.id)).toBe(true);
-    const keyed = resolveContact(sessions, { from: s.assessorPhone, to: s.poolNumber, digits: s.extension ?? DIRECT_CODE }, now, opts);
+    const keyed = resolveContact(
+      sessions,
+      { from: s.assessorPhone, to: s.poolNumber, digits: s.extension ?? DIRECT_CODE },
+      now,
+      opts,
+    );
     expect(keyed.kind === 'session' && keyed.session.id === s.id).toBe(true);
     // the dialled party is always the other side of the same session
     if (keyed.kind === 'session') expect(keyed.session.customerPhone).toBe(s.customerPhone);
@@ -274,7 +386,9 @@ describe('pool property: random workloads', () => {
             if (open.length) sim.touch(open[step.pick % open.length].id, now);
           } else if (leads.length) {
             const lead = leads[step.pick % leads.length];
-            sim.sessions = sim.sessions.map((s) => (lead.sessions.includes(s.id) && s.closedAt === null ? { ...s, closedAt: now } : s));
+            sim.sessions = sim.sessions.map((s) =>
+              lead.sessions.includes(s.id) && s.closedAt === null ? { ...s, closedAt: now } : s,
+            );
           }
           if (i % 20 === 0 || i === steps.length - 1) checkRouting(sim.sessions, now);
         });

@@ -80,7 +80,9 @@ export function leadDoc(r: LeadRow, sessions: SessionRow[], previous: LeadDoc | 
     service: r.service,
     createdAt: r.created_at,
     status: r.status,
-    assignments: [...sessions].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1)).map((s) => assignmentOf(s, now)),
+    assignments: [...sessions]
+      .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))
+      .map((s) => assignmentOf(s, now)),
     // Kept current by leads/quality.ts as calls and texts arrive; a new lead is cold.
     quality: previous?.quality ?? NEW_LEAD_QUALITY,
     sandbox: r.sandbox,
@@ -92,9 +94,19 @@ export async function writeLeadDocs(tx: Queryable, leadIds: string[], now: numbe
   if (!leadIds.length) return [];
   await lockCollection(tx, 'leads');
   const leads = await tx.query<LeadRow>('SELECT * FROM leads WHERE id = ANY($1::text[]) ORDER BY id', [leadIds]);
-  const sessions = await tx.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE lead_id = ANY($1::text[])`, [leadIds]);
+  const sessions = await tx.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE lead_id = ANY($1::text[])`,
+    [leadIds],
+  );
   const previous = new Map((await getDocuments(tx, 'leads', leadIds, { forUpdate: true })).map((d) => [d.id, d.doc]));
-  const docs = leads.rows.map((l) => leadDoc(l, sessions.rows.filter((s) => s.lead_id === l.id), previous.get(l.id) ?? null, now));
+  const docs = leads.rows.map((l) =>
+    leadDoc(
+      l,
+      sessions.rows.filter((s) => s.lead_id === l.id),
+      previous.get(l.id) ?? null,
+      now,
+    ),
+  );
   return putDocuments(tx, 'leads', docs, now);
 }
 
@@ -103,7 +115,12 @@ export async function writeAssessorDocs(tx: Queryable, ids: string[], now: numbe
   await lockCollection(tx, 'assessors');
   const rows = await tx.query<AssessorRow>('SELECT * FROM assessors WHERE id = ANY($1::text[]) ORDER BY id', [ids]);
   const previous = new Map((await getDocuments(tx, 'assessors', ids, { forUpdate: true })).map((d) => [d.id, d.doc]));
-  return putDocuments(tx, 'assessors', rows.rows.map((r) => assessorDoc(r, previous.get(r.id) ?? null)), now);
+  return putDocuments(
+    tx,
+    'assessors',
+    rows.rows.map((r) => assessorDoc(r, previous.get(r.id) ?? null)),
+    now,
+  );
 }
 
 /** What the marketplace shows each side for one assignment. */
@@ -118,7 +135,11 @@ export interface AssignmentView {
   assessorSees: string;
 }
 
-export function assignmentView(s: SessionRow, lead: Pick<LeadRow, 'customer_name'>, assessor: Pick<AssessorRow, 'name' | 'external_id'>): AssignmentView {
+export function assignmentView(
+  s: SessionRow,
+  lead: Pick<LeadRow, 'customer_name'>,
+  assessor: Pick<AssessorRow, 'name' | 'external_id'>,
+): AssignmentView {
   return {
     assessorId: s.assessor_id,
     assessorExternalId: assessor.external_id,

@@ -1,6 +1,14 @@
 import type { AppContext } from '../context';
 import type { RouteDef, RequestAuth } from '../http/routes';
-import { addAssignments, closeLead, createAssessor, createLead, getLead, recordBooking, updateAssessor } from './service';
+import {
+  addAssignments,
+  closeLead,
+  createAssessor,
+  createLead,
+  getLead,
+  recordBooking,
+  updateAssessor,
+} from './service';
 
 /** The marketplace API: API keys (`marketplace`) and admins. */
 const ACCESS = ['marketplace', 'admin'] as const;

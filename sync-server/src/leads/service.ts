@@ -18,7 +18,15 @@ import {
   toPoolSession,
   type SessionRow,
 } from '../pool/store';
-import { assessorDoc, assignmentView, writeAssessorDocs, writeLeadDocs, type AssessorRow, type AssignmentView, type LeadRow } from './docs';
+import {
+  assessorDoc,
+  assignmentView,
+  writeAssessorDocs,
+  writeLeadDocs,
+  type AssessorRow,
+  type AssignmentView,
+  type LeadRow,
+} from './docs';
 
 /**
  * The marketplace's lead and assessor intake. Every operation is one transaction: validated first, and on any
@@ -44,11 +52,16 @@ function uk(raw: string, field: string): string {
 }
 
 function districtsOf(list: string[], field: string): string[] {
-  return [...new Set(list.map((d, i) => {
-    const district = toDistrict(d);
-    if (!district) throw new ApiError('INVALID_POSTCODE', `${field}.${i}: not a postcode district: ${d}`, `${field}.${i}`);
-    return district;
-  }))];
+  return [
+    ...new Set(
+      list.map((d, i) => {
+        const district = toDistrict(d);
+        if (!district)
+          throw new ApiError('INVALID_POSTCODE', `${field}.${i}: not a postcode district: ${d}`, `${field}.${i}`);
+        return district;
+      }),
+    ),
+  ];
 }
 
 // ───────────────────────────── assessors ─────────────────────────────
@@ -75,7 +88,12 @@ function assessorOut(r: AssessorRow) {
   return assessorDoc(r, null);
 }
 
-export async function createAssessor(deps: LeadDeps, actor: Actor, input: unknown, opts: { sandbox?: boolean } = {}): Promise<{ created: boolean; assessor: ReturnType<typeof assessorOut> }> {
+export async function createAssessor(
+  deps: LeadDeps,
+  actor: Actor,
+  input: unknown,
+  opts: { sandbox?: boolean } = {},
+): Promise<{ created: boolean; assessor: ReturnType<typeof assessorOut> }> {
   const body = parseInput(NewAssessor, input);
   const phone = uk(body.phone, 'phone');
   const districts = districtsOf(body.districts, 'districts');
@@ -85,8 +103,14 @@ export async function createAssessor(deps: LeadDeps, actor: Actor, input: unknow
     const existing = await tx.query<AssessorRow>('SELECT * FROM assessors WHERE external_id = $1', [body.externalId]);
     if (existing.rows[0]) {
       const e = existing.rows[0];
-      const same = e.name === body.name && e.phone === phone && sameSet(e.districts, districts) && sameSet(e.services, services);
-      if (!same) throw new ApiError('CONFLICT', `assessor ${body.externalId} exists with other details (id ${e.id}); change it with PATCH /api/assessors/${e.id}`, 'externalId');
+      const same =
+        e.name === body.name && e.phone === phone && sameSet(e.districts, districts) && sameSet(e.services, services);
+      if (!same)
+        throw new ApiError(
+          'CONFLICT',
+          `assessor ${body.externalId} exists with other details (id ${e.id}); change it with PATCH /api/assessors/${e.id}`,
+          'externalId',
+        );
       return { created: false, assessor: assessorOut(e) };
     }
     const id = crypto.randomUUID();
@@ -96,7 +120,12 @@ export async function createAssessor(deps: LeadDeps, actor: Actor, input: unknow
       [id, body.externalId, body.name, phone, districts, services, opts.sandbox ?? deps.config.sandbox, now],
     );
     await writeAssessorDocs(tx, [id], now);
-    await audit(tx, actor, { action: 'assessor.create', subjectType: 'assessor', subjectId: id, detail: { externalId: body.externalId } });
+    await audit(tx, actor, {
+      action: 'assessor.create',
+      subjectType: 'assessor',
+      subjectId: id,
+      detail: { externalId: body.externalId },
+    });
     return { created: true, assessor: assessorOut(rows[0]) };
   });
 }
@@ -112,26 +141,46 @@ export async function updateAssessor(deps: LeadDeps, actor: Actor, idOrExternal:
     const found = await findAssessors(tx, [idOrExternal]);
     const current = found.get(idOrExternal);
     if (!current) throw new ApiError('UNKNOWN_ASSESSOR', `no assessor ${idOrExternal}`, 'id');
-    const { rows } = await tx.query<AssessorRow>(
+    await tx.query(
       `UPDATE assessors SET name = coalesce($2, name), active = coalesce($3, active), phone = coalesce($4, phone),
               districts = coalesce($5, districts), services = coalesce($6, services), updated_at = $7
-        WHERE id = $1 RETURNING *`,
-      [current.id, patch.name ?? null, patch.active ?? null, phone ?? null, districts ?? null, patch.services ? [...new Set(patch.services)] : null, now],
+        WHERE id = $1`,
+      [
+        current.id,
+        patch.name ?? null,
+        patch.active ?? null,
+        phone ?? null,
+        districts ?? null,
+        patch.services ? [...new Set(patch.services)] : null,
+        now,
+      ],
     );
     if (phone !== undefined && phone !== current.phone) {
       // Open sessions follow the assessor to the new phone, unless that would make a routing key ambiguous.
-      await tx.query('UPDATE pool_sessions SET assessor_phone = $2 WHERE assessor_id = $1 AND closed_at IS NULL AND expires_at > $3', [current.id, phone, now]);
+      await tx.query(
+        'UPDATE pool_sessions SET assessor_phone = $2 WHERE assessor_id = $1 AND closed_at IS NULL AND expires_at > $3',
+        [current.id, phone, now],
+      );
       const involved = await tx.query<SessionRow>(
         `SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE (customer_phone = $1 OR assessor_phone = $1) AND LEAST(coalesce(closed_at, expires_at), expires_at) > $2`,
         [phone, now - policy.cooldownMs],
       );
       const conflicts = findRoutingConflicts(involved.rows.map(toPoolSession), now, policy);
       if (conflicts.length) {
-        throw new ApiError('CONFLICT', `the new phone already takes part in sessions on the same pool numbers (${conflicts.map((c) => c.rule).join(', ')}); close those leads first`, 'phone');
+        throw new ApiError(
+          'CONFLICT',
+          `the new phone already takes part in sessions on the same pool numbers (${conflicts.map((c) => c.rule).join(', ')}); close those leads first`,
+          'phone',
+        );
       }
     }
     const [doc] = await writeAssessorDocs(tx, [current.id], now);
-    await audit(tx, actor, { action: 'assessor.update', subjectType: 'assessor', subjectId: current.id, detail: { fields: Object.keys(patch) } });
+    await audit(tx, actor, {
+      action: 'assessor.update',
+      subjectType: 'assessor',
+      subjectId: current.id,
+      detail: { fields: Object.keys(patch) },
+    });
     return { assessor: doc };
   });
 }
@@ -142,7 +191,10 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /** Assessors by our id or the marketplace's externalId. */
 async function findAssessors(q: Queryable, refs: string[]): Promise<Map<string, AssessorRow>> {
-  const { rows } = await q.query<AssessorRow>('SELECT * FROM assessors WHERE id = ANY($1::text[]) OR external_id = ANY($1::text[])', [refs]);
+  const { rows } = await q.query<AssessorRow>(
+    'SELECT * FROM assessors WHERE id = ANY($1::text[]) OR external_id = ANY($1::text[])',
+    [refs],
+  );
   const out = new Map<string, AssessorRow>();
   for (const ref of refs) {
     const hit = rows.find((r) => r.id === ref) ?? rows.find((r) => r.external_id === ref);
@@ -193,44 +245,91 @@ async function withPurchases<T>(deps: LeadDeps, run: () => Promise<T>): Promise<
   throw new ApiError('POOL_EXHAUSTED', 'could not find a pool number after buying several');
 }
 
-async function validateAssessors(q: Queryable, refs: string[], customerPhone: string, field: string): Promise<AssessorRow[]> {
+async function validateAssessors(
+  q: Queryable,
+  refs: string[],
+  customerPhone: string,
+  field: string,
+): Promise<AssessorRow[]> {
   const seen = new Set<string>();
   const found = await findAssessors(q, refs);
   return refs.map((ref, i) => {
     const a = found.get(ref);
     if (!a) throw new ApiError('UNKNOWN_ASSESSOR', `${field}.${i}: no assessor ${ref}`, `${field}.${i}`);
     if (!a.active) throw new ApiError('CONFLICT', `${field}.${i}: assessor ${ref} is not active`, `${field}.${i}`);
-    if (seen.has(a.id)) throw new ApiError('DUPLICATE_ASSIGNMENT', `${field}.${i}: assessor ${ref} is listed twice`, `${field}.${i}`);
-    if (a.phone === customerPhone) throw new ApiError('VALIDATION_FAILED', `${field}.${i}: the assessor's phone is the customer's phone`, `${field}.${i}`);
+    if (seen.has(a.id))
+      throw new ApiError('DUPLICATE_ASSIGNMENT', `${field}.${i}: assessor ${ref} is listed twice`, `${field}.${i}`);
+    if (a.phone === customerPhone)
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        `${field}.${i}: the assessor's phone is the customer's phone`,
+        `${field}.${i}`,
+      );
     seen.add(a.id);
     return a;
   });
 }
 
-async function assignInTx(tx: Queryable, deps: LeadDeps, lead: LeadRow, assessors: AssessorRow[], now: number, policy: PoolPolicy): Promise<SessionRow[]> {
+async function assignInTx(
+  tx: Queryable,
+  deps: LeadDeps,
+  lead: LeadRow,
+  assessors: AssessorRow[],
+  now: number,
+  policy: PoolPolicy,
+): Promise<SessionRow[]> {
   const made: SessionRow[] = [];
   for (const a of assessors) {
-    const result = await allocateInTx(tx, { sessionId: crypto.randomUUID(), leadId: lead.id, assessorId: a.id, customerPhone: lead.customer_phone, assessorPhone: a.phone, now }, policy);
+    const result = await allocateInTx(
+      tx,
+      {
+        sessionId: crypto.randomUUID(),
+        leadId: lead.id,
+        assessorId: a.id,
+        customerPhone: lead.customer_phone,
+        assessorPhone: a.phone,
+        now,
+      },
+      policy,
+    );
     if (result.kind === 'needs-number') throw new NeedsNumber();
-    if (result.kind === 'invalid') throw new ApiError('VALIDATION_FAILED', 'the customer and the assessor have the same phone', 'assessorIds');
+    if (result.kind === 'invalid')
+      throw new ApiError('VALIDATION_FAILED', 'the customer and the assessor have the same phone', 'assessorIds');
     await insertSession(tx, result.session);
-    const { rows } = await tx.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE id = $1`, [result.session.id]);
+    const { rows } = await tx.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE id = $1`, [
+      result.session.id,
+    ]);
     made.push(rows[0]);
   }
   return made;
 }
 
 async function views(q: Queryable, lead: LeadRow, sessions: SessionRow[]): Promise<AssignmentView[]> {
-  const assessors = await findAssessors(q, sessions.map((s) => s.assessor_id));
+  const assessors = await findAssessors(
+    q,
+    sessions.map((s) => s.assessor_id),
+  );
   return sessions.map((s) => assignmentView(s, lead, assessors.get(s.assessor_id)!));
 }
 
 function requestHash(body: z.infer<typeof NewLead>, phone: string, postcode: string, assessorIds: string[]): string {
-  const canonical = JSON.stringify([body.externalId, body.customer.name, phone, postcode, body.service, [...assessorIds].sort()]);
+  const canonical = JSON.stringify([
+    body.externalId,
+    body.customer.name,
+    phone,
+    postcode,
+    body.service,
+    [...assessorIds].sort(),
+  ]);
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
-export async function createLead(deps: LeadDeps, actor: Actor, input: unknown, opts: { sandbox?: boolean } = {}): Promise<{ created: boolean } & LeadResult> {
+export async function createLead(
+  deps: LeadDeps,
+  actor: Actor,
+  input: unknown,
+  opts: { sandbox?: boolean } = {},
+): Promise<{ created: boolean } & LeadResult> {
   const body = parseInput(NewLead, input);
   const customerPhone = uk(body.customer.phone, 'customer.phone');
   const pc = parseUkPostcode(body.postcode);
@@ -240,12 +339,21 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: unknown, o
     deps.db.transaction(async (tx) => {
       await lockPool(tx);
       const assessors = await validateAssessors(tx, body.assessorIds, customerPhone, 'assessorIds');
-      const hash = requestHash(body, customerPhone, pc.postcode, assessors.map((a) => a.id));
+      const hash = requestHash(
+        body,
+        customerPhone,
+        pc.postcode,
+        assessors.map((a) => a.id),
+      );
       const existing = await tx.query<LeadRow>('SELECT * FROM leads WHERE external_id = $1', [body.externalId]);
       if (existing.rows[0]) {
         const lead = existing.rows[0];
         if (lead.request_hash !== hash) {
-          throw new ApiError('CONFLICT', `lead ${body.externalId} was already sent with other details (id ${lead.id})`, 'externalId');
+          throw new ApiError(
+            'CONFLICT',
+            `lead ${body.externalId} was already sent with other details (id ${lead.id})`,
+            'externalId',
+          );
         }
         return { created: false, ...(await currentLead(tx, lead, deps.now())) };
       }
@@ -253,25 +361,49 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: unknown, o
       const { rows } = await tx.query<LeadRow>(
         `INSERT INTO leads (id, external_id, request_hash, customer_name, customer_phone, postcode, district, service, status, created_at, sandbox)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10) RETURNING *`,
-        [crypto.randomUUID(), body.externalId, hash, body.customer.name, customerPhone, pc.postcode, pc.district, body.service, now, opts.sandbox ?? deps.config.sandbox],
+        [
+          crypto.randomUUID(),
+          body.externalId,
+          hash,
+          body.customer.name,
+          customerPhone,
+          pc.postcode,
+          pc.district,
+          body.service,
+          now,
+          opts.sandbox ?? deps.config.sandbox,
+        ],
       );
       const lead = rows[0];
       const sessions = await assignInTx(tx, deps, lead, assessors, now, policy);
       const [doc] = await writeLeadDocs(tx, [lead.id], now);
-      await audit(tx, actor, { action: 'lead.create', subjectType: 'lead', subjectId: lead.id, detail: { externalId: body.externalId, assessors: assessors.length } });
+      await audit(tx, actor, {
+        action: 'lead.create',
+        subjectType: 'lead',
+        subjectId: lead.id,
+        detail: { externalId: body.externalId, assessors: assessors.length },
+      });
       return { created: true, lead: doc, assignments: await views(tx, lead, sessions) };
     }),
   );
 }
 
 async function currentLead(q: Queryable, lead: LeadRow, _now: number): Promise<LeadResult> {
-  const sessions = await q.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE lead_id = $1 ORDER BY created_at, id`, [lead.id]);
-  const doc = await q.query<{ doc: LeadDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'leads' AND id = $1`, [lead.id]);
+  const sessions = await q.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE lead_id = $1 ORDER BY created_at, id`,
+    [lead.id],
+  );
+  const doc = await q.query<{ doc: LeadDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'leads' AND id = $1`, [
+    lead.id,
+  ]);
   return { lead: doc.rows[0].doc, assignments: await views(q, lead, sessions.rows) };
 }
 
 async function findLead(q: Queryable, ref: string, forUpdate = false): Promise<LeadRow> {
-  const { rows } = await q.query<LeadRow>(`SELECT * FROM leads WHERE id = $1 OR external_id = $1 ORDER BY (id = $1) DESC LIMIT 1 ${forUpdate ? 'FOR UPDATE' : ''}`, [ref]);
+  const { rows } = await q.query<LeadRow>(
+    `SELECT * FROM leads WHERE id = $1 OR external_id = $1 ORDER BY (id = $1) DESC LIMIT 1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+    [ref],
+  );
   if (!rows[0]) throw new ApiError('NOT_FOUND', `no lead ${ref}`, 'id');
   return rows[0];
 }
@@ -290,15 +422,28 @@ export async function addAssignments(deps: LeadDeps, actor: Actor, ref: string, 
       const lead = await findLead(tx, ref, true);
       if (lead.status === 'closed') throw new ApiError('CONFLICT', `lead ${ref} is closed`, 'id');
       const assessors = await validateAssessors(tx, body.assessorIds, lead.customer_phone, 'assessorIds');
-      const already = await tx.query<{ assessor_id: string }>('SELECT assessor_id FROM pool_sessions WHERE lead_id = $1', [lead.id]);
+      const already = await tx.query<{ assessor_id: string }>(
+        'SELECT assessor_id FROM pool_sessions WHERE lead_id = $1',
+        [lead.id],
+      );
       const assigned = new Set(already.rows.map((r) => r.assessor_id));
       assessors.forEach((a, i) => {
-        if (assigned.has(a.id)) throw new ApiError('DUPLICATE_ASSIGNMENT', `assessorIds.${i}: lead already assigned to ${body.assessorIds[i]}`, `assessorIds.${i}`);
+        if (assigned.has(a.id))
+          throw new ApiError(
+            'DUPLICATE_ASSIGNMENT',
+            `assessorIds.${i}: lead already assigned to ${body.assessorIds[i]}`,
+            `assessorIds.${i}`,
+          );
       });
       const now = deps.now();
       const sessions = await assignInTx(tx, deps, lead, assessors, now, policy);
       const [doc] = await writeLeadDocs(tx, [lead.id], now);
-      await audit(tx, actor, { action: 'lead.assign', subjectType: 'lead', subjectId: lead.id, detail: { assessors: assessors.map((a) => a.id) } });
+      await audit(tx, actor, {
+        action: 'lead.assign',
+        subjectType: 'lead',
+        subjectId: lead.id,
+        detail: { assessors: assessors.map((a) => a.id) },
+      });
       return { lead: doc, assignments: await views(tx, lead, sessions) };
     }),
   );
@@ -313,12 +458,21 @@ export async function recordBooking(deps: LeadDeps, actor: Actor, ref: string, i
     const found = await findAssessors(tx, [body.assessorId]);
     const assessor = found.get(body.assessorId);
     if (!assessor) throw new ApiError('UNKNOWN_ASSESSOR', `no assessor ${body.assessorId}`, 'assessorId');
-    const res = await tx.query('UPDATE pool_sessions SET booked_at = $3, booking_value_pence = $4 WHERE lead_id = $1 AND assessor_id = $2', [lead.id, assessor.id, bookedAt, valuePence]);
-    if (!res.rowCount) throw new ApiError('NOT_FOUND', `lead ${ref} is not assigned to ${body.assessorId}`, 'assessorId');
+    const res = await tx.query(
+      'UPDATE pool_sessions SET booked_at = $3, booking_value_pence = $4 WHERE lead_id = $1 AND assessor_id = $2',
+      [lead.id, assessor.id, bookedAt, valuePence],
+    );
+    if (!res.rowCount)
+      throw new ApiError('NOT_FOUND', `lead ${ref} is not assigned to ${body.assessorId}`, 'assessorId');
     if (lead.status === 'open') await tx.query(`UPDATE leads SET status = 'booked' WHERE id = $1`, [lead.id]);
     const now = deps.now();
     await writeLeadDocs(tx, [lead.id], now);
-    await audit(tx, actor, { action: 'lead.booking', subjectType: 'lead', subjectId: lead.id, detail: { assessorId: assessor.id, bookedAt, valuePence } });
+    await audit(tx, actor, {
+      action: 'lead.booking',
+      subjectType: 'lead',
+      subjectId: lead.id,
+      detail: { assessorId: assessor.id, bookedAt, valuePence },
+    });
     return currentLead(tx, lead, now);
   });
 }
@@ -332,9 +486,17 @@ export async function closeLead(deps: LeadDeps, actor: Actor, ref: string, input
     const now = deps.now();
     if (lead.status !== 'closed') {
       await tx.query(`UPDATE leads SET status = 'closed', closed_at = $2 WHERE id = $1`, [lead.id, now]);
-      await tx.query('UPDATE pool_sessions SET closed_at = $2 WHERE lead_id = $1 AND closed_at IS NULL', [lead.id, now]);
+      await tx.query('UPDATE pool_sessions SET closed_at = $2 WHERE lead_id = $1 AND closed_at IS NULL', [
+        lead.id,
+        now,
+      ]);
       await writeLeadDocs(tx, [lead.id], now);
-      await audit(tx, actor, { action: 'lead.close', subjectType: 'lead', subjectId: lead.id, detail: { reason: body.reason ?? null } });
+      await audit(tx, actor, {
+        action: 'lead.close',
+        subjectType: 'lead',
+        subjectId: lead.id,
+        detail: { reason: body.reason ?? null },
+      });
     }
     return currentLead(tx, { ...lead, status: 'closed' }, now);
   });

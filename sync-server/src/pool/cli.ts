@@ -3,11 +3,20 @@ import type { CliEnv } from '../cli/index';
 import { createLogger } from '../log';
 import { stopCallRecording } from '../twilio/admin';
 import { TwilioRest } from '../twilio/rest';
-import { addPoolNumbers, buildPoolReport, listPoolUsage, releasePoolNumber, webhookUrls, type PoolReportOut } from './store';
+import {
+  addPoolNumbers,
+  buildPoolReport,
+  listPoolUsage,
+  releasePoolNumber,
+  webhookUrls,
+  type PoolReportOut,
+} from './store';
 
 /** `npm run cli -- pool …` and `call stop-recording`: the operator's view of the number pool. */
 export function registerPoolCommands(program: Command, env: () => CliEnv): void {
-  const pool = program.command('pool').description('The number pool: add, list, release numbers and report what it costs');
+  const pool = program
+    .command('pool')
+    .description('The number pool: add, list, release numbers and report what it costs');
 
   pool
     .command('add <numbers...>')
@@ -33,7 +42,12 @@ export function registerPoolCommands(program: Command, env: () => CliEnv): void 
         }
         return { ...out, configured };
       });
-      e.print(opts.json ? result : `added ${result.added.length} (${result.added.join(', ') || 'none'}); already in the pool: ${result.existing.join(', ') || 'none'}${opts.configure ? `; webhooks set on ${result.configured.length}` : ''}`, !!opts.json);
+      e.print(
+        opts.json
+          ? result
+          : `added ${result.added.length} (${result.added.join(', ') || 'none'}); already in the pool: ${result.existing.join(', ') || 'none'}${opts.configure ? `; webhooks set on ${result.configured.length}` : ''}`,
+        !!opts.json,
+      );
     });
 
   pool
@@ -72,7 +86,9 @@ export function registerPoolCommands(program: Command, env: () => CliEnv): void 
     .action(async (callSid: string) => {
       const e = env();
       const log = createLogger(e.config.LOG_LEVEL);
-      const doc = await e.withDb((db) => stopCallRecording({ db, config: e.config, log, now: Date.now }, { label: 'cli' }, callSid));
+      const doc = await e.withDb((db) =>
+        stopCallRecording({ db, config: e.config, log, now: Date.now }, { label: 'cli' }, callSid),
+      );
       console.log(`recording of ${callSid}: ${doc.recording.state}`);
     });
 }

@@ -92,7 +92,9 @@ export async function isActivePoolNumber(q: Queryable, number: string): Promise<
 export async function allocateInTx(tx: Queryable, req: AllocationRequest, policy: PoolPolicy): Promise<Allocation> {
   const phones = [req.customerPhone, req.assessorPhone];
   const coolingSince = req.now - policy.cooldownMs;
-  const numbers = await tx.query<{ number: string; active: boolean }>('SELECT number, released_at IS NULL AS active FROM pool_numbers');
+  const numbers = await tx.query<{ number: string; active: boolean }>(
+    'SELECT number, released_at IS NULL AS active FROM pool_numbers',
+  );
   const sessions = await tx.query<SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM pool_sessions
       WHERE (customer_phone = ANY($1::text[]) OR assessor_phone = ANY($1::text[]))
@@ -103,14 +105,32 @@ export async function allocateInTx(tx: Queryable, req: AllocationRequest, policy
     `SELECT pool_number, count(*)::int AS n FROM pool_sessions WHERE closed_at IS NULL AND expires_at > $1 GROUP BY pool_number`,
     [req.now],
   );
-  return allocateSession(numbers.rows, sessions.rows.map(toPoolSession), req, policy, new Map(load.rows.map((r) => [r.pool_number, r.n])));
+  return allocateSession(
+    numbers.rows,
+    sessions.rows.map(toPoolSession),
+    req,
+    policy,
+    new Map(load.rows.map((r) => [r.pool_number, r.n])),
+  );
 }
 
 export async function insertSession(tx: Queryable, s: PoolSession): Promise<void> {
   await tx.query(
     `INSERT INTO pool_sessions (id, lead_id, assessor_id, customer_phone, assessor_phone, pool_number, extension, created_at, last_activity_at, expires_at, closed_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [s.id, s.leadId, s.assessorId, s.customerPhone, s.assessorPhone, s.poolNumber, s.extension, s.createdAt, s.lastActivityAt, s.expiresAt, s.closedAt],
+    [
+      s.id,
+      s.leadId,
+      s.assessorId,
+      s.customerPhone,
+      s.assessorPhone,
+      s.poolNumber,
+      s.extension,
+      s.createdAt,
+      s.lastActivityAt,
+      s.expiresAt,
+      s.closedAt,
+    ],
   );
 }
 
@@ -118,7 +138,13 @@ export async function insertSession(tx: Queryable, s: PoolSession): Promise<void
  * Sessions a contact (From → To) could belong to: open ones, and those that ended within the cool-down
  * (the router needs them to refuse an old extension instead of connecting someone new; shared/pool P5).
  */
-export async function routingCandidates(q: Queryable, from: string, to: string, now: number, policy: PoolPolicy): Promise<PoolSession[]> {
+export async function routingCandidates(
+  q: Queryable,
+  from: string,
+  to: string,
+  now: number,
+  policy: PoolPolicy,
+): Promise<PoolSession[]> {
   const { rows } = await q.query<SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM pool_sessions
       WHERE pool_number = $2 AND (customer_phone = $1 OR assessor_phone = $1)
@@ -169,7 +195,14 @@ export async function addPoolNumbers(
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (number) DO UPDATE SET released_at = NULL WHERE pool_numbers.released_at IS NOT NULL
          RETURNING number`,
-        [number, opts.source ?? 'manual', opts.twilioSid ?? null, deps.config.POOL_NUMBER_MONTHLY_PENCE, deps.now(), opts.sandbox ?? deps.config.sandbox],
+        [
+          number,
+          opts.source ?? 'manual',
+          opts.twilioSid ?? null,
+          deps.config.POOL_NUMBER_MONTHLY_PENCE,
+          deps.now(),
+          opts.sandbox ?? deps.config.sandbox,
+        ],
       );
       (res.rowCount ? added : existing).push(number);
     }
@@ -179,7 +212,10 @@ export async function addPoolNumbers(
 
 /** Takes a number out of allocation; its open sessions keep working until they end. */
 export async function releasePoolNumber(deps: PoolDeps, number: string): Promise<boolean> {
-  const res = await deps.db.query('UPDATE pool_numbers SET released_at = $2 WHERE number = $1 AND released_at IS NULL', [number, deps.now()]);
+  const res = await deps.db.query(
+    'UPDATE pool_numbers SET released_at = $2 WHERE number = $1 AND released_at IS NULL',
+    [number, deps.now()],
+  );
   return res.rowCount > 0;
 }
 
@@ -212,10 +248,17 @@ export async function buyPoolNumber(deps: PoolDeps): Promise<string> {
         );
       }
       const creds = deps.config.twilio;
-      if (!creds) throw new ApiError('POOL_EXHAUSTED', 'every pool number is in use for this customer and no Twilio account is configured to buy another');
+      if (!creds)
+        throw new ApiError(
+          'POOL_EXHAUSTED',
+          'every pool number is in use for this customer and no Twilio account is configured to buy another',
+        );
       const rest = new TwilioRest(creds);
-      const available = (await rest.searchMobileNumbers('GB', 5)).filter((n) => n.capabilities.voice && n.capabilities.sms);
-      if (!available.length) throw new ApiError('POOL_EXHAUSTED', 'Twilio has no GB mobile number with voice and SMS to sell right now');
+      const available = (await rest.searchMobileNumbers('GB', 5)).filter(
+        (n) => n.capabilities.voice && n.capabilities.sms,
+      );
+      if (!available.length)
+        throw new ApiError('POOL_EXHAUSTED', 'Twilio has no GB mobile number with voice and SMS to sell right now');
       const bought = await rest.buyNumber({
         phoneNumber: available[0].phoneNumber,
         ...webhookUrls(deps.config),
@@ -251,13 +294,22 @@ export async function buildPoolReport(deps: PoolDeps): Promise<PoolReportOut> {
     now,
     deps.config.POOL_NUMBER_MONTHLY_PENCE,
   );
-  return { ...report, numberMonthlyPence: deps.config.POOL_NUMBER_MONTHLY_PENCE, budgetPence: deps.config.POOL_MONTHLY_BUDGET_PENCE };
+  return {
+    ...report,
+    numberMonthlyPence: deps.config.POOL_NUMBER_MONTHLY_PENCE,
+    budgetPence: deps.config.POOL_MONTHLY_BUDGET_PENCE,
+  };
 }
 
-export async function listPoolUsage(deps: PoolDeps): Promise<Array<{ number: string; source: string; active: boolean; openSessions: number; withExtension: number }>> {
+export async function listPoolUsage(
+  deps: PoolDeps,
+): Promise<Array<{ number: string; source: string; active: boolean; openSessions: number; withExtension: number }>> {
   const now = deps.now();
   const numbers = await listPoolNumbers(deps.db);
-  const { rows } = await deps.db.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE closed_at IS NULL AND expires_at > $1`, [now]);
+  const { rows } = await deps.db.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM pool_sessions WHERE closed_at IS NULL AND expires_at > $1`,
+    [now],
+  );
   const open = rows.map(toPoolSession).filter((s) => isOpen(s, now));
   return numbers.map((n) => ({
     number: n.number,

@@ -10,9 +10,17 @@ import { writeLeadDocs } from '../leads/docs';
 export const POOL_SWEEP_JOB = 'pool.sweep';
 const HOUR_MS = 60 * 60 * 1000;
 
-export async function scheduleNextPoolSweep(ctx: Pick<AppContext, 'db' | 'jobs'>, afterMs: number = Date.now()): Promise<void> {
+export async function scheduleNextPoolSweep(
+  ctx: Pick<AppContext, 'db' | 'jobs'>,
+  afterMs: number = Date.now(),
+): Promise<void> {
   const at = new Date((Math.floor(afterMs / HOUR_MS) + 1) * HOUR_MS);
-  await ctx.jobs.enqueue(ctx.db, POOL_SWEEP_JOB, {}, { dedupeKey: `${POOL_SWEEP_JOB}:${at.toISOString().slice(0, 13)}`, runAt: at, maxAttempts: 3 });
+  await ctx.jobs.enqueue(
+    ctx.db,
+    POOL_SWEEP_JOB,
+    {},
+    { dedupeKey: `${POOL_SWEEP_JOB}:${at.toISOString().slice(0, 13)}`, runAt: at, maxAttempts: 3 },
+  );
 }
 
 /** Rewrites, in batches, every lead document that still shows an ended session as an active assignment. */
@@ -30,7 +38,13 @@ export async function sweepEndedSessions(ctx: Pick<AppContext, 'db' | 'now'>, ba
       [now, batch],
     );
     if (!rows.length) return total;
-    await ctx.db.transaction((tx) => writeLeadDocs(tx, rows.map((r) => r.lead_id), now));
+    await ctx.db.transaction((tx) =>
+      writeLeadDocs(
+        tx,
+        rows.map((r) => r.lead_id),
+        now,
+      ),
+    );
     total += rows.length;
   }
 }

@@ -19,7 +19,10 @@ export interface CallRow {
   sandbox: boolean;
 }
 
-export async function ensureCall(tx: Queryable, call: { callSid: string; from: string; to: string; now: number; sandbox: boolean }): Promise<void> {
+export async function ensureCall(
+  tx: Queryable,
+  call: { callSid: string; from: string; to: string; now: number; sandbox: boolean },
+): Promise<void> {
   await tx.query(
     `INSERT INTO calls (call_sid, from_phone, to_number, created_at, sandbox) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (call_sid) DO NOTHING`,
     [call.callSid, call.from, call.to, call.now, call.sandbox],
@@ -62,7 +65,11 @@ export async function recordCallEvents(
   if (stored?.deleted) return { doc: null, changed: false }; // erased: never resurrect
   if (!inserted && stored) return { doc: stored.doc, changed: false };
   const all = await tx.query<{ event: CallEvent }>('SELECT event FROM call_events WHERE call_sid = $1', [callSid]);
-  const folded = foldCall(callSid, all.rows.map((r) => r.event), { connectThresholdSec: opts.connectThresholdSec });
+  const folded = foldCall(
+    callSid,
+    all.rows.map((r) => r.event),
+    { connectThresholdSec: opts.connectThresholdSec },
+  );
   const next = mergeCallDoc(stored?.doc ?? null, folded, opts.now);
   const doc = await putDocument(tx, 'calls', next, opts.now);
   await refreshLeadQualityAfterCall(tx, stored?.doc ?? null, doc, opts.now);

@@ -68,7 +68,13 @@ export class InboundCallWriter {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
-          const decisions = await this.ctx.db.transaction((tx) => writeBatch(this.ctx, tx, batch.map((p) => p.call)));
+          const decisions = await this.ctx.db.transaction((tx) =>
+            writeBatch(
+              this.ctx,
+              tx,
+              batch.map((p) => p.call),
+            ),
+          );
           batch.forEach((p, i) => p.resolve(decisions[i]));
         } catch (err) {
           if (batch.length === 1) {
@@ -111,7 +117,13 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
     `INSERT INTO calls (call_sid, from_phone, to_number, created_at, sandbox)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[])
      ON CONFLICT (call_sid) DO NOTHING RETURNING call_sid`,
-    [calls.map((c) => c.callSid), calls.map((c) => c.from), calls.map((c) => c.to), calls.map((c) => c.now), calls.map(() => sandbox)],
+    [
+      calls.map((c) => c.callSid),
+      calls.map((c) => c.from),
+      calls.map((c) => c.to),
+      calls.map((c) => c.now),
+      calls.map(() => sandbox),
+    ],
   );
   const fresh = new Set(inserted.rows.map((r) => r.call_sid));
   const claimed = new Set<string>();
@@ -160,7 +172,10 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
     events.push({ callSid: c.callSid, events: list });
     const withheld = isWithheld(c.from);
     const rows = withheld ? [] : (byKey.get(`${c.from}|${c.to}`) ?? []);
-    const route = resolveContact(rows.map(toPoolSession), { from: c.from, to: c.to }, c.now, { withheld, cooldownMs: policy.cooldownMs });
+    const route = resolveContact(rows.map(toPoolSession), { from: c.from, to: c.to }, c.now, {
+      withheld,
+      cooldownMs: policy.cooldownMs,
+    });
     if (route.kind === 'session') {
       const row = rows.find((r) => r.id === route.session.id)!;
       const routed: RoutedInfo = {
@@ -186,7 +201,9 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
 
   // 4. Callers sent to the fallback who asked never to be recorded get no voicemail.
   if (fallbackCallers.length) {
-    const dnr = await tx.query<{ phone: string }>('SELECT phone FROM do_not_record WHERE phone = ANY($1::text[])', [fallbackCallers]);
+    const dnr = await tx.query<{ phone: string }>('SELECT phone FROM do_not_record WHERE phone = ANY($1::text[])', [
+      fallbackCallers,
+    ]);
     const set = new Set(dnr.rows.map((r) => r.phone));
     calls.forEach((c, i) => {
       const d = decisions[i];
@@ -215,13 +232,24 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
       `INSERT INTO call_events (call_sid, key, event, received_at)
        SELECT q.call_sid, q.key, q.event, q.received_at FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[]) AS q(call_sid, key, event, received_at)
        ON CONFLICT (call_sid, key) DO NOTHING`,
-      [flat.map((f) => f.callSid), flat.map((f) => eventKey(f.ev)), flat.map((f) => JSON.stringify(f.ev)), flat.map((f) => f.ev.at)],
+      [
+        flat.map((f) => f.callSid),
+        flat.map((f) => eventKey(f.ev)),
+        flat.map((f) => JSON.stringify(f.ev)),
+        flat.map((f) => f.ev.at),
+      ],
     );
     const now = Math.max(...calls.map((c) => c.now));
     // New calls have no stored document yet: the fold of their first events is the whole document.
-    const docs: CallDoc[] = events.map((e) => mergeCallDoc(null, foldCall(e.callSid, e.events, { connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC }), now));
+    const docs: CallDoc[] = events.map((e) =>
+      mergeCallDoc(null, foldCall(e.callSid, e.events, { connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC }), now),
+    );
     await putDocuments(tx, 'calls', docs, now);
-    await refreshLeadQuality(tx, docs.map((d) => d.leadId), now);
+    await refreshLeadQuality(
+      tx,
+      docs.map((d) => d.leadId),
+      now,
+    );
   }
   return decisions;
 }

@@ -16,6 +16,8 @@ export function registerTelephonyJobs(ctx: AppContext): void {
   ctx.jobs.register(POOL_SWEEP_JOB, () => runPoolSweepJob(ctx));
   // The first hourly sweep, on an instance that runs the background worker (tests drive jobs themselves).
   if (ctx.config.JOBS) {
-    scheduleNextPoolSweep(ctx, ctx.now()).catch((err: unknown) => ctx.log.error({ err }, 'could not schedule the pool sweep'));
+    scheduleNextPoolSweep(ctx, ctx.now()).catch((err: unknown) =>
+      ctx.log.error({ err }, 'could not schedule the pool sweep'),
+    );
   }
 }

@@ -46,7 +46,11 @@ export class TwilioRest {
     return `${this.creds.apiBaseUrl}/2010-04-01/Accounts/${this.creds.accountSid}${path}`;
   }
 
-  private async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string | string[] | undefined>): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    form?: Record<string, string | string[] | undefined>,
+  ): Promise<T> {
     const headers: Record<string, string> = {
       authorization: `Basic ${Buffer.from(`${this.creds.accountSid}:${this.creds.authToken}`).toString('base64')}`,
       accept: 'application/json',
@@ -75,7 +79,11 @@ export class TwilioRest {
     }
     if (!res.ok) {
       const err = (json ?? {}) as { message?: string; code?: number };
-      throw new TwilioApiError(`Twilio ${method} ${path} answered ${res.status}: ${err.message ?? text.slice(0, 200)}`, res.status, err.code ?? null);
+      throw new TwilioApiError(
+        `Twilio ${method} ${path} answered ${res.status}: ${err.message ?? text.slice(0, 200)}`,
+        res.status,
+        err.code ?? null,
+      );
     }
     return json as T;
   }
@@ -107,14 +115,19 @@ export class TwilioRest {
 
   /** GB mobile numbers that can take calls and texts. */
   async searchMobileNumbers(country = 'GB', limit = 5): Promise<AvailableNumber[]> {
-    const r = await this.request<{ available_phone_numbers?: Array<{ phone_number: string; capabilities?: Record<string, boolean> }> }>(
-      'GET',
-      `/AvailablePhoneNumbers/${country}/Mobile.json`,
-      { VoiceEnabled: 'true', SmsEnabled: 'true', PageSize: String(limit) },
-    );
+    const r = await this.request<{
+      available_phone_numbers?: Array<{ phone_number: string; capabilities?: Record<string, boolean> }>;
+    }>('GET', `/AvailablePhoneNumbers/${country}/Mobile.json`, {
+      VoiceEnabled: 'true',
+      SmsEnabled: 'true',
+      PageSize: String(limit),
+    });
     return (r.available_phone_numbers ?? []).map((n) => ({
       phoneNumber: n.phone_number,
-      capabilities: { voice: n.capabilities?.voice ?? n.capabilities?.Voice ?? false, sms: n.capabilities?.sms ?? n.capabilities?.SMS ?? false },
+      capabilities: {
+        voice: n.capabilities?.voice ?? n.capabilities?.Voice ?? false,
+        sms: n.capabilities?.sms ?? n.capabilities?.SMS ?? false,
+      },
     }));
   }
 
@@ -142,7 +155,10 @@ export class TwilioRest {
   }
 
   /** Points an owned number's webhooks at this server (for numbers added by hand). */
-  async configureNumber(sid: string, input: { voiceUrl: string; smsUrl: string; statusCallback: string }): Promise<void> {
+  async configureNumber(
+    sid: string,
+    input: { voiceUrl: string; smsUrl: string; statusCallback: string },
+  ): Promise<void> {
     await this.request('POST', `/IncomingPhoneNumbers/${sid}.json`, {
       VoiceUrl: input.voiceUrl,
       VoiceMethod: 'POST',
@@ -154,9 +170,13 @@ export class TwilioRest {
   }
 
   async findOwnedNumber(phoneNumber: string): Promise<BoughtNumber | null> {
-    const r = await this.request<{ incoming_phone_numbers?: Array<{ sid: string; phone_number: string }> }>('GET', '/IncomingPhoneNumbers.json', {
-      PhoneNumber: phoneNumber,
-    });
+    const r = await this.request<{ incoming_phone_numbers?: Array<{ sid: string; phone_number: string }> }>(
+      'GET',
+      '/IncomingPhoneNumbers.json',
+      {
+        PhoneNumber: phoneNumber,
+      },
+    );
     const n = r.incoming_phone_numbers?.[0];
     return n ? { sid: n.sid, phoneNumber: n.phone_number } : null;
   }

@@ -31,7 +31,11 @@ const params = (body: unknown): Params => (body && typeof body === 'object' ? (b
 const query = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function twilioRoutes(_ctx: AppContext): RouteDef[] {
-  const hook = (path: string, summary: string, run: (ctx: AppContext, p: Params, q: Record<string, unknown>) => Promise<string | void> | string): RouteDef => ({
+  const hook = (
+    path: string,
+    summary: string,
+    run: (ctx: AppContext, p: Params, q: Record<string, unknown>) => Promise<string | void> | string,
+  ): RouteDef => ({
     method: 'post',
     path,
     access: 'twilio',
@@ -42,10 +46,16 @@ export function twilioRoutes(_ctx: AppContext): RouteDef[] {
     },
   });
   return [
-    hook('/twilio/voice', 'Incoming call to a pool number: route it to the session', (ctx, p) => handleIncomingCall(ctx, p)),
-    hook('/twilio/voice/extension', 'Extension keyed by an assessor on a shared number', (ctx, p, q) => handleExtension(ctx, p, Math.max(1, Number(query(q.attempt)) || 1))),
+    hook('/twilio/voice', 'Incoming call to a pool number: route it to the session', (ctx, p) =>
+      handleIncomingCall(ctx, p),
+    ),
+    hook('/twilio/voice/extension', 'Extension keyed by an assessor on a shared number', (ctx, p, q) =>
+      handleExtension(ctx, p, Math.max(1, Number(query(q.attempt)) || 1)),
+    ),
     hook('/twilio/voice/opt-out', 'Key pressed during the recording notice', (ctx, p) => handleOptOut(ctx, p)),
-    hook('/twilio/voice/whisper', 'Recording notice for the called party', (_ctx, _p, q) => handleWhisper(query(q.recorded) !== '0')),
+    hook('/twilio/voice/whisper', 'Recording notice for the called party', (_ctx, _p, q) =>
+      handleWhisper(query(q.recorded) !== '0'),
+    ),
     hook('/twilio/voice/dial-action', 'The Dial ended', (ctx, p) => handleDialAction(ctx, p)),
     hook('/twilio/voice/leg-status', 'Status of the dialled leg', (ctx, p) => handleLegStatus(ctx, p)),
     hook('/twilio/voice/status', 'Status of the call into the pool number', (ctx, p) => handleCallStatus(ctx, p)),
@@ -85,14 +95,18 @@ export function callAdminRoutes(_ctx: AppContext): RouteDef[] {
       access: ['admin'],
       body: 'none',
       summary: 'Stop recording a call in progress',
-      handler: async ({ ctx, auth, req }) => ({ call: await stopCallRecording(ctx, actor(auth), idParam(req.params.id)) }),
+      handler: async ({ ctx, auth, req }) => ({
+        call: await stopCallRecording(ctx, actor(auth), idParam(req.params.id)),
+      }),
     },
     {
       method: 'delete',
       path: '/api/calls/:id/recording',
       access: ['admin'],
       summary: "Delete a call's recording (ours and Twilio's copy)",
-      handler: async ({ ctx, auth, req }) => ({ call: await deleteCallRecording(ctx, actor(auth), idParam(req.params.id)) }),
+      handler: async ({ ctx, auth, req }) => ({
+        call: await deleteCallRecording(ctx, actor(auth), idParam(req.params.id)),
+      }),
     },
   ];
 }

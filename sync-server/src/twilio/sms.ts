@@ -31,8 +31,10 @@ export const REPLIES = {
   started: 'You will receive texts from this service again. Reply STOP to stop them.',
   help: 'This number connects you with the tradesperson or customer for your enquiry. Reply STOP to stop texts.',
   noSession: 'This number is not linked to an active enquiry for your phone, so your message was not passed on.',
-  needsExtension: 'This number is shared by several of your customers. Start your text with the extension, for example "123 See you at 3". Use 0 for the customer listed without one.',
-  suppressed: 'This person has opted out of text messages, so your message was not passed on. Please call them instead.',
+  needsExtension:
+    'This number is shared by several of your customers. Start your text with the extension, for example "123 See you at 3". Use 0 for the customer listed without one.',
+  suppressed:
+    'This person has opted out of text messages, so your message was not passed on. Please call them instead.',
   mediaRefused: 'Pictures and files cannot be sent through this number. Please send text only.',
   mediaDropped: 'Pictures and files cannot be sent through this number; only your text was passed on.',
 } as const;
@@ -74,7 +76,12 @@ function reply(text: string | null): string {
   return r.toString();
 }
 
-async function writeMessageDoc(tx: Queryable, m: MessageRow, session: PoolSession | null, now: number): Promise<MessageDoc> {
+async function writeMessageDoc(
+  tx: Queryable,
+  m: MessageRow,
+  session: PoolSession | null,
+  now: number,
+): Promise<MessageDoc> {
   await lockCollection(tx, 'messages');
   const [prev] = await getDocuments(tx, 'messages', [m.id], { forUpdate: true, includeDeleted: true });
   if (prev?.deleted) return prev.doc; // erased: never resurrect
@@ -101,7 +108,10 @@ async function writeMessageDoc(tx: Queryable, m: MessageRow, session: PoolSessio
 }
 
 function keyword(body: string): string {
-  return body.trim().replace(/[.!]+$/, '').toUpperCase();
+  return body
+    .trim()
+    .replace(/[.!]+$/, '')
+    .toUpperCase();
 }
 
 /** POST /twilio/sms — a text to a pool number. Answers TwiML (a reply to the sender, or nothing). */
@@ -135,23 +145,31 @@ export async function handleIncomingSms(ctx: AppContext, p: Params): Promise<str
       }
     }
     const session = route.kind === 'session' ? route.session : null;
-    const direction: CallDirection | null = route.kind === 'session' ? (route.side === 'customer' ? 'customer_to_assessor' : 'assessor_to_customer') : null;
+    const direction: CallDirection | null =
+      route.kind === 'session' ? (route.side === 'customer' ? 'customer_to_assessor' : 'assessor_to_customer') : null;
     let status: MessageStatus = 'received';
     let answer: string | null = null;
 
     if (STOP_WORDS.has(word) || START_WORDS.has(word) || HELP_WORDS.has(word)) {
       // Keywords are for us, not for the other party (Twilio's own opt-out handling uses the same words).
       if (STOP_WORDS.has(word)) {
-        await tx.query(`INSERT INTO sms_suppressions (phone, created_at, keyword) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING`, [from, now, word]);
+        await tx.query(
+          `INSERT INTO sms_suppressions (phone, created_at, keyword) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING`,
+          [from, now, word],
+        );
         answer = REPLIES.stopped;
       } else if (START_WORDS.has(word)) {
         await tx.query('DELETE FROM sms_suppressions WHERE phone = $1', [from]);
         answer = REPLIES.started;
       } else answer = REPLIES.help;
     } else if (!session) {
-      answer = route.kind === 'needs-extension' || route.kind === 'unknown-extension' ? REPLIES.needsExtension : REPLIES.noSession;
+      answer =
+        route.kind === 'needs-extension' || route.kind === 'unknown-extension'
+          ? REPLIES.needsExtension
+          : REPLIES.noSession;
     } else {
-      const target = route.kind === 'session' && route.side === 'customer' ? session.assessorPhone : session.customerPhone;
+      const target =
+        route.kind === 'session' && route.side === 'customer' ? session.assessorPhone : session.customerPhone;
       await touchSessionRow(tx, session.id, now, policy);
       const suppressed = await tx.query('SELECT 1 FROM sms_suppressions WHERE phone = $1', [target]);
       if (mediaCount > 0 && !text.trim()) {
@@ -184,7 +202,9 @@ export async function handleIncomingSms(ctx: AppContext, p: Params): Promise<str
 /** What the receiving side reads: the assessor sees which customer (and extension) the text is from. */
 async function relayBody(q: Queryable, m: MessageRow, session: PoolSession): Promise<{ to: string; body: string }> {
   if (m.direction === 'customer_to_assessor') {
-    const { rows } = await q.query<{ customer_name: string }>('SELECT customer_name FROM leads WHERE id = $1', [session.leadId]);
+    const { rows } = await q.query<{ customer_name: string }>('SELECT customer_name FROM leads WHERE id = $1', [
+      session.leadId,
+    ]);
     const label = `${rows[0]?.customer_name ?? 'Customer'}${session.extension ? ` (ext ${session.extension})` : ''}`;
     return { to: session.assessorPhone, body: `${label}: ${m.body ?? ''}` };
   }
@@ -215,7 +235,12 @@ export async function runSmsRelayJob(ctx: AppContext, job: JobRecord): Promise<v
     }
     throw err;
   }
-  await setStatus(ctx, m.id, (sent.status as MessageStatus) in STATUS_RANK ? (sent.status as MessageStatus) : 'queued', sent.sid);
+  await setStatus(
+    ctx,
+    m.id,
+    (sent.status as MessageStatus) in STATUS_RANK ? (sent.status as MessageStatus) : 'queued',
+    sent.sid,
+  );
 }
 
 async function setStatus(ctx: AppContext, id: string, status: MessageStatus, relaySid: string | null): Promise<void> {
@@ -225,7 +250,10 @@ async function setStatus(ctx: AppContext, id: string, status: MessageStatus, rel
     if (!m) return;
     const next = laterMessageStatus(m.status, status);
     if (next === m.status && (!relaySid || m.relay_sid === relaySid)) return;
-    const updated = await tx.query<MessageRow>('UPDATE messages SET status = $2, relay_sid = coalesce(relay_sid, $3) WHERE id = $1 RETURNING *', [id, next, relaySid]);
+    const updated = await tx.query<MessageRow>(
+      'UPDATE messages SET status = $2, relay_sid = coalesce(relay_sid, $3) WHERE id = $1 RETURNING *',
+      [id, next, relaySid],
+    );
     const session = m.session_id ? await getSession(tx, m.session_id) : null;
     await writeMessageDoc(tx, updated.rows[0], session, ctx.now());
   });

@@ -25,7 +25,8 @@ export const RECORDING_NOTICE = 'This call is being recorded for training and qu
 export const OPT_OUT_KEY = '9';
 export const OPT_OUT_PROMPT = `To opt out of recording, press ${OPT_OUT_KEY}.`;
 export const NOT_RECORDED_NOTICE = 'This call is not being recorded.';
-export const OPTED_OUT_NOTICE = 'You have opted out. This call will not be recorded, and calls with this number will not be recorded again.';
+export const OPTED_OUT_NOTICE =
+  'You have opted out. This call will not be recorded, and calls with this number will not be recorded again.';
 export const EXTENSION_PROMPT =
   'Please enter the extension of the customer you are calling, then press hash. If their listing has no extension, press 0 then hash.';
 /** Seconds a dialled phone rings before the Dial gives up. */
@@ -95,7 +96,13 @@ export function connectTwiml(ctx: AppContext, plan: ConnectPlan): string {
   if (plan.intro === 'announce-with-opt-out') {
     // The opt-out key works while the notice plays; with no key Twilio moves straight on to <Dial>
     // (timeout is Twilio's minimum, 1 s, after the prompt).
-    const gather = vr.gather({ input: ['dtmf'], numDigits: 1, timeout: 1, action: url(ctx, '/twilio/voice/opt-out'), method: 'POST' });
+    const gather = vr.gather({
+      input: ['dtmf'],
+      numDigits: 1,
+      timeout: 1,
+      action: url(ctx, '/twilio/voice/opt-out'),
+      method: 'POST',
+    });
     gather.say(SAY, `${RECORDING_NOTICE} ${OPT_OUT_PROMPT}`);
   } else if (plan.intro !== 'none') {
     vr.say(SAY, plan.intro === 'opted-out' ? OPTED_OUT_NOTICE : NOT_RECORDED_NOTICE);
@@ -122,13 +129,18 @@ export function extensionTwiml(ctx: AppContext, attempt: number, notice?: string
 export type FallbackReason = 'withheld' | 'no-session' | 'conflict' | 'extension';
 
 const FALLBACK_MESSAGES: Record<FallbackReason, string> = {
-  withheld: 'Sorry, calls from withheld numbers cannot be connected through this number. Please call again without withholding your number.',
+  withheld:
+    'Sorry, calls from withheld numbers cannot be connected through this number. Please call again without withholding your number.',
   'no-session': 'Sorry, this number is not linked to an active enquiry for the phone you are calling from.',
   conflict: 'Sorry, we could not work out who you are calling.',
   extension: 'Sorry, that extension was not recognised.',
 };
 
-export function fallbackTwiml(ctx: AppContext, reason: FallbackReason, opts: { callerNotRecorded: boolean; poolNumber: string }): string {
+export function fallbackTwiml(
+  ctx: AppContext,
+  reason: FallbackReason,
+  opts: { callerNotRecorded: boolean; poolNumber: string },
+): string {
   const vr = new VoiceResponse();
   vr.say(SAY, FALLBACK_MESSAGES[reason]);
   const fallback = ctx.config.FALLBACK_NUMBER;
@@ -172,7 +184,10 @@ async function onDoNotRecordList(q: Queryable, phones: string[]): Promise<boolea
 }
 
 async function routedInfo(q: Queryable, session: PoolSession, side: 'customer' | 'assessor'): Promise<RoutedInfo> {
-  const { rows } = await q.query<{ district: string; service: Service }>('SELECT district, service FROM leads WHERE id = $1', [session.leadId]);
+  const { rows } = await q.query<{ district: string; service: Service }>(
+    'SELECT district, service FROM leads WHERE id = $1',
+    [session.leadId],
+  );
   return {
     sessionId: session.id,
     leadId: session.leadId,
@@ -184,23 +199,45 @@ async function routedInfo(q: Queryable, session: PoolSession, side: 'customer' |
 }
 
 /** The caller reached a session: log the routing, slide the session's expiry, decide the recording. */
-async function connect(ctx: AppContext, tx: Queryable, callSid: string, route: Extract<Route, { kind: 'session' }>, now: number, events: CallEvent[]): Promise<string> {
+async function connect(
+  ctx: AppContext,
+  tx: Queryable,
+  callSid: string,
+  route: Extract<Route, { kind: 'session' }>,
+  now: number,
+  events: CallEvent[],
+): Promise<string> {
   const { session, side } = route;
   await setCallSession(tx, callSid, session.id);
   await touchSessionRow(tx, session.id, now, poolPolicy(ctx.config));
   events.push({ type: 'routed', at: now, routed: await routedInfo(tx, session, side) });
   const doNotRecord = await onDoNotRecordList(tx, [session.customerPhone, session.assessorPhone]);
   if (doNotRecord) events.push({ type: 'not-recorded', at: now, reason: 'do-not-record' });
-  return connectTwiml(ctx, { session, side, recorded: !doNotRecord, intro: doNotRecord ? 'not-recorded' : 'announce-with-opt-out' });
+  return connectTwiml(ctx, {
+    session,
+    side,
+    recorded: !doNotRecord,
+    intro: doNotRecord ? 'not-recorded' : 'announce-with-opt-out',
+  });
 }
 
-async function fallback(ctx: AppContext, tx: Queryable, reason: FallbackReason, from: string, to: string, withheld: boolean): Promise<string> {
+async function fallback(
+  ctx: AppContext,
+  tx: Queryable,
+  reason: FallbackReason,
+  from: string,
+  to: string,
+  withheld: boolean,
+): Promise<string> {
   const callerNotRecorded = withheld ? false : await onDoNotRecordList(tx, [from]);
   return fallbackTwiml(ctx, reason, { callerNotRecorded, poolNumber: to });
 }
 
 async function write(ctx: AppContext, tx: Queryable, callSid: string, events: CallEvent[]) {
-  return recordCallEvents(tx, callSid, events, { now: ctx.now(), connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC });
+  return recordCallEvents(tx, callSid, events, {
+    now: ctx.now(),
+    connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC,
+  });
 }
 
 // ───────────────────────────── handlers ─────────────────────────────
@@ -217,7 +254,12 @@ export async function handleIncomingCall(ctx: AppContext, p: Params): Promise<st
   const d = await inboundWriter(ctx).submit({ callSid, from, to, now: ctx.now() });
   switch (d.kind) {
     case 'connect':
-      return connectTwiml(ctx, { session: d.session, side: d.side, recorded: !d.doNotRecord, intro: d.doNotRecord ? 'not-recorded' : 'announce-with-opt-out' });
+      return connectTwiml(ctx, {
+        session: d.session,
+        side: d.side,
+        recorded: !d.doNotRecord,
+        intro: d.doNotRecord ? 'not-recorded' : 'announce-with-opt-out',
+      });
     case 'extension':
       return extensionTwiml(ctx, 1);
     case 'fallback':
@@ -266,7 +308,9 @@ export async function handleExtension(ctx: AppContext, p: Params, attempt: numbe
     }
     const candidates = await routingCandidates(tx, call.from_phone, call.to_number, now, policy);
     const digits = (p.Digits ?? '').replace(/[^0-9]/g, '');
-    const route = resolveContact(candidates, { from: call.from_phone, to: call.to_number, digits }, now, { cooldownMs: policy.cooldownMs });
+    const route = resolveContact(candidates, { from: call.from_phone, to: call.to_number, digits }, now, {
+      cooldownMs: policy.cooldownMs,
+    });
     if (route.kind === 'session') {
       const events: CallEvent[] = [];
       const twiml = await connect(ctx, tx, callSid, route, now, events);
@@ -274,7 +318,11 @@ export async function handleExtension(ctx: AppContext, p: Params, attempt: numbe
       return twiml;
     }
     if ((route.kind === 'needs-extension' || route.kind === 'unknown-extension') && attempt < MAX_EXTENSION_ATTEMPTS) {
-      return extensionTwiml(ctx, attempt + 1, route.kind === 'unknown-extension' ? FALLBACK_MESSAGES.extension : 'We did not receive an extension.');
+      return extensionTwiml(
+        ctx,
+        attempt + 1,
+        route.kind === 'unknown-extension' ? FALLBACK_MESSAGES.extension : 'We did not receive an extension.',
+      );
     }
     const reason: FallbackReason = route.kind === 'out-of-session' ? route.reason : 'extension';
     return fallback(ctx, tx, reason, call.from_phone, call.to_number, false);
@@ -312,14 +360,26 @@ export function handleWhisper(recorded: boolean): string {
   return vr.toString();
 }
 
-const LEG_STATUSES: ReadonlySet<string> = new Set(['initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled']);
+const LEG_STATUSES: ReadonlySet<string> = new Set([
+  'initiated',
+  'ringing',
+  'in-progress',
+  'completed',
+  'busy',
+  'no-answer',
+  'failed',
+  'canceled',
+]);
 
 /** POST /twilio/voice/leg-status — <Number statusCallback> for the dialled leg. */
 export async function handleLegStatus(ctx: AppContext, p: Params): Promise<void> {
   const parent = p.ParentCallSid ?? '';
   const raw = p.CallStatus === 'queued' ? 'initiated' : (p.CallStatus ?? '');
   if (!parent || !LEG_STATUSES.has(raw)) {
-    ctx.log.warn({ callSid: p.CallSid, status: p.CallStatus }, 'leg status callback without a parent call or with an unknown status');
+    ctx.log.warn(
+      { callSid: p.CallSid, status: p.CallStatus },
+      'leg status callback without a parent call or with an unknown status',
+    );
     return;
   }
   const event: CallEvent = {
@@ -345,7 +405,8 @@ export async function handleDialAction(ctx: AppContext, p: Params): Promise<stri
     parentStatus: p.CallStatus ?? '',
   };
   await ctx.db.transaction((tx) => logOrWarn(ctx, tx, callSid, [event]));
-  if (dialStatus === 'completed' || dialStatus === 'answered' || p.CallStatus === 'completed') return sayAndHangup(null);
+  if (dialStatus === 'completed' || dialStatus === 'answered' || p.CallStatus === 'completed')
+    return sayAndHangup(null);
   return sayAndHangup('Sorry, they could not take your call just now. Please try again later.');
 }
 
@@ -353,7 +414,12 @@ export async function handleDialAction(ctx: AppContext, p: Params): Promise<stri
 export async function handleCallStatus(ctx: AppContext, p: Params): Promise<void> {
   const callSid = p.CallSid ?? '';
   if (!callSid || !p.CallStatus) return;
-  const event: CallEvent = { type: 'parent', at: eventTime(ctx, p), status: p.CallStatus, durationSec: p.CallDuration !== undefined ? Number(p.CallDuration) : null };
+  const event: CallEvent = {
+    type: 'parent',
+    at: eventTime(ctx, p),
+    status: p.CallStatus,
+    durationSec: p.CallDuration !== undefined ? Number(p.CallDuration) : null,
+  };
   await ctx.db.transaction(async (tx) => {
     // A call whose voice webhook never arrived is still logged from its status.
     await ensureCall(tx, { callSid, from: p.From ?? '', to: p.To ?? '', now: ctx.now(), sandbox: ctx.config.sandbox });
@@ -383,16 +449,32 @@ export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise
     channels,
   };
   await ctx.db.transaction(async (tx) => {
-    const { doc } = await recordCallEvents(tx, callSid, [event], { now: ctx.now(), connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC });
+    const { doc } = await recordCallEvents(tx, callSid, [event], {
+      now: ctx.now(),
+      connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC,
+    });
     if (!doc) {
-      ctx.log.warn({ callSid, recordingSid }, 'recording callback for an unknown or erased call; deleting Twilio\'s copy');
-      await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid }, { dedupeKey: `twilio-delete:${recordingSid}` });
+      ctx.log.warn(
+        { callSid, recordingSid },
+        "recording callback for an unknown or erased call; deleting Twilio's copy",
+      );
+      await ctx.jobs.enqueue(
+        tx,
+        'recording.twilio-delete',
+        { recordingSid },
+        { dedupeKey: `twilio-delete:${recordingSid}` },
+      );
       return;
     }
     if (status !== 'completed') return;
     if (doc.recording.state === 'opted_out' || doc.recording.state === 'deleted') {
       // Nobody may keep this audio: remove it from Twilio without downloading it.
-      await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid }, { dedupeKey: `twilio-delete:${recordingSid}` });
+      await ctx.jobs.enqueue(
+        tx,
+        'recording.twilio-delete',
+        { recordingSid },
+        { dedupeKey: `twilio-delete:${recordingSid}` },
+      );
       return;
     }
     if (!doc.direction) {
