@@ -3,7 +3,12 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDoc } from '../../shared/schemas';
 import { isValidTwilioRequest } from '../../sync-server/src/http/twilio-signature';
-import { NOT_RECORDED_NOTICE, OPTED_OUT_NOTICE, RECORDING_NOTICE } from '../../sync-server/src/twilio/voice';
+import {
+  fallbackTwiml,
+  NOT_RECORDED_NOTICE,
+  OPTED_OUT_NOTICE,
+  RECORDING_NOTICE,
+} from '../../sync-server/src/twilio/voice';
 import { startTestServer } from '../helpers/server';
 import {
   addAssessor,
@@ -167,6 +172,14 @@ describe('voice through the pool', () => {
       (d) => d !== null && d.status === 'completed',
     );
     expect(doc).toMatchObject({ leadId: null, direction: null });
+  });
+
+  it('with FALLBACK_NUMBER set, a caller outside any session is put through to it from the pool number', () => {
+    const ctx = { ...t.server.ctx, config: { ...t.server.ctx.config, FALLBACK_NUMBER: '+442079460990' } };
+    const xml = fallbackTwiml(ctx, 'no-session', { callerNotRecorded: false, poolNumber: POOL[0] });
+    expect(xml).toMatch(/not linked to an active enquiry/);
+    expect(xml).toContain(`<Dial callerId="${POOL[0]}" timeout="30">+442079460990</Dial>`);
+    expect(xml).not.toContain('<Record');
   });
 
   it('a withheld caller hears why and is not connected', async () => {
