@@ -6,6 +6,7 @@ import { launchChromium, openPage, probeBrowser, screenshot } from '../helpers/b
 import { createStaff, navLabels, signIn, startAppServer } from './support';
 
 const browserProbe = probeBrowser('e2e app shell');
+const ADMIN_NAV = ['Contacts', 'Review', 'Courses', 'Approvals', 'Dashboards', 'Audit', 'Settings'];
 
 describe.skipIf(!browserProbe.available)('app shell in Chromium', () => {
   let server: TestServer;

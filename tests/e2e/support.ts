@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Database } from '../../sync-server/src/db';
@@ -90,4 +94,14 @@ export async function recordedSyncStates(
       (window as unknown as { __syncStates: Array<{ state: string; progress: number | null; label: string }> })
         .__syncStates,
   );
+}
+
+/** Builds a test page folder (index.html + script) into a fresh temporary folder; see tests/helpers/build-page.ts. */
+export function buildTestPage(root: string): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-test-page-'));
+  const res = spawnSync(process.execPath, ['--import', 'tsx', path.resolve('tests/helpers/build-page.ts'), root, out], {
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`building ${root} failed:\n${res.stdout}\n${res.stderr}`);
+  return out;
 }

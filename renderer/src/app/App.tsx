@@ -2,6 +2,7 @@ import { DatabaseContext } from '../db/hooks';
 import { LoginScreen } from '../features/login/LoginScreen';
 import { useSessionStore } from '../state/session';
 import { useUserDatabase } from './runtime';
+import { ElsewhereScreen } from './ElsewhereScreen';
 import { Shell } from './Shell';
 
 /** Signed out: the sign-in screen. Signed in: the shell, with the user's database available to every screen. */
@@ -15,6 +16,7 @@ export function App() {
       </div>
     );
   }
+  if (phase === 'elsewhere') return <ElsewhereScreen />;
   if (phase === 'signed-out' || !db) return <LoginScreen />;
   return (
     <DatabaseContext.Provider value={db}>

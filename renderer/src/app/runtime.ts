@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { health, login, logout, me } from '../api/auth';
 import { RequestError } from '../api/client';
 import { describeError, SESSION_ENDED_CODES } from '../api/messages';
-import { openUserDatabase, removeUserDatabase, type RingsideDatabase } from '../db/database';
+import { databaseName, openUserDatabase, removeUserDatabase, type RingsideDatabase } from '../db/database';
 import { startUserSync } from '../db/session-sync';
 import type { SyncController } from '../db/sync-controller';
 import {
@@ -15,6 +15,7 @@ import {
 import { useSessionStore, type ServerInfo, type Session } from '../state/session';
 import { useSyncStore } from '../state/sync';
 import { isRole } from '../../../shared/roles';
+import { claimDatabase, takeOverDatabase, type WindowClaim } from './single-window';
 
 /**
  * The signed-in user's lifecycle: open their database, start and stop sync, remember the session, sign out.
@@ -23,6 +24,7 @@ import { isRole } from '../../../shared/roles';
 let database: RingsideDatabase | null = null;
 let controller: SyncController | null = null;
 let token: string | null = null;
+let claim: WindowClaim | null = null;
 const listeners = new Set<() => void>();
 
 function setDatabase(next: RingsideDatabase | null): void {
@@ -99,9 +101,47 @@ function onSessionEnded(message: string): void {
   });
 }
 
-async function openSession(session: Session): Promise<void> {
+/** Another window asked for this user's data: close it here and say where it went. */
+function onTakenOver(): void {
+  void (async () => {
+    const db = database;
+    if (controller) await controller.stop();
+    controller = null;
+    setDatabase(null);
+    await db?.close();
+    claim?.release();
+    claim = null;
+    useSessionStore.setState({ phase: 'elsewhere' });
+  })();
+}
+
+/** Moves the app into this window from the one that holds the user's data. */
+export async function moveHere(): Promise<void> {
+  const { session } = useSessionStore.getState();
+  if (!session) return;
+  const taken = await takeOverDatabase(databaseName(session.serverUrl, session.user.id), onTakenOver);
+  if (!taken) throw new Error('The other window did not let go. Close it and try again.');
+  claim = taken;
+  await openSession(session, { claimed: true });
+}
+
+async function openSession(session: Session, opts: { claimed?: boolean } = {}): Promise<void> {
   token = session.token;
-  const db = await openUserDatabase(session.serverUrl, session.user.id);
+  if (!opts.claimed) {
+    claim = await claimDatabase(databaseName(session.serverUrl, session.user.id), onTakenOver);
+    if (!claim) {
+      useSessionStore.setState({ phase: 'elsewhere', session, notice: null });
+      return;
+    }
+  }
+  let db: RingsideDatabase;
+  try {
+    db = await openUserDatabase(session.serverUrl, session.user.id);
+  } catch (err) {
+    claim?.release();
+    claim = null;
+    throw err;
+  }
   controller = startUserSync(db, session, { token: () => token, onSessionEnded });
   setDatabase(db);
   useSessionStore.setState({ phase: 'signed-in', session, notice: null });
@@ -164,6 +204,8 @@ export async function signIn(email: string, password: string): Promise<void> {
     if (database) await database.close();
     controller = null;
     setDatabase(null);
+    claim?.release();
+    claim = null;
     await openSession(session);
     useSessionStore.setState({ sessionProblem: null });
   }
@@ -187,6 +229,8 @@ export async function signOut(): Promise<void> {
     await logout(session.serverUrl, session.token).catch(() => undefined);
     await removeUserDatabase(session.serverUrl, session.user.id, db);
   }
+  claim?.release();
+  claim = null;
   await clearStoredSession();
   token = null;
   useSessionStore.setState({ notice: 'You are signed out. Your data was removed from this device.' });

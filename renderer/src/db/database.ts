@@ -1,29 +1,24 @@
 import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
-import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { CollectionName, DocTypes } from '../../../shared/schemas';
+import { withBulkInsertPath } from './fast-insert-storage';
 import { hashForRxdb, sha256Hex } from './hash';
 import { collectionDefinitions } from './replication';
 
 // Migration: collections at schema version > 0 need migrationStrategies (shared/schemas); the plugin must be
-// present before the first such collection opens. Leader election: several tabs of one user share one
-// database and only the leader tab replicates.
+// present before the first such collection opens.
 addRxPlugin(RxDBMigrationSchemaPlugin);
-addRxPlugin(RxDBLeaderElectionPlugin);
 
 export type RingsideCollections = { [C in CollectionName]: RxCollection<DocTypes[C]> };
 export type RingsideDatabase = RxDatabase<RingsideCollections>;
 
 /**
- * Dexie settings. `relaxed` durability lets IndexedDB commit without waiting for the disk flush: replicated
- * documents can always be pulled again from the server, and local edits are kept by the replication's own
- * checkpoints, so a power cut costs at most a re-pull. Chosen from tests/bench/replication.bench.ts.
+ * One storage object for the app (RxDB keys its caches by storage): Dexie with the first-sync bulk path
+ * (fast-insert-storage.ts). Transaction durability stays at the browser's default: `relaxed` measured no
+ * faster here (tests/bench/replication.bench.ts) and would risk the last edits on a power cut.
  */
-export const DEXIE_SETTINGS = { chromeTransactionDurability: 'relaxed' } as const;
-
-/** One storage object for the app: RxDB keys its internal caches by storage instance. */
-const storage = getRxStorageDexie(DEXIE_SETTINGS);
+const storage = withBulkInsertPath(getRxStorageDexie());
 
 /**
  * The database of one signed-in user on one server. The name is derived from both, so two accounts (or one
@@ -39,20 +34,16 @@ export function databaseName(serverUrl: string, userId: string): string {
   return `rs_${server}_${user}`;
 }
 
-export interface OpenOptions {
-  /** Several tabs of the same user share the database (BroadcastChannel). Off for single-window shells. */
-  multiInstance?: boolean;
-}
-
-export async function openUserDatabase(
-  serverUrl: string,
-  userId: string,
-  opts: OpenOptions = {},
-): Promise<RingsideDatabase> {
+/**
+ * Opens (or creates) the database. One page at a time holds it (app/single-window.ts), so RxDB runs without
+ * its cross-tab machinery (`multiInstance: false`): no BroadcastChannel traffic per write, and the bulk path's
+ * id set stays exact.
+ */
+export async function openUserDatabase(serverUrl: string, userId: string): Promise<RingsideDatabase> {
   const db = await createRxDatabase<RingsideCollections>({
     name: databaseName(serverUrl, userId),
     storage,
-    multiInstance: opts.multiInstance ?? true,
+    multiInstance: false,
     eventReduce: true,
     hashFunction: hashForRxdb,
     closeDuplicates: true,
@@ -70,15 +61,31 @@ export async function openUserDatabase(
   return db;
 }
 
-/** Deletes a user's local database (sign-out). Works whether or not it is open in this page. */
+/**
+ * Deletes a user's local database (sign-out). Works whether or not it is open in this page. RxDB's Dexie
+ * storage empties its IndexedDB databases but leaves them behind, named after the user; they are deleted
+ * too, so nothing on the device tells who used it.
+ */
 export async function removeUserDatabase(
   serverUrl: string,
   userId: string,
   open: RingsideDatabase | null,
 ): Promise<void> {
-  if (open && !open.closed) {
-    await open.remove();
-    return;
-  }
-  await removeRxDatabase(databaseName(serverUrl, userId), storage, true);
+  const name = databaseName(serverUrl, userId);
+  if (open && !open.closed) await open.remove();
+  else await removeRxDatabase(name, storage, false);
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+  const leftovers = (await indexedDB.databases())
+    .map((d) => d.name ?? '')
+    .filter((n) => n.startsWith(`rxdb-dexie-${name}--`));
+  await Promise.all(
+    leftovers.map(
+      (n) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase(n);
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error ?? new Error(`could not delete ${n}`));
+        }),
+    ),
+  );
 }

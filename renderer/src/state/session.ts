@@ -16,7 +16,8 @@ export interface ServerInfo {
   sandbox: boolean;
 }
 
-export type SessionPhase = 'starting' | 'signed-out' | 'signed-in';
+/** `elsewhere`: signed in, but the user's data is open in another window of this browser. */
+export type SessionPhase = 'starting' | 'signed-out' | 'signed-in' | 'elsewhere';
 
 interface SessionState {
   phase: SessionPhase;

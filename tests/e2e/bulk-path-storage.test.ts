@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage, probeBrowser } from '../helpers/browser';
+import { buildTestPage, expectNoPageErrors } from './support';
+
+/**
+ * The app's first-sync bulk path (renderer/src/db/fast-insert-storage.ts) must be invisible: the same
+ * scenario of inserts, conflicting inserts, updates, deletions and queries gives exactly the same results and
+ * change events as RxDB's own Dexie storage, in a real IndexedDB.
+ */
+const browserProbe = probeBrowser('e2e bulk path storage');
+
+describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => {
+  let dir: string;
+  let server: http.Server;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = buildTestPage(path.resolve('tests/e2e/pages/storage'));
+    // A static file server: the page needs a real origin for IndexedDB.
+    server = http.createServer((req, res) => {
+      if (req.url === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
+      const file = path.join(dir, req.url === '/' ? 'index.html' : decodeURIComponent(req.url!.split('?')[0]));
+      if (!file.startsWith(dir) || !fs.existsSync(file)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' })
+        .end(fs.readFileSync(file));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes, conflicts, updates, deletes and queries exactly like RxDB’s Dexie storage, and takes the bulk path for new documents', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    type Out = { result: Record<string, unknown>; fastBatches: number };
+    const stock = await page.evaluate(() =>
+      (window as unknown as { storagePage: { run(k: string): Promise<Out> } }).storagePage.run('dexie'),
+    );
+    const bulk = await page.evaluate(() =>
+      (window as unknown as { storagePage: { run(k: string): Promise<Out> } }).storagePage.run('bulk'),
+    );
+
+    expect(stock.result.firstInsert).toEqual({ ok: 60, errors: [] });
+    expect(stock.result.secondInsert).toEqual({ ok: ['call-060', 'call-061'], errors: [[409, 'call-005']] });
+    expect(stock.result.count).toBe(61);
+    expect(bulk.fastBatches).toBeGreaterThan(0);
+    // Revisions and write times differ between runs by design; everything else must match.
+    const comparable = (r: Record<string, unknown>) => ({
+      ...r,
+      patched: { ...(r.patched as object), _rev: undefined, _meta: undefined },
+    });
+    expect(comparable(bulk.result)).toEqual(comparable(stock.result));
+    expectNoPageErrors(errors);
+    await close();
+  });
+});
