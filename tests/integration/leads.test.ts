@@ -253,4 +253,20 @@ describe('marketplace API', () => {
       server.ctx.now = realNow;
     }
   });
+
+  it("an assessor's new phone takes over their open sessions", async () => {
+    const { rows } = await server.db.query<{ id: string }>(`SELECT id FROM assessors WHERE external_id = 'asr-dan'`);
+    const res = await server.api(`/api/assessors/${rows[0].id}`, {
+      method: 'PATCH',
+      token: key,
+      json: { phone: '07700 900470' },
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).assessor).toMatchObject({ phone: '+447700900470', phoneMasked: '07700 900***' });
+    const sessions = await server.db.query<{ assessor_phone: string }>(
+      `SELECT DISTINCT assessor_phone FROM pool_sessions WHERE assessor_id = $1 AND closed_at IS NULL`,
+      [rows[0].id],
+    );
+    expect(sessions.rows).toEqual([{ assessor_phone: '+447700900470' }]);
+  });
 });

@@ -229,6 +229,16 @@ export interface LeadResult {
   assignments: AssignmentView[];
 }
 
+let sessionSeq = 0;
+/**
+ * Session (assignment) ids sort in creation order — time, then a per-process counter — so a lead's
+ * assignments list in the order the marketplace sent its assessors, even within one millisecond.
+ */
+function sessionId(now: number): string {
+  sessionSeq = (sessionSeq + 1) % 0x1000000;
+  return `${now.toString(16).padStart(12, '0')}-${sessionSeq.toString(16).padStart(6, '0')}-${crypto.randomBytes(6).toString('hex')}`;
+}
+
 /** Signals that allocation needs another pool number: the transaction rolls back, one is bought, it reruns. */
 class NeedsNumber extends Error {}
 
@@ -283,7 +293,7 @@ async function assignInTx(
     const result = await allocateInTx(
       tx,
       {
-        sessionId: crypto.randomUUID(),
+        sessionId: sessionId(now),
         leadId: lead.id,
         assessorId: a.id,
         customerPhone: lead.customer_phone,
