@@ -223,6 +223,7 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
 
   it('a reviewer filters the queue, plays the call on two labelled lanes, marks a moment, scores it and the review reaches the server', async () => {
     const { page, errors, close } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    let lengthBefore = 0;
     await withFailureShot(page, 'review-reviewer', async () => {
       await signIn(page, server.url, reviewer.email, reviewer.password);
       await page.getByRole('link', { name: 'Review queue' }).click();
@@ -335,6 +336,18 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
       await expect.poll(() => page.locator('.rv-moment').count()).toBe(2);
       await page.getByLabel('Moment label').nth(1).fill('Booking made');
       await page.getByLabel('Moment label').nth(1).press('Enter');
+      // Editing a moment on the waveform: drag its right edge further out.
+      const timeOf = () => page.locator('.rv-moment').nth(1).locator('.rv-moment__play').textContent();
+      const before = await timeOf();
+      lengthBefore = Number(
+        (await page.locator('.rv-moment').nth(1).locator('.subtle.num').textContent())!.replace(' s', ''),
+      );
+      const handle = (await page.locator('[part~="region-handle-right"]').nth(1).boundingBox())!;
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(handle.x + handle.width / 2 + box.width * 0.1, handle.y + handle.height / 2, { steps: 8 });
+      await page.mouse.up();
+      await expect.poll(timeOf).not.toBe(before);
       await screenshot(page, 'review-moments');
 
       // Score with the number keys (the active question advances), confirm the AI's outcome, write a note, submit.
@@ -363,6 +376,8 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
       });
       expect(Object.keys(review!.answers)).toHaveLength(5);
       expect(review!.regions.map((r) => r.label)).toEqual(['Price question', 'Booking made']);
+      // Its right edge was dragged about 4 s further out after it was drawn.
+      expect(review!.regions[1].end - review!.regions[1].start).toBeGreaterThan(lengthBefore + 1);
       expect(review!.regions[0]).toMatchObject({
         start: 5,
         end: 12,
