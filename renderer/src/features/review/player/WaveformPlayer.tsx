@@ -28,8 +28,8 @@ export interface PlayerHandle {
   /** Plays one moment from its start to its end. */
   playRange(start: number, end: number): void;
   currentTime(): number;
-  /** Swaps in a fresh signed URL for the same audio, keeping position and play state. */
-  replaceUrl(url: string): void;
+  /** Swaps in a fresh signed URL for the same audio at the same position, playing on when `resume`. */
+  replaceUrl(url: string, resume: boolean): void;
 }
 
 export interface WaveformPlayerProps {
@@ -317,14 +317,15 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
       playRange: (start, end) =>
         void wsRef.current?.play(start, end).catch((err: Error) => callbacks.current.onMediaError(err)),
       currentTime: () => (wsRef.current ? positionOf(wsRef.current) : 0),
-      replaceUrl: (next) => {
-        const media = wsRef.current?.getMediaElement();
-        if (!media) return;
-        const at = media.currentTime;
-        const wasPlaying = !media.paused;
+      replaceUrl: (next, resume) => {
+        const ws = wsRef.current;
+        const media = ws?.getMediaElement();
+        if (!ws || !media) return;
+        const at = usePlayhead.getState().time;
         media.src = next;
+        // Before the new source's metadata arrives this sets where playback will start.
         media.currentTime = at;
-        if (wasPlaying) void media.play().catch(() => undefined);
+        if (resume) void media.play().catch(() => undefined);
       },
     }),
     [],

@@ -243,20 +243,23 @@ export function CallWorkspace({ callId }: { callId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const lastUrlRefresh = useRef(0);
   const onMediaError = useCallback(
     (err: Error) => {
       if (recording.status !== 'ready') return;
-      if (recording.source.origin === 'server') {
-        // Most likely the signed URL expired while the call was open: ask for a fresh one and carry on.
-        refreshAudioUrl(callId, api).then(
-          ({ url }) => playerRef.current?.replaceUrl(url),
-          () =>
-            setRecording({
-              status: 'error',
-              message: `Playback stopped: ${err.message || 'the recording could not be loaded'}.`,
-            }),
-        );
-      }
+      // A play() interrupted by a pause, or refused before any user gesture: nothing is wrong with the media.
+      if (err.name === 'AbortError' || err.name === 'NotAllowedError') return;
+      const stopped = () =>
+        setRecording({
+          status: 'error',
+          message: `Playback stopped: ${err.message || 'the recording could not be loaded'}.`,
+        });
+      // Most likely the signed URL expired while the call was open: ask for a fresh one once and carry on. A
+      // second failure soon after is a real one.
+      if (recording.source.origin !== 'server' || Date.now() - lastUrlRefresh.current < 15_000) return stopped();
+      lastUrlRefresh.current = Date.now();
+      const resume = usePlayhead.getState().playing;
+      refreshAudioUrl(callId, api).then(({ url }) => playerRef.current?.replaceUrl(url, resume), stopped);
     },
     [recording, callId, api],
   );
