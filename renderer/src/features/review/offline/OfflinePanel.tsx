@@ -27,7 +27,7 @@ export function OfflinePanel() {
   // Entries whose review is no longer on this device (signed out and in again) are not shown.
   const waiting = useMemo(
     () => (reviewDocs as unknown as readonly ReviewDoc[]).filter((r) => r.id in outbox),
-    [reviewDocs, outbox, user.id],
+    [reviewDocs, outbox],
   );
   const [showWaiting, setShowWaiting] = useState(false);
 
