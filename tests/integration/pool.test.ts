@@ -106,10 +106,10 @@ describe('pool CLI', () => {
     TWILIO_ACCOUNT_SID: '',
     TWILIO_AUTH_TOKEN: '',
   };
-  const cli = async (...args: string[]) => {
+  const cli = async (args: string[], extraEnv: Record<string, string> = {}) => {
     try {
       const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], {
-        env,
+        env: { ...env, ...extraEnv },
         timeout: 90_000,
       });
       return { code: 0, stdout, stderr };
@@ -121,16 +121,33 @@ describe('pool CLI', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('adds numbers in any UK format, lists them and prints the report; refuses a bad number', async () => {
-    const add = await cli('pool', 'add', '07700 900831', '+44 7700 900832', '--json');
+    const add = await cli(['pool', 'add', '07700 900831', '+44 7700 900832', '--json']);
     expect(add.code, add.stderr).toBe(0);
     expect(JSON.parse(add.stdout)).toMatchObject({ added: ['+447700900831', '+447700900832'], existing: [] });
-    const bad = await cli('pool', 'add', '12345');
+    const bad = await cli(['pool', 'add', '12345']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/INVALID_PHONE/);
-    const list = JSON.parse((await cli('pool', 'list', '--json')).stdout) as Array<{ number: string; active: boolean }>;
+    const list = JSON.parse((await cli(['pool', 'list', '--json'])).stdout) as Array<{
+      number: string;
+      active: boolean;
+    }>;
     expect(list.map((n) => n.number)).toEqual(['+447700900831', '+447700900832']);
-    const report = await cli('pool', 'report');
+    const report = await cli(['pool', 'report']);
     expect(report.stdout).toMatch(/numbers owned: +2/);
     expect(report.stdout).toMatch(/monthly cost: +£2\.00/);
+    // --configure points an owned number's webhooks at this server through the REST API (here the sandbox's).
+    const configured = await cli(['pool', 'add', '07700 900833', '--configure', '--json'], {
+      TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'b'.repeat(32),
+      TWILIO_API_BASE_URL: t.sandbox.url,
+      PUBLIC_BASE_URL: 'https://ringside.example.co.uk',
+    });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(JSON.parse(configured.stdout)).toMatchObject({ added: ['+447700900833'], configured: ['+447700900833'] });
+    expect(t.sandbox.numbers.lookup('+447700900833')).toMatchObject({
+      voiceUrl: 'https://ringside.example.co.uk/twilio/voice',
+      smsUrl: 'https://ringside.example.co.uk/twilio/sms',
+      statusCallback: 'https://ringside.example.co.uk/twilio/voice/status',
+    });
   }, 300_000); // five CLI processes, each opening the embedded database
 });

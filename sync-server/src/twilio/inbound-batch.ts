@@ -138,12 +138,17 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
   const oldest = Math.min(...calls.map((c) => c.now)) - policy.cooldownMs;
   const routing = lookups.length
     ? await tx.query<RoutingRow>(
-        `SELECT DISTINCT s.id, s.lead_id, s.assessor_id, s.customer_phone, s.assessor_phone, s.pool_number, s.extension,
+        // Two index lookups (customer side, assessor side) rather than one OR join, which scans every session.
+        `WITH q AS (SELECT * FROM unnest($1::text[], $2::text[]) AS q(from_phone, to_number)),
+              hit AS (
+                SELECT s.id FROM q JOIN pool_sessions s ON s.customer_phone = q.from_phone AND s.pool_number = q.to_number
+                UNION
+                SELECT s.id FROM q JOIN pool_sessions s ON s.assessor_phone = q.from_phone AND s.pool_number = q.to_number)
+         SELECT s.id, s.lead_id, s.assessor_id, s.customer_phone, s.assessor_phone, s.pool_number, s.extension,
                 s.created_at, s.last_activity_at, s.expires_at, s.closed_at, s.booked_at, s.booking_value_pence,
                 l.district, l.service,
                 EXISTS (SELECT 1 FROM do_not_record d WHERE d.phone IN (s.customer_phone, s.assessor_phone)) AS dnr
-           FROM unnest($1::text[], $2::text[]) AS q(from_phone, to_number)
-           JOIN pool_sessions s ON s.pool_number = q.to_number AND (s.customer_phone = q.from_phone OR s.assessor_phone = q.from_phone)
+           FROM hit JOIN pool_sessions s ON s.id = hit.id
            JOIN leads l ON l.id = s.lead_id
           WHERE LEAST(coalesce(s.closed_at, s.expires_at), s.expires_at) > $3`,
         [lookups.map((c) => c.from), lookups.map((c) => c.to), oldest],
