@@ -11,6 +11,8 @@ export interface ReviewUiState {
   checked: ReadonlySet<string>;
   /** The calls the queue shows now, in order (filters applied), for "make the whole list available offline". */
   listIds: readonly string[];
+  /** Where the open call last stood in that list: after it leaves the list (submitted), the call now there is next. */
+  openIndex: number | null;
   speed: number;
   /** Pixels per second; 0 fits the whole call. */
   zoom: number;
@@ -32,6 +34,7 @@ export const useReviewUi = create<ReviewUiState>((set) => ({
   openCallId: null,
   checked: new Set(),
   listIds: [],
+  openIndex: null,
   speed: 1,
   zoom: 0,
   helpOpen: false,

@@ -74,7 +74,11 @@ export function ReviewQueue() {
     [calls, reviews, aiOutcomes, user.id, filters, sort],
   );
   const facets = useMemo(() => queueFacets(calls), [calls]);
-  useEffect(() => useReviewUi.setState({ listIds: rows.map((r) => r.call.id) }), [rows]);
+  useEffect(() => {
+    const listIds = rows.map((r) => r.call.id);
+    const at = openCallId ? listIds.indexOf(openCallId) : -1;
+    useReviewUi.setState(at >= 0 ? { listIds, openIndex: at } : { listIds });
+  }, [rows, openCallId]);
   const [showFilters, setShowFilters] = useState(false);
   const activeFilters = countActive(filters);
 

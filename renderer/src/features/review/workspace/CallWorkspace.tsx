@@ -447,9 +447,12 @@ export function CallWorkspace({ callId }: { callId: string }) {
                           : ''}
                         {review?.score !== null && review?.score !== undefined && <> · score {review.score}%</>}
                       </p>
-                      <button type="button" className="btn btn--sm" onClick={() => void edit(reopen)}>
-                        Edit review
-                      </button>
+                      <div className="row">
+                        <NextCallButton callId={callId} />
+                        <button type="button" className="btn btn--sm" onClick={() => void edit(reopen)}>
+                          Edit review
+                        </button>
+                      </div>
                     </>
                   ) : (
                     <>
@@ -473,6 +476,20 @@ export function CallWorkspace({ callId }: { callId: string }) {
       </div>
       {helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
     </div>
+  );
+}
+
+/** After submitting, straight on to the next call of the list as filtered (reviewers work through queues). */
+function NextCallButton({ callId }: { callId: string }) {
+  const listIds = useReviewUi((s) => s.listIds);
+  const openIndex = useReviewUi((s) => s.openIndex);
+  const at = listIds.indexOf(callId);
+  const next = at >= 0 ? listIds[at + 1] : (listIds[openIndex ?? 0] ?? listIds[listIds.length - 1]);
+  if (!next) return null;
+  return (
+    <button type="button" className="btn btn--sm btn--primary" onClick={() => useReviewUi.getState().openCall(next)}>
+      Next call →
+    </button>
   );
 }
 
