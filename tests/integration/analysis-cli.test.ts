@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallAnalysis } from '../../shared/analysis';
+import { runCli } from '../helpers/cli';
 
 /** The operators' analysis commands, run as a person would: `npm run cli -- analyse …` through tsx. */
-const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-analysis-cli-'));
 const env = {
   ...process.env,
@@ -18,22 +16,11 @@ const env = {
   OPENAI_API_KEY: '',
 };
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], {
-      env,
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, env);
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-describe('analysis CLI', () => {
+describe('analysis CLI', { timeout: 300_000 }, () => {
   it('analyse prints the offline analysis of a transcript file as JSON', async () => {
     const res = await cli('analyse', 'tests/fixtures/transcripts/07-boiler-booked-trust-handled.json');
     expect(res.code, res.stderr).toBe(0);

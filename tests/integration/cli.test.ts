@@ -1,27 +1,18 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
 
-const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-cli-'));
 const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' };
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, env);
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-describe('operator CLI', () => {
+// Each command is a fresh Node process that opens the embedded database: seconds each on a busy machine.
+describe('operator CLI', { timeout: 300_000 }, () => {
   it('migrates, adds, lists and revokes users on the embedded database', async () => {
     const migrate = await cli('migrate');
     expect(migrate.code).toBe(0);

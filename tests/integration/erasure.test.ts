@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClipDoc, CourseDoc, InsightDoc, MessageDoc } from '../../shared/schemas';
 import type { Database, Queryable } from '../../sync-server/src/db';
@@ -25,6 +23,7 @@ import {
   type FakeTwilio,
   type MediaTestServer,
 } from './recordings-fixtures';
+import { runCli } from '../helpers/cli';
 
 /**
  * Erasure by phone number (issue 4 items 4 and 11), end to end on PostgreSQL: `npm run cli -- erase --phone …`
@@ -32,7 +31,6 @@ import {
  * online and another is offline. The offline one loses the data when it next syncs. A second part drives the
  * admin route on the embedded database.
  */
-const run = promisify(execFile);
 const PHONE = '+447700900123';
 const OTHER_PHONE = '+447700900777';
 const COLLECTIONS = ['leads', 'calls', 'messages', 'insights', 'reviews', 'clips', 'courses'] as const;
@@ -123,21 +121,7 @@ async function seedPerson(server: MediaTestServer, twilio: FakeTwilio, phone: st
   return { leadId, sessionId, calls, messageId };
 }
 
-async function runCli(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], {
-      env: { ...process.env, ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (env: Record<string, string>, ...args: string[]) => runCli(args, { ...process.env, ...env });
 
 const pgTest = await probePostgres('erasure end to end');
 
@@ -259,7 +243,7 @@ describe.skipIf(!pgTest.available)(
     });
 
     it('the CLI erases the person and prints what it removed', async () => {
-      const res = await runCli(
+      const res = await cli(
         {
           DATABASE_URL: pgDb.url,
           RECORDINGS_DIR: recordingsDir,
@@ -445,7 +429,7 @@ describe.skipIf(!pgTest.available)(
     });
 
     it('the CLI retention run reports on the same database', async () => {
-      const res = await runCli(
+      const res = await cli(
         { DATABASE_URL: pgDb.url, RECORDINGS_DIR: recordingsDir, LOG_LEVEL: 'silent' },
         'retention',
         'run',

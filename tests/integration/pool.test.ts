@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAssessor, addNumbers, api, startTelephony, type Telephony } from './voice-setup';
+import { runCli } from '../helpers/cli';
 
 /** The pool on a real server: buying numbers through the (sandbox's) REST API within the budget, and the report. */
 let t: Telephony;
@@ -96,7 +95,6 @@ describe('number pool on the server', () => {
 });
 
 describe('pool CLI', () => {
-  const run = promisify(execFile);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pool-cli-'));
   const env = {
     ...process.env,
@@ -106,18 +104,7 @@ describe('pool CLI', () => {
     TWILIO_ACCOUNT_SID: '',
     TWILIO_AUTH_TOKEN: '',
   };
-  const cli = async (args: string[], extraEnv: Record<string, string> = {}) => {
-    try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'sync-server/src/cli/index.ts', ...args], {
-        env: { ...env, ...extraEnv },
-        timeout: 90_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...env, ...extraEnv });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('adds numbers in any UK format, lists them and prints the report; refuses a bad number', async () => {
