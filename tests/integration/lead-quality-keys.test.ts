@@ -90,7 +90,8 @@ describe('lead quality keys', () => {
 
   it('the keys tell apart what the grade does read (answered, failed, undeliverable, direction, assessor)', () => {
     const base = makeCall({ status: 'ringing', answeredAt: null });
-    expect(callQualityKey({ ...base, status: 'in-progress', ringingAt: 5 })).toBe(callQualityKey(base));
+    const ringing: CallDoc = { ...base, status: 'in-progress', ringingAt: 5, ringSeconds: 5 };
+    expect(callQualityKey(ringing)).toBe(callQualityKey(base));
     expect(callQualityKey({ ...base, answeredAt: 10 })).not.toBe(callQualityKey(base));
     expect(callQualityKey({ ...base, status: 'failed' })).not.toBe(callQualityKey(base));
     expect(callQualityKey({ ...base, direction: 'customer_to_assessor' })).not.toBe(callQualityKey(base));

@@ -1,7 +1,7 @@
 import { leadQuality, type LeadQuality } from '../../../shared/lead-quality';
 import type { CallDoc, LeadDoc, MessageDoc } from '../../../shared/schemas';
 import type { Database, Queryable } from '../db';
-import { getDocuments, lockCollection, putDocuments } from '../replication/store';
+import { lockCollection, putDocuments } from '../replication/store';
 
 /**
  * Lead quality kept current (docs/PRODUCT.md "Lead quality": recomputed as events arrive, with the evidence).
@@ -15,8 +15,8 @@ import { getDocuments, lockCollection, putDocuments } from '../replication/store
  *   batch are recomputed with set-based statements, and a status callback only pays when it changes what
  *   the grade reads (`callQualityKey`), so ringing, answered-leg and recording callbacks skip it.
  *
- * Concurrency: the lead documents' counter row is locked BEFORE the calls and messages are read, so two
- * transactions writing calls of the same lead are serialised and the second one (READ COMMITTED: each
+ * Concurrency: the lead documents' counter row is locked BEFORE the lead, its calls and messages are read, so
+ * two transactions writing calls of the same lead are serialised and the second one (READ COMMITTED: each
  * statement sees what committed before it) computes over both calls. Lock order is calls/messages counter,
  * then leads counter, the same order erasure uses; nothing locks leads before calls or messages.
  */
@@ -70,35 +70,45 @@ export async function refreshLeadQuality(
 ): Promise<LeadDoc[]> {
   const ids = [...new Set(leadIds.filter((id): id is string => !!id))].sort();
   if (!ids.length) return [];
+  // Taken before reading: every writer of lead documents takes it first (replication/store lockCollection),
+  // so what is read below cannot change before this transaction commits, and no FOR UPDATE is needed.
   await lockCollection(tx, 'leads');
-  // Through telephony's tables (indexed by session) rather than the documents' JSON, which has no index on leadId.
-  const calls = await tx.query<{ lead_id: string; doc: CallDoc }>(
-    `SELECT s.lead_id, d.doc FROM pool_sessions s
+  // One round trip for the leads and their calls and texts, found through telephony's tables (indexed by
+  // session) rather than the documents' JSON, which has no index on leadId.
+  const { rows } = await tx.query<
+    | { kind: 'lead'; lead_id: string; doc: LeadDoc }
+    | { kind: 'call'; lead_id: string; doc: CallDoc }
+    | { kind: 'message'; lead_id: string; doc: MessageDoc }
+  >(
+    `SELECT 'lead' AS kind, d.id AS lead_id, d.doc FROM sync_documents d
+      WHERE d.collection = 'leads' AND d.id = ANY($1::text[]) AND NOT d.deleted
+     UNION ALL
+     SELECT 'call', s.lead_id, d.doc FROM pool_sessions s
        JOIN calls c ON c.session_id = s.id
        JOIN sync_documents d ON d.collection = 'calls' AND d.id = c.call_sid AND NOT d.deleted
-      WHERE s.lead_id = ANY($1::text[])`,
-    [ids],
-  );
-  const messages = await tx.query<{ lead_id: string; doc: MessageDoc }>(
-    `SELECT s.lead_id, d.doc FROM pool_sessions s
+      WHERE s.lead_id = ANY($1::text[])
+     UNION ALL
+     SELECT 'message', s.lead_id, d.doc FROM pool_sessions s
        JOIN messages m ON m.session_id = s.id
        JOIN sync_documents d ON d.collection = 'messages' AND d.id = m.id AND NOT d.deleted
       WHERE s.lead_id = ANY($1::text[])`,
     [ids],
   );
-  const leads = await getDocuments(tx, 'leads', ids, { forUpdate: true });
+  const byLead = new Map<string, { lead: LeadDoc | null; calls: CallDoc[]; messages: MessageDoc[] }>();
+  for (const r of rows) {
+    let entry = byLead.get(r.lead_id);
+    if (!entry) byLead.set(r.lead_id, (entry = { lead: null, calls: [], messages: [] }));
+    if (r.kind === 'lead') entry.lead = r.doc;
+    else if (r.kind === 'call') entry.calls.push(r.doc);
+    else entry.messages.push(r.doc);
+  }
   const changed: LeadDoc[] = [];
-  for (const { doc: lead } of leads) {
+  for (const { lead, calls, messages } of byLead.values()) {
+    if (!lead) continue;
     // Ordered by time so that the evidence reads the same whatever order the rows came back in.
-    const leadCalls = calls.rows
-      .filter((r) => r.lead_id === lead.id)
-      .map((r) => r.doc)
-      .sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
-    const leadMessages = messages.rows
-      .filter((r) => r.lead_id === lead.id)
-      .map((r) => r.doc)
-      .sort((a, b) => a.sentAt - b.sentAt || a.id.localeCompare(b.id));
-    const quality = leadQuality(leadCalls, leadMessages);
+    calls.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+    messages.sort((a, b) => a.sentAt - b.sentAt || a.id.localeCompare(b.id));
+    const quality = leadQuality(calls, messages);
     if (!sameQuality(lead.quality, quality)) changed.push({ ...lead, quality });
   }
   return putDocuments(tx, 'leads', changed, now);
