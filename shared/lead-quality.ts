@@ -33,7 +33,8 @@ export function leadQuality(calls: CallDoc[], messages: MessageDoc[]): LeadQuali
     const undeliverable = textsToCustomer.filter((m) => m.status === 'undelivered' || m.status === 'failed');
     if (answered.length === 0 && (invalid.length > 0 || toCustomer.length >= SUSPECT_MIN_UNANSWERED)) {
       const evidence = ['no calls or texts from the customer'];
-      if (invalid.length) evidence.push(`${invalid.length} call(s) to the customer's number failed (number may be invalid)`);
+      if (invalid.length)
+        evidence.push(`${invalid.length} call(s) to the customer's number failed (number may be invalid)`);
       const unanswered = toCustomer.length - invalid.length;
       if (unanswered) evidence.push(`${unanswered} call(s) to the customer were never answered`);
       if (undeliverable.length) evidence.push(`${undeliverable.length} text(s) to the customer were undeliverable`);

@@ -128,7 +128,10 @@ export function assessorPerformance(
       bookedByReview.add(`${call.leadId}|${call.assessorId}`);
     }
   }
-  const acc = new Map<string, { p: AssessorPerformance; responses: number[]; gaps: number[]; before: number[]; failed: number; retried: number }>();
+  const acc = new Map<
+    string,
+    { p: AssessorPerformance; responses: number[]; gaps: number[]; before: number[]; failed: number; retried: number }
+  >();
   for (const lead of leads) {
     if (opts.district && lead.district !== opts.district) continue;
     if (opts.service && lead.service !== opts.service) continue;
@@ -139,11 +142,26 @@ export function assessorPerformance(
       if (!a) {
         a = {
           p: {
-            assessorId: asg.assessorId, assignments: 0, contacted: 0, connected: 0, booked: 0, attempts: 0,
-            contactRate: null, successRate: null, conversionRate: null, responseMedianSec: null, responseP90Sec: null,
-            attemptsBeforeConnect: null, medianGapSec: null, retryAfterFailureRate: null,
+            assessorId: asg.assessorId,
+            assignments: 0,
+            contacted: 0,
+            connected: 0,
+            booked: 0,
+            attempts: 0,
+            contactRate: null,
+            successRate: null,
+            conversionRate: null,
+            responseMedianSec: null,
+            responseP90Sec: null,
+            attemptsBeforeConnect: null,
+            medianGapSec: null,
+            retryAfterFailureRate: null,
           },
-          responses: [], gaps: [], before: [], failed: 0, retried: 0,
+          responses: [],
+          gaps: [],
+          before: [],
+          failed: 0,
+          retried: 0,
         };
         acc.set(asg.assessorId, a);
       }
@@ -217,7 +235,9 @@ export function customerBehaviour(lead: LeadDoc, calls: CallDoc[], messages: Mes
     proactive: byCustomer.length > 0 && (!firstAssessorReach || byCustomer[0].at < firstAssessorReach.at),
     calledAssessors: called,
     shopping: new Set(byCustomer.map((a) => a.assessorId)).size,
-    unansweredRingSeconds: byCustomer.filter((a) => a.kind === 'call' && !a.connected && a.status !== 'completed').map((a) => a.ringSeconds),
+    unansweredRingSeconds: byCustomer
+      .filter((a) => a.kind === 'call' && !a.connected && a.status !== 'completed')
+      .map((a) => a.ringSeconds),
     keptTryingSec: byCustomer.length ? (byCustomer[byCustomer.length - 1].at - lead.createdAt) / 1000 : null,
   };
 }

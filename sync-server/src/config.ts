@@ -16,10 +16,16 @@ const EnvSchema = z.object({
   PORT: int(0, 65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+    .optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'like 1mb or 512kb').default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i, 'like 1mb or 512kb')
+    .default('1mb'),
   TOKEN_TTL_HOURS: int(1, 24 * 365).default(12),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
@@ -29,14 +35,23 @@ const EnvSchema = z.object({
   RENDERER_DIR: z.string().optional(),
   CONNECT_THRESHOLD_SEC: int(0, 3600).default(10),
   // Twilio (absent: the local sandbox stands in)
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID like AC + 32 hex').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID like AC + 32 hex')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
   TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
   TWILIO_DELETE_AFTER_DOWNLOAD: bool.default(true),
   FALLBACK_NUMBER: z.string().optional(),
   // UK numbers need a regulatory address and bundle when bought (https://www.twilio.com/docs/phone-numbers/regulatory)
-  TWILIO_ADDRESS_SID: z.string().regex(/^AD[0-9a-fA-F]{32}$/, 'an address SID like AD + 32 hex').optional(),
-  TWILIO_BUNDLE_SID: z.string().regex(/^BU[0-9a-fA-F]{32}$/, 'a bundle SID like BU + 32 hex').optional(),
+  TWILIO_ADDRESS_SID: z
+    .string()
+    .regex(/^AD[0-9a-fA-F]{32}$/, 'an address SID like AD + 32 hex')
+    .optional(),
+  TWILIO_BUNDLE_SID: z
+    .string()
+    .regex(/^BU[0-9a-fA-F]{32}$/, 'a bundle SID like BU + 32 hex')
+    .optional(),
   SANDBOX: bool.optional(),
   DEMO: bool.default(true),
   // Number pool
@@ -127,12 +142,20 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dataDir,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
-    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     sandbox,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, '') }
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, ''),
+          }
         : null,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dir: path.join(dataDir, 'db') },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dir: path.join(dataDir, 'db') },
   };
 }

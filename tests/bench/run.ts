@@ -18,7 +18,10 @@ const benches = fs
 let failed = 0;
 for (const file of benches) {
   console.log(`\n━━ ${file} ━━`);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], { stdio: 'inherit', env: process.env });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (res.status !== 0) {
     failed++;
     console.log(`✗ ${file} exited with ${res.status ?? res.signal}`);

@@ -15,10 +15,14 @@ export interface CliResult {
  */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'sync-server/src/cli/index.ts', ...args], {
-      env,
-      timeout: timeoutMs,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'sync-server/src/cli/index.ts', ...args],
+      {
+        env,
+        timeout: timeoutMs,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

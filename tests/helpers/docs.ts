@@ -64,7 +64,11 @@ export function makeMessage(over: Partial<MessageDoc> = {}): MessageDoc {
   };
 }
 
-export const assignment = (assessorId: string, assignedAt: number, over: Partial<LeadDoc['assignments'][number]> = {}) => ({
+export const assignment = (
+  assessorId: string,
+  assignedAt: number,
+  over: Partial<LeadDoc['assignments'][number]> = {},
+) => ({
   assessorId,
   assignedAt,
   poolNumber: '+447700900001',

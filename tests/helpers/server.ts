@@ -30,7 +30,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
 /**
  * Starts a real server on a random port over a real database (a private PGlite copy unless `db` is given).
  */
-export async function startTestServer(opts: { env?: Record<string, string>; db?: Database; config?: Config; jobs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { env?: Record<string, string>; db?: Database; config?: Config; jobs?: boolean } = {},
+): Promise<TestServer> {
   const db = opts.db ?? (await openTestPglite());
   const config = opts.config ?? testConfig(opts.env);
   const server = await startServer(config, { db, log: createLogger(config.LOG_LEVEL), jobs: opts.jobs });

@@ -18,7 +18,10 @@ async function login(email: string, password: string, ip?: string) {
     json: { email, password },
     headers: ip ? { 'x-forwarded-for': ip } : undefined,
   });
-  return { status: res.status, body: (await res.json()) as { token?: string; error?: { code: string; field?: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { token?: string; error?: { code: string; field?: string } },
+  };
 }
 
 describe('accounts and sessions', () => {
@@ -66,7 +69,11 @@ describe('accounts and sessions', () => {
   it('revoking a user ends their sessions', async () => {
     const admin = await server.login();
     const { body } = await login('rita@reviews.test', 'reviewer-password-1');
-    const revoke = await server.api('/api/users/revoke', { method: 'POST', token: admin, json: { email: 'rita@reviews.test' } });
+    const revoke = await server.api('/api/users/revoke', {
+      method: 'POST',
+      token: admin,
+      json: { email: 'rita@reviews.test' },
+    });
     expect(revoke.status).toBe(200);
     const me = await server.api('/api/auth/me', { token: body.token });
     expect((await me.json()).error.code).toBe('TOKEN_REVOKED');
@@ -76,20 +83,46 @@ describe('accounts and sessions', () => {
   it('answers bad input with stable codes and writes nothing', async () => {
     const admin = await server.login();
     const before = (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0].n;
-    const wrongType = await server.api('/api/users', { method: 'POST', token: admin, json: { email: 'x@y.test', password: 12, role: 'admin' } });
+    const wrongType = await server.api('/api/users', {
+      method: 'POST',
+      token: admin,
+      json: { email: 'x@y.test', password: 12, role: 'admin' },
+    });
     expect(wrongType.status).toBe(400);
     expect(await wrongType.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', field: 'password' } });
-    const badRole = await server.api('/api/users', { method: 'POST', token: admin, json: { email: 'x@y.test', password: 'long-enough-pass', role: 'root' } });
+    const badRole = await server.api('/api/users', {
+      method: 'POST',
+      token: admin,
+      json: { email: 'x@y.test', password: 'long-enough-pass', role: 'root' },
+    });
     expect((await badRole.json()).error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'role' });
-    const notJson = await server.api('/api/users', { method: 'POST', token: admin, headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const notJson = await server.api('/api/users', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(notJson.status).toBe(415);
     expect((await notJson.json()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const huge = await server.api('/api/users', { method: 'POST', token: admin, json: { email: 'x@y.test', password: 'p'.repeat(2_000_000), role: 'admin' } });
+    const huge = await server.api('/api/users', {
+      method: 'POST',
+      token: admin,
+      json: { email: 'x@y.test', password: 'p'.repeat(2_000_000), role: 'admin' },
+    });
     expect(huge.status).toBe(413);
     expect((await huge.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
-    const malformed = await server.api('/api/users', { method: 'POST', token: admin, headers: { 'content-type': 'application/json' }, body: '{"email": "x@y.test",' });
+    const malformed = await server.api('/api/users', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'application/json' },
+      body: '{"email": "x@y.test",',
+    });
     expect((await malformed.json()).error.code).toBe('INVALID_JSON');
-    const duplicate = await server.api('/api/users', { method: 'POST', token: admin, json: { email: 'admin@test.local', password: 'long-enough-pass', role: 'admin' } });
+    const duplicate = await server.api('/api/users', {
+      method: 'POST',
+      token: admin,
+      json: { email: 'admin@test.local', password: 'long-enough-pass', role: 'admin' },
+    });
     expect(duplicate.status).toBe(409);
     const after = (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0].n;
     expect(after).toBe(before);

@@ -17,19 +17,41 @@ describe('operator CLI', { timeout: 300_000 }, () => {
     const migrate = await cli('migrate');
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toMatch(/applied migrations 1, 2|database is up to date/);
-    const add = await cli('user', 'add', '--email', 'ops@cli.test', '--password', 'cli-password-123', '--role', 'reviewer', '--json');
+    const add = await cli(
+      'user',
+      'add',
+      '--email',
+      'ops@cli.test',
+      '--password',
+      'cli-password-123',
+      '--role',
+      'reviewer',
+      '--json',
+    );
     expect(add.code, add.stderr).toBe(0);
     expect(JSON.parse(add.stdout)).toMatchObject({ email: 'ops@cli.test', role: 'reviewer', revoked: false });
     const list = await cli('user', 'list', '--json');
     expect(JSON.parse(list.stdout).map((u: { email: string }) => u.email)).toContain('ops@cli.test');
     const revoke = await cli('user', 'revoke', '--email', 'ops@cli.test');
     expect(revoke.stdout).toContain('revoked ops@cli.test');
-    const after = JSON.parse((await cli('user', 'list', '--json')).stdout) as Array<{ email: string; revoked: boolean }>;
+    const after = JSON.parse((await cli('user', 'list', '--json')).stdout) as Array<{
+      email: string;
+      revoked: boolean;
+    }>;
     expect(after.find((u) => u.email === 'ops@cli.test')!.revoked).toBe(true);
   });
 
   it('explains bad input instead of writing it', async () => {
-    const badRole = await cli('user', 'add', '--email', 'x@cli.test', '--password', 'cli-password-123', '--role', 'root');
+    const badRole = await cli(
+      'user',
+      'add',
+      '--email',
+      'x@cli.test',
+      '--password',
+      'cli-password-123',
+      '--role',
+      'root',
+    );
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toMatch(/root.*invalid|Allowed choices/i);
     const shortPw = await cli('user', 'add', '--email', 'x@cli.test', '--password', 'short', '--role', 'author');
@@ -40,7 +62,14 @@ describe('operator CLI', { timeout: 300_000 }, () => {
   });
 
   it('has --help for every command', async () => {
-    for (const args of [['--help'], ['user', 'add', '--help'], ['user', 'list', '--help'], ['user', 'revoke', '--help'], ['migrate', '--help'], ['serve', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['user', 'add', '--help'],
+      ['user', 'list', '--help'],
+      ['user', 'revoke', '--help'],
+      ['migrate', '--help'],
+      ['serve', '--help'],
+    ]) {
       const res = await cli(...args);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.stdout).toMatch(/Usage:/);

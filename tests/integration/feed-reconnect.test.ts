@@ -51,6 +51,9 @@ describe.skipIf(!pgTest.available)('change feed on PostgreSQL (SPEC R9)', () => 
 
     const before = events.length;
     await db.transaction((tx) => putDocument(tx, 'calls', makeCall({ id: 'CA-after' }), Date.now()));
-    await until(() => events.slice(before).some((e) => e.collection === 'calls' && e.seq > 0), 'a change after reconnecting');
+    await until(
+      () => events.slice(before).some((e) => e.collection === 'calls' && e.seq > 0),
+      'a change after reconnecting',
+    );
   });
 });

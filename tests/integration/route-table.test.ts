@@ -16,14 +16,18 @@ let routes: RouteDef[];
 const tokens = new Map<Principal, string>();
 
 async function signIn(role: (typeof ROLES)[number]): Promise<void> {
-  tokens.set(role, role === 'admin' ? await server.login() : await server.login(`${role}@route-table.test`, 'correct horse battery'));
+  tokens.set(
+    role,
+    role === 'admin' ? await server.login() : await server.login(`${role}@route-table.test`, 'correct horse battery'),
+  );
 }
 
 beforeAll(async () => {
   server = await startTestServer();
   routes = allRoutes(server.ctx);
   for (const role of ROLES) {
-    if (role !== 'admin') await createUser(server.db, { email: `${role}@route-table.test`, password: 'correct horse battery', role });
+    if (role !== 'admin')
+      await createUser(server.db, { email: `${role}@route-table.test`, password: 'correct horse battery', role });
     await signIn(role);
   }
   tokens.set('marketplace', (await createApiKey(server.db, 'route-table')).key);
@@ -48,7 +52,11 @@ function concretePath(route: RouteDef, principal: Principal | null): string {
   );
 }
 
-async function call(route: RouteDef, token: string | null, principal: Principal | null = null): Promise<{ status: number; code: string | null }> {
+async function call(
+  route: RouteDef,
+  token: string | null,
+  principal: Principal | null = null,
+): Promise<{ status: number; code: string | null }> {
   const controller = new AbortController();
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;

@@ -25,7 +25,11 @@ describe('sync server basics', () => {
   });
 
   it('answers malformed JSON with INVALID_JSON and unknown routes with NOT_FOUND', async () => {
-    const bad = await server.api('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+    const bad = await server.api('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":',
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('INVALID_JSON');
     const missing = await server.api('/api/nope');

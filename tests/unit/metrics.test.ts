@@ -9,17 +9,55 @@ const min = 60_000;
 describe('assessor performance (PRODUCT.md definitions)', () => {
   const leads = [
     makeLead({ id: 'L1', createdAt: T0, assignments: [assignment('A', T0), assignment('B', T0)] }),
-    makeLead({ id: 'L2', createdAt: T0, assignments: [assignment('A', T0, { bookedAt: T0 + 60 * min }), assignment('B', T0)] }),
+    makeLead({
+      id: 'L2',
+      createdAt: T0,
+      assignments: [assignment('A', T0, { bookedAt: T0 + 60 * min }), assignment('B', T0)],
+    }),
     makeLead({ id: 'L3', createdAt: T0, district: 'E17', assignments: [assignment('A', T0)] }),
   ];
   const calls = [
     // A on L1: no answer after 2 min, then connected after 10 min (2 attempts before connect; retried after a failure).
-    makeCall({ id: 'c1', leadId: 'L1', assessorId: 'A', startedAt: T0 + 2 * min, status: 'no-answer', ringSeconds: 30 }),
-    makeCall({ id: 'c2', leadId: 'L1', assessorId: 'A', startedAt: T0 + 10 * min, status: 'completed', answeredAt: T0 + 10 * min, talkSeconds: 120, connected: true }),
+    makeCall({
+      id: 'c1',
+      leadId: 'L1',
+      assessorId: 'A',
+      startedAt: T0 + 2 * min,
+      status: 'no-answer',
+      ringSeconds: 30,
+    }),
+    makeCall({
+      id: 'c2',
+      leadId: 'L1',
+      assessorId: 'A',
+      startedAt: T0 + 10 * min,
+      status: 'completed',
+      answeredAt: T0 + 10 * min,
+      talkSeconds: 120,
+      connected: true,
+    }),
     // A on L2: connected at first try after 4 min.
-    makeCall({ id: 'c3', leadId: 'L2', assessorId: 'A', startedAt: T0 + 4 * min, status: 'completed', answeredAt: T0 + 4 * min, talkSeconds: 300, connected: true }),
+    makeCall({
+      id: 'c3',
+      leadId: 'L2',
+      assessorId: 'A',
+      startedAt: T0 + 4 * min,
+      status: 'completed',
+      answeredAt: T0 + 4 * min,
+      talkSeconds: 300,
+      connected: true,
+    }),
     // B on L2: the customer called B (not B's attempt), answered but 5 s talk: not connected.
-    makeCall({ id: 'c4', leadId: 'L2', assessorId: 'B', direction: 'customer_to_assessor', startedAt: T0 + min, status: 'completed', talkSeconds: 5, connected: false }),
+    makeCall({
+      id: 'c4',
+      leadId: 'L2',
+      assessorId: 'B',
+      direction: 'customer_to_assessor',
+      startedAt: T0 + min,
+      status: 'completed',
+      talkSeconds: 5,
+      connected: false,
+    }),
   ];
   // A texts L3 after 30 min; B never attempts anything.
   const messages = [makeMessage({ id: 'm1', leadId: 'L3', assessorId: 'A', sentAt: T0 + 30 * min })];
@@ -31,7 +69,14 @@ describe('assessor performance (PRODUCT.md definitions)', () => {
     expect(a.contactRate).toBe(1);
     expect(a.successRate).toBeCloseTo(2 / 3);
     expect(a.conversionRate).toBeCloseTo(1 / 3);
-    expect(b).toMatchObject({ assessorId: 'B', assignments: 2, contacted: 0, connected: 0, contactRate: 0, responseMedianSec: null });
+    expect(b).toMatchObject({
+      assessorId: 'B',
+      assignments: 2,
+      contacted: 0,
+      connected: 0,
+      contactRate: 0,
+      responseMedianSec: null,
+    });
   });
 
   it('measures response speed from assignment to the first attempt, as median and p90', () => {
@@ -54,9 +99,20 @@ describe('assessor performance (PRODUCT.md definitions)', () => {
 
   it('counts a reviewer-confirmed booked outcome as a conversion', () => {
     const review = {
-      id: 'c2:r1', updatedAt: 0, callId: 'c2', reviewerId: 'r1', scorecardId: null, answers: {}, score: null,
-      outcome: 'booked' as const, aiOutcome: 'booked' as const, notes: '', regions: [], status: 'submitted' as const,
-      submittedAt: T0, editedAt: T0,
+      id: 'c2:r1',
+      updatedAt: 0,
+      callId: 'c2',
+      reviewerId: 'r1',
+      scorecardId: null,
+      answers: {},
+      score: null,
+      outcome: 'booked' as const,
+      aiOutcome: 'booked' as const,
+      notes: '',
+      regions: [],
+      status: 'submitted' as const,
+      submittedAt: T0,
+      editedAt: T0,
     };
     const [withReview] = assessorPerformance(leads, calls, messages, { reviews: [review] });
     expect(withReview.booked).toBe(2);
@@ -67,9 +123,30 @@ describe('customer behaviour', () => {
   it('marks a customer who called before any assessor reached them as proactive and counts shopping', () => {
     const lead = makeLead({ id: 'L', createdAt: T0 });
     const calls = [
-      makeCall({ leadId: 'L', assessorId: 'B', direction: 'customer_to_assessor', startedAt: T0 + min, status: 'no-answer', ringSeconds: 25 }),
-      makeCall({ leadId: 'L', assessorId: 'A', direction: 'customer_to_assessor', startedAt: T0 + 2 * min, status: 'completed', connected: true, talkSeconds: 60 }),
-      makeCall({ leadId: 'L', assessorId: 'C', direction: 'assessor_to_customer', startedAt: T0 + 3 * min, connected: true }),
+      makeCall({
+        leadId: 'L',
+        assessorId: 'B',
+        direction: 'customer_to_assessor',
+        startedAt: T0 + min,
+        status: 'no-answer',
+        ringSeconds: 25,
+      }),
+      makeCall({
+        leadId: 'L',
+        assessorId: 'A',
+        direction: 'customer_to_assessor',
+        startedAt: T0 + 2 * min,
+        status: 'completed',
+        connected: true,
+        talkSeconds: 60,
+      }),
+      makeCall({
+        leadId: 'L',
+        assessorId: 'C',
+        direction: 'assessor_to_customer',
+        startedAt: T0 + 3 * min,
+        connected: true,
+      }),
     ];
     const cb = customerBehaviour(lead, calls, []);
     expect(cb.proactive).toBe(true);
@@ -81,16 +158,24 @@ describe('customer behaviour', () => {
 
   it('is passive when an assessor reached the customer first', () => {
     const lead = makeLead({ id: 'L', createdAt: T0 });
-    const cb = customerBehaviour(lead, [makeCall({ leadId: 'L', startedAt: T0 + min, connected: true })], [
-      makeMessage({ leadId: 'L', direction: 'customer_to_assessor', sentAt: T0 + 5 * min }),
-    ]);
+    const cb = customerBehaviour(
+      lead,
+      [makeCall({ leadId: 'L', startedAt: T0 + min, connected: true })],
+      [makeMessage({ leadId: 'L', direction: 'customer_to_assessor', sentAt: T0 + 5 * min })],
+    );
     expect(cb.proactive).toBe(false);
   });
 });
 
 describe('lead quality', () => {
   it('is hot when the customer called two or more assessors', () => {
-    const q = leadQuality([makeCall({ direction: 'customer_to_assessor', assessorId: 'A' }), makeCall({ direction: 'customer_to_assessor', assessorId: 'B' })], []);
+    const q = leadQuality(
+      [
+        makeCall({ direction: 'customer_to_assessor', assessorId: 'A' }),
+        makeCall({ direction: 'customer_to_assessor', assessorId: 'B' }),
+      ],
+      [],
+    );
     expect(q).toEqual({ grade: 'hot', evidence: ['customer called 2 assessors'] });
   });
   it('is cold when nobody attempted contact', () => {
@@ -104,7 +189,10 @@ describe('lead quality', () => {
     const q = leadQuality([makeCall({ status: 'failed' }), makeCall({ status: 'no-answer' })], []);
     expect(q.grade).toBe('suspect');
     expect(q.evidence.join(' ')).toMatch(/failed/);
-    const unanswered = leadQuality([makeCall({ status: 'no-answer' }), makeCall({ status: 'busy' }), makeCall({ status: 'no-answer' })], []);
+    const unanswered = leadQuality(
+      [makeCall({ status: 'no-answer' }), makeCall({ status: 'busy' }), makeCall({ status: 'no-answer' })],
+      [],
+    );
     expect(unanswered.grade).toBe('suspect');
     expect(leadQuality([makeCall({ status: 'no-answer' })], []).grade).toBe('warm');
   });

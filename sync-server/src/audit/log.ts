@@ -10,7 +10,11 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit trail (who listened to, exported, erased or decided what). Never updated or deleted. */
-export async function audit(q: Queryable, actor: RequestAuth | { label: string; user?: null }, entry: AuditEntry): Promise<void> {
+export async function audit(
+  q: Queryable,
+  actor: RequestAuth | { label: string; user?: null },
+  entry: AuditEntry,
+): Promise<void> {
   await q.query(
     `INSERT INTO audit_log (actor_id, actor_label, action, subject_type, subject_id, detail, ip)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,

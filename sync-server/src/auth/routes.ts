@@ -39,7 +39,11 @@ export function authRoutes(): RouteDef[] {
           throw new ApiError('INVALID_CREDENTIALS', 'email or password is wrong');
         }
         const { token, expiresAt } = await issueToken(ctx.db, user.id, ctx.config.TOKEN_TTL_HOURS);
-        await audit(ctx.db, { label: user.email, user: null }, { action: 'auth.login', subjectType: 'user', subjectId: user.id, ip });
+        await audit(
+          ctx.db,
+          { label: user.email, user: null },
+          { action: 'auth.login', subjectType: 'user', subjectId: user.id, ip },
+        );
         const { passwordHash: _omit, ...publicUser } = user;
         return { token, expiresAt, user: publicUser };
       },
@@ -78,7 +82,12 @@ export function authRoutes(): RouteDef[] {
       async handler({ ctx, req, res, auth }) {
         const user = await ctx.db.transaction(async (tx) => {
           const created = await createUser(tx, req.body);
-          await audit(tx, auth!, { action: 'user.create', subjectType: 'user', subjectId: created.id, detail: { role: created.role } });
+          await audit(tx, auth!, {
+            action: 'user.create',
+            subjectType: 'user',
+            subjectId: created.id,
+            detail: { role: created.role },
+          });
           return created;
         });
         res.status(201);

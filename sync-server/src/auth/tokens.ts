@@ -8,7 +8,11 @@ import { toAuthUser, type AuthUser } from './users';
 export const TOKEN_PREFIX = 'rst_';
 export const API_KEY_PREFIX = 'rsk_';
 
-export async function issueToken(q: Queryable, userId: string, ttlHours: number): Promise<{ token: string; expiresAt: string }> {
+export async function issueToken(
+  q: Queryable,
+  userId: string,
+  ttlHours: number,
+): Promise<{ token: string; expiresAt: string }> {
   const token = newSecret(TOKEN_PREFIX);
   const { rows } = await q.query<{ expires_at: Date }>(
     `INSERT INTO auth_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
@@ -19,7 +23,9 @@ export async function issueToken(q: Queryable, userId: string, ttlHours: number)
 }
 
 export async function revokeToken(q: Queryable, token: string): Promise<void> {
-  await q.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashSecret(token)]);
+  await q.query('UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+    hashSecret(token),
+  ]);
 }
 
 /** Resolves a bearer secret (session token or API key) to who is calling, or throws a 401 with the reason. */
@@ -51,8 +57,10 @@ export async function authenticate(q: Queryable, secret: string): Promise<Reques
   );
   const row = rows[0];
   if (!row) throw new ApiError('UNAUTHENTICATED', 'unknown or malformed token');
-  if (row.token_revoked || row.revoked_at) throw new ApiError('TOKEN_REVOKED', 'this session was signed out or revoked');
-  if (new Date(row.expires_at).getTime() <= Date.now()) throw new ApiError('TOKEN_EXPIRED', 'this session has expired; sign in again');
+  if (row.token_revoked || row.revoked_at)
+    throw new ApiError('TOKEN_REVOKED', 'this session was signed out or revoked');
+  if (new Date(row.expires_at).getTime() <= Date.now())
+    throw new ApiError('TOKEN_EXPIRED', 'this session has expired; sign in again');
   const user = toAuthUser(row);
   return { principal: user.role, user, apiKeyId: null, label: user.email };
 }
@@ -68,10 +76,17 @@ export async function listApiKeys(q: Queryable) {
   const { rows } = await q.query<{ id: string; name: string; created_at: Date; revoked_at: Date | null }>(
     'SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY created_at',
   );
-  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: new Date(r.created_at).toISOString(), revoked: !!r.revoked_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    createdAt: new Date(r.created_at).toISOString(),
+    revoked: !!r.revoked_at,
+  }));
 }
 
 export async function revokeApiKey(q: Queryable, idOrName: string): Promise<void> {
-  const res = await q.query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 OR name = $1', [idOrName]);
+  const res = await q.query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 OR name = $1', [
+    idOrName,
+  ]);
   if (res.rowCount === 0) throw new ApiError('NOT_FOUND', `no API key ${idOrName}`);
 }

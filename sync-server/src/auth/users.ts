@@ -49,12 +49,21 @@ export async function createUser(q: Queryable, input: unknown): Promise<AuthUser
   if (existing.rows.length) throw new ApiError('CONFLICT', `a user with email ${data.email} exists`, 'email');
   const { rows } = await q.query<UserRow>(
     `INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-    [crypto.randomUUID(), data.email, data.name ?? data.email.split('@')[0], data.role, await hashPassword(data.password)],
+    [
+      crypto.randomUUID(),
+      data.email,
+      data.name ?? data.email.split('@')[0],
+      data.role,
+      await hashPassword(data.password),
+    ],
   );
   return toAuthUser(rows[0]);
 }
 
-export async function findUserByEmail(q: Queryable, email: string): Promise<(AuthUser & { passwordHash: string }) | null> {
+export async function findUserByEmail(
+  q: Queryable,
+  email: string,
+): Promise<(AuthUser & { passwordHash: string }) | null> {
   const { rows } = await q.query<UserRow>('SELECT * FROM users WHERE email = $1', [email.trim().toLowerCase()]);
   return rows[0] ? { ...toAuthUser(rows[0]), passwordHash: rows[0].password_hash } : null;
 }

@@ -44,7 +44,8 @@ function makeEnv(): CliEnv {
         else console.log('(none)');
         return;
       }
-      for (const [k, v] of Object.entries(value)) console.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      for (const [k, v] of Object.entries(value))
+        console.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     },
   };
 }
@@ -123,7 +124,10 @@ export function buildProgram(): Command {
     .action(async (opts: { name: string; json?: boolean }) => {
       const env = makeEnv();
       const key = await env.withDb((db) => createApiKey(db, opts.name));
-      env.print(opts.json ? key : `API key for ${key.name} (store it now; it is not shown again):\n${key.key}`, !!opts.json);
+      env.print(
+        opts.json ? key : `API key for ${key.name} (store it now; it is not shown again):\n${key.key}`,
+        !!opts.json,
+      );
     });
   apikey
     .command('list')
@@ -153,7 +157,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) console.error(err.message);
     else if (err instanceof ApiError) console.error(`${err.code}: ${err.message}`);
-    else if ((err as { code?: string }).code?.startsWith('commander.')) return (err as { exitCode?: number }).exitCode ?? 1;
+    else if ((err as { code?: string }).code?.startsWith('commander.'))
+      return (err as { exitCode?: number }).exitCode ?? 1;
     else console.error(err instanceof Error ? err.message : String(err));
     return 1;
   }

@@ -19,7 +19,10 @@ export class MigrationError extends Error {
 }
 
 export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const seen = new Set<number>();
   return files.map((file) => {
     const m = /^(\d{3})_([a-z0-9_]+)\.sql$/.exec(file);

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { migrationStatus } from '../db/migrate';
 import type { RouteDef } from '../http/routes';
 
-const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as {
+  version: string;
+};
 export const VERSION = pkg.version;
 
 export function healthRoutes(): RouteDef[] {

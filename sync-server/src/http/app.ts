@@ -42,7 +42,16 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
-      ctx.log[level]({ reqId: id, method: req.method, url: req.originalUrl.replace(/access_token=[^&]+/, 'access_token=…'), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      ctx.log[level](
+        {
+          reqId: id,
+          method: req.method,
+          url: req.originalUrl.replace(/access_token=[^&]+/, 'access_token=…'),
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
+        'request',
+      );
     });
     next();
   });
@@ -68,14 +77,19 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
   });
 
   for (const route of routes) {
-    const bodyKind = route.body ?? (route.access === 'twilio' ? 'urlencoded' : ['post', 'put', 'patch'].includes(route.method) ? 'json' : 'none');
+    const bodyKind =
+      route.body ??
+      (route.access === 'twilio' ? 'urlencoded' : ['post', 'put', 'patch'].includes(route.method) ? 'json' : 'none');
     const parsers = bodyKind === 'json' ? [requireJson, jsonBody] : bodyKind === 'urlencoded' ? [formBody] : [];
     app[route.method](route.path, ...parsers, async (req: Request, res: Response) => {
       let auth: RequestAuth | null = null;
       if (route.access === 'twilio') {
         const creds = ctx.config.twilio;
         if (!creds || !isValidTwilioRequest(req, creds.authToken, ctx.config.publicBaseUrl)) {
-          ctx.log.warn({ url: req.originalUrl, ip: req.ip }, 'refused webhook with a missing or wrong X-Twilio-Signature');
+          ctx.log.warn(
+            { url: req.originalUrl, ip: req.ip },
+            'refused webhook with a missing or wrong X-Twilio-Signature',
+          );
           throw new ApiError('INVALID_SIGNATURE', 'missing or invalid X-Twilio-Signature');
         }
       } else if (route.access !== 'public') {
@@ -134,7 +148,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') return new ApiError('INVALID_JSON', 'the body is not valid JSON');
-  if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'the body is larger than the server accepts');
+  if (e?.type === 'entity.too.large')
+    return new ApiError('PAYLOAD_TOO_LARGE', 'the body is larger than the server accepts');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new ApiError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
   }

@@ -20,7 +20,11 @@ export class ApiError extends Error {
 }
 
 /** Parses input with a zod schema; the first issue becomes a VALIDATION_FAILED error naming the field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'VALIDATION_FAILED'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  code: ErrorCode = 'VALIDATION_FAILED',
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

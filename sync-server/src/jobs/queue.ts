@@ -86,7 +86,12 @@ export class JobQueue {
     this.handlers.set(kind, handler as unknown as JobHandler);
   }
 
-  async enqueue(q: Queryable, kind: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<number | null> {
+  async enqueue(
+    q: Queryable,
+    kind: string,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions = {},
+  ): Promise<number | null> {
     const { rows } = await q.query<{ id: number }>(
       `INSERT INTO jobs (kind, payload, dedupe_key, run_at, max_attempts)
        VALUES ($1, $2, $3, coalesce($4, now()), $5)
@@ -215,7 +220,9 @@ export class JobQueue {
       [known, LEASE_SECONDS],
     );
     const row = rows[0];
-    return row ? { id: row.id, kind: row.kind, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts } : null;
+    return row
+      ? { id: row.id, kind: row.kind, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts }
+      : null;
   }
 
   private async execute(job: JobRecord): Promise<void> {
@@ -223,10 +230,10 @@ export class JobQueue {
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
       const outcome = await handler(job);
-      await this.db.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL, cost = $2 WHERE id = $1`, [
-        job.id,
-        outcome?.cost ? JSON.stringify(outcome.cost) : null,
-      ]);
+      await this.db.query(
+        `UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL, cost = $2 WHERE id = $1`,
+        [job.id, outcome?.cost ? JSON.stringify(outcome.cost) : null],
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
