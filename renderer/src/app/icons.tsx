@@ -16,6 +16,8 @@ const PATHS = {
   calibration: 'M2 12.5h12M4 12.5V8M8 12.5V4M12 12.5V6.5M3 8h2M7 4h2M11 6.5h2',
   offline: 'M4.5 12.5h7a3 3 0 0 0 .4-6A4 4 0 0 0 4.3 6a3.25 3.25 0 0 0 .2 6.5zM8 7v3.5M6.5 9 8 10.5 9.5 9',
   signOut: 'M6 2.5H3v11h3M10 5l3 3-3 3M13 8H6',
+  agreement: 'M2.5 8.5l2.5 2.5 4-4M7.5 10.5l1 1 5-5.5',
+  jobs: 'M8 2.5v2M8 11.5v2M2.5 8h2M11.5 8h2M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -61,6 +61,22 @@ export const SCREENS: readonly ScreenDef[] = [
     component: lazy(() => import('../features/scorecards/CalibrationRoute')),
   },
   {
+    id: 'agreement',
+    path: '/agreement',
+    label: 'AI agreement',
+    icon: 'agreement',
+    roles: ['admin'],
+    component: lazy(() => import('../features/agreement/AgreementScreen')),
+  },
+  {
+    id: 'jobs',
+    path: '/jobs',
+    label: 'Jobs',
+    icon: 'jobs',
+    roles: ['admin'],
+    component: lazy(() => import('../features/jobs/JobsScreen')),
+  },
+  {
     id: 'offline',
     path: '/offline',
     label: 'Offline',

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { navigate, useSubPath } from '../../app/router';
 import { ReviewEnvContext } from './env';
 import { ReviewScreen } from './ReviewScreen';
@@ -18,7 +18,12 @@ export default function ReviewRoute() {
   useEffect(() => {
     if (fromPath !== useReviewUi.getState().openCallId) useReviewUi.getState().openCall(fromPath);
   }, [fromPath]);
+  // The store's value this effect last saw: on a deep link the store starts empty and is filled from the path
+  // above, which must not navigate back to `/review` (that ping-pong never settles).
+  const seenCallId = useRef(openCallId);
   useEffect(() => {
+    if (seenCallId.current === openCallId) return;
+    seenCallId.current = openCallId;
     if (openCallId !== fromPath) navigate(openCallId ? `/review/call/${encodeURIComponent(openCallId)}` : '/review');
     // Only the store's changes drive navigation here (the path's changes are handled above); depending on
     // the path too would navigate back to the old call while the address is changing.

@@ -47,6 +47,11 @@ export interface WaveformPlayerProps {
   onRegionChange(id: string, start: number, end: number): void;
   onRegionSelect(id: string | null): void;
   onMediaError(error: Error): void;
+  /**
+   * The wavesurfer instance once made (null before it is destroyed) with its lanes top to bottom, for
+   * decorations drawn on the same time axis (the AI's markers and sentiment curve, features/insights).
+   */
+  onWaveSurfer?(surface: { ws: WaveSurfer; lanes: readonly PeakChannel[] } | null): void;
 }
 
 export const LANE_HEIGHT = 76;
@@ -169,6 +174,7 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
       ],
     });
     wsRef.current = ws;
+    callbacks.current.onWaveSurfer?.({ ws, lanes: peaks.channels });
     regionsRef.current = regionsPlugin;
     const media = ws.getMediaElement();
     if (media) media.preload = 'metadata';
@@ -229,6 +235,7 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
     return () => {
       disableDrag();
       unsubs.forEach((u) => u());
+      callbacks.current.onWaveSurfer?.(null);
       ws.destroy();
       wsRef.current = null;
       regionsRef.current = null;

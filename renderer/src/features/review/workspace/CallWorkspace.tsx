@@ -47,11 +47,14 @@ import { useReviewUi } from '../ui-store';
 import { MomentList } from './MomentList';
 import { OutcomePicker } from './OutcomePicker';
 import { AssignmentControl } from './AssignmentControl';
+import { CardDetailsAlert, InsightHeaderBadge, useInsightState } from '../../insights/InsightBadges';
+import { InsightPanel } from '../../insights/InsightPanel';
+import { InsightWaveOverlay, type WaveSurface } from '../../insights/InsightWaveOverlay';
 
 // Documents from queries are fresh JSON copies; the pure review functions take the plain types.
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 
-type Tab = 'score' | 'moments' | 'calibration';
+type Tab = 'score' | 'moments' | 'insight' | 'calibration';
 
 const PROBLEM_TEXT: Record<SubmitProblem, string> = {
   no_scorecard: 'There is no scorecard to answer yet.',
@@ -69,6 +72,8 @@ export function CallWorkspace({ callId }: { callId: string }) {
   const { docs: insightDocs } = useQuery('insights', { selector: { callId } });
   const insight = useMemo(() => pickCurrentInsight(insightDocs.map((d) => plain<InsightDoc>(d))), [insightDocs]);
   const ai = aiOutcomeOf(insight);
+  const insightView = useInsightState(insight, call);
+  const [waveSurface, setWaveSurface] = useState<WaveSurface | null>(null);
   const reviewId = reviewIdFor(callId, user.id);
   const { doc: reviewDoc, loading: reviewLoading } = useDocument('reviews', reviewId);
   const review = reviewDoc ? plain<ReviewDoc>(reviewDoc) : null;
@@ -300,10 +305,12 @@ export function CallWorkspace({ callId }: { callId: string }) {
             Available offline
           </span>
         )}
+        <InsightHeaderBadge insight={insight} state={insightView} onOpen={() => setTab('insight')} />
         <ReviewStatus review={review} waiting={waiting} loading={reviewLoading} />
         <AssignmentControl call={call} />
       </header>
 
+      <CardDetailsAlert state={insightView} onSeek={(t) => playerRef.current?.seek(t)} />
       <section className="rv-player" aria-label="Recording">
         <PlayerToolbar
           speed={speed}
@@ -342,6 +349,14 @@ export function CallWorkspace({ callId }: { callId: string }) {
               if (id) setTab('moments');
             }}
             onMediaError={onMediaError}
+            onWaveSurfer={setWaveSurface}
+          />
+        )}
+        {recording.status === 'ready' && (
+          <InsightWaveOverlay
+            surface={waveSurface}
+            analysis={insightView.kind === 'done' ? insightView.analysis : null}
+            onSeek={(t) => playerRef.current?.seek(t)}
           />
         )}
         {markIn !== null && (
@@ -361,6 +376,9 @@ export function CallWorkspace({ callId }: { callId: string }) {
             </TabButton>
             <TabButton id="moments" tab={tab} setTab={setTab}>
               Moments <span className="rv-tabs__count num">{regions.length}</span>
+            </TabButton>
+            <TabButton id="insight" tab={tab} setTab={setTab}>
+              AI insight
             </TabButton>
             {user.role === 'admin' && (
               <TabButton id="calibration" tab={tab} setTab={setTab}>
@@ -385,6 +403,16 @@ export function CallWorkspace({ callId }: { callId: string }) {
               />
             )}
             {tab === 'calibration' && user.role === 'admin' && <CalibrationPanel callId={callId} />}
+            {tab === 'insight' && (
+              <InsightPanel
+                callId={callId}
+                insight={insight}
+                insights={insightDocs.map((d) => plain<InsightDoc>(d))}
+                state={insightView}
+                isAdmin={user.role === 'admin'}
+                onSeek={(t) => playerRef.current?.seek(t)}
+              />
+            )}
             {tab === 'score' && (
               <div className="rv-review-form">
                 {!scorecard ? (

@@ -1,0 +1,92 @@
+import type { Service } from '../../../../shared/schemas';
+
+/** Answers of the admin job routes (sync-server/src/analysis/background-jobs.ts and module.ts). */
+export interface JobRow {
+  id: number;
+  family: 'analysis' | 'recording' | null;
+  kind: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  error: string | null;
+  callId: string | null;
+  cost: Record<string, number> | null;
+  createdAt: string;
+  runAt: string;
+  finishedAt: string | null;
+  /** Failed, but a later job of the same kind for the same call has since finished. */
+  superseded: boolean;
+}
+export interface JobsAnswer {
+  counts: Array<{ family: string; status: string; jobs: number }>;
+  jobs: JobRow[];
+}
+export interface StatusAnswer {
+  providers: {
+    transcription: string;
+    analysis: string;
+    analysisStamp: { provider: string; model: string; version: string };
+    transcriptionStamp: { provider: string; model: string; version: string } | null;
+  };
+  jobs: Array<{ kind: string; status: string; jobs: number }>;
+  cost30d: { audioMinutes: number; promptTokens: number; completionTokens: number };
+}
+
+export const JOB_KIND_LABELS: Record<string, string> = {
+  'analysis.transcribe': 'Transcribe call',
+  'analysis.analyse': 'Analyse call',
+  'analysis.sms': 'Analyse texts',
+  'recording.download': 'Download recording',
+  'recording.twilio-delete': "Delete Twilio's copy",
+};
+
+export function statusCounts(rows: StatusAnswer['jobs']): Record<'queued' | 'running' | 'done' | 'failed', number> {
+  const out = { queued: 0, running: 0, done: 0, failed: 0 };
+  for (const r of rows) if (r.status in out) out[r.status as keyof typeof out] += r.jobs;
+  return out;
+}
+
+/** The re-run form as typed (strings from inputs). */
+export interface RerunForm {
+  /** `yyyy-mm-dd`, or empty. */
+  since: string;
+  until: string;
+  district: string;
+  service: Service | '';
+  fromProvider: string;
+  fromModel: string;
+  onlyFailed: boolean;
+  retranscribe: boolean;
+  /** Ids separated by commas, spaces or new lines. */
+  callIds: string;
+  limit: string;
+}
+
+/** Local midnight of a `yyyy-mm-dd` date, in ms (the dates the admin means are the ones on their clock). */
+function localDay(date: string, plusDays = 0): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return undefined;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays).getTime();
+}
+
+/**
+ * The body of `POST /api/analysis/rerun` for a form: empty fields are left out, the "until" date counts as a
+ * whole day (calls started before the next midnight).
+ */
+export function rerunBody(form: RerunForm, dryRun: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = { dryRun, retranscribe: form.retranscribe };
+  const since = localDay(form.since);
+  const until = localDay(form.until, 1);
+  if (since !== undefined) body.since = since;
+  if (until !== undefined) body.until = until;
+  if (form.district.trim()) body.district = form.district.trim().toUpperCase();
+  if (form.service) body.service = form.service;
+  if (form.fromProvider.trim()) body.fromProvider = form.fromProvider.trim();
+  if (form.fromModel.trim()) body.fromModel = form.fromModel.trim();
+  if (form.onlyFailed) body.onlyFailed = true;
+  const ids = form.callIds.split(/[\s,]+/).filter(Boolean);
+  if (ids.length) body.callIds = [...new Set(ids)];
+  const limit = Number(form.limit);
+  if (Number.isInteger(limit) && limit >= 1) body.limit = Math.min(limit, 10_000);
+  return body;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { audit } from '../audit/log';
+import type { AppContext } from '../context';
+import { ApiError, parseInput } from '../http/errors';
+import type { RouteDef } from '../http/routes';
+
+/**
+ * The admin's view of background work that touches calls: analysis (transcribe, analyse, texts) and
+ * recordings (download from Twilio, delete Twilio's copy). `/api/analysis/jobs` covers analysis only; the
+ * Jobs screen needs failed recording jobs beside them, with their error and a retry action, because a call
+ * whose recording never downloaded is never analysed either.
+ */
+export const JOB_FAMILIES = { analysis: 'analysis.', recording: 'recording.' } as const;
+type Family = keyof typeof JOB_FAMILIES;
+
+const JobsQuery = z.object({
+  family: z.enum(['analysis', 'recording']).optional(),
+  status: z.enum(['queued', 'running', 'done', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+function familyOf(kind: string): Family | null {
+  for (const [family, prefix] of Object.entries(JOB_FAMILIES)) if (kind.startsWith(prefix)) return family as Family;
+  return null;
+}
+
+export function backgroundJobRoutes(ctx: AppContext): RouteDef[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/jobs',
+      access: ['admin'],
+      summary: 'Analysis and recording jobs (family, status) with their error, attempts, call and cost, newest first',
+      async handler({ req }) {
+        const q = parseInput(JobsQuery, req.query);
+        const prefixes = q.family ? [JOB_FAMILIES[q.family]] : Object.values(JOB_FAMILIES);
+        const { rows } = await ctx.db.query<{
+          id: number;
+          kind: string;
+          status: string;
+          attempts: number;
+          max_attempts: number;
+          last_error: string | null;
+          payload: Record<string, unknown>;
+          cost: Record<string, number> | null;
+          created_at: Date;
+          run_at: Date;
+          finished_at: Date | null;
+          superseded: boolean;
+        }>(
+          `SELECT id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, run_at, finished_at,
+                  -- A later job of the same kind for the same call finished: this failure no longer matters.
+                  (status = 'failed' AND payload ? 'callId' AND EXISTS (
+                    SELECT 1 FROM jobs later WHERE later.kind = jobs.kind AND later.id > jobs.id
+                       AND later.status = 'done' AND later.payload ->> 'callId' = jobs.payload ->> 'callId')) AS superseded
+             FROM jobs
+            WHERE kind LIKE ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
+            ORDER BY id DESC LIMIT $3`,
+          [prefixes.map((p) => `${p}%`), q.status ?? null, q.limit],
+        );
+        const counts = await ctx.db.query<{ family: string; status: string; jobs: number }>(
+          `SELECT split_part(kind, '.', 1) AS family, status, count(*)::int AS jobs FROM jobs
+            WHERE kind LIKE ANY($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
+          [Object.values(JOB_FAMILIES).map((p) => `${p}%`)],
+        );
+        return {
+          counts: counts.rows,
+          jobs: rows.map((r) => ({
+            id: r.id,
+            family: familyOf(r.kind),
+            kind: r.kind,
+            status: r.status,
+            attempts: r.attempts,
+            maxAttempts: r.max_attempts,
+            error: r.last_error,
+            callId: typeof r.payload.callId === 'string' ? r.payload.callId : null,
+            cost: r.cost,
+            createdAt: new Date(r.created_at).toISOString(),
+            runAt: new Date(r.run_at).toISOString(),
+            finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+            superseded: r.superseded,
+          })),
+        };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/jobs/:id/retry',
+      access: ['admin'],
+      body: 'none',
+      summary: 'Put a failed analysis or recording job back in the queue',
+      async handler({ req, auth }) {
+        const id = Number(req.params.id);
+        if (!Number.isInteger(id) || id < 1) throw new ApiError('VALIDATION_FAILED', 'id: a job number', 'id');
+        const { rows } = await ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1`, [id]);
+        const family = rows[0] ? familyOf(rows[0].kind) : null;
+        if (!family) throw new ApiError('NOT_FOUND', `no analysis or recording job ${id}`);
+        if (!(await ctx.jobs.retry(id))) throw new ApiError('CONFLICT', `job ${id} has not failed`);
+        await audit(ctx.db, auth!, {
+          action: `${family}.job.retry`,
+          subjectType: 'job',
+          subjectId: String(id),
+          detail: { kind: rows[0].kind },
+        });
+        return { ok: true, id };
+      },
+    },
+  ];
+}
