@@ -249,7 +249,7 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
 
       // Two labelled lanes drawn from the server's peaks.
       await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
-      expect(await page.locator('.rv-lane-label').allTextContents()).toEqual(['Customer', 'Assessor']);
+      expect(await page.locator('.rv-lane-label[data-channel]').allTextContents()).toEqual(['Customer', 'Assessor']);
       const canvases = await page.evaluate(() => {
         const host = document.querySelector('.rv-wave__canvas')?.firstElementChild as HTMLElement | null;
         return host?.shadowRoot?.querySelectorAll('.canvases > div').length ?? 0;
