@@ -295,6 +295,60 @@ describe.skipIf(!browserProbe.available)('AI insights in the review workspace an
     await close();
   });
 
+  it('card details said on a call are flagged above the player, never shown', async () => {
+    const placed = await t.sandbox.placeCall({
+      from: CUSTOMER,
+      to: POOL[0],
+      callee: { ringSec: 2 },
+      hangup: 'callee',
+      conversation: [
+        { speaker: 'callee', text: 'Hello, I am calling about the boiler you asked for on the website.' },
+        {
+          speaker: 'caller',
+          text: 'Can I pay the deposit now? My card number is 4111 1111 1111 1111 and the expiry is 09/28.',
+        },
+        {
+          speaker: 'callee',
+          text: 'Please do not read card details on the phone. I will send you a secure payment link by text.',
+        },
+        { speaker: 'caller', text: 'Oh, fine. Thursday morning suits me for the visit then.' },
+        { speaker: 'callee', text: 'Great, you are booked for Thursday at ten.' },
+      ],
+    });
+    const cardCall = placed.callSid;
+    const [insight] = await until(
+      'the insight of the card call',
+      async () => {
+        await t.server.ctx.jobs.drain();
+        return insightsOf(t, cardCall);
+      },
+      (docs) => docs[0]?.status === 'done',
+      90_000,
+    );
+    const flags = CallAnalysis.parse(insight.analysis).cardDetails;
+    expect(flags.length).toBeGreaterThan(0);
+    expect(JSON.stringify(insight)).not.toContain('4111');
+
+    const { page, errors, close } = await openPage(browser, { viewport: { width: 1440, height: 900 } });
+    await withFailureShot(page, 'insights-card', async () => {
+      await signIn(page, t.server.url, TEST_ADMIN.email, TEST_ADMIN.password);
+      await page.goto(`${t.server.url}/#/review/call/${encodeURIComponent(cardCall)}`);
+      const alert = page.getByTestId('card-details-alert');
+      await alert.waitFor({ timeout: 20_000 });
+      expect(await alert.locator('li').count()).toBe(flags.length);
+      expect(await alert.textContent()).not.toMatch(/\d{4}/);
+      // Clicking where it was said seeks there.
+      await alert.locator('li').first().getByRole('button').click();
+      await expect.poll(async () => Math.abs((await clockSeconds(page)) - flags[0].time) < 0.15).toBe(true);
+      expect(await page.locator('.rv-seg').allTextContents()).toContainEqual(
+        expect.stringContaining('[card number removed]'),
+      );
+      await screenshot(page, 'insights-card-details');
+    });
+    expectNoPageErrors(errors, CSP_META_NOTE);
+    await close();
+  });
+
   it('the Jobs screen lists a failed job with its error and puts it back in the queue', async () => {
     const jobId = await t.server.db.transaction((tx) =>
       t.server.ctx.jobs.enqueue(tx, 'analysis.analyse', { callId: 'CA-does-not-exist' }),

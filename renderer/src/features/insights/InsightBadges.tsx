@@ -86,7 +86,7 @@ export function CardDetailsAlert({ state, onSeek }: { state: InsightState; onSee
       </span>
       <ul className="ins-card-alert__list">
         {flags.map((f, i) => (
-          <li key={i}>
+          <li key={i} title={f.excerpt}>
             <button type="button" className="link-button num" onClick={() => onSeek(f.time)}>
               {formatClock(f.time)}
             </button>{' '}
