@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ReviewDoc } from '../../../../../shared/schemas';
+import type { CallDoc, ReviewDoc } from '../../../../../shared/schemas';
 import { useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
 import { useReviewOutbox } from '../outbox';
@@ -10,6 +10,7 @@ import {
   makeAvailableOffline,
   refreshOfflineState,
   removeOfflineCopies,
+  staleOfflineCopies,
   useOfflineStore,
 } from './offline-store';
 
@@ -34,6 +35,14 @@ export function OfflinePanel() {
   useEffect(() => {
     void refreshOfflineState(cache).catch(() => undefined);
   }, [cache]);
+
+  // Erasure and retention reach this device as a change of the call's recording state: drop the audio too.
+  const cachedList = useMemo(() => [...cachedIds], [cachedIds]);
+  const { docs: cachedCalls } = useQuery('calls', { selector: { id: { $in: cachedList } } });
+  useEffect(() => {
+    const stale = staleOfflineCopies(cachedIds, cachedCalls as unknown as readonly CallDoc[]);
+    if (stale.length) void removeOfflineCopies(stale, cache).catch(() => undefined);
+  }, [cachedIds, cachedCalls, cache]);
 
   const start = (ids: readonly string[]) => void makeAvailableOffline(ids, { api, cache });
   const progress = job

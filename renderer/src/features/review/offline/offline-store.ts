@@ -126,6 +126,18 @@ export async function removeOfflineCopies(callIds: readonly string[], cache: Rec
   await refreshOfflineState(cache);
 }
 
+/**
+ * Offline copies whose recording the server no longer holds (erased on request, or past retention): the
+ * device must not keep what the server removed, so these are deleted as soon as the call's new state syncs.
+ * Calls not on this device are left alone (they may simply be outside the working set).
+ */
+export function staleOfflineCopies(
+  cachedIds: ReadonlySet<string>,
+  calls: ReadonlyArray<{ id: string; recording: { state: string } }>,
+): string[] {
+  return calls.filter((c) => cachedIds.has(c.id) && c.recording.state !== 'stored').map((c) => c.id);
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
