@@ -204,7 +204,8 @@ export const CALL_PROPOSAL = /\b(call|ring|phone|speak|talk)\b/;
 export const OBJECTION_CUES: Record<ObjectionCategory, RegExp[]> = {
   price: [
     /\btoo (expensive|much|dear|pricey|steep)\b/,
-    /\b(bit|quite|very|rather|really|little) (steep|pricey|expensive|dear|much)\b/,
+    // "very much" is thanks, not a price worry: `very` takes only the price words.
+    /\b(bit|quite|rather|really|little) (steep|pricey|expensive|dear|much)\b|\bvery (steep|pricey|expensive|dear)\b/,
     /\bthat'?s (a lot|steep|expensive|a bit much|quite a lot)\b|\bseems (a lot|expensive|steep|quite a lot)\b/,
     /\b(can'?t|cannot|couldn'?t) afford\b/,
     /\b(out of|over|more than) (my|our) budget\b|\bmore than (i|we) (had )?budget/,
