@@ -27,6 +27,28 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
+/** fetch with JSON defaults and sign-in against a running server. */
+export function serverClient(url: string): Pick<TestServer, 'api' | 'login'> {
+  const api: TestServer['api'] = (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(url + path, { ...init, headers, body });
+  };
+  return {
+    api,
+    async login(email = TEST_ADMIN.email, password = TEST_ADMIN.password) {
+      const res = await api('/api/auth/login', { method: 'POST', json: { email, password } });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+  };
+}
+
 /**
  * Starts a real server on a random port over a real database (a private PGlite copy unless `db` is given).
  */
@@ -38,25 +60,10 @@ export async function startTestServer(
   const server = await startServer(config, { db, log: createLogger(config.LOG_LEVEL), jobs: opts.jobs });
   // The server's public URL must match the port it got, for Twilio signatures and signed media URLs.
   if (!opts.env?.PUBLIC_BASE_URL) config.publicBaseUrl = server.url;
-  const api: TestServer['api'] = (path, init = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
-    return fetch(server.url + path, { ...init, headers, body });
-  };
   return {
     ...server,
     db,
-    api,
-    async login(email = TEST_ADMIN.email, password = TEST_ADMIN.password) {
-      const res = await api('/api/auth/login', { method: 'POST', json: { email, password } });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { token: string }).token;
-    },
+    ...serverClient(server.url),
     async close() {
       await server.close();
       if (!opts.db) await db.close();

@@ -17,7 +17,7 @@ import { encodeWav16 } from '../../sync-server/src/recordings/wav';
 import { getDocument, putDocument } from '../../sync-server/src/replication/store';
 import { startServer } from '../../sync-server/src/server';
 import { openTestPglite } from '../helpers/pglite-template';
-import { testConfig, TEST_ADMIN, type TestServer } from '../helpers/server';
+import { serverClient, testConfig, type TestServer } from '../helpers/server';
 import { callDoc } from '../helpers/sync-docs';
 
 /**
@@ -198,26 +198,11 @@ export async function startMediaServer(opts: {
   });
   const server = await startServer(config, { db, log: pino({ level: 'debug' }, sink), jobs: false });
   config.publicBaseUrl = server.url;
-  const api: TestServer['api'] = (path, init = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
-    return fetch(server.url + path, { ...init, headers, body });
-  };
   return {
     ...server,
     db,
     logs,
-    api,
-    async login(email = TEST_ADMIN.email, password = TEST_ADMIN.password) {
-      const res = await api('/api/auth/login', { method: 'POST', json: { email, password } });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { token: string }).token;
-    },
+    ...serverClient(server.url),
     async close() {
       await server.close();
       if (!opts.db) await db.close();
