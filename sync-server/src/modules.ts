@@ -7,6 +7,7 @@ import type { RouteDef } from './http/routes';
 import { recordingsModuleRoutes, registerRecordingsJobs } from './recordings/module';
 import { replicationRoutes } from './replication/routes';
 import { streamAllRoutes } from './replication/stream-all';
+import { revealRoutes } from './leads/reveal';
 import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
 
 /**
@@ -14,7 +15,7 @@ import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
  * rules) and may register job handlers and start-up work. This is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...streamAllRoutes(ctx), ...recordingsModuleRoutes(ctx), ...analysisRoutes(ctx), ...backgroundJobRoutes(ctx), ...telephonyRoutes(ctx)];
+  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...streamAllRoutes(ctx), ...recordingsModuleRoutes(ctx), ...analysisRoutes(ctx), ...backgroundJobRoutes(ctx), ...revealRoutes(ctx), ...telephonyRoutes(ctx)];
 }
 
 /** Registers background job handlers for every module. */

@@ -29,11 +29,7 @@ export const SCREENS: readonly ScreenDef[] = [
     label: 'Contacts',
     icon: 'contacts',
     roles: ['admin'],
-    component: frame(
-      'Contact attempts',
-      'Every call and text between customers and assessors through the platform numbers: who, when, ring time, answered or not, talk time, and the lead it belongs to.',
-      'Arrives with masked calling and the call log.',
-    ),
+    component: lazy(() => import('../features/contacts/ContactsScreen')),
   },
   {
     id: 'review',
