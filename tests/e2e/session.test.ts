@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../sync-server/src/db';
-import { putDocuments } from '../../sync-server/src/replication/store';
+import { getDocument, putDocuments } from '../../sync-server/src/replication/store';
 import { launchChromium, openPage, probeBrowser, screenshot } from '../helpers/browser';
 import { openTestPglite } from '../helpers/pglite-template';
 import { TEST_ADMIN, type TestServer } from '../helpers/server';
@@ -84,6 +84,48 @@ describe.skipIf(!browserProbe.available)('sessions and the local database', () =
     await second.getByTestId('app-shell').waitFor({ timeout: 20_000 });
     await page.getByTestId('elsewhere').waitFor({ timeout: 20_000 });
     await waitForSyncState(second, 'online');
+    await close();
+  });
+
+  it('an ended session keeps local edits, asks for the password, and sends the edits after signing in again', async () => {
+    await db.transaction((tx) =>
+      putDocuments(
+        tx,
+        'tierChanges',
+        [tierChangeDoc('tc-dee', { assessorId: 'assessor-cy', toTier: 'platinum', createdAt: Date.now() })],
+        Date.now(),
+      ),
+    );
+    const { page, close } = await openPage(browser);
+    await signIn(page, server.url, TEST_ADMIN.email, TEST_ADMIN.password);
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByTestId('tier-change-tc-dee').waitFor({ timeout: 20_000 });
+    await waitForSyncState(page, 'online');
+
+    // The session is signed out elsewhere (its token revoked); the next change from the server reveals it.
+    const stored = JSON.parse((await page.evaluate(() => localStorage.getItem('ringside.session')))!) as {
+      token: string;
+    };
+    expect((await server.api('/api/auth/logout', { method: 'POST', token: stored.token })).status).toBe(200);
+    await db.transaction((tx) =>
+      putDocuments(tx, 'assessors', [assessorDoc('assessor-ed', { name: 'Ed Quinn' })], Date.now()),
+    );
+    await page.getByTestId('session-banner').waitFor({ timeout: 30_000 });
+    await waitForSyncState(page, 'error');
+
+    // Work goes on locally meanwhile.
+    await page.getByTestId('tier-change-tc-dee').getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('button', { name: 'Confirm approval' }).click();
+    await screenshot(page, 'session-ended-banner');
+    expect((await getDocument(db, 'tierChanges', 'tc-dee'))?.status).toBe('proposed');
+
+    await page.getByLabel(`Password for ${TEST_ADMIN.email}`).fill(TEST_ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+    await page.getByTestId('session-banner').waitFor({ state: 'detached', timeout: 20_000 });
+    await expect
+      .poll(async () => (await getDocument(db, 'tierChanges', 'tc-dee'))?.status, { timeout: 30_000 })
+      .toBe('approved');
+    await waitForSyncState(page, 'online', 30_000);
     await close();
   });
 

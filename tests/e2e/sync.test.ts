@@ -157,6 +157,9 @@ describe.skipIf(!browserProbe.available)('sync between the page and the server',
     const { page, close } = await openPage(browser);
     await recordSyncStates(page);
     await signIn(page, server.url, reviewer.email, reviewer.password);
+    // A picture of the progress bar for the record, if the first sync is still running (not asserted here:
+    // the recorded states below are).
+    if (await page.getByTestId('sync-progress').isVisible()) await screenshot(page, 'sync-first-sync-progress');
     await waitForSyncState(page, 'online', 60_000);
     const states = await recordedSyncStates(page);
     const progress = states

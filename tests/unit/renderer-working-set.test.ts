@@ -19,6 +19,12 @@ describe('what each role keeps on its device', () => {
     expect(scope('author', 'calls')).toMatch(/^recent:\d+$/);
   });
 
+  it.each(ROLES)('%s replicates its first screen’s collections first', (role) => {
+    const first = workingSet(role).filter((p) => p.first);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(workingSet(role).length);
+  });
+
   it('gives a reviewer no tier changes or area prices', () => {
     const names = workingSet('reviewer').map((p) => p.collection);
     expect(names).not.toContain('tierChanges');

@@ -84,7 +84,9 @@ async function refreshServerInfo(session: Session): Promise<void> {
   try {
     const h = await health(session.serverUrl, AbortSignal.timeout(8000));
     useSessionStore.setState({ serverInfo: { version: h.version, sandbox: h.sandbox } });
-    await persist(session);
+    // Remember it with the session as it is now (the token may have been renewed meanwhile).
+    const current = useSessionStore.getState().session;
+    if (current && current.user.id === session.user.id) await persist(current);
   } catch {
     // Offline: the remembered server info stays.
   }

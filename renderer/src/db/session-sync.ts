@@ -4,7 +4,7 @@ import { databaseName } from './database';
 import { replicateCollection, type EventSourceConstructor } from './replication';
 import { StreamHub } from './shared-stream';
 import { SyncController, type ReplicationHandle } from './sync-controller';
-import { workingSet } from './working-set';
+import { workingSet, type CollectionPlan } from './working-set';
 
 /** Replication tuning, measured in tests/bench/replication.bench.ts. */
 export const PULL_BATCH_SIZE = 1000;
@@ -13,6 +13,9 @@ export const PULL_BATCH_SIZE = 1000;
  * Starts replicating the signed-in user's working set and a controller that reports its state. The token is
  * read on every request, so signing in again (new token) does not need a restart of the database.
  */
+/** The later replications start at most this long after the first ones, even if those are still pulling. */
+const LATER_START_MAX_MS = 5000;
+
 export function startUserSync(
   db: RingsideDatabase,
   session: Session,
@@ -20,27 +23,40 @@ export function startUserSync(
 ): SyncController {
   // One connection carries every collection's live stream (see shared-stream.ts for why).
   const hub = new StreamHub(globalThis.EventSource as unknown as EventSourceConstructor);
-  const handles: ReplicationHandle[] = workingSet(session.user.role).map(
-    (plan) =>
-      // Typed through one member of the union: each plan pairs a collection name with its own collection.
-      replicateCollection<'leads'>({
-        collection: db[plan.collection] as unknown as RingsideDatabase['leads'],
-        name: plan.collection as 'leads',
-        baseUrl: session.serverUrl,
-        token: opts.token,
-        scope: plan.scope,
-        push: plan.push,
-        pullBatchSize: PULL_BATCH_SIZE,
-        identifier: databaseName(session.serverUrl, session.user.id),
-        EventSource: hub.EventSource,
-      }) as unknown as ReplicationHandle,
-  );
+  const start = (plan: CollectionPlan): ReplicationHandle =>
+    // Typed through one member of the union: each plan pairs a collection name with its own collection.
+    replicateCollection<'leads'>({
+      collection: db[plan.collection] as unknown as RingsideDatabase['leads'],
+      name: plan.collection as 'leads',
+      baseUrl: session.serverUrl,
+      token: opts.token,
+      scope: plan.scope,
+      push: plan.push,
+      pullBatchSize: PULL_BATCH_SIZE,
+      identifier: databaseName(session.serverUrl, session.user.id),
+      EventSource: hub.EventSource,
+    }) as unknown as ReplicationHandle;
+
+  const plans = workingSet(session.user.role);
+  const first = plans.filter((p) => p.first).map(start);
   const controller = new SyncController({
     serverUrl: session.serverUrl,
-    handles,
+    handles: first,
+    expected: plans.length,
     onSessionEnded: opts.onSessionEnded,
     onStopped: () => hub.close(),
   });
   controller.start();
+  // The first screen's collections first; then the rest (also when the first ones are slow or offline).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  void Promise.race([
+    Promise.all(first.map((h) => h.awaitInitialReplication())),
+    new Promise((resolve) => (timer = setTimeout(resolve, LATER_START_MAX_MS))),
+  ])
+    .catch(() => undefined)
+    .then(() => {
+      clearTimeout(timer);
+      if (!controller.isStopped) controller.add(plans.filter((p) => !p.first).map(start));
+    });
   return controller;
 }

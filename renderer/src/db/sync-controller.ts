@@ -18,6 +18,8 @@ export type ReplicationHandle = CollectionReplication<CollectionName>;
 export interface SyncControllerOptions {
   serverUrl: string;
   handles: ReplicationHandle[];
+  /** How many replications this session will run in all (some may be added later with `add`). */
+  expected?: number;
   /** The server refused the session (expired or revoked token): stop syncing and ask to sign in again. */
   onSessionEnded(message: string): void;
   /** Called after the replications stopped (closes what they shared, such as the stream connection). */
@@ -47,7 +49,7 @@ export class SyncController {
   }
 
   start(): void {
-    useSyncStore.setState({ ...initialSyncState(), expected: this.opts.handles.length });
+    useSyncStore.setState({ ...initialSyncState(), expected: this.opts.expected ?? this.opts.handles.length });
     for (const handle of this.opts.handles) this.watch(handle);
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
@@ -183,6 +185,20 @@ export class SyncController {
       ),
     }));
     if (wasUnreachable) this.reSyncAll();
+  }
+
+  /** Watches replications started after the first ones (see session-sync.ts); stopped with the rest. */
+  add(handles: ReplicationHandle[]): void {
+    if (this.stopped) {
+      for (const h of handles) void h.cancel();
+      return;
+    }
+    this.opts.handles.push(...handles);
+    for (const handle of handles) this.watch(handle);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   reSyncAll(): void {

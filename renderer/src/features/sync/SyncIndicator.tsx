@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { COLLECTION_LABELS } from '../../db/labels';
-import { deriveSyncView } from '../../db/sync-status';
+import { deriveSyncView, type SyncView } from '../../db/sync-status';
 import type { CollectionName } from '../../../../shared/schemas';
 import { useSessionStore } from '../../state/session';
 import { useSyncStore, type CollectionSync } from '../../state/sync';
@@ -13,7 +13,7 @@ import { useSyncStore, type CollectionSync } from '../../state/sync';
 export function SyncIndicator() {
   const sync = useSyncStore();
   const serverUrl = useSessionStore((s) => s.session?.serverUrl ?? s.server.url);
-  const view = deriveSyncView(sync, serverUrl);
+  const view = useSteadyView(deriveSyncView(sync, serverUrl));
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const ref = useRef<HTMLDivElement>(null);
@@ -38,6 +38,11 @@ export function SyncIndicator() {
         className="sync"
         data-testid="sync-indicator"
         data-state={view.state}
+        // Which collections finished their first sync: for tests and measurements of the first screen.
+        data-initial-done={Object.entries(sync.collections)
+          .filter(([, c]) => c.initialDone)
+          .map(([name]) => name)
+          .join(' ')}
         aria-expanded={open}
         aria-controls={panelId}
         title={view.detail}
@@ -93,4 +98,27 @@ function collectionState(c: CollectionSync, offline: boolean): string {
   if (!c.initialDone) return c.received ? `${c.received.toLocaleString('en-GB')} received` : 'starting';
   if (c.active) return 'syncing';
   return c.streamConnected === false ? 'reconnecting' : 'up to date';
+}
+
+/**
+ * Every live change makes a short pull; showing "Syncing…" for each would make the indicator flicker all
+ * day. A brief sync after the first one is only shown once it has lasted a moment; the first sync (with its
+ * progress bar), errors and going offline show at once.
+ */
+const BRIEF_SYNC_MS = 600;
+
+function useSteadyView(view: SyncView): SyncView {
+  const brief = view.state === 'syncing' && view.progress === null;
+  const [shown, setShown] = useState(view);
+  useEffect(() => {
+    if (!brief) {
+      setShown(view);
+      return;
+    }
+    const timer = setTimeout(() => setShown(view), BRIEF_SYNC_MS);
+    return () => clearTimeout(timer);
+    // The view is rebuilt on every render; its visible parts decide.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [brief, view.state, view.label, view.detail, view.progress]);
+  return shown;
 }
