@@ -120,7 +120,7 @@ describe.skipIf(!browserProbe.available)('sessions and the local database', () =
     expect((await getDocument(db, 'tierChanges', 'tc-dee'))?.status).toBe('proposed');
 
     await page.getByLabel(`Password for ${TEST_ADMIN.email}`).fill(TEST_ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in again' }).click();
+    await page.getByTestId('session-banner').getByRole('button', { name: 'Sign in again' }).click();
     await page.getByTestId('session-banner').waitFor({ state: 'detached', timeout: 20_000 });
     await expect
       .poll(async () => (await getDocument(db, 'tierChanges', 'tc-dee'))?.status, { timeout: 30_000 })

@@ -39,7 +39,8 @@ export default function OfflineScreen() {
             last sync.
           </p>
           <p className="muted">
-            Choosing calls to keep for offline listening (their recordings) arrives with the review workspace.
+            To listen to recordings offline, tick calls in the Review queue and choose “Make selected available offline”
+            before you leave.
           </p>
         </div>
       </div>
