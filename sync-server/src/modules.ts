@@ -15,7 +15,17 @@ import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
  * rules) and may register job handlers and start-up work. This is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...healthRoutes(), ...authRoutes(), ...replicationRoutes(ctx), ...streamAllRoutes(ctx), ...recordingsModuleRoutes(ctx), ...analysisRoutes(ctx), ...backgroundJobRoutes(ctx), ...revealRoutes(ctx), ...telephonyRoutes(ctx)];
+  return [
+    ...healthRoutes(),
+    ...authRoutes(),
+    ...replicationRoutes(ctx),
+    ...streamAllRoutes(ctx),
+    ...recordingsModuleRoutes(ctx),
+    ...analysisRoutes(ctx),
+    ...backgroundJobRoutes(ctx),
+    ...revealRoutes(ctx),
+    ...telephonyRoutes(ctx),
+  ];
 }
 
 /** Registers background job handlers for every module. */
