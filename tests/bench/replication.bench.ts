@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import type { Role } from '../../shared/roles';
 import type { CallDoc, InsightDoc, ReviewDoc } from '../../shared/schemas';
-import { FIRST_SCREEN, RECENT_DAYS } from '../../renderer/src/db/working-set';
+import { ADMIN_DAYS, FIRST_SCREEN } from '../../renderer/src/db/working-set';
 import { createUser } from '../../sync-server/src/auth/users';
 import { putDocuments } from '../../sync-server/src/replication/store';
 import { CHROMIUM_PATH, launchChromium, openPage } from '../helpers/browser';
@@ -322,7 +322,7 @@ async function main() {
       {
         email: TEST_ADMIN.email,
         password: TEST_ADMIN.password,
-        label: `admin (contacts, scope recent:${RECENT_DAYS})`,
+        label: `admin (contacts, scope recent:${ADMIN_DAYS})`,
         role: 'admin' as const,
       },
     ]) {

@@ -4,22 +4,23 @@ import { pullableCollections, pushableCollections } from '../../../shared/sync-p
 
 /**
  * What each role keeps on its device (partial sync, SPEC R10). A scope bounds the collections whose history
- * grows without limit, so signing in costs the same with a year of calls as with a week: an admin holds the
- * last 90 days, a reviewer their review queue (and their own reviews), an author the last 90 days of calls
- * to clip from. Collections without a scope are small reference data (assessors, courses, scorecards …).
- * 30 days keeps an admin's first sync under three seconds with a two-year history of 100,000 calls
- * (tests/bench/replication.bench.ts; 90 days took six).
+ * grows without limit, so signing in costs the same with a year of calls as with a week:
+ *  - an admin holds the last 90 days of leads, calls, texts and analyses (the Contacts screen offers periods up
+ *    to 90 days) and every tier change (a proposal waits for a decision however old it is);
+ *  - a reviewer holds their review queue and their own reviews, and 30 days of leads and texts;
+ *  - an author holds 30 days of calls to clip from.
+ * Collections without a scope are small reference data (assessors, courses, scorecards, areas …).
  */
+export const ADMIN_DAYS = 90;
 export const RECENT_DAYS = 30;
 
 const SCOPES: Record<Role, Partial<Record<CollectionName, string>>> = {
   admin: {
-    leads: `recent:${RECENT_DAYS}`,
-    calls: `recent:${RECENT_DAYS}`,
-    messages: `recent:${RECENT_DAYS}`,
-    insights: `recent:${RECENT_DAYS}`,
-    reviews: `recent:${RECENT_DAYS}`,
-    tierChanges: `recent:${RECENT_DAYS}`,
+    leads: `recent:${ADMIN_DAYS}`,
+    calls: `recent:${ADMIN_DAYS}`,
+    messages: `recent:${ADMIN_DAYS}`,
+    insights: `recent:${ADMIN_DAYS}`,
+    reviews: `recent:${ADMIN_DAYS}`,
   },
   reviewer: {
     leads: `recent:${RECENT_DAYS}`,
