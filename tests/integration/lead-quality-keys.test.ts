@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leadQuality } from '../../shared/lead-quality';
+import { TERMINAL_STATUSES } from '../../shared/call-state';
 import { CALL_STATUSES, MESSAGE_STATUSES, type CallDoc, type MessageDoc } from '../../shared/schemas';
 import { callQualityKey, messageQualityKey } from '../../sync-server/src/leads/quality';
-import { makeCall } from '../helpers/docs';
+import { makeCall, makeMessage } from '../helpers/docs';
 
 /**
  * The server skips recomputing a lead's quality when a callback leaves the call's (or text's) quality key
- * unchanged (sync-server/src/leads/quality.ts). That is only sound if the key holds everything leadQuality
- * reads: replacing any call or text of a lead by one with the same key, whatever else differs, must give
- * the same grade and evidence. Pure; kept next to the server tests it guards.
+ * unchanged (sync-server/src/leads/quality.ts); a call counts once it has its final outcome. That is only
+ * sound if the key holds everything leadQuality reads: replacing any ended call or any text of a lead by one
+ * with the same key, whatever else differs, must give the same grade and evidence. Pure; kept next to the
+ * server tests it guards.
  */
 const ASSESSORS = ['as-1', 'as-2', 'as-3'];
 const DIRECTIONS = ['customer_to_assessor', 'assessor_to_customer'] as const;
@@ -36,6 +38,10 @@ const callArb: fc.Arbitrary<CallDoc> = fc
   })
   .map((r) => makeCall({ ...r, id: `CA${r.id.toString(16)}`, leadId: 'lead-1' }));
 
+const endedCallArb: fc.Arbitrary<CallDoc> = fc
+  .tuple(callArb, fc.constantFrom(...TERMINAL_STATUSES))
+  .map(([c, status]) => ({ ...c, status }));
+
 const messageArb: fc.Arbitrary<MessageDoc> = fc
   .record({
     assessorId: fc.constantFrom(...ASSESSORS),
@@ -56,13 +62,13 @@ const messageArb: fc.Arbitrary<MessageDoc> = fc
   }));
 
 describe('lead quality keys', () => {
-  it('a call replaced by any call with the same quality key leaves the grade and evidence unchanged', () => {
+  it('an ended call replaced by any ended call with the same quality key leaves the grade and evidence unchanged', () => {
     fc.assert(
       fc.property(
         fc.array(callArb, { maxLength: 5 }),
         fc.array(messageArb, { maxLength: 2 }),
-        callArb,
-        callArb,
+        endedCallArb,
+        endedCallArb,
         (calls, messages, a, b) => {
           fc.pre(callQualityKey(a) === callQualityKey(b));
           expect(leadQuality([...calls, b], messages)).toEqual(leadQuality([...calls, a], messages));
@@ -89,13 +95,24 @@ describe('lead quality keys', () => {
   });
 
   it('the keys tell apart what the grade does read (answered, failed, undeliverable, direction, assessor)', () => {
-    const base = makeCall({ status: 'ringing', answeredAt: null });
-    const ringing: CallDoc = { ...base, status: 'in-progress', ringingAt: 5, ringSeconds: 5 };
-    expect(callQualityKey(ringing)).toBe(callQualityKey(base));
-    expect(callQualityKey({ ...base, answeredAt: 10 })).not.toBe(callQualityKey(base));
-    expect(callQualityKey({ ...base, status: 'failed' })).not.toBe(callQualityKey(base));
-    expect(callQualityKey({ ...base, direction: 'customer_to_assessor' })).not.toBe(callQualityKey(base));
-    expect(callQualityKey({ ...base, assessorId: 'as-2' })).not.toBe(callQualityKey(base));
-    expect(callQualityKey(null)).not.toBe(callQualityKey(base));
+    const ended = makeCall({ status: 'no-answer', answeredAt: null, ringSeconds: 30 });
+    const sameOutcome: CallDoc = { ...ended, status: 'busy', ringSeconds: 2, hungUpBy: 'assessor' };
+    expect(callQualityKey(sameOutcome)).toBe(callQualityKey(ended));
+    expect(callQualityKey({ ...ended, status: 'completed', answeredAt: 10 })).not.toBe(callQualityKey(ended));
+    expect(callQualityKey({ ...ended, status: 'failed' })).not.toBe(callQualityKey(ended));
+    expect(callQualityKey({ ...ended, direction: 'customer_to_assessor' })).not.toBe(callQualityKey(ended));
+    expect(callQualityKey({ ...ended, assessorId: 'as-2' })).not.toBe(callQualityKey(ended));
+    // A call without its outcome yet is not counted: every callback before the end leaves the key empty.
+    for (const status of ['queued', 'ringing', 'in-progress'] as const) {
+      expect(callQualityKey({ ...ended, status, answeredAt: status === 'in-progress' ? 10 : null })).toBe('');
+    }
+    expect(callQualityKey(null)).toBe('');
+    expect(callQualityKey(ended)).not.toBe('');
+    expect(messageQualityKey(makeMessage({ status: 'sent' }))).toBe(
+      messageQualityKey(makeMessage({ status: 'delivered' })),
+    );
+    expect(messageQualityKey(makeMessage({ status: 'undelivered' }))).not.toBe(
+      messageQualityKey(makeMessage({ status: 'sent' })),
+    );
   });
 });

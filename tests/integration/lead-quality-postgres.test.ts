@@ -72,7 +72,7 @@ describe.skipIf(!pgTest.available)('lead quality on PostgreSQL', () => {
     await database?.drop();
   });
 
-  /** What telephony writes for a customer's call (voice webhook): the row with its session, then the document. */
+  /** What telephony writes when a customer's call ends: the row with its session, then the final document. */
   async function writeCall(tx: Queryable, sid: string): Promise<void> {
     const session = sessions[0];
     await tx.query(
@@ -85,7 +85,11 @@ describe.skipIf(!pgTest.available)('lead quality on PostgreSQL', () => {
       leadId: lead.id,
       assessorId: session.assessor_id,
       direction: 'customer_to_assessor',
-      status: 'in-progress',
+      // The callback that gives the call its outcome is the one that grades the lead.
+      status: 'completed',
+      answeredAt: Date.now(),
+      talkSeconds: 30,
+      connected: true,
     });
     await putDocument(tx, 'calls', doc, Date.now());
     await refreshLeadQualityAfterCall(tx, null, doc, Date.now());

@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadDoc } from '../../shared/schemas';
 import { refreshAllLeadQuality, refreshLeadQuality } from '../../sync-server/src/leads/quality';
-import { addAssessor, addLead, addNumbers, callDoc, startTelephony, type LeadOut, type Telephony } from './voice-setup';
+import {
+  addAssessor,
+  addLead,
+  addNumbers,
+  callDoc,
+  startTelephony,
+  until,
+  type LeadOut,
+  type Telephony,
+} from './voice-setup';
 
 /**
  * Lead quality kept current by the server (docs/PRODUCT.md "Lead quality"), through the Twilio sandbox and
- * the real webhooks. The grade is written in the same transaction as the call or text that changes it, so
- * each check reads the stored lead right after the sandbox's last callback was answered: no waiting.
+ * the real webhooks. The grade is written in the same transaction as the callback that gives a call its
+ * outcome (or the text that changes it), so each check reads the stored lead right after the sandbox's last
+ * callback was answered: no waiting.
  */
 const POOL = ['+447700900851', '+447700900852', '+447700900853', '+447700900854'];
 const ASSESSOR_A = '+447700900211';
@@ -117,6 +127,29 @@ describe('lead quality through the sandbox', () => {
     expect(next.seq).toBe(after.seq);
     // And recomputing with nothing new writes nothing.
     expect(await t.server.db.transaction((tx) => refreshLeadQuality(tx, [lead.id], Date.now()))).toEqual([]);
+  });
+
+  it('a call counts once it has its outcome: the voice webhook leaves the lead alone, the end of the call grades it', async () => {
+    const customer = '+447700900307';
+    const lead = await addLead(t, 'lq-7', { name: 'Remy Stone', phone: customer }, [a]);
+    const before = await stored(lead.id);
+    // Real time, so that the call is live while the lead is read.
+    const live = t.sandbox.startCall({
+      from: customer,
+      to: poolOf(lead, a),
+      talkSec: 'manual',
+      timing: 'real',
+      callee: { ringSec: 1 },
+    });
+    await live.whenBridged;
+    await until(
+      () => callDoc(t, live.callSid),
+      (d) => d?.status === 'in-progress',
+    );
+    expect(await stored(lead.id)).toEqual(before);
+    live.hangup('caller');
+    await live.result;
+    expect(await quality(lead.id)).toEqual({ grade: 'warm', evidence: ['customer called 1 assessor'] });
   });
 
   it('`refreshAllLeadQuality` restores the grade of leads stored without one', async () => {

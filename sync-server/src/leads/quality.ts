@@ -1,3 +1,4 @@
+import { isTerminal } from '../../../shared/call-state';
 import { leadQuality, type LeadQuality } from '../../../shared/lead-quality';
 import type { CallDoc, LeadDoc, MessageDoc } from '../../../shared/schemas';
 import type { Database, Queryable } from '../db';
@@ -6,14 +7,19 @@ import { lockCollection, putDocuments } from '../replication/store';
 /**
  * Lead quality kept current (docs/PRODUCT.md "Lead quality": recomputed as events arrive, with the evidence).
  *
- * Recomputed inside the transaction that writes a call or a message of the lead, not by a background job:
- * - the grade is then never older than the call log the app shows next to it (one commit carries both);
- * - the job queue runs two jobs at a time, shared with recording downloads and AI analysis that take seconds,
- *   and waits until the demo has filled in sandbox mode, so a queued recompute could lag by minutes;
- * - job dedupe keys are unique forever, so a per-lead "recompute" job would need extra bookkeeping;
- * - the cost is small and measured (tests/bench/lead-quality.bench.ts): the routed calls of a voice webhook
- *   batch are recomputed with set-based statements, and a status callback only pays when it changes what
- *   the grade reads (`callQualityKey`), so ringing, answered-leg and recording callbacks skip it.
+ * Recomputed inside the transaction that writes the change, not by a background job:
+ * - a text: the SMS webhook's transaction (and the relay status callbacks');
+ * - a call: the transaction of the callback that gives the call its final outcome (completed, busy, no-answer,
+ *   failed, canceled), or changes it afterwards. Not on POST /twilio/voice, where a caller waits for the
+ *   TwiML: there it would add a counter lock, a read and a lead document write to every group-commit batch
+ *   (measured: tests/bench/lead-quality.bench.ts), while the grade is about outcomes anyway (answered,
+ *   failed, who called whom), which are known at the end. Between a call's start and its end the grade
+ *   does not count that call yet; the Contact attempts screen shows the call live meanwhile;
+ * - a new lead is stored cold (leads/docs.ts).
+ * Why not a job: the grade is then never older than the call log the app shows next to it (one commit carries
+ * both); the job queue runs two jobs at a time, shared with recording downloads and AI analysis that take
+ * seconds, and waits until the demo has filled in sandbox mode, so a queued recompute could lag by minutes;
+ * on PGlite a job is the same work plus the queue's own writes on the same single connection.
  *
  * Concurrency: the lead documents' counter row is locked BEFORE the lead, its calls and messages are read, so
  * two transactions writing calls of the same lead are serialised and the second one (READ COMMITTED: each
@@ -25,14 +31,15 @@ import { lockCollection, putDocuments } from '../replication/store';
 export const NEW_LEAD_QUALITY: LeadQuality = leadQuality([], []);
 
 /**
- * Exactly what `leadQuality` (shared/lead-quality.ts) reads from a call: when this key did not change, the
- * lead's grade and evidence cannot have changed. Ringing, in-progress and recording callbacks leave it alone,
- * so they cost nothing here. Keep in step with leadQuality (tests/integration/lead-quality-keys.test.ts checks).
+ * What `leadQuality` (shared/lead-quality.ts) reads from a call once the call has its final outcome; empty
+ * while it has none. When this key did not change, the lead's grade and evidence need no recompute: ringing,
+ * answered-leg and recording callbacks cost nothing here, and each call is counted once, when it ends.
+ * Keep in step with leadQuality (tests/integration/lead-quality-keys.test.ts checks).
  */
 export function callQualityKey(
   c: Pick<CallDoc, 'leadId' | 'assessorId' | 'direction' | 'answeredAt' | 'status'> | null,
 ): string {
-  if (!c) return '';
+  if (!c || !isTerminal(c.status)) return '';
   return JSON.stringify([
     c.leadId,
     c.assessorId,
@@ -114,7 +121,7 @@ export async function refreshLeadQuality(
   return putDocuments(tx, 'leads', changed, now);
 }
 
-/** After a call document was written: recompute its lead's quality when the call changed what the grade reads. */
+/** After a call document was written: recompute its lead's quality when the call's final outcome is new or changed. */
 export async function refreshLeadQualityAfterCall(
   tx: Queryable,
   previous: CallDoc | null,

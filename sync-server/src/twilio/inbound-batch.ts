@@ -5,7 +5,6 @@ import type { CallDoc, Service } from '../../../shared/schemas';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { poolPolicy, toPoolSession, type SessionRow } from '../pool/store';
-import { refreshLeadQuality } from '../leads/quality';
 import { putDocuments } from '../replication/store';
 
 /**
@@ -250,11 +249,6 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
       mergeCallDoc(null, foldCall(e.callSid, e.events, { connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC }), now),
     );
     await putDocuments(tx, 'calls', docs, now);
-    await refreshLeadQuality(
-      tx,
-      docs.map((d) => d.leadId),
-      now,
-    );
   }
   return decisions;
 }
