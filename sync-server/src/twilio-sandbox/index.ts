@@ -403,17 +403,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       .list()
       .filter((n) => !want || n.phoneNumber === want)
       .map((n) => incomingNumberJson(accountSid, n));
-    res.json({
-      incoming_phone_numbers: list,
-      page: 0,
-      page_size: 50,
-      uri: req.originalUrl,
-      first_page_uri: req.originalUrl,
-      next_page_uri: null,
-      previous_page_uri: null,
-      start: 0,
-      end: Math.max(0, list.length - 1),
-    });
+    res.json(listPage(req, 'incoming_phone_numbers', list));
   });
   const numberBySid = (req: Request): OwnedNumber | undefined => {
     const file = req.params.file as string;
@@ -508,17 +498,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   });
   api.get('/Calls/:callSid/Recordings.json', (req, res) => {
     const list = recordings.forCall(req.params.callSid as string).map((r) => recordingJson(r, baseUrl));
-    res.json({
-      recordings: list,
-      page: 0,
-      page_size: 50,
-      uri: req.originalUrl,
-      first_page_uri: req.originalUrl,
-      next_page_uri: null,
-      previous_page_uri: null,
-      start: 0,
-      end: Math.max(0, list.length - 1),
-    });
+    res.json(listPage(req, 'recordings', list));
   });
   const callRecording = (req: Request): RecordingRecord | undefined => {
     const callSid = req.params.callSid as string;
@@ -565,17 +545,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   api.get('/Recordings.json', (req, res) => {
     const callSid = req.query.CallSid as string | undefined;
     const list = callSid ? recordings.forCall(callSid).map((r) => recordingJson(r, baseUrl)) : [];
-    res.json({
-      recordings: list,
-      page: 0,
-      page_size: 50,
-      uri: req.originalUrl,
-      first_page_uri: req.originalUrl,
-      next_page_uri: null,
-      previous_page_uri: null,
-      start: 0,
-      end: Math.max(0, list.length - 1),
-    });
+    res.json(listPage(req, 'recordings', list));
   });
   api.get('/Recordings/:file', async (req, res, next) => {
     const m = /^(RE[0-9a-f]{32})(\.json|\.wav|\.mp3)?$/.exec(req.params.file as string);
@@ -717,5 +687,20 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
         fs.rmSync(workDir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/** Twilio's envelope for a list resource: everything on one page. */
+function listPage<T>(req: Request, key: string, items: T[]): Record<string, unknown> {
+  return {
+    [key]: items,
+    page: 0,
+    page_size: 50,
+    uri: req.originalUrl,
+    first_page_uri: req.originalUrl,
+    next_page_uri: null,
+    previous_page_uri: null,
+    start: 0,
+    end: Math.max(0, items.length - 1),
   };
 }
