@@ -13,6 +13,7 @@ import {
 } from 'rxdb';
 import { fromStorageToDexie, type RxStorageDexie, type RxStorageInstanceDexie } from 'rxdb/plugins/storage-dexie';
 import type { Subject } from 'rxjs';
+import { LazyMeta } from './lazy-meta';
 
 /**
  * A bulk path for the first sync, wrapped around RxDB's Dexie storage.
@@ -114,14 +115,21 @@ async function wrapInstance<T>(instance: DexieInstance<T>): Promise<DexieInstanc
   return instance;
 }
 
-/** Wraps RxDB's Dexie storage with the first-sync bulk path. */
-export function withBulkInsertPath(inner: RxStorageDexie): RxStorage<DexieStorageInternals, DexieSettings> {
+/**
+ * Wraps RxDB's Dexie storage with the first-sync bulk path and, unless turned off (benchmark ablation), the
+ * lazy replication meta rows (lazy-meta.ts).
+ */
+export function withBulkInsertPath(
+  inner: RxStorageDexie,
+  options: { lazyMeta?: boolean } = {},
+): RxStorage<DexieStorageInternals, DexieSettings> {
+  const lazy = options.lazyMeta === false ? null : new LazyMeta();
   return {
     name: inner.name,
     rxdbVersion: inner.rxdbVersion,
     async createStorageInstance<T>(params: RxStorageInstanceCreationParams<T, DexieSettings>) {
-      const instance = (await inner.createStorageInstance<T>(params)) as DexieInstance<T>;
-      return wrapInstance(instance);
+      const instance = await wrapInstance((await inner.createStorageInstance<T>(params)) as DexieInstance<T>);
+      return lazy ? (lazy.wrap(instance, params.databaseName) as DexieInstance<T>) : instance;
     },
   };
 }

@@ -3,10 +3,14 @@
  * either RxDB's Dexie storage or the app's bulk path around it, and reports everything observable, so the
  * test can require both to behave identically (tests/e2e/bulk-path-storage.test.ts).
  */
-import { createRxDatabase, type RxCollection, type RxStorage } from 'rxdb';
+import { createRxDatabase, type RxCollection, type RxStorage, type WithDeleted } from 'rxdb';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { Subject } from 'rxjs';
 import { bulkPathStats, withBulkInsertPath } from '../../../../renderer/src/db/fast-insert-storage';
+import { lazyMetaStats } from '../../../../renderer/src/db/lazy-meta';
 import { collectionDefinition } from '../../../../renderer/src/db/replication';
+import { sameDocument } from '../../../../shared/conflicts';
 import type { CallDoc } from '../../../../shared/schemas';
 
 function call(i: number, over: Partial<CallDoc> = {}): CallDoc {
@@ -75,7 +79,129 @@ async function scenario(storage: RxStorage<unknown, unknown>, name: string) {
   return out;
 }
 
+/**
+ * A master with the sync server's push rule (SPEC R5: a row whose assumed master state differs from the
+ * stored one is a conflict, answered with the stored document) and server-assigned sequence numbers.
+ */
+class Master {
+  private docs = new Map<string, { doc: WithDeleted<CallDoc>; seq: number }>();
+  private seq = 0;
+  readonly pushes: Array<{ id: string; conflict: boolean }> = [];
+  readonly stream$ = new Subject<'RESYNC'>();
+
+  write(doc: WithDeleted<CallDoc>) {
+    this.seq++;
+    this.docs.set(doc.id, { doc: { ...doc, updatedAt: this.seq }, seq: this.seq });
+  }
+  get(id: string) {
+    return this.docs.get(id)?.doc;
+  }
+  pull(after: number, limit: number) {
+    const rows = [...this.docs.values()]
+      .filter((r) => r.seq > after)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
+    return { documents: rows.map((r) => r.doc), checkpoint: { seq: rows.length ? rows[rows.length - 1].seq : after } };
+  }
+  push(rows: Array<{ newDocumentState: WithDeleted<CallDoc>; assumedMasterState?: WithDeleted<CallDoc> }>) {
+    const conflicts: WithDeleted<CallDoc>[] = [];
+    for (const row of rows) {
+      const current = this.get(row.newDocumentState.id);
+      const conflict = !sameDocument(current ?? null, row.assumedMasterState ?? null);
+      this.pushes.push({ id: row.newDocumentState.id, conflict });
+      if (conflict) conflicts.push(current!);
+      else this.write(row.newDocumentState);
+    }
+    if (rows.length) setTimeout(() => this.stream$.next('RESYNC'), 0);
+    return conflicts;
+  }
+  all() {
+    return [...this.docs.values()].map((r) => r.doc).sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
+
+/**
+ * Pull, push, server-side edits, deletions, conflicts and an offline edit through RxDB's replication: what
+ * the master and the local collection end with, and what every push looked like.
+ */
+async function replicationScenario(storage: RxStorage<unknown, unknown>, name: string) {
+  const db = await createRxDatabase({ name, storage, multiInstance: false });
+  await db.addCollections({ calls: collectionDefinition('calls') });
+  const calls = db.calls as RxCollection<CallDoc>;
+  const master = new Master();
+  for (let i = 0; i < 50; i++) master.write({ ...call(i), _deleted: false });
+  const start = () =>
+    replicateRxCollection<CallDoc, { seq: number }>({
+      replicationIdentifier: 'lazy-meta-scenario',
+      collection: calls,
+      live: true,
+      retryTime: 50,
+      pull: {
+        batchSize: 20,
+        handler: async (checkpoint, limit) => master.pull(checkpoint?.seq ?? 0, limit),
+        stream$: master.stream$.asObservable(),
+      },
+      push: { batchSize: 10, handler: async (rows) => master.push(rows) },
+    });
+  const patch = async (id: string, p: Partial<CallDoc>) => (await calls.findOne(id).exec())!.incrementalPatch(p);
+  const serverEdit = (id: string, p: Partial<CallDoc>) => master.write({ ...master.get(id)!, ...p });
+  const settle = async (rep: ReturnType<typeof start>) => {
+    master.stream$.next('RESYNC');
+    await rep.awaitInSync();
+    await new Promise((r) => setTimeout(r, 50));
+    await rep.awaitInSync();
+  };
+
+  let rep = start();
+  await rep.awaitInitialReplication();
+  // A local edit of a document as pulled: pushed with the right assumed master, no conflict.
+  await patch('call-001', { reviewAssignee: 'me' });
+  await settle(rep);
+  // A server edit reaches the client.
+  serverEdit('call-002', { talkSeconds: 777 });
+  await settle(rep);
+  // Both sides edit the same document: the push conflicts and the master wins (calls' handler).
+  serverEdit('call-003', { status: 'busy' });
+  await patch('call-003', { reviewAssignee: 'me' });
+  await settle(rep);
+  // Two local edits in a row, then one on the server.
+  await patch('call-004', { reviewAssignee: 'a' });
+  await patch('call-004', { reviewAssignee: 'b' });
+  await settle(rep);
+  serverEdit('call-004', { talkSeconds: 4 });
+  await settle(rep);
+  // A deletion on the server and an edit of an already pushed document.
+  master.write({ ...master.get('call-005')!, _deleted: true });
+  await patch('call-001', { reviewAssignee: null });
+  await settle(rep);
+  // Offline: the replication stops, both sides edit, the replication starts again.
+  await rep.cancel();
+  await patch('call-006', { reviewAssignee: 'offline' });
+  serverEdit('call-007', { district: 'N1' });
+  rep = start();
+  await rep.awaitInitialReplication();
+  await settle(rep);
+
+  const local = (await calls.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.toJSON());
+  await rep.cancel();
+  await db.remove();
+  return { master: master.all(), local, pushes: master.pushes };
+}
+
 const page = {
+  async replication(kind: 'dexie' | 'bulk') {
+    const before = { ...lazyMetaStats };
+    const dexie = getRxStorageDexie();
+    const result = await replicationScenario(
+      kind === 'bulk' ? withBulkInsertPath(dexie) : dexie,
+      `replication_${kind}_${Math.random().toString(36).slice(2, 8)}`,
+    );
+    const stats = Object.fromEntries(
+      Object.entries(lazyMetaStats).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
+    );
+    return { result, stats };
+  },
+
   async run(kind: 'dexie' | 'bulk') {
     const before = bulkPathStats.fastBatches;
     const dexie = getRxStorageDexie();
