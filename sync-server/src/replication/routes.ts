@@ -17,7 +17,7 @@ import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth, RouteDef } from '../http/routes';
 import { scopeCondition, type SqlCondition } from './scopes';
 import { HEARTBEAT_MS, serveChangeStream } from './sse';
-import { changesSince, collectionHead, getDocuments, lockCollection, putDocuments } from './store';
+import { changesSince, changesSinceAsJson, collectionHead, getDocuments, lockCollection, putDocuments } from './store';
 import { createDocumentValidator } from './validate';
 
 /**
@@ -82,6 +82,12 @@ function stripClientFields(doc: AnyDoc): AnyDoc {
   return out;
 }
 
+/** A stored document's JSON object text with RxDB's deletion flag added (the last key wins if it was there). */
+function withDeletedFlag(json: string, deleted: boolean): string {
+  const body = json.trimEnd().slice(0, -1);
+  return `${body}${body.trim() === '{' ? '' : ','}"_deleted":${deleted}}`;
+}
+
 /** A stored document as `role` receives it, with RxDB's deletion flag. */
 function asSeenBy<C extends CollectionName>(collection: C, role: Role, doc: Stored<C>, deleted: boolean): AnyDoc {
   const seen: object = redactForRole(collection, role, doc);
@@ -124,7 +130,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
   const STAFF = ROLES;
 
   // ───────────────────────────── pull ─────────────────────────────
-  async function pull({ auth, req }: { auth: RequestAuth | null; req: Request }) {
+  async function pull({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
     const collection = collectionOf(req);
     const user = staffUser(auth);
     if (!pullRule(collection, user.role))
@@ -138,6 +144,17 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     }
     // changesSince uses $1..$3 (collection, seq, limit).
     const filter = combine([ownerCondition(collection, user), scope], 3);
+    if (!pullRule(collection, user.role)?.hidden?.length) {
+      // Nothing to hide from this role: the stored JSON goes out as it is, with RxDB's deletion flag added.
+      const [rows, head] = await Promise.all([
+        changesSinceAsJson(ctx.db, collection, q.seq, q.limit, filter),
+        collectionHead(ctx.db, collection),
+      ]);
+      const documents = rows.map((r) => withDeletedFlag(r.json, r.deleted)).join(',');
+      const seq = rows.length ? rows[rows.length - 1].seq : q.seq;
+      res.type('application/json').send(`{"documents":[${documents}],"checkpoint":{"seq":${seq}},"head":${head}}`);
+      return undefined;
+    }
     const [rows, head] = await Promise.all([
       changesSince(ctx.db, collection, q.seq, q.limit, filter),
       collectionHead(ctx.db, collection),

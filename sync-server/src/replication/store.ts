@@ -161,11 +161,36 @@ export async function changesSince(
   limit: number,
   scope?: { where: string; params: unknown[] },
 ): Promise<StoredDoc[]> {
-  const { rows } = await q.query<Row>(
-    `SELECT id, seq, updated_at, deleted, doc FROM sync_documents d
-      WHERE collection = $1 AND seq > $2 ${scope ? `AND (${scope.where})` : ''}
-      ORDER BY seq LIMIT $3`,
+  const { rows } = await q.query<Row>(changesSql('doc', scope), [
+    collection,
+    afterSeq,
+    limit,
+    ...(scope?.params ?? []),
+  ]);
+  return rows.map((r) => toStored(r));
+}
+
+/**
+ * The same changes with each document as the database's JSON text, for a pull that hands documents over
+ * unchanged: no parsing and re-serialising 1,000 documents per page (half the server's time of a pull:
+ * tests/bench/replication.bench.ts).
+ */
+export async function changesSinceAsJson(
+  q: Queryable,
+  collection: CollectionName,
+  afterSeq: number,
+  limit: number,
+  scope?: { where: string; params: unknown[] },
+): Promise<Array<{ seq: number; deleted: boolean; json: string }>> {
+  const { rows } = await q.query<{ seq: number | string; deleted: boolean; json: string }>(
+    changesSql('doc::text AS json', scope),
     [collection, afterSeq, limit, ...(scope?.params ?? [])],
   );
-  return rows.map((r) => toStored(r));
+  return rows.map((r) => ({ seq: Number(r.seq), deleted: r.deleted, json: r.json }));
+}
+
+function changesSql(docColumn: string, scope?: { where: string }): string {
+  return `SELECT id, seq, updated_at, deleted, ${docColumn} FROM sync_documents d
+      WHERE collection = $1 AND seq > $2 ${scope ? `AND (${scope.where})` : ''}
+      ORDER BY seq LIMIT $3`;
 }
