@@ -51,6 +51,11 @@ const PULLED = 'rsp';
 /** The master state a local edit was based on, kept in the edited document's `_meta`. */
 const BASE = 'rsm';
 
+/** The `_meta` of a document written by a pull at revision height 1 (the first sync's bulk writer). */
+export function pulledMeta(lwt: number): { lwt: number; [PULLED]: number } {
+  return { lwt, [PULLED]: 1 };
+}
+
 /** A document exactly as the replication's pull wrote it. */
 function asPulled(doc: AnyDoc | undefined): boolean {
   const stamp = (doc?._meta as Record<string, unknown> | undefined)?.[PULLED];

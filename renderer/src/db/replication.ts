@@ -1,15 +1,20 @@
-import type {
-  RxCollection,
-  RxConflictHandler,
-  RxJsonSchema,
-  RxReplicationPullStreamItem,
-  RxReplicationWriteToMasterRow,
-  WithDeleted,
+import {
+  now,
+  type RxCollection,
+  type RxConflictHandler,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxReplicationPullStreamItem,
+  type RxReplicationWriteToMasterRow,
+  type WithDeleted,
 } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+
+import { BehaviorSubject, Subject, filter, firstValueFrom, type Observable } from 'rxjs';
 import { CONFLICT_HANDLERS } from '../../../shared/conflicts';
 import { isErrorBody, type ErrorCode } from '../../../shared/errors';
+import type { FirstSyncWriter } from './fast-insert-storage';
+import { pulledMeta } from './lazy-meta';
 import {
   COLLECTIONS,
   COLLECTION_NAMES,
@@ -66,6 +71,9 @@ export type EventSourceConstructor = new (url: string) => EventSourceLike;
 
 const ES_CLOSED = 2;
 
+/** Pages the first sync keeps in flight to IndexedDB while it fetches the next one. */
+const FIRST_SYNC_DEPTH = 3;
+
 export type StreamStatus = 'connecting' | 'open' | 'closed';
 
 export interface ReplicateOptions<C extends CollectionName> {
@@ -93,6 +101,12 @@ export interface ReplicateOptions<C extends CollectionName> {
   waitForLeadership?: boolean;
   /** Distinguishes replications of the same collection and server (default: the signed-in database). */
   identifier?: string;
+  /**
+   * The storage's first-sync writer (fast-insert-storage.ts), when the collection may take one: a collection
+   * that has never held a document is then filled page by page straight into IndexedDB, the next page fetched
+   * while the last is written, and RxDB's replication starts after it from the checkpoint reached.
+   */
+  firstSyncWriter?: () => FirstSyncWriter<DocTypes[C]> | null;
   fetch?: typeof fetch;
   /** Defaults to `globalThis.EventSource`; without one the replication polls only on retry. */
   EventSource?: EventSourceConstructor;
@@ -199,6 +213,75 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     return (await res.json()) as T;
   }
 
+  function pullPage(seq: number, limit: number): Promise<PullResponse<Doc>> {
+    const url = new URL(endpoint('pull'));
+    url.searchParams.set('seq', String(seq));
+    url.searchParams.set('limit', String(limit));
+    if (scope) url.searchParams.set('scope', scope);
+    return request<PullResponse<Doc>>(url.toString());
+  }
+
+  /**
+   * The first sync through the storage's writer, run inside RxDB's first pull: pages straight into IndexedDB,
+   * the next page fetched while the last one is written, with the downstream's own write context (so RxDB's
+   * push side knows these came from the server). Returns the checkpoint of the last page whose documents are
+   * committed (and every page before it), or null when nothing was written. Stops early, leaving the rest to
+   * RxDB, on any error or when a document arrives twice (changed during the first sync: an update, RxDB's job).
+   */
+  async function firstSync(writer: FirstSyncWriter<Doc>, batchSize: number): Promise<SyncCheckpoint | null> {
+    const internal = state.internalReplicationState;
+    if (!internal) return null;
+    const context = await internal.downstreamBulkWriteFlag;
+    // RxDB's push side first looks through what the collection holds; let it find it empty.
+    await Promise.race([
+      firstValueFrom(internal.firstSyncDone.up.pipe(filter(Boolean))),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]);
+    const rev = `1-${opts.collection.database.token}`;
+    const primaryPath = opts.collection.schema.primaryPath as string;
+    let reached: SyncCheckpoint | null = null;
+    let failed = false;
+    const commits: Array<Promise<void>> = [];
+    let next: Promise<PullResponse<Doc>> | null = pullPage(0, batchSize);
+    try {
+      while (next && !stopped && !failed) {
+        const page: PullResponse<Doc> = await next;
+        if (page.documents.some((d) => writer.has((d as unknown as Record<string, string>)[primaryPath]))) break;
+        // The next page travels while this one is written.
+        next = page.documents.length === batchSize ? pullPage(page.checkpoint.seq, batchSize) : null;
+        if (typeof page.head === 'number') progress$.next({ pulled: page.checkpoint.seq, head: page.head });
+        if (page.documents.length === 0) break;
+        const lwt = now();
+        const docs = page.documents.map(
+          (d) => ({ ...d, _meta: pulledMeta(lwt), _rev: rev, _attachments: {} }) as unknown as RxDocumentData<Doc>,
+        );
+        // IndexedDB commits transactions on one table in order, so these settle in page order.
+        commits.push(
+          writer.insert(docs, context).then(
+            () => {
+              if (!failed) reached = page.checkpoint;
+            },
+            () => {
+              failed = true;
+            },
+          ),
+        );
+        if (commits.length >= FIRST_SYNC_DEPTH) await commits.shift();
+      }
+    } catch {
+      // A failed pull (already reported on errors$): RxDB retries from what is committed.
+    }
+    // A page still travelling when the loop stopped early is not needed any more.
+    void next?.catch(() => undefined);
+    await Promise.all(commits);
+    writer.flush();
+    return reached;
+  }
+
+  /** Set on RxDB's first pull: the first sync's outcome, where the pulls continue from. */
+  let firstSyncDone: Promise<SyncCheckpoint | null> | null = null;
+  let stopped = false;
+
   const state = replicateRxCollection<Doc, SyncCheckpoint>({
     // A new scope or schema version is a new replication with its own checkpoint (SPEC R3, R10).
     replicationIdentifier: `ringside:${opts.identifier ?? read(opts.baseUrl)}:${name}:v${version}:${scope ?? 'all'}`,
@@ -209,11 +292,13 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     pull: {
       batchSize: opts.pullBatchSize ?? 500,
       async handler(checkpoint, batchSize) {
-        const url = new URL(endpoint('pull'));
-        url.searchParams.set('seq', String(checkpoint?.seq ?? 0));
-        url.searchParams.set('limit', String(batchSize));
-        if (scope) url.searchParams.set('scope', scope);
-        const body = await request<PullResponse<Doc>>(url.toString());
+        if (!firstSyncDone) {
+          const writer = checkpoint ? null : (opts.firstSyncWriter?.() ?? null);
+          firstSyncDone = writer ? firstSync(writer, batchSize).catch(() => null) : Promise.resolve(null);
+        }
+        const reached = await firstSyncDone;
+        const from = Math.max(checkpoint?.seq ?? 0, reached?.seq ?? 0);
+        const body = await pullPage(from, batchSize);
         if (typeof body.head === 'number') progress$.next({ pulled: body.checkpoint.seq, head: body.head });
         return { documents: body.documents, checkpoint: body.checkpoint };
       },
@@ -243,7 +328,6 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   // ── live stream: every change event and every (re)connect asks RxDB to pull (RESYNC) ──
   let source: EventSourceLike | null = null;
   let reopenTimer: ReturnType<typeof setTimeout> | null = null;
-  let stopped = false;
 
   function openStream() {
     reopenTimer = null;

@@ -1,6 +1,7 @@
 import type { Session } from '../state/session';
 import type { RingsideDatabase } from './database';
 import { databaseName } from './database';
+import { firstSyncWriter } from './fast-insert-storage';
 import { replicateCollection, type EventSourceConstructor } from './replication';
 import { StreamHub } from './shared-stream';
 import { SyncController, type ReplicationHandle } from './sync-controller';
@@ -35,6 +36,7 @@ export function startUserSync(
       pullBatchSize: PULL_BATCH_SIZE,
       identifier: databaseName(session.serverUrl, session.user.id),
       EventSource: hub.EventSource,
+      firstSyncWriter: () => firstSyncWriter(db.name, plan.collection),
     }) as unknown as ReplicationHandle;
 
   const plans = workingSet(session.user.role);

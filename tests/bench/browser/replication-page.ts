@@ -12,7 +12,12 @@
 import Dexie from 'dexie';
 import { createRxDatabase, type RxCollection } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { bulkPathStats, withBulkInsertPath } from '../../../renderer/src/db/fast-insert-storage';
+import {
+  APP_DEXIE_SETTINGS,
+  bulkPathStats,
+  firstSyncWriter,
+  withBulkInsertPath,
+} from '../../../renderer/src/db/fast-insert-storage';
 import { collectionDefinition, replicateCollection } from '../../../renderer/src/db/replication';
 import type { CallDoc } from '../../../shared/schemas';
 
@@ -125,7 +130,10 @@ const bench = {
   },
 
   async rxdb(o: RxdbOptions): Promise<RunResult> {
-    const dexie = getRxStorageDexie({ chromeTransactionDurability: o.durability });
+    const dexie = getRxStorageDexie({
+      chromeTransactionDurability: o.durability,
+      ...(o.bulkPath ? APP_DEXIE_SETTINGS : {}),
+    });
     const fastBefore = bulkPathStats.fastBatches;
     const db = await createRxDatabase({
       name: `rx_${uid()}`,
@@ -144,6 +152,7 @@ const bench = {
       live: false,
       push: o.push,
       pullBatchSize: o.batchSize,
+      firstSyncWriter: o.bulkPath ? () => firstSyncWriter(db.name, 'calls') : undefined,
     });
     await rep.awaitInitialReplication();
     const ms = performance.now() - t0;

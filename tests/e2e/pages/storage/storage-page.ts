@@ -7,9 +7,14 @@ import { createRxDatabase, type RxCollection, type RxStorage, type WithDeleted }
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { Subject } from 'rxjs';
-import { bulkPathStats, withBulkInsertPath } from '../../../../renderer/src/db/fast-insert-storage';
+import {
+  APP_DEXIE_SETTINGS,
+  bulkPathStats,
+  firstSyncWriter,
+  withBulkInsertPath,
+} from '../../../../renderer/src/db/fast-insert-storage';
 import { lazyMetaStats } from '../../../../renderer/src/db/lazy-meta';
-import { collectionDefinition } from '../../../../renderer/src/db/replication';
+import { collectionDefinition, replicateCollection } from '../../../../renderer/src/db/replication';
 import { sameDocument } from '../../../../shared/conflicts';
 import type { CallDoc } from '../../../../shared/schemas';
 
@@ -188,7 +193,75 @@ async function replicationScenario(storage: RxStorage<unknown, unknown>, name: s
   return { master: master.all(), local, pushes: master.pushes };
 }
 
+/**
+ * The app's replicateCollection against the same master behind a fetch that speaks the sync server's pull
+ * and push: a first sync of 2,500 documents in pages of 1,000, one of them changed on the master while the
+ * first sync runs (so it arrives twice), then a local edit and a server edit. With the app's storage the
+ * first-sync writer carries the first sync.
+ */
+async function firstSyncScenario(kind: 'dexie' | 'bulk', name: string) {
+  const storage = kind === 'bulk' ? withBulkInsertPath(getRxStorageDexie(APP_DEXIE_SETTINGS)) : getRxStorageDexie();
+  const db = await createRxDatabase({ name, storage, multiInstance: false });
+  await db.addCollections({ calls: collectionDefinition('calls') });
+  const calls = db.calls as RxCollection<CallDoc>;
+  const master = new Master();
+  for (let i = 0; i < 2500; i++) master.write({ ...call(i), _deleted: i === 7 });
+  let pulls = 0;
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const json = (body: unknown) =>
+      new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    if (url.pathname.endsWith('/pull')) {
+      pulls++;
+      // After the first page has gone out, the master changes a document that page carried.
+      if (pulls === 2) master.write({ ...master.get('call-005')!, talkSeconds: 5555 });
+      const page = master.pull(Number(url.searchParams.get('seq')), Number(url.searchParams.get('limit')));
+      return json({ ...page, head: master.pull(0, 1e9).checkpoint.seq });
+    }
+    const body = JSON.parse(String(init?.body)) as { rows: Parameters<Master['push']>[0] };
+    return json({
+      conflicts: master.push(body.rows.map((r) => ({ ...r, assumedMasterState: r.assumedMasterState ?? undefined }))),
+    });
+  };
+  const rep = replicateCollection({
+    collection: calls,
+    name: 'calls',
+    baseUrl: 'http://master.test',
+    token: 'token',
+    pullBatchSize: 1000,
+    fetch: fetch as typeof globalThis.fetch,
+    // No live stream from this master: changes are picked up by reSync().
+    EventSource: class {
+      readonly readyState = 0;
+      addEventListener() {}
+      close() {}
+    },
+    firstSyncWriter: kind === 'bulk' ? () => firstSyncWriter(db.name, 'calls') : undefined,
+  });
+  await rep.awaitInitialReplication();
+  const afterFirstSync = {
+    count: await calls.count().exec(),
+    changed: (await calls.findOne('call-005').exec())!.talkSeconds,
+  };
+  await (await calls.findOne('call-010').exec())!.incrementalPatch({ reviewAssignee: 'me' });
+  await rep.awaitInSync();
+  master.write({ ...master.get('call-2000')!, district: 'N1' });
+  rep.reSync();
+  await new Promise((r) => setTimeout(r, 100));
+  await rep.awaitInSync();
+  const local = (await calls.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.toJSON());
+  await rep.cancel();
+  await db.remove();
+  return { afterFirstSync, master: master.all(), local, pushes: master.pushes };
+}
+
 const page = {
+  async firstSync(kind: 'dexie' | 'bulk') {
+    const before = bulkPathStats.firstSyncDocs;
+    const result = await firstSyncScenario(kind, `first_sync_${kind}_${Math.random().toString(36).slice(2, 8)}`);
+    return { result, firstSyncDocs: bulkPathStats.firstSyncDocs - before };
+  },
+
   async replication(kind: 'dexie' | 'bulk') {
     const before = { ...lazyMetaStats };
     const dexie = getRxStorageDexie();
