@@ -145,4 +145,20 @@ describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => 
     expectNoPageErrors(errors);
     await close();
   });
+
+  it('opens a database written with RxDB’s own index set, and cleans up tombstones without the dropped index', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const out = await page.evaluate(() =>
+      (window as unknown as { storagePage: { reopen(): Promise<Record<string, unknown>> } }).storagePage.reopen(),
+    );
+    expect(out).toMatchObject({ count: 30, sorted: 30, tombstoneBefore: 1, cleanedUp: true, tombstoneAfter: 0 });
+    // A new table has no cleanup-only index; the ones RxDB's queries and push side read are all there. An
+    // existing table keeps the index it was created with (IndexedDB drops indexes only in an upgrade).
+    expect(out.indexesNew).toEqual(['[_deleted+id]', '[_deleted+startedAt+id]', '[_meta.lwt+id]']);
+    expect(out.indexesKept).toEqual(['[_deleted+id]', '[_deleted+startedAt+id]', '[_meta.lwt+id]', '_meta.lwt']);
+    expectNoPageErrors(errors);
+    await close();
+  });
 });

@@ -2,7 +2,7 @@ import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, typ
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { CollectionName, DocTypes } from '../../../shared/schemas';
-import { withBulkInsertPath } from './fast-insert-storage';
+import { APP_DEXIE_SETTINGS, withBulkInsertPath } from './fast-insert-storage';
 import { hashForRxdb, sha256Hex } from './hash';
 import { collectionDefinitions } from './replication';
 
@@ -14,11 +14,11 @@ export type RingsideCollections = { [C in CollectionName]: RxCollection<DocTypes
 export type RingsideDatabase = RxDatabase<RingsideCollections>;
 
 /**
- * One storage object for the app (RxDB keys its caches by storage): Dexie with the first-sync bulk path
- * (fast-insert-storage.ts). Transaction durability stays at the browser's default: `relaxed` measured no
+ * One storage object for the app (RxDB keys its caches by storage): Dexie with one index fewer and the
+ * first-sync bulk path (fast-insert-storage.ts), and lazy replication meta rows (lazy-meta.ts). Transaction durability stays at the browser's default: `relaxed` measured no
  * faster here (tests/bench/replication.bench.ts) and would risk the last edits on a power cut.
  */
-const storage = withBulkInsertPath(getRxStorageDexie());
+const storage = withBulkInsertPath(getRxStorageDexie(APP_DEXIE_SETTINGS));
 
 /**
  * The database of one signed-in user on one server. The name is derived from both, so two accounts (or one

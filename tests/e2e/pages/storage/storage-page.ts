@@ -255,7 +255,63 @@ async function firstSyncScenario(kind: 'dexie' | 'bulk', name: string) {
   return { afterFirstSync, master: master.all(), local, pushes: master.pushes };
 }
 
+/** The index names of a database's calls table as IndexedDB holds them. */
+async function docsIndexes(name: string): Promise<string[]> {
+  const dbName = (await indexedDB.databases())
+    .map((d) => d.name ?? '')
+    .find((n) => n.includes(name) && n.endsWith('--calls'))!;
+  const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(dbName);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const names = [...idb.transaction('docs').objectStore('docs').indexNames].sort();
+  idb.close();
+  return names;
+}
+
+/**
+ * A database written by RxDB's stock Dexie storage (with the `_meta.lwt` index), opened again with the app's
+ * settings (without it): the documents are all there, queries and cleanup work, and new writes land.
+ */
+async function reopenScenario(name: string) {
+  const first = await createRxDatabase({ name, storage: getRxStorageDexie(), multiInstance: false });
+  await first.addCollections({ calls: collectionDefinition('calls') });
+  await (first.calls as RxCollection<CallDoc>).bulkInsert(Array.from({ length: 30 }, (_, i) => call(i)));
+  await (await (first.calls as RxCollection<CallDoc>).findOne('call-003').exec())!.remove();
+  await first.close();
+  const again = await createRxDatabase({
+    name,
+    storage: withBulkInsertPath(getRxStorageDexie(APP_DEXIE_SETTINGS)),
+    multiInstance: false,
+  });
+  await again.addCollections({ calls: collectionDefinition('calls') });
+  const calls = again.calls as RxCollection<CallDoc>;
+  await calls.insert(call(30));
+  const tombstone = async () => (await calls.storageInstance.findDocumentsById(['call-003'], true)).length;
+  const out = {
+    count: await calls.count().exec(),
+    sorted: (await calls.find({ sort: [{ startedAt: 'asc' }, { id: 'asc' }] }).exec()).length,
+    tombstoneBefore: await tombstone(),
+    cleanedUp: await calls.storageInstance.cleanup(0),
+    tombstoneAfter: await tombstone(),
+    indexesKept: await docsIndexes(name),
+  };
+  await again.remove();
+  const fresh = await createRxDatabase({
+    name: `${name}new`,
+    storage: withBulkInsertPath(getRxStorageDexie(APP_DEXIE_SETTINGS)),
+    multiInstance: false,
+  });
+  await fresh.addCollections({ calls: collectionDefinition('calls') });
+  const indexesNew = await docsIndexes(`${name}new`);
+  await fresh.remove();
+  return { ...out, indexesNew };
+}
+
 const page = {
+  reopen: () => reopenScenario(`reopen_${Math.random().toString(36).slice(2, 8)}`),
+
   async firstSync(kind: 'dexie' | 'bulk') {
     const before = bulkPathStats.firstSyncDocs;
     const result = await firstSyncScenario(kind, `first_sync_${kind}_${Math.random().toString(36).slice(2, 8)}`);
