@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { AppContext } from './context';
 import { openDatabase, type Database } from './db';
 import { migrate } from './db/migrate';
+import { keepStatistics } from './db/statistics';
 import { createApp } from './http/app';
 import { JobQueue } from './jobs/queue';
 import { createLogger } from './log';
@@ -59,6 +60,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (ownsDb) await db.close();
     throw err;
   }
+  const statistics = keepStatistics(db, log);
   const feed = new ChangeFeed(db, log);
   const jobs = new JobQueue(db, log);
   const ctx: AppContext = { config, db, log, jobs, feed, now: opts.now ?? Date.now, shutdown: new AbortController() };
@@ -94,6 +96,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await closed;
         await jobs.stop();
         await feed.stop();
+        await statistics.stop();
         if (ownsDb) await db.close();
         log.info('sync server stopped');
       })();
