@@ -83,6 +83,20 @@ describe('pull (R1, R3)', () => {
     });
   });
 
+  it('repeats each page’s checkpoint and size in headers, for the role-redacted and the unchanged documents alike', async () => {
+    await seed('leads', [leadDoc('lead-h1'), leadDoc('lead-h2'), leadDoc('lead-h3')]);
+    for (const who of [admin, reviewer]) {
+      const res = await pull(who.token, 'leads', 'limit=2');
+      const body = (await res.json()) as { documents: unknown[]; checkpoint: { seq: number } };
+      expect(res.headers.get('ringside-page-checkpoint')).toBe(String(body.checkpoint.seq));
+      expect(res.headers.get('ringside-page-count')).toBe('2');
+      const last = await pull(who.token, 'leads', `seq=${body.checkpoint.seq}&limit=1000`);
+      const lastBody = (await last.json()) as { documents: unknown[]; checkpoint: { seq: number } };
+      expect(last.headers.get('ringside-page-count')).toBe(String(lastBody.documents.length));
+      expect(last.headers.get('ringside-page-checkpoint')).toBe(String(lastBody.checkpoint.seq));
+    }
+  });
+
   it('answers a stale schema version with 426 SCHEMA_OUTDATED and an unknown collection with 404', async () => {
     await expectError(await pull(admin.token, 'calls', '', 7), 426, 'SCHEMA_OUTDATED');
     await expectError(await pull(admin.token, 'invoices'), 404, 'UNKNOWN_COLLECTION');

@@ -13,6 +13,7 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import { BehaviorSubject, Subject, filter, firstValueFrom, type Observable } from 'rxjs';
 import { CONFLICT_HANDLERS } from '../../../shared/conflicts';
 import { isErrorBody, type ErrorCode } from '../../../shared/errors';
+import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import type { FirstSyncWriter } from './fast-insert-storage';
 import { pulledMeta } from './lazy-meta';
 import {
@@ -73,6 +74,8 @@ const ES_CLOSED = 2;
 
 /** Pages the first sync keeps in flight to IndexedDB while it fetches the next one. */
 const FIRST_SYNC_DEPTH = 3;
+/** Documents in the first sync's first page. */
+const FIRST_PAGE = 200;
 
 export type StreamStatus = 'connecting' | 'open' | 'closed';
 
@@ -91,7 +94,7 @@ export interface ReplicateOptions<C extends CollectionName> {
   live?: boolean;
   /** Send local changes (default true). Collections the role may not write simply never have any. */
   push?: boolean;
-  /** Documents per pull request (server max 1000, default 500). */
+  /** Documents per pull request (server max 2000, default 500). */
   pullBatchSize?: number;
   /** Rows per push request (server max 500, default 100). */
   pushBatchSize?: number;
@@ -194,6 +197,11 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     ).toString();
 
   async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
+    return (await send(url, init)).json() as Promise<T>;
+  }
+
+  /** A request with the session token; failures are reported on errors$ and thrown. */
+  async function send(url: string, init: RequestInit = {}): Promise<Response> {
     const token = read(opts.token);
     const headers = new Headers(init.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
@@ -210,15 +218,36 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
       errors$.next(e);
       throw e;
     }
-    return (await res.json()) as T;
+    return res;
   }
 
-  function pullPage(seq: number, limit: number): Promise<PullResponse<Doc>> {
+  function pullUrl(seq: number, limit: number): string {
     const url = new URL(endpoint('pull'));
     url.searchParams.set('seq', String(seq));
     url.searchParams.set('limit', String(limit));
     if (scope) url.searchParams.set('scope', scope);
-    return request<PullResponse<Doc>>(url.toString());
+    return url.toString();
+  }
+
+  function pullPage(seq: number, limit: number): Promise<PullResponse<Doc>> {
+    return request<PullResponse<Doc>>(pullUrl(seq, limit));
+  }
+
+  /**
+   * A pull whose follow-up is known from its headers (shared/pull-page.ts) before its body is read: `next` is
+   * the seq to continue from when the page is full, null when it is the last, undefined when the headers are
+   * missing (a proxy dropped them; decide from the body).
+   */
+  async function startPull(
+    seq: number,
+    limit: number,
+  ): Promise<{ next: number | null | undefined; limit: number; body: Promise<PullResponse<Doc>> }> {
+    const res = await send(pullUrl(seq, limit));
+    const checkpoint = res.headers.get(PAGE_CHECKPOINT_HEADER);
+    const count = res.headers.get(PAGE_COUNT_HEADER);
+    const next =
+      checkpoint === null || count === null ? undefined : Number(count) === limit ? Number(checkpoint) : null;
+    return { next, limit, body: res.json() as Promise<PullResponse<Doc>> };
   }
 
   /**
@@ -242,13 +271,18 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     let reached: SyncCheckpoint | null = null;
     let failed = false;
     const commits: Array<Promise<void>> = [];
-    let next: Promise<PullResponse<Doc>> | null = pullPage(0, batchSize);
+    // A small first page: the first documents reach IndexedDB (and the screen) sooner.
+    let next: ReturnType<typeof startPull> | null = startPull(0, Math.min(FIRST_PAGE, batchSize));
     try {
       while (next && !stopped && !failed) {
-        const page: PullResponse<Doc> = await next;
+        const pull: Awaited<ReturnType<typeof startPull>> = await next;
+        // The next page travels while this one is read and written.
+        next = typeof pull.next === 'number' ? startPull(pull.next, batchSize) : null;
+        const page = await pull.body;
+        if (pull.next === undefined && page.documents.length === pull.limit) {
+          next = startPull(page.checkpoint.seq, batchSize);
+        }
         if (page.documents.some((d) => writer.has((d as unknown as Record<string, string>)[primaryPath]))) break;
-        // The next page travels while this one is written.
-        next = page.documents.length === batchSize ? pullPage(page.checkpoint.seq, batchSize) : null;
         if (typeof page.head === 'number') progress$.next({ pulled: page.checkpoint.seq, head: page.head });
         if (page.documents.length === 0) break;
         const lwt = now();
@@ -272,7 +306,10 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
       // A failed pull (already reported on errors$): RxDB retries from what is committed.
     }
     // A page still travelling when the loop stopped early is not needed any more.
-    void next?.catch(() => undefined);
+    void next?.then(
+      (p) => p.body.catch(() => undefined),
+      () => undefined,
+    );
     await Promise.all(commits);
     writer.flush();
     return reached;

@@ -1,3 +1,4 @@
+import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,7 +65,10 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
       res.setHeader('Vary', 'Origin');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Request-Id, Range');
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
-      res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Content-Range, Accept-Ranges, Content-Length');
+      res.setHeader(
+        'Access-Control-Expose-Headers',
+        `X-Request-Id, Content-Range, Accept-Ranges, Content-Length, ${PAGE_CHECKPOINT_HEADER}, ${PAGE_COUNT_HEADER}`,
+      );
       res.setHeader('Access-Control-Max-Age', '600');
     }
     if (req.method === 'OPTIONS') {

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { sameDocument } from '../../../shared/conflicts';
+import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import { ROLES, type Role } from '../../../shared/roles';
 import { isCollectionName, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
 import {
@@ -26,7 +27,7 @@ import { createDocumentValidator } from './validate';
  */
 
 export const DEFAULT_PULL_LIMIT = 200;
-export const MAX_PULL_LIMIT = 1000;
+export const MAX_PULL_LIMIT = 2000;
 export const MAX_PUSH_ROWS = 500;
 
 /** Fields RxDB keeps locally that are never stored on the server. */
@@ -80,6 +81,15 @@ function stripClientFields(doc: AnyDoc): AnyDoc {
   const out: AnyDoc = { ...doc };
   for (const f of CLIENT_ONLY_FIELDS) delete out[f];
   return out;
+}
+
+/**
+ * The page's checkpoint and size as headers too, so a client catching up can ask for the next page as soon as
+ * this one's headers arrive, while its body is still being read (SPEC R1).
+ */
+function setPageHeaders(res: Response, seq: number, count: number): void {
+  res.setHeader(PAGE_CHECKPOINT_HEADER, String(seq));
+  res.setHeader(PAGE_COUNT_HEADER, String(count));
 }
 
 /** A stored document's JSON object text with RxDB's deletion flag added (the last key wins if it was there). */
@@ -152,6 +162,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       ]);
       const documents = rows.map((r) => withDeletedFlag(r.json, r.deleted)).join(',');
       const seq = rows.length ? rows[rows.length - 1].seq : q.seq;
+      setPageHeaders(res, seq, rows.length);
       res.type('application/json').send(`{"documents":[${documents}],"checkpoint":{"seq":${seq}},"head":${head}}`);
       return undefined;
     }
@@ -163,7 +174,9 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted),
     );
     // R1: the checkpoint is the last seq handed out; unchanged when nothing new.
-    return { documents, checkpoint: { seq: rows.length ? rows[rows.length - 1].seq : q.seq }, head };
+    const seq = rows.length ? rows[rows.length - 1].seq : q.seq;
+    setPageHeaders(res, seq, rows.length);
+    return { documents, checkpoint: { seq }, head };
   }
 
   // ───────────────────────────── push ─────────────────────────────

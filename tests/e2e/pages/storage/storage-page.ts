@@ -16,6 +16,7 @@ import {
 import { lazyMetaStats } from '../../../../renderer/src/db/lazy-meta';
 import { collectionDefinition, replicateCollection } from '../../../../renderer/src/db/replication';
 import { sameDocument } from '../../../../shared/conflicts';
+import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../../shared/pull-page';
 import type { CallDoc } from '../../../../shared/schemas';
 
 function call(i: number, over: Partial<CallDoc> = {}): CallDoc {
@@ -215,8 +216,16 @@ async function firstSyncScenario(kind: 'dexie' | 'bulk', name: string) {
       pulls++;
       // After the first page has gone out, the master changes a document that page carried.
       if (pulls === 2) master.write({ ...master.get('call-005')!, talkSeconds: 5555 });
-      const page = master.pull(Number(url.searchParams.get('seq')), Number(url.searchParams.get('limit')));
-      return json({ ...page, head: master.pull(0, 1e9).checkpoint.seq });
+      const limit = Number(url.searchParams.get('limit'));
+      const page = master.pull(Number(url.searchParams.get('seq')), limit);
+      const res = json({ ...page, head: master.pull(0, 1e9).checkpoint.seq });
+      // The page's position in headers, as the sync server sends it; not on the first page, as when a proxy
+      // drops them (the client then reads the body first).
+      if (pulls > 1) {
+        res.headers.set(PAGE_CHECKPOINT_HEADER, String(page.checkpoint.seq));
+        res.headers.set(PAGE_COUNT_HEADER, String(page.documents.length));
+      }
+      return res;
     }
     const body = JSON.parse(String(init?.body)) as { rows: Parameters<Master['push']>[0] };
     return json({
