@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import type { Role } from '../../shared/roles';
 import type { CallDoc, InsightDoc, ReviewDoc } from '../../shared/schemas';
-import { ADMIN_DAYS, FIRST_SCREEN } from '../../renderer/src/db/working-set';
+import { ADMIN_DAYS, FIRST_SCREEN, PULL_BATCH_SIZE } from '../../renderer/src/db/working-set';
 import { createUser } from '../../sync-server/src/auth/users';
 import { analyzeChangedTables } from '../../sync-server/src/db/statistics';
 import { putDocuments } from '../../sync-server/src/replication/store';
@@ -157,15 +157,15 @@ async function throughput(page: Page, token: string, size: number, rounds: numbe
     {
       label: 'plain Dexie bulkPut (baseline)',
       baseline: true,
-      run: () => inPage((w) => w.bench.dexieBulkPut(1000, 'default'), null),
+      run: () => inPage((w, a) => w.bench.dexieBulkPut(a, 'default'), PULL_BATCH_SIZE),
     },
     {
       label: "plain Dexie bulkPut, RxDB's stored shape and index set",
-      run: () => inPage((w) => w.bench.dexieBulkPut(1000, 'default', 'rxdb'), null),
+      run: () => inPage((w, a) => w.bench.dexieBulkPut(a, 'default', 'rxdb'), PULL_BATCH_SIZE),
     },
     {
       label: 'HTTP pull + plain Dexie bulkPut',
-      run: () => inPage((w, a) => w.bench.dexiePull(a, 1000, 'default'), token),
+      run: () => inPage((w, a) => w.bench.dexiePull(a.token, a.size, 'default'), { token, size: PULL_BATCH_SIZE }),
     },
     rx('defaults (batch 100, push, multi-instance)', {
       batchSize: 100,
@@ -187,7 +187,7 @@ async function throughput(page: Page, token: string, size: number, rounds: numbe
       bulkPath: false,
     }),
     rx('APP read-only collections: + bulk path', {
-      batchSize: 1000,
+      batchSize: PULL_BATCH_SIZE,
       push: false,
       multiInstance: false,
       bulkPath: true,
@@ -200,7 +200,7 @@ async function throughput(page: Page, token: string, size: number, rounds: numbe
       bulkPath: false,
     }),
     rx('APP writable collections: push + bulk path', {
-      batchSize: 1000,
+      batchSize: PULL_BATCH_SIZE,
       push: true,
       multiInstance: false,
       bulkPath: true,

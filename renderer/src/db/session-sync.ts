@@ -5,10 +5,7 @@ import { firstSyncWriter } from './fast-insert-storage';
 import { replicateCollection, type EventSourceConstructor } from './replication';
 import { StreamHub } from './shared-stream';
 import { SyncController, type ReplicationHandle } from './sync-controller';
-import { workingSet, type CollectionPlan } from './working-set';
-
-/** Replication tuning, measured in tests/bench/replication.bench.ts. */
-export const PULL_BATCH_SIZE = 1000;
+import { PULL_BATCH_SIZE, workingSet, type CollectionPlan } from './working-set';
 
 /**
  * Starts replicating the signed-in user's working set and a controller that reports its state. The token is

@@ -12,6 +12,12 @@ import { pullableCollections, pushableCollections } from '../../../shared/sync-p
  * Collections without a scope are small reference data (assessors, courses, scorecards, areas …).
  */
 export const ADMIN_DAYS = 90;
+
+/**
+ * Documents per pull: the server's maximum. Measured in tests/bench/replication.bench.ts: pages of 2,000 fill
+ * IndexedDB about 5 % faster than pages of 1,000 in a first sync (fewer requests and transactions).
+ */
+export const PULL_BATCH_SIZE = 2000;
 export const RECENT_DAYS = 30;
 
 const SCOPES: Record<Role, Partial<Record<CollectionName, string>>> = {
