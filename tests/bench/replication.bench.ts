@@ -298,7 +298,7 @@ async function main() {
         .catch((err: Error) => {
           throw new Error(`bench page did not start: ${errors.join('; ') || err.message}`);
         });
-      await throughput(page, token, size, size >= 100_000 ? 1 : 5);
+      await throughput(page, token, size, size >= 100_000 ? 3 : 5);
       await close();
     }
 

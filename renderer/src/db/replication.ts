@@ -260,6 +260,9 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   async function firstSync(writer: FirstSyncWriter<Doc>, batchSize: number): Promise<SyncCheckpoint | null> {
     const internal = state.internalReplicationState;
     if (!internal) return null;
+    // A small first page, asked for at once: the first documents reach IndexedDB (and the screen) sooner.
+    let next: ReturnType<typeof startPull> | null = startPull(0, Math.min(FIRST_PAGE, batchSize));
+    void next.catch(() => undefined); // awaited below; a failure is handled there
     const context = await internal.downstreamBulkWriteFlag;
     // RxDB's push side first looks through what the collection holds; let it find it empty.
     await Promise.race([
@@ -271,8 +274,6 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     let reached: SyncCheckpoint | null = null;
     let failed = false;
     const commits: Array<Promise<void>> = [];
-    // A small first page: the first documents reach IndexedDB (and the screen) sooner.
-    let next: ReturnType<typeof startPull> | null = startPull(0, Math.min(FIRST_PAGE, batchSize));
     try {
       while (next && !stopped && !failed) {
         const pull: Awaited<ReturnType<typeof startPull>> = await next;
