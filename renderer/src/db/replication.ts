@@ -125,6 +125,8 @@ export interface CollectionReplication<C extends CollectionName> {
   readonly errors$: Observable<SyncHttpError>;
   /** After each pull: how far this client is (`pulled`) and the server's newest seq (`head`). */
   readonly progress$: BehaviorSubject<{ pulled: number; head: number } | null>;
+  /** Documents stored by the first-sync writer, per page (RxDB's `received$` counts only its own pulls). */
+  readonly firstSynced$: Observable<number>;
   /** Resolves when the first full pull (and push) has completed. */
   awaitInitialReplication(): Promise<void>;
   /** Resolves when local and server state are in sync at this moment. */
@@ -187,6 +189,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   const errors$ = new Subject<SyncHttpError>();
   const streamStatus$ = new BehaviorSubject<StreamStatus>('closed');
   const progress$ = new BehaviorSubject<{ pulled: number; head: number } | null>(null);
+  const firstSynced$ = new Subject<number>();
   const remote$ = new Subject<RxReplicationPullStreamItem<Doc, SyncCheckpoint>>();
 
   // An empty or relative base URL means "the server this page came from" (the web build served by the server).
@@ -294,7 +297,9 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
         commits.push(
           writer.insert(docs, context).then(
             () => {
-              if (!failed) reached = page.checkpoint;
+              if (failed) return;
+              reached = page.checkpoint;
+              firstSynced$.next(docs.length);
             },
             () => {
               failed = true;
@@ -418,6 +423,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     streamStatus$,
     errors$: errors$.asObservable(),
     progress$,
+    firstSynced$: firstSynced$.asObservable(),
     awaitInitialReplication: () => state.awaitInitialReplication(),
     awaitInSync: () => state.awaitInSync(),
     reSync: () => state.reSync(),
@@ -430,6 +436,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
       await state.cancel();
       remote$.complete();
       errors$.complete();
+      firstSynced$.complete();
     },
   };
 }

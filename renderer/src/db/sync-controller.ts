@@ -83,6 +83,7 @@ export class SyncController {
       handle.errors$.subscribe(onError),
       state.error$.subscribe(onError),
       state.received$.subscribe(() => this.count(collection, 'received')),
+      handle.firstSynced$.subscribe((n) => this.count(collection, 'received', n)),
       state.sent$.subscribe((doc) => {
         this.count(collection, 'sent');
         acceptedByServer$.next({ collection, doc });
@@ -118,9 +119,9 @@ export class SyncController {
   private counts = new Map<CollectionName, { received: number; sent: number }>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  private count(collection: CollectionName, kind: 'received' | 'sent'): void {
+  private count(collection: CollectionName, kind: 'received' | 'sent', n = 1): void {
     const c = this.counts.get(collection) ?? { received: 0, sent: 0 };
-    c[kind]++;
+    c[kind] += n;
     this.counts.set(collection, c);
     this.flushTimer ??= setTimeout(() => this.flushCounts(), 250);
   }
