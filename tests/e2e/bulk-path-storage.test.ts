@@ -48,17 +48,33 @@ describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => 
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes, conflicts, updates, deletes and queries exactly like RxDB’s Dexie storage, and takes the bulk path for new documents', async () => {
+  /**
+   * Opens the storage page and returns a caller for one of its scenarios (storage-page.ts); `done()` checks the
+   * page logged no errors and closes it.
+   */
+  async function storagePage() {
     const { page, errors, close } = await openPage(browser);
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    return {
+      call: <T>(method: string, arg?: string) =>
+        page.evaluate(
+          ([m, a]) =>
+            (window as unknown as { storagePage: Record<string, (a?: string) => Promise<unknown>> }).storagePage[m](a),
+          [method, arg] as const,
+        ) as Promise<T>,
+      async done() {
+        expectNoPageErrors(errors);
+        await close();
+      },
+    };
+  }
+
+  it('writes, conflicts, updates, deletes and queries exactly like RxDB’s Dexie storage, and takes the bulk path for new documents', async () => {
+    const page = await storagePage();
     type Out = { result: Record<string, unknown>; fastBatches: number };
-    const stock = await page.evaluate(() =>
-      (window as unknown as { storagePage: { run(k: string): Promise<Out> } }).storagePage.run('dexie'),
-    );
-    const bulk = await page.evaluate(() =>
-      (window as unknown as { storagePage: { run(k: string): Promise<Out> } }).storagePage.run('bulk'),
-    );
+    const stock = await page.call<Out>('run', 'dexie');
+    const bulk = await page.call<Out>('run', 'bulk');
 
     expect(stock.result.firstInsert).toEqual({ ok: 60, errors: [] });
     expect(stock.result.secondInsert).toEqual({ ok: ['call-060', 'call-061'], errors: [[409, 'call-005']] });
@@ -70,26 +86,17 @@ describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => 
       patched: { ...(r.patched as object), _rev: undefined, _meta: undefined },
     });
     expect(comparable(bulk.result)).toEqual(comparable(stock.result));
-    expectNoPageErrors(errors);
-    await close();
+    await page.done();
   });
 
   it('replicates through lazy meta rows exactly like RxDB’s Dexie storage: pushes, pulls, conflicts, deletions, offline edits', async () => {
-    const { page, errors, close } = await openPage(browser);
-    await page.goto(url);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const page = await storagePage();
     type Out = {
       result: { master: object[]; local: object[]; pushes: Array<{ id: string; conflict: boolean }> };
       stats: Record<string, number>;
     };
-    const run = (kind: string) =>
-      page.evaluate(
-        (k) =>
-          (window as unknown as { storagePage: { replication(k: string): Promise<Out> } }).storagePage.replication(k),
-        kind,
-      );
-    const stock = await run('dexie');
-    const lazy = await run('bulk');
+    const stock = await page.call<Out>('replication', 'dexie');
+    const lazy = await page.call<Out>('replication', 'bulk');
 
     // The scenario does what it says on RxDB's own storage: one conflict (call-003), the rest pushed cleanly.
     expect(stock.result.pushes.filter((p) => p.conflict).map((p) => p.id)).toEqual(['call-003']);
@@ -106,14 +113,11 @@ describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => 
     expect(lazy.stats.skippedRows).toBeGreaterThanOrEqual(50);
     expect(lazy.stats.virtualRows).toBeGreaterThan(0);
     expect(lazy.stats.keptBases).toBeGreaterThan(0);
-    expectNoPageErrors(errors);
-    await close();
+    await page.done();
   });
 
   it('fills a new collection through the first-sync writer with the same outcome as RxDB’s own pulls, also when a document changes meanwhile', async () => {
-    const { page, errors, close } = await openPage(browser);
-    await page.goto(url);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const page = await storagePage();
     type Out = {
       result: {
         afterFirstSync: { count: number; changed: number };
@@ -123,13 +127,8 @@ describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => 
       };
       firstSyncDocs: number;
     };
-    const run = (kind: string) =>
-      page.evaluate(
-        (k) => (window as unknown as { storagePage: { firstSync(k: string): Promise<Out> } }).storagePage.firstSync(k),
-        kind,
-      );
-    const stock = await run('dexie');
-    const fast = await run('bulk');
+    const stock = await page.call<Out>('firstSync', 'dexie');
+    const fast = await page.call<Out>('firstSync', 'bulk');
 
     // 2,500 documents, one a tombstone; call-005 changed on the master during the first sync.
     expect(stock.result.afterFirstSync).toEqual({ count: 2499, changed: 5555 });
@@ -142,23 +141,17 @@ describe.skipIf(!browserProbe.available)('bulk path storage in Chromium', () => 
     // The writer carried the pages before the repeated document; RxDB the rest.
     expect(stock.firstSyncDocs).toBe(0);
     expect(fast.firstSyncDocs).toBeGreaterThanOrEqual(1000);
-    expectNoPageErrors(errors);
-    await close();
+    await page.done();
   });
 
   it('opens a database written with RxDB’s own index set, and cleans up tombstones without the dropped index', async () => {
-    const { page, errors, close } = await openPage(browser);
-    await page.goto(url);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
-    const out = await page.evaluate(() =>
-      (window as unknown as { storagePage: { reopen(): Promise<Record<string, unknown>> } }).storagePage.reopen(),
-    );
+    const page = await storagePage();
+    const out = await page.call<Record<string, unknown>>('reopen');
     expect(out).toMatchObject({ count: 30, sorted: 30, tombstoneBefore: 1, cleanedUp: true, tombstoneAfter: 0 });
     // A new table has no cleanup-only index; the ones RxDB's queries and push side read are all there. An
     // existing table keeps the index it was created with (IndexedDB drops indexes only in an upgrade).
     expect(out.indexesNew).toEqual(['[_deleted+id]', '[_deleted+startedAt+id]', '[_meta.lwt+id]']);
     expect(out.indexesKept).toEqual(['[_deleted+id]', '[_deleted+startedAt+id]', '[_meta.lwt+id]', '_meta.lwt']);
-    expectNoPageErrors(errors);
-    await close();
+    await page.done();
   });
 });
