@@ -125,8 +125,8 @@ async function seedHistoryExtras(server: TestServer): Promise<void> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Every measurement runs `rounds` times, the approaches interleaved so that a slow moment of this shared
- * machine hits all of them alike; figures are medians.
+ * Every measurement runs `rounds` times, the approaches interleaved (in a rotating order) so that a slow
+ * moment of this shared machine hits all of them alike; figures are medians.
  */
 async function throughput(page: Page, token: string, size: number, rounds: number): Promise<void> {
   const inPage = <A>(fn: (w: BenchWindow, a: A) => Promise<RunResult>, a: A) =>
@@ -211,18 +211,24 @@ async function throughput(page: Page, token: string, size: number, rounds: numbe
   const rates = new Map<Approach, number[]>(measured.map((a) => [a, []]));
   const ratios = new Map<Approach, number[]>(measured.map((a) => [a, []]));
   for (let round = 0; round < rounds; round++) {
-    // Each round starts with the baseline; every other figure of the round is divided by it, so a busy
-    // moment of this shared machine moves both sides of a ratio alike.
-    let base = 0;
-    for (const a of measured) {
+    // Every figure of a round is divided by that round's baseline, so a busy moment of this shared machine
+    // moves both sides of a ratio alike. The order rotates from round to round: IndexedDB tidies up after
+    // each approach's deleted database while the next one runs, and a fixed order would always hand that
+    // cost to the same approaches.
+    const order = measured.map((_, i) => measured[(i + round) % measured.length]);
+    const roundRates = new Map<Approach, number>();
+    for (const a of order) {
       if (round > 0 && size >= 100_000 && a.label.includes('defaults')) continue;
       const r = await a.run();
       if (r.count !== size) throw new Error(`${a.label}: stored ${r.count} of ${size}`);
       // The bulk path must really have carried the first sync, or the figure means nothing.
       if (a.label.includes('bulk path') && !r.fastBatches) throw new Error(`${a.label}: the bulk path wrote nothing`);
-      if (a.baseline) base = rate(r);
-      rates.get(a)!.push(rate(r));
-      ratios.get(a)!.push(rate(r) / base);
+      roundRates.set(a, rate(r));
+    }
+    const base = roundRates.get(measured.find((a) => a.baseline)!)!;
+    for (const [a, r] of roundRates) {
+      rates.get(a)!.push(r);
+      ratios.get(a)!.push(r / base);
     }
   }
   console.log(
