@@ -257,12 +257,16 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
    * The first sync through the storage's writer, run inside RxDB's first pull: pages straight into IndexedDB,
    * the next page fetched while the last one is written, with the downstream's own write context (so RxDB's
    * push side knows these came from the server). Returns the checkpoint of the last page whose documents are
-   * committed (and every page before it), or null when nothing was written. Stops early, leaving the rest to
-   * RxDB, on any error or when a document arrives twice (changed during the first sync: an update, RxDB's job).
+   * committed (and every page before it), or null when nothing was written, and the pull error that stopped it
+   * if one did. Stops early, leaving the rest to RxDB, on any error or when a document arrives twice (changed
+   * during the first sync: an update, RxDB's job).
    */
-  async function firstSync(writer: FirstSyncWriter<Doc>, batchSize: number): Promise<SyncCheckpoint | null> {
+  async function firstSync(
+    writer: FirstSyncWriter<Doc>,
+    batchSize: number,
+  ): Promise<{ reached: SyncCheckpoint | null; error: unknown }> {
     const internal = state.internalReplicationState;
-    if (!internal) return null;
+    if (!internal) return { reached: null, error: null };
     // A small first page, asked for at once: the first documents reach IndexedDB (and the screen) sooner.
     let next: ReturnType<typeof startPull> | null = startPull(0, Math.min(FIRST_PAGE, batchSize));
     void next.catch(() => undefined); // awaited below; a failure is handled there
@@ -275,6 +279,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     const rev = `1-${opts.collection.database.token}`;
     const primaryPath = opts.collection.schema.primaryPath as string;
     let reached: SyncCheckpoint | null = null;
+    let error: unknown = null;
     let failed = false;
     const commits: Array<Promise<void>> = [];
     try {
@@ -308,8 +313,9 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
         );
         if (commits.length >= FIRST_SYNC_DEPTH) await commits.shift();
       }
-    } catch {
+    } catch (err) {
       // A failed pull (already reported on errors$): RxDB retries from what is committed.
+      error = err;
     }
     // A page still travelling when the loop stopped early is not needed any more.
     void next?.then(
@@ -318,11 +324,11 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     );
     await Promise.all(commits);
     writer.flush();
-    return reached;
+    return { reached, error };
   }
 
   /** Set on RxDB's first pull: the first sync's outcome, where the pulls continue from. */
-  let firstSyncDone: Promise<SyncCheckpoint | null> | null = null;
+  let firstSyncDone: Promise<{ reached: SyncCheckpoint | null; error: unknown }> | null = null;
   let stopped = false;
 
   const state = replicateRxCollection<Doc, SyncCheckpoint>({
@@ -337,9 +343,16 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
       async handler(checkpoint, batchSize) {
         if (!firstSyncDone) {
           const writer = checkpoint ? null : (opts.firstSyncWriter?.() ?? null);
-          firstSyncDone = writer ? firstSync(writer, batchSize).catch(() => null) : Promise.resolve(null);
+          firstSyncDone = writer
+            ? firstSync(writer, batchSize).catch((error: unknown) => ({ reached: null, error }))
+            : Promise.resolve({ reached: null, error: null });
         }
-        const reached = await firstSyncDone;
+        const { reached, error } = await firstSyncDone;
+        if (error && !reached) {
+          // Nothing stored (offline at sign-in, say): RxDB retries this pull, and the writer gets another go.
+          firstSyncDone = null;
+          throw error;
+        }
         const from = Math.max(checkpoint?.seq ?? 0, reached?.seq ?? 0);
         const body = await pullPage(from, batchSize);
         if (typeof body.head === 'number') progress$.next({ pulled: body.checkpoint.seq, head: body.head });

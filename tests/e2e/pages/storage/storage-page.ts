@@ -196,9 +196,9 @@ async function replicationScenario(storage: RxStorage<unknown, unknown>, name: s
 
 /**
  * The app's replicateCollection against the same master behind a fetch that speaks the sync server's pull
- * and push: a first sync of 2,500 documents in pages of 1,000, one of them changed on the master while the
- * first sync runs (so it arrives twice), then a local edit and a server edit. With the app's storage the
- * first-sync writer carries the first sync.
+ * and push: a first sync of 2,500 documents in pages of 1,000 whose very first request fails (offline), one
+ * document changed on the master while the first sync runs (so it arrives twice), then a local edit and a
+ * server edit. With the app's storage the first-sync writer carries the first sync, on its second attempt.
  */
 async function firstSyncScenario(kind: 'dexie' | 'bulk', name: string) {
   const storage = kind === 'bulk' ? withBulkInsertPath(getRxStorageDexie(APP_DEXIE_SETTINGS)) : getRxStorageDexie();
@@ -208,7 +208,13 @@ async function firstSyncScenario(kind: 'dexie' | 'bulk', name: string) {
   const master = new Master();
   for (let i = 0; i < 2500; i++) master.write({ ...call(i), _deleted: i === 7 });
   let pulls = 0;
+  let offline = true;
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    // The very first request fails as if the network were down (the first sync is retried).
+    if (offline) {
+      offline = false;
+      throw new TypeError('Failed to fetch');
+    }
     const url = new URL(String(input));
     const json = (body: unknown) =>
       new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
@@ -239,6 +245,7 @@ async function firstSyncScenario(kind: 'dexie' | 'bulk', name: string) {
     token: 'token',
     pullBatchSize: 1000,
     fetch: fetch as typeof globalThis.fetch,
+    retryTime: 50,
     // No live stream from this master: changes are picked up by reSync().
     EventSource: class {
       readonly readyState = 0;
