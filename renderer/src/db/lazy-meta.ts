@@ -79,8 +79,11 @@ interface Fork {
   readonly propertiesKey: string;
   readonly primaryPath: string;
   readonly instance: Instance<AnyDoc>;
-  /** Items the pull has just written, whose meta row RxDB is about to write. */
-  readonly justPulled: Set<string>;
+  /**
+   * Items the last pull batch wrote, whose meta rows RxDB writes next (it persists one batch at a time: fork,
+   * then meta). Replaced per batch, so a replication that writes no meta rows (pull-only) leaves no trail.
+   */
+  justPulled: Set<string>;
 }
 
 /** What the lazy meta did, for the tests and the benchmark. */
@@ -141,10 +144,11 @@ export class LazyMeta {
         }));
         const result = await bulkWrite(stamped, context);
         const failed = new Set(result.error.map((e) => e.documentId));
-        for (const row of stamped) {
-          const id = (row.document as Record<string, unknown>)[fork.primaryPath] as string;
-          if (!failed.has(id)) fork.justPulled.add(id);
-        }
+        fork.justPulled = new Set(
+          stamped
+            .map((row) => (row.document as Record<string, unknown>)[fork.primaryPath] as string)
+            .filter((id) => !failed.has(id)),
+        );
         return result;
       }
       // A local write (or a resolved conflict) over a document still as pulled: keep the state it replaces.
