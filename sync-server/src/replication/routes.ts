@@ -143,8 +143,8 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
   async function pull({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
     const collection = collectionOf(req);
     const user = staffUser(auth);
-    if (!pullRule(collection, user.role))
-      throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
+    const rule = pullRule(collection, user.role);
+    if (!rule) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
     const q = parseInput(PullQuery, req.query);
     let scope: SqlCondition | null = null;
     if (q.scope !== undefined) {
@@ -154,29 +154,27 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     }
     // changesSince uses $1..$3 (collection, seq, limit).
     const filter = combine([ownerCondition(collection, user), scope], 3);
-    if (!pullRule(collection, user.role)?.hidden?.length) {
-      // Nothing to hide from this role: the stored JSON goes out as it is, with RxDB's deletion flag added.
-      const [rows, head] = await Promise.all([
-        changesSinceAsJson(ctx.db, collection, q.seq, q.limit, filter),
-        collectionHead(ctx.db, collection),
-      ]);
-      const documents = rows.map((r) => withDeletedFlag(r.json, r.deleted)).join(',');
-      const seq = rows.length ? rows[rows.length - 1].seq : q.seq;
-      setPageHeaders(res, seq, rows.length);
-      res.type('application/json').send(`{"documents":[${documents}],"checkpoint":{"seq":${seq}},"head":${head}}`);
-      return undefined;
-    }
-    const [rows, head] = await Promise.all([
-      changesSince(ctx.db, collection, q.seq, q.limit, filter),
-      collectionHead(ctx.db, collection),
-    ]);
-    const documents = rows.map((r) =>
-      asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted),
-    );
+    // Each document as JSON text with RxDB's deletion flag. With nothing to hide from this role the stored JSON
+    // goes out as it is (no parsing and re-serialising); otherwise the role's redacted copy.
+    const pageRows = async (): Promise<Array<{ seq: number; json: string }>> =>
+      rule.hidden?.length
+        ? (await changesSince(ctx.db, collection, q.seq, q.limit, filter)).map((r) => ({
+            seq: r.seq,
+            json: JSON.stringify(
+              asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted),
+            ),
+          }))
+        : (await changesSinceAsJson(ctx.db, collection, q.seq, q.limit, filter)).map((r) => ({
+            seq: r.seq,
+            json: withDeletedFlag(r.json, r.deleted),
+          }));
+    const [rows, head] = await Promise.all([pageRows(), collectionHead(ctx.db, collection)]);
     // R1: the checkpoint is the last seq handed out; unchanged when nothing new.
     const seq = rows.length ? rows[rows.length - 1].seq : q.seq;
     setPageHeaders(res, seq, rows.length);
-    return { documents, checkpoint: { seq }, head };
+    const documents = rows.map((r) => r.json).join(',');
+    res.type('application/json').send(`{"documents":[${documents}],"checkpoint":{"seq":${seq}},"head":${head}}`);
+    return undefined;
   }
 
   // ───────────────────────────── push ─────────────────────────────
