@@ -13,11 +13,44 @@ import type { RouteDef } from '../http/routes';
 export const JOB_FAMILIES = { analysis: 'analysis.', recording: 'recording.' } as const;
 type Family = keyof typeof JOB_FAMILIES;
 
-const JobsQuery = z.object({
-  family: z.enum(['analysis', 'recording']).optional(),
+/** Filters of the admin's job lists. */
+export const JobsQuery = z.object({
   status: z.enum(['queued', 'running', 'done', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+const FamilyJobsQuery = JobsQuery.extend({ family: z.enum(['analysis', 'recording']).optional() });
+
+/** A `jobs` row as the admin's job lists read it (JOB_COLUMNS). */
+export interface JobRow {
+  id: number;
+  kind: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  payload: Record<string, unknown>;
+  cost: Record<string, number> | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+export const JOB_COLUMNS =
+  'id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, finished_at';
+
+/** A job as the admin's job lists answer it. */
+export function jobView(r: JobRow) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    error: r.last_error,
+    callId: typeof r.payload.callId === 'string' ? r.payload.callId : null,
+    cost: r.cost,
+    createdAt: new Date(r.created_at).toISOString(),
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+  };
+}
 
 function familyOf(kind: string): Family | null {
   for (const [family, prefix] of Object.entries(JOB_FAMILIES)) if (kind.startsWith(prefix)) return family as Family;
@@ -32,23 +65,10 @@ export function backgroundJobRoutes(ctx: AppContext): RouteDef[] {
       access: ['admin'],
       summary: 'Analysis and recording jobs (family, status) with their error, attempts, call and cost, newest first',
       async handler({ req }) {
-        const q = parseInput(JobsQuery, req.query);
+        const q = parseInput(FamilyJobsQuery, req.query);
         const prefixes = q.family ? [JOB_FAMILIES[q.family]] : Object.values(JOB_FAMILIES);
-        const { rows } = await ctx.db.query<{
-          id: number;
-          kind: string;
-          status: string;
-          attempts: number;
-          max_attempts: number;
-          last_error: string | null;
-          payload: Record<string, unknown>;
-          cost: Record<string, number> | null;
-          created_at: Date;
-          run_at: Date;
-          finished_at: Date | null;
-          superseded: boolean;
-        }>(
-          `SELECT id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, run_at, finished_at,
+        const { rows } = await ctx.db.query<JobRow & { run_at: Date; superseded: boolean }>(
+          `SELECT ${JOB_COLUMNS}, run_at,
                   -- A later job of the same kind for the same call finished: this failure no longer matters.
                   (status = 'failed' AND payload ? 'callId' AND EXISTS (
                     SELECT 1 FROM jobs later WHERE later.kind = jobs.kind AND later.id > jobs.id
@@ -66,18 +86,9 @@ export function backgroundJobRoutes(ctx: AppContext): RouteDef[] {
         return {
           counts: counts.rows,
           jobs: rows.map((r) => ({
-            id: r.id,
+            ...jobView(r),
             family: familyOf(r.kind),
-            kind: r.kind,
-            status: r.status,
-            attempts: r.attempts,
-            maxAttempts: r.max_attempts,
-            error: r.last_error,
-            callId: typeof r.payload.callId === 'string' ? r.payload.callId : null,
-            cost: r.cost,
-            createdAt: new Date(r.created_at).toISOString(),
             runAt: new Date(r.run_at).toISOString(),
-            finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
             superseded: r.superseded,
           })),
         };

@@ -5,6 +5,7 @@ import { ApiError, parseInput } from '../http/errors';
 import type { RouteDef } from '../http/routes';
 import { getDocument } from '../replication/store';
 import { recordingsAudioSource } from './audio-source';
+import { JOB_COLUMNS, JobsQuery, jobView, type JobRow } from './background-jobs';
 import { JOB_ANALYSE, JOB_TRANSCRIBE, mayAnalyse, runAnalyseJob, runTranscribeJob, type AnalysisDeps } from './jobs';
 import { createProviders } from './providers';
 import { AgreementQuery, agreementFromDb, rerunAnalysis } from './rerun';
@@ -36,10 +37,6 @@ export function registerAnalysisJobs(ctx: AppContext): void {
   ctx.jobs.register<Record<string, unknown>>(JOB_SMS, (job) => runSmsJob(ctx, job));
 }
 
-const JobsQuery = z.object({
-  status: z.enum(['queued', 'running', 'done', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
 const SmsReportQuery = z.object({
   service: z.string().max(30).optional(),
   district: z.string().max(4).optional(),
@@ -95,37 +92,12 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       summary: 'Analysis jobs with their errors and cost (failed ones for the retry action)',
       async handler({ req }) {
         const q = parseInput(JobsQuery, req.query);
-        const { rows } = await ctx.db.query<{
-          id: number;
-          kind: string;
-          status: string;
-          attempts: number;
-          max_attempts: number;
-          last_error: string | null;
-          payload: Record<string, unknown>;
-          cost: Record<string, number> | null;
-          created_at: Date;
-          finished_at: Date | null;
-        }>(
-          `SELECT id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, finished_at FROM jobs
+        const { rows } = await ctx.db.query<JobRow>(
+          `SELECT ${JOB_COLUMNS} FROM jobs
             WHERE kind LIKE 'analysis.%' AND ($1::text IS NULL OR status = $1) ORDER BY id DESC LIMIT $2`,
           [q.status ?? null, q.limit],
         );
-        return {
-          jobs: rows.map((r) => ({
-            id: r.id,
-            kind: r.kind,
-            status: r.status,
-            attempts: r.attempts,
-            maxAttempts: r.max_attempts,
-            error: r.last_error,
-            callId: typeof r.payload.callId === 'string' ? r.payload.callId : null,
-            payload: r.payload,
-            cost: r.cost,
-            createdAt: new Date(r.created_at).toISOString(),
-            finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
-          })),
-        };
+        return { jobs: rows.map((r) => ({ ...jobView(r), payload: r.payload })) };
       },
     },
     {
