@@ -1,4 +1,6 @@
+import { runInServer } from './cli/index';
 import { runServe } from './cli/serve';
+import { DataDirBusyError } from './db/owner';
 import { ConfigError, loadConfig, type Config } from './config';
 
 /**
@@ -21,8 +23,14 @@ try {
 }
 
 try {
-  await runServe(config);
+  await runServe(config, { commands: runInServer });
 } catch (err) {
+  if (err instanceof DataDirBusyError) {
+    fail(
+      `Not starting: ${err.message}. Two processes must never open one embedded database; stop the other one first (kill ${err.owner.pid}) or set DATA_DIR.`,
+      1,
+    );
+  }
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') {
     fail(`Port ${config.PORT} is already in use on ${config.HOST}: stop the other process or set PORT.`, 1);

@@ -49,7 +49,7 @@ async function bootstrapAdmin(ctx: AppContext): Promise<{ email: string; passwor
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const ownsDb = !opts.db;
-  const db = opts.db ?? (await openDatabase(config.database));
+  const db = opts.db ?? (await openDatabase(config.database, { kind: 'server', command: 'serve' }));
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'applied migrations');

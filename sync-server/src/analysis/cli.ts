@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { TranscriptFile } from '../../../shared/analysis';
 import { SERVICES } from '../../../shared/schemas';
-import type { CliEnv } from '../cli/index';
+import type { CliEnv } from '../cli/env';
 import { createLogger } from '../log';
 import { JobQueue } from '../jobs/queue';
 import { createProviders } from './providers';
@@ -35,7 +36,7 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
     )
     .action(async (file: string, opts: { provider?: 'local' | 'openai' }) => {
       const e = env();
-      const raw = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
+      const raw = JSON.parse(await fs.readFile(path.resolve(e.cwd, file), 'utf8')) as unknown;
       const parsed = TranscriptFile.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -44,9 +45,9 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
       const config = opts.provider ? { ...e.config, ANALYSIS_PROVIDER: opts.provider } : e.config;
       const { analyser } = createProviders(config);
       const out = await analyser.analyse({ segments: parsed.data.segments });
-      console.log(JSON.stringify(out.analysis, null, 2));
+      e.console.log(JSON.stringify(out.analysis, null, 2));
       if (out.usage.requests)
-        console.error(`tokens: ${out.usage.promptTokens} prompt, ${out.usage.completionTokens} completion`);
+        e.console.error(`tokens: ${out.usage.promptTokens} prompt, ${out.usage.completionTokens} completion`);
     });
 
   const analysis = program.command('analysis').description('AI analysis of calls and texts');
@@ -104,7 +105,7 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
         });
         if (opts.json) e.print(result, true);
         else
-          console.log(
+          e.console.log(
             result.dryRun
               ? `${result.matched} calls match (dry run, nothing queued)`
               : `queued ${result.enqueued} of ${result.matched} calls (run ${result.runId}); the server's job worker analyses them`,
@@ -124,18 +125,18 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
       const e = env();
       const report = await e.withDb((db) => agreementFromDb(db, { provider: opts.provider, model: opts.model }));
       if (opts.json) return e.print(report, true);
-      if (!report.groups.length) console.log('no submitted reviews with an AI insight yet');
+      if (!report.groups.length) e.console.log('no submitted reviews with an AI insight yet');
       for (const g of report.groups) {
-        console.log(`${g.provider}/${g.model}@${g.version}: ${g.pairs} review pairs over ${g.calls} calls`);
-        console.log(
+        e.console.log(`${g.provider}/${g.model}@${g.version}: ${g.pairs} review pairs over ${g.calls} calls`);
+        e.console.log(
           `  agreement ${g.agreementRate === null ? '—' : `${(g.agreementRate * 100).toFixed(1)}%`}, kappa ${g.kappa === null ? '—' : g.kappa.toFixed(3)}`,
         );
-        console.log(`  confusion (AI → reviewer): ${JSON.stringify(g.confusion)}`);
+        e.console.log(`  confusion (AI → reviewer): ${JSON.stringify(g.confusion)}`);
         for (const d of g.disagreements.slice(0, 20))
-          console.log(`  - call ${d.callId}: AI ${d.ai} (${d.confidence}), reviewer ${d.reviewer}`);
+          e.console.log(`  - call ${d.callId}: AI ${d.ai} (${d.confidence}), reviewer ${d.reviewer}`);
       }
       if (report.reviewsWithoutInsight)
-        console.log(`${report.reviewsWithoutInsight} submitted reviews have no finished AI insight`);
+        e.console.log(`${report.reviewsWithoutInsight} submitted reviews have no finished AI insight`);
     });
 
   analysis
@@ -165,7 +166,7 @@ export function registerAnalysisCommands(program: Command, env: () => CliEnv): v
           });
         });
         if (opts.json) return e.print(report, true);
-        console.log(`${report.assignments} assignments analysed`);
+        e.console.log(`${report.assignments} assignments analysed`);
         e.print(
           report.rows.map((r) => ({
             service: r.service,

@@ -5,7 +5,7 @@ import { registerRetentionCommands } from '../retention/cli';
 import { registerSandboxCommands } from '../twilio-sandbox/cli';
 import { registerPoolCommands } from '../pool/cli';
 import { registerLeadQualityCommands } from '../leads/quality-cli';
-import type { CliEnv } from './index';
+import type { CliEnv } from './env';
 
 /**
  * Commands contributed by the server's modules (pool, sandbox, erase, analyse …). Each module adds a

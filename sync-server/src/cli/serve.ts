@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Database } from '../db';
+import { DataDirBusyError, readOwner } from '../db/owner';
+import type { PgliteDatabase } from '../db/pglite';
+import { startControlSocket, type ControlReply, type ControlRequest, type ControlSocket } from './control';
 import { startDemo, type DemoOptions, type DemoSummary } from '../demo';
 import { createLogger } from '../log';
 import { startServer, type RunningServer } from '../server';
@@ -15,6 +18,11 @@ export interface ServeHooks {
   handleSignals?: boolean;
   /** A smaller demo (tests). */
   demo?: Pick<DemoOptions, 'leadsPerDay' | 'days' | 'seed' | 'concurrency'>;
+  /**
+   * Runs operator commands sent over the control socket (the CLI's runInServer). On the embedded database the
+   * server is its one owner, so this is how `npm run cli -- …` takes effect while it runs.
+   */
+  commands?: (request: ControlRequest, server: { config: Config; db: Database }) => Promise<ControlReply>;
 }
 
 export interface ServingServer extends RunningServer {
@@ -54,6 +62,11 @@ async function startLocalSandbox(config: Config, log: ReturnType<typeof createLo
  */
 export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<ServingServer> {
   const log = createLogger(config.LOG_LEVEL);
+  // Refuse before starting anything (the sandbox would take a port) when the database is someone else's.
+  if (!hooks.db && config.database.kind === 'pglite') {
+    const owner = readOwner(config.database.dir);
+    if (owner?.kind === 'server') throw new DataDirBusyError(config.database.dir, owner);
+  }
   let sandbox: RunningSandbox | null = null;
   if (config.sandbox) {
     sandbox = await startLocalSandbox(config, log);
@@ -74,6 +87,18 @@ export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<
   } catch (err) {
     await sandbox?.close();
     throw err;
+  }
+  let control: ControlSocket | null = null;
+  const claim = (server.ctx.db as Partial<PgliteDatabase>).claim;
+  if (hooks.commands && claim) {
+    const run = hooks.commands;
+    try {
+      control = await startControlSocket(claim, (request) => run(request, { config, db: server.ctx.db }));
+    } catch (err) {
+      await server.close();
+      await sandbox?.close();
+      throw err;
+    }
   }
   if (sandbox) {
     // With PORT=0 the public URL is only known now; webhooks are signed for it and sent straight to the server.
@@ -114,6 +139,7 @@ export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<
     closing ??= (async () => {
       demoAbort.abort();
       await demo;
+      await control?.close();
       await server.close();
       await sandbox?.close();
     })();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
+import { claimDataDir, type DataDirClaim, type DataDirOwner } from './owner';
 import type { Database, Queryable, QueryResult } from './types';
 
 interface PgliteLike {
@@ -27,13 +28,33 @@ const parsers = { [types.INT8]: (value: string) => Number(value) };
  * PGlite runs one query at a time, so a transaction holds the whole database until it ends.
  */
 export interface PgliteDatabase extends Database {
-  /** A gzipped tarball of the data directory (test templates). */
+  /** A gzipped tarball of the data directory (test templates, `backup`). */
   dumpDataDir(): Promise<Blob>;
+  /** This process's claim on the directory (null for `memory://`). */
+  claim: DataDirClaim | null;
 }
 
-export async function openPglite(dir: string, opts: { loadDataDir?: Blob } = {}): Promise<PgliteDatabase> {
-  if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir, { parsers, loadDataDir: opts.loadDataDir });
+export interface OpenPgliteOptions {
+  loadDataDir?: Blob;
+  /** Who claims a directory (see owner.ts); an operator command unless said otherwise. */
+  owner?: Pick<DataDirOwner, 'kind' | 'command'>;
+  /** How long to wait for another operator command to finish with the directory. */
+  waitMs?: number;
+}
+
+export async function openPglite(dir: string, opts: OpenPgliteOptions = {}): Promise<PgliteDatabase> {
+  let claim: DataDirClaim | null = null;
+  if (!dir.startsWith('memory://')) {
+    claim = await claimDataDir(dir, opts.owner ?? { kind: 'cli', command: 'open' }, { waitMs: opts.waitMs ?? 30_000 });
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dir, { parsers, loadDataDir: opts.loadDataDir });
+  } catch (err) {
+    claim?.release();
+    throw err;
+  }
   const base = wrap(pg as unknown as PgliteLike);
   return {
     kind: 'pglite',
@@ -46,8 +67,13 @@ export async function openPglite(dir: string, opts: { loadDataDir?: Blob } = {})
     async notify(channel, payload) {
       await pg.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
+    claim,
     async close() {
-      if (!pg.closed) await pg.close();
+      try {
+        if (!pg.closed) await pg.close();
+      } finally {
+        claim?.release();
+      }
     },
     async dumpDataDir() {
       const dump = await pg.dumpDataDir('gzip');

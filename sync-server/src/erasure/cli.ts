@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import type { CliEnv } from '../cli';
+import type { CliEnv } from '../cli/env';
 import { cliMediaDeps } from '../recordings/cli-deps';
 import { eraseByPhone } from './erase';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliEnv } from '../cli';
+import type { CliEnv } from '../cli/env';
 import { refreshAllLeadQuality } from './quality';
 
 /**

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliEnv } from '../cli/index';
+import type { CliEnv } from '../cli/env';
 import { createLogger } from '../log';
 import { stopCallRecording } from '../twilio/admin';
 import { TwilioRest } from '../twilio/rest';
@@ -65,7 +65,7 @@ export function registerPoolCommands(program: Command, env: () => CliEnv): void 
     .action(async (number: string) => {
       const e = env();
       const done = await e.withDb((db) => releasePoolNumber({ db, config: e.config, now: Date.now }, number));
-      console.log(done ? `released ${number}` : `${number} is not an active pool number`);
+      e.console.log(done ? `released ${number}` : `${number} is not an active pool number`);
     });
 
   pool
@@ -89,7 +89,7 @@ export function registerPoolCommands(program: Command, env: () => CliEnv): void 
       const doc = await e.withDb((db) =>
         stopCallRecording({ db, config: e.config, log, now: Date.now }, { label: 'cli' }, callSid),
       );
-      console.log(`recording of ${callSid}: ${doc.recording.state}`);
+      e.console.log(`recording of ${callSid}: ${doc.recording.state}`);
     });
 }
 

@@ -1,4 +1,4 @@
-import type { CliEnv } from '../cli';
+import type { CliEnv } from '../cli/env';
 import type { Database } from '../db';
 import { JobQueue } from '../jobs/queue';
 import { createLogger } from '../log';

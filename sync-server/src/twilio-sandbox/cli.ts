@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { CliEnv } from '../cli/index';
+import type { CliEnv } from '../cli/env';
 import type { CallResult, CallScenario, GatherAnswer } from './calls';
 import type { InboundSmsResult } from './messages';
 import type { ReceivedMessage } from './phones';
@@ -194,7 +194,7 @@ export function registerSandboxCommands(program: Command, env: () => CliEnv): vo
           service: opts.service,
         };
         const result = await control<CallResult>(sb, 'POST', '/calls', scenario);
-        console.log(opts.json ? JSON.stringify(result, null, 2) : describeCall(result));
+        e.console.log(opts.json ? JSON.stringify(result, null, 2) : describeCall(result));
       },
     );
 
@@ -216,14 +216,14 @@ export function registerSandboxCommands(program: Command, env: () => CliEnv): vo
         mediaUrls: opts.media,
       });
       if (opts.json) {
-        console.log(JSON.stringify(result, null, 2));
+        e.console.log(JSON.stringify(result, null, 2));
         return;
       }
       const lines = [`${result.messageSid}  ${opts.from} → ${opts.to}`];
       for (const q of result.requests) lines.push(`  ${q.kind} ${q.url} → ${q.error ?? q.status}`);
       for (const r of result.replies) lines.push(`  reply to ${r.to}: ${r.body}`);
       for (const w of result.warnings) lines.push(`  ! Twilio ${w.code}: ${w.message}`);
-      console.log(lines.join('\n'));
+      e.console.log(lines.join('\n'));
     });
 
   sandbox
