@@ -21,6 +21,20 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+/**
+ * What a sign-in for an email without an account (or a revoked one) is checked against: a hash with the same
+ * parameters as a real one, so scrypt does the same work and the answer takes as long whether or not the
+ * account exists. No password matches it (its expected hash is zeros).
+ */
+export const DUMMY_PASSWORD_HASH = [
+  'scrypt',
+  N,
+  R,
+  P,
+  Buffer.alloc(16).toString('base64'),
+  Buffer.alloc(KEYLEN).toString('base64'),
+].join('$');
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;

@@ -1,8 +1,10 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 import { audit, listAudit } from '../audit/log';
 import { ApiError, parseInput } from '../http/errors';
 import type { RouteDef } from '../http/routes';
-import { verifyPassword } from './passwords';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords';
+import { admitSignInAttempt, RateLimited } from './throttle';
 import { issueToken, revokeToken } from './tokens';
 import { createUser, findUserByEmail, listUsers, revokeUser } from './users';
 
@@ -11,6 +13,11 @@ const LoginInput = z.object({
   password: z.string().min(1).max(200),
 });
 
+/** Answers that carry a token or another secret must not be kept by the browser or any cache between. */
+function noStore(res: Response): void {
+  res.setHeader('Cache-Control', 'no-store');
+}
+
 export function authRoutes(): RouteDef[] {
   return [
     {
@@ -18,26 +25,29 @@ export function authRoutes(): RouteDef[] {
       path: '/api/auth/login',
       access: 'public',
       summary: 'Sign in with email and password; returns a bearer token',
-      async handler({ ctx, req }) {
+      async handler({ ctx, req, res }) {
         const { email, password } = parseInput(LoginInput, req.body);
         const ip = req.ip ?? 'unknown';
-        const windowMin = ctx.config.LOGIN_WINDOW_MINUTES;
-        const { rows } = await ctx.db.query<{ by_email: number; by_ip: number }>(
-          `SELECT count(*) FILTER (WHERE email = $1)::int AS by_email, count(*) FILTER (WHERE ip = $2)::int AS by_ip
-             FROM login_failures WHERE at > now() - make_interval(mins => $3) AND (email = $1 OR ip = $2)`,
-          [email, ip, windowMin],
-        );
-        const max = ctx.config.LOGIN_MAX_FAILURES;
-        // The IP limit is wider so that an office behind one address is not locked out by one person.
-        if (rows[0].by_email >= max || rows[0].by_ip >= max * 4) {
-          throw new ApiError('RATE_LIMITED', `too many failed sign-ins; try again in ${windowMin} minutes`);
+        // Counted before the password is checked (throttle.ts): parallel guesses cannot overtake the count.
+        let attempt;
+        try {
+          attempt = await admitSignInAttempt(
+            ctx.db,
+            { email, address: ip },
+            { maxFailures: ctx.config.LOGIN_MAX_FAILURES, windowMinutes: ctx.config.LOGIN_WINDOW_MINUTES },
+          );
+        } catch (err) {
+          if (err instanceof RateLimited) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+          throw err;
         }
-        const user = await findUserByEmail(ctx.db, email);
-        const ok = user && !user.revoked && (await verifyPassword(password, user.passwordHash));
-        if (!ok || !user) {
-          await ctx.db.query('INSERT INTO login_failures (email, ip) VALUES ($1, $2)', [email, ip]);
-          throw new ApiError('INVALID_CREDENTIALS', 'email or password is wrong');
-        }
+        if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
+        const found = await findUserByEmail(ctx.db, email);
+        const user = found && !found.revoked ? found : null;
+        // One path for every email: scrypt runs against a dummy hash when there is no (usable) account, so the
+        // time of the answer does not tell which emails have accounts.
+        const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+        await attempt.settle(matches && user !== null);
+        if (!matches || !user) throw new ApiError('INVALID_CREDENTIALS', 'email or password is wrong');
         const { token, expiresAt } = await issueToken(ctx.db, user.id, ctx.config.TOKEN_TTL_HOURS);
         await audit(
           ctx.db,
@@ -45,6 +55,7 @@ export function authRoutes(): RouteDef[] {
           { action: 'auth.login', subjectType: 'user', subjectId: user.id, ip },
         );
         const { passwordHash: _omit, ...publicUser } = user;
+        noStore(res);
         return { token, expiresAt, user: publicUser };
       },
     },
