@@ -7,10 +7,8 @@ import { authenticate } from '../auth/tokens';
 import type { AppContext } from '../context';
 import { ApiError } from './errors';
 import { hasRole, type RequestAuth, type RouteDef } from './routes';
+import { API_PREFIXES, securityHeaders } from './security-headers';
 import { isValidTwilioRequest } from './twilio-signature';
-
-/** Paths that belong to the API; everything else may be the web app. */
-const API_PREFIXES = ['/api/', '/sync/', '/twilio/', '/media/'];
 
 function bearer(req: Request, allowQuery: boolean): string | null {
   const header = req.header('authorization');
@@ -75,10 +73,9 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
       res.status(204).end();
       return;
     }
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
+  app.use(securityHeaders(() => ctx.config.publicBaseUrl));
 
   for (const route of routes) {
     const bodyKind =
