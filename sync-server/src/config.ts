@@ -22,6 +22,8 @@ const EnvSchema = z.object({
     .optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: readable lines on a terminal, JSON lines when stdout is a pipe or a file (log collectors).
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/i, 'like 1mb or 512kb')

@@ -47,7 +47,7 @@ async function bootstrapAdmin(ctx: AppContext): Promise<{ email: string; passwor
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, {}, config.LOG_FORMAT);
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, { kind: 'server', command: 'serve' }));
   try {

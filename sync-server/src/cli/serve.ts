@@ -61,7 +61,7 @@ async function startLocalSandbox(config: Config, log: ReturnType<typeof createLo
  * server takes any webhook; then, on an empty database, the demo fills in the background.
  */
 export async function runServe(config: Config, hooks: ServeHooks = {}): Promise<ServingServer> {
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, {}, config.LOG_FORMAT);
   // Refuse before starting anything (the sandbox would take a port) when the database is someone else's.
   if (!hooks.db && config.database.kind === 'pglite') {
     const owner = readOwner(config.database.dir);
