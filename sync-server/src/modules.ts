@@ -3,6 +3,7 @@ import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { healthRoutes } from './health/routes';
+import { pricingRoutes } from './pricing/routes';
 import type { RouteDef } from './http/routes';
 import { recordingsModuleRoutes, registerRecordingsJobs } from './recordings/module';
 import { replicationRoutes } from './replication/routes';
@@ -25,6 +26,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...backgroundJobRoutes(ctx),
     ...revealRoutes(ctx),
     ...telephonyRoutes(ctx),
+    ...pricingRoutes(ctx),
   ];
 }
 

@@ -1,0 +1,415 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import {
+  DEFAULT_PRICING_RULE,
+  EMPTY_COUNTS,
+  areaKey,
+  areaPrice,
+  countAreas,
+  type AreaCounts,
+  type AreaPrice,
+  type LeadOutcome,
+  type PricingRule,
+} from '../../../shared/pricing/area-price';
+import { DEFAULT_TIER_PRICE_RULE, assessorPrice, type AssessorPrice } from '../../../shared/pricing/assessor-price';
+import {
+  activeOverride,
+  overrideState,
+  type OverrideState,
+  type PriceOverrideRecord,
+} from '../../../shared/pricing/overrides';
+import { toDistrict } from '../../../shared/postcode';
+import { SERVICES, type AreaDoc, type AssessorDoc, type Service } from '../../../shared/schemas';
+import { audit } from '../audit/log';
+import type { Database, Queryable } from '../db';
+import { ApiError, parseInput } from '../http/errors';
+import type { RequestAuth } from '../http/routes';
+import { getDocument, getDocuments, lockCollection, putDocuments } from '../replication/store';
+
+/**
+ * Area pricing on the server (rules: shared/pricing/SPEC.md): counts leads from the replicated lead and call
+ * documents, applies the pure rule, and keeps the admins' overrides. Every quote is evaluated against the
+ * server clock at the time asked, so an expired override stops applying by itself.
+ */
+export interface PricingDeps {
+  db: Database;
+  now(): number;
+}
+
+export const pricingRule = (): PricingRule => DEFAULT_PRICING_RULE;
+export const tierPriceRule = () => DEFAULT_TIER_PRICE_RULE;
+
+const serviceField = z.enum(SERVICES);
+
+// ───────────────────────────── counting (PR1–PR2) ─────────────────────────────
+
+/**
+ * Per lead of the window: connected (a connected call on any of its assignments) and booked (a booking from
+ * the marketplace, or a reviewer-submitted outcome of booked on one of its calls: PRODUCT.md conversion).
+ */
+export async function leadOutcomes(q: Queryable, from: number, to: number): Promise<LeadOutcome[]> {
+  const { rows } = await q.query<{
+    district: string;
+    service: Service;
+    created_at: string | number;
+    connected: boolean;
+    booked: boolean;
+  }>(
+    `WITH l AS (
+       SELECT id, doc FROM sync_documents
+        WHERE collection = 'leads' AND NOT deleted
+          AND (doc->>'createdAt')::bigint >= $1 AND (doc->>'createdAt')::bigint < $2),
+     c AS (
+       SELECT id, doc->>'leadId' AS lead_id, (doc->>'connected')::boolean AS connected FROM sync_documents
+        WHERE collection = 'calls' AND NOT deleted AND (doc->>'startedAt')::bigint >= $1),
+     r AS (
+       SELECT DISTINCT doc->>'callId' AS call_id FROM sync_documents
+        WHERE collection = 'reviews' AND NOT deleted AND doc->>'status' = 'submitted' AND doc->>'outcome' = 'booked')
+     SELECT l.doc->>'district' AS district, l.doc->>'service' AS service, (l.doc->>'createdAt')::bigint AS created_at,
+            EXISTS (SELECT 1 FROM c WHERE c.lead_id = l.id AND c.connected) AS connected,
+            (l.doc->>'status' = 'booked'
+              OR EXISTS (SELECT 1 FROM jsonb_array_elements(l.doc->'assignments') a WHERE a->>'bookedAt' IS NOT NULL)
+              OR EXISTS (SELECT 1 FROM c JOIN r ON r.call_id = c.id WHERE c.lead_id = l.id)) AS booked
+       FROM l`,
+    [from, to],
+  );
+  return rows.map((r) => ({
+    district: r.district,
+    service: r.service,
+    createdAt: Number(r.created_at),
+    connected: r.connected,
+    booked: r.booked,
+  }));
+}
+
+export interface PriceBook {
+  now: number;
+  rule: PricingRule;
+  byArea: Map<string, AreaCounts>;
+  byService: Map<Service, AreaCounts>;
+  overrides: PriceOverrideRecord[];
+}
+
+export async function loadPriceBook(deps: PricingDeps, q: Queryable = deps.db): Promise<PriceBook> {
+  const now = deps.now();
+  const rule = pricingRule();
+  const outcomes = await leadOutcomes(q, now - rule.windowDays * 86_400_000, now);
+  const { byArea, byService } = countAreas(rule, outcomes, now);
+  return { now, rule, byArea, byService, overrides: await listOverrideRecords(q) };
+}
+
+// ───────────────────────────── quotes ─────────────────────────────
+
+export interface Quote {
+  district: string;
+  service: Service;
+  pricePence: number;
+  source: 'rule' | 'override';
+  /** The rule's price, also when an override applies. */
+  rulePricePence: number;
+  basis: AreaPrice['basis'] & { method: AreaPrice['method'] };
+  explanation: string;
+  overrideId?: string;
+  override?: OverrideView;
+  assessor?: { id: string; name: string } & AssessorPrice;
+}
+
+export function quoteFrom(book: PriceBook, district: string, service: Service): Quote {
+  const price = areaPrice(
+    book.rule,
+    district,
+    service,
+    book.byArea.get(areaKey(district, service)) ?? EMPTY_COUNTS,
+    book.byService.get(service) ?? EMPTY_COUNTS,
+  );
+  const base = {
+    district,
+    service,
+    rulePricePence: price.pricePence,
+    basis: { ...price.basis, method: price.method },
+  };
+  const o = activeOverride(book.overrides, district, service, book.now);
+  if (o) {
+    return {
+      ...base,
+      pricePence: o.pricePence,
+      source: 'override',
+      explanation: `override ${o.id} (${o.reason}) replaces the rule price; the rule says: ${price.explanation}`,
+      overrideId: o.id,
+      override: overrideView(o, book.now),
+    };
+  }
+  return { ...base, pricePence: price.pricePence, source: 'rule', explanation: price.explanation };
+}
+
+/** A district from a full postcode or an outward code; anything else is a 400 INVALID_POSTCODE. */
+export function districtOf(raw: unknown, field = 'postcode'): string {
+  if (typeof raw !== 'string' || !raw.trim()) throw new ApiError('INVALID_POSTCODE', `${field} is required`, field);
+  const district = toDistrict(raw.slice(0, 20));
+  if (!district)
+    throw new ApiError('INVALID_POSTCODE', `${field}: not a UK postcode or district: ${raw.slice(0, 20)}`, field);
+  return district;
+}
+
+export function serviceOf(raw: unknown): Service {
+  return parseInput(z.object({ service: serviceField }), { service: raw }).service;
+}
+
+export async function quote(
+  deps: PricingDeps,
+  input: { postcode: unknown; service: unknown; assessorId?: unknown },
+): Promise<Quote> {
+  const district = districtOf(input.postcode);
+  const service = serviceOf(input.service);
+  const assessorId =
+    input.assessorId === undefined
+      ? undefined
+      : parseInput(z.object({ assessorId: z.string().min(1).max(100) }), { assessorId: input.assessorId }).assessorId;
+  const book = await loadPriceBook(deps);
+  const q = quoteFrom(book, district, service);
+  if (assessorId === undefined) return q;
+  const assessor = await findAssessorDoc(deps.db, assessorId);
+  if (!assessor) throw new ApiError('UNKNOWN_ASSESSOR', `no assessor ${assessorId}`, 'assessorId');
+  return {
+    ...q,
+    assessor: { id: assessor.id, name: assessor.name, ...assessorPrice(tierPriceRule(), q.pricePence, assessor.tier) },
+  };
+}
+
+/** An assessor document by our id or the marketplace's externalId. */
+export async function findAssessorDoc(q: Queryable, ref: string): Promise<AssessorDoc | null> {
+  const byId = await getDocument(q, 'assessors', ref);
+  if (byId) return byId;
+  const { rows } = await q.query<{ doc: AssessorDoc }>(
+    `SELECT doc FROM sync_documents WHERE collection = 'assessors' AND NOT deleted AND doc->>'externalId' = $1 LIMIT 1`,
+    [ref],
+  );
+  return rows[0]?.doc ?? null;
+}
+
+/**
+ * Every district × service: the districts with leads in the window, served by an assessor or with an
+ * override, each with every service.
+ */
+export async function listPrices(deps: PricingDeps): Promise<{ windowDays: number; prices: Quote[] }> {
+  const book = await loadPriceBook(deps);
+  const districts = new Set<string>();
+  for (const key of book.byArea.keys()) districts.add(key.split('|')[0]);
+  for (const o of book.overrides) districts.add(o.district);
+  const { rows } = await deps.db.query<{ district: string }>(
+    `SELECT DISTINCT jsonb_array_elements_text(doc->'districts') AS district FROM sync_documents
+      WHERE collection = 'assessors' AND NOT deleted`,
+  );
+  for (const r of rows) districts.add(r.district);
+  const prices: Quote[] = [];
+  for (const d of [...districts].sort()) for (const s of SERVICES) prices.push(quoteFrom(book, d, s));
+  return { windowDays: book.rule.windowDays, prices };
+}
+
+// ───────────────────────────── overrides (PR7) ─────────────────────────────
+
+interface OverrideRow {
+  id: string;
+  district: string;
+  service: Service;
+  price_pence: number;
+  reason: string;
+  valid_from: string | number;
+  valid_to: string | number | null;
+  created_at: string | number;
+  created_by: string;
+  revoked_at: string | number | null;
+  revoked_by: string | null;
+}
+
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+function toRecord(r: OverrideRow): PriceOverrideRecord {
+  return {
+    id: r.id,
+    district: r.district,
+    service: r.service,
+    pricePence: Number(r.price_pence),
+    reason: r.reason,
+    validFrom: Number(r.valid_from),
+    validTo: num(r.valid_to),
+    createdAt: Number(r.created_at),
+    createdBy: r.created_by,
+    revokedAt: num(r.revoked_at),
+  };
+}
+
+export interface OverrideView extends PriceOverrideRecord {
+  state: OverrideState;
+}
+
+export const overrideView = (o: PriceOverrideRecord, now: number): OverrideView => ({
+  ...o,
+  state: overrideState(o, now),
+});
+
+async function listOverrideRecords(q: Queryable): Promise<PriceOverrideRecord[]> {
+  const { rows } = await q.query<OverrideRow>('SELECT * FROM price_overrides ORDER BY created_at, id');
+  return rows.map(toRecord);
+}
+
+const instant = z.union([
+  z
+    .string()
+    .datetime({ offset: true })
+    .transform((s) => Date.parse(s)),
+  z.number().int().min(0).max(1e13),
+]);
+
+export const NewOverride = z
+  .object({
+    district: z.string().min(1).max(10),
+    service: serviceField,
+    pricePence: z.number().int().min(0).max(100_000),
+    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(500),
+    validFrom: instant.optional(),
+    validTo: instant.nullable().optional(),
+  })
+  .strict();
+
+/** Who acts: a signed-in admin (the decision is signed by their id). */
+function adminOf(auth: RequestAuth | null): { id: string; auth: RequestAuth } {
+  if (!auth?.user) throw new ApiError('FORBIDDEN', 'overrides are set by a signed-in admin');
+  return { id: auth.user.id, auth };
+}
+
+export async function createOverride(
+  deps: PricingDeps,
+  auth: RequestAuth | null,
+  input: unknown,
+): Promise<OverrideView> {
+  const admin = adminOf(auth);
+  const body = parseInput(NewOverride, input);
+  const district = districtOf(body.district, 'district');
+  const now = deps.now();
+  const validFrom = body.validFrom ?? now;
+  const validTo = body.validTo ?? null;
+  if (validTo !== null && validTo <= validFrom)
+    throw new ApiError('VALIDATION_FAILED', 'validTo must be after validFrom', 'validTo');
+  if (validTo !== null && validTo <= now)
+    throw new ApiError('VALIDATION_FAILED', 'validTo is in the past: this override would never apply', 'validTo');
+  const id = crypto.randomUUID();
+  return deps.db.transaction(async (tx) => {
+    const { rows } = await tx.query<OverrideRow>(
+      `INSERT INTO price_overrides (id, district, service, price_pence, reason, valid_from, valid_to, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [id, district, body.service, body.pricePence, body.reason, validFrom, validTo, now, admin.id],
+    );
+    await audit(tx, admin.auth, {
+      action: 'pricing.override.create',
+      subjectType: 'area',
+      subjectId: `${district}:${body.service}`,
+      detail: { overrideId: id, pricePence: body.pricePence, reason: body.reason, validFrom, validTo },
+    });
+    await writeAreaDoc(deps, tx, district, body.service);
+    return overrideView(toRecord(rows[0]), now);
+  });
+}
+
+export async function listOverrides(
+  deps: PricingDeps,
+  query: Record<string, unknown>,
+): Promise<{ overrides: OverrideView[] }> {
+  const f = parseInput(
+    z.object({
+      district: z.string().max(10).optional(),
+      service: serviceField.optional(),
+      state: z.enum(['scheduled', 'active', 'expired', 'revoked']).optional(),
+    }),
+    query,
+  );
+  const district = f.district === undefined ? undefined : districtOf(f.district, 'district');
+  const now = deps.now();
+  const all = (await listOverrideRecords(deps.db)).map((o) => overrideView(o, now));
+  return {
+    overrides: all
+      .filter((o) => (!district || o.district === district) && (!f.service || o.service === f.service))
+      .filter((o) => !f.state || o.state === f.state)
+      .reverse(),
+  };
+}
+
+export async function revokeOverride(
+  deps: PricingDeps,
+  auth: RequestAuth | null,
+  id: string,
+  input: unknown,
+): Promise<OverrideView> {
+  const admin = adminOf(auth);
+  const body = parseInput(z.object({ reason: z.string().trim().max(500).optional() }).default({}), input ?? {});
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    const { rows } = await tx.query<OverrideRow>('SELECT * FROM price_overrides WHERE id = $1 FOR UPDATE', [id]);
+    if (!rows[0]) throw new ApiError('NOT_FOUND', `no price override ${id}`, 'id');
+    if (rows[0].revoked_at !== null) throw new ApiError('CONFLICT', `override ${id} is already revoked`, 'id');
+    const updated = await tx.query<OverrideRow>(
+      'UPDATE price_overrides SET revoked_at = $2, revoked_by = $3 WHERE id = $1 RETURNING *',
+      [id, now, admin.id],
+    );
+    const o = toRecord(updated.rows[0]);
+    await audit(tx, admin.auth, {
+      action: 'pricing.override.revoke',
+      subjectType: 'area',
+      subjectId: `${o.district}:${o.service}`,
+      detail: { overrideId: id, reason: body.reason ?? null },
+    });
+    await writeAreaDoc(deps, tx, o.district, o.service);
+    return overrideView(o, now);
+  });
+}
+
+/**
+ * The replicated area document admins see (collection `areas`): the rates and rule price now, and the override
+ * that applies now or next (validity dates included, so the app can tell when it lapses).
+ */
+export async function writeAreaDoc(
+  deps: PricingDeps,
+  tx: Queryable,
+  district: string,
+  service: Service,
+): Promise<AreaDoc> {
+  const book = await loadPriceBook(deps, tx);
+  const q = quoteFrom(book, district, service);
+  const now = book.now;
+  const current =
+    activeOverride(book.overrides, district, service, now) ??
+    book.overrides
+      .filter((o) => o.district === district && o.service === service && overrideState(o, now) === 'scheduled')
+      .sort((a, b) => a.validFrom - b.validFrom)[0] ??
+    null;
+  const id = `${district}:${service}`;
+  await lockCollection(tx, 'areas');
+  await getDocuments(tx, 'areas', [id], { forUpdate: true });
+  const [doc] = await putDocuments(
+    tx,
+    'areas',
+    [
+      {
+        id,
+        updatedAt: now,
+        district,
+        service,
+        leads: q.basis.leads,
+        callRate: q.basis.callRate ?? 0,
+        conversionRate: q.basis.conversionRate ?? 0,
+        suggestedPricePence: q.rulePricePence,
+        override: current
+          ? {
+              pricePence: current.pricePence,
+              reason: current.reason,
+              validFrom: current.validFrom,
+              validTo: current.validTo,
+              by: current.createdBy,
+            }
+          : null,
+      },
+    ],
+    now,
+  );
+  return doc;
+}

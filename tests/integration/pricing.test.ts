@@ -1,0 +1,377 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallDoc, LeadDoc, Service } from '../../shared/schemas';
+import { createApiKey } from '../../sync-server/src/auth/tokens';
+import { createUser } from '../../sync-server/src/auth/users';
+import { putDocuments } from '../../sync-server/src/replication/store';
+import { makeCall, makeLead } from '../helpers/docs';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+/** Area pricing routes (shared/pricing/SPEC.md) over a real server and database, history seeded as documents. */
+let server: TestServer;
+let admin: string;
+let reviewer: string;
+let author: string;
+let key: string;
+const DAY = 86_400_000;
+const T = Date.UTC(2026, 5, 1, 12);
+let clock = T;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read nested JSON answers freely
+type Json = Record<string, any>;
+async function get(path: string, token: string | null = key): Promise<{ status: number; body: Json }> {
+  const res = await server.api(path, { token: token ?? undefined });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+async function post(path: string, json: unknown, token: string | null = admin) {
+  const res = await server.api(path, { method: 'POST', token: token ?? undefined, json });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+/** `n` leads of a district × service created `ageDays` ago, with the given shares connected and booked. */
+async function seedArea(
+  district: string,
+  service: Service,
+  n: number,
+  callRate: number,
+  conversion: number,
+  ageDays = 10,
+) {
+  const leads: LeadDoc[] = [];
+  const calls: CallDoc[] = [];
+  const connected = Math.round(n * callRate);
+  const booked = Math.round(n * conversion);
+  for (let i = 0; i < n; i++) {
+    const id = `${district}-${service}-${ageDays}-${i}`;
+    const createdAt = T - ageDays * DAY + i;
+    leads.push(
+      makeLead({
+        id,
+        externalId: id,
+        district,
+        service,
+        createdAt,
+        assignments: [
+          {
+            assessorId: 'as-x',
+            assignedAt: createdAt,
+            poolNumber: '+447700900001',
+            extension: null,
+            bookedAt: i < booked ? createdAt + 3600_000 : null,
+            bookingValuePence: null,
+            active: true,
+          },
+        ],
+      }),
+    );
+    // Every lead gets a call; only the first `connected` connect.
+    calls.push(
+      makeCall({
+        id: `CA${id}`,
+        leadId: id,
+        assessorId: 'as-x',
+        district,
+        service,
+        startedAt: createdAt + 60_000,
+        connected: i < connected,
+        talkSeconds: i < connected ? 120 : 0,
+        status: i < connected ? 'completed' : 'no-answer',
+      }),
+    );
+  }
+  await server.db.transaction(async (tx) => {
+    await putDocuments(tx, 'leads', leads, T);
+    await putDocuments(tx, 'calls', calls, T);
+  });
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  server.ctx.now = () => clock;
+  admin = await server.login();
+  for (const role of ['reviewer', 'author'] as const) {
+    await createUser(server.db, { email: `${role}@pricing.test`, password: 'correct horse battery', role });
+  }
+  reviewer = await server.login('reviewer@pricing.test', 'correct horse battery');
+  author = await server.login('author@pricing.test', 'correct horse battery');
+  key = (await createApiKey(server.db, 'pricing-test')).key;
+  // The brief's four districts, 100 leads each in the last 90 days; W1 also has old leads outside the window
+  // that would drag its rates down if they were counted.
+  await seedArea('W1', 'boiler', 100, 0.9, 0.6);
+  await seedArea('W1', 'boiler', 50, 0, 0, 120);
+  await seedArea('EC1', 'boiler', 100, 0.85, 0.55);
+  await seedArea('N1', 'boiler', 100, 0.7, 0.4);
+  await seedArea('E17', 'boiler', 100, 0.45, 0.25);
+  // A district with 10 leads: blended toward the service-wide rates.
+  await seedArea('SE1', 'boiler', 10, 0.9, 0.6);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('GET /api/pricing/quote', () => {
+  it.each([
+    ['W1D 3QF', 'W1', 2500, 0.9, 0.6],
+    ['EC1A 1BB', 'EC1', 2000, 0.85, 0.55],
+    ['N1 9GU', 'N1', 1500, 0.7, 0.4],
+    ['E17 4PP', 'E17', 800, 0.45, 0.25],
+  ])(
+    'PR4: %s is priced at the brief’s price from its own 90 days of calls',
+    async (postcode, district, pence, call, conv) => {
+      const r = await get(`/api/pricing/quote?postcode=${encodeURIComponent(postcode)}&service=boiler`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({
+        district,
+        service: 'boiler',
+        pricePence: pence,
+        source: 'rule',
+        basis: { leads: 100, windowDays: 90, blended: false },
+      });
+      expect(r.body.basis.callRate).toBeCloseTo(call, 10);
+      expect(r.body.basis.conversionRate).toBeCloseTo(conv, 10);
+      expect(r.body.overrideId).toBeUndefined();
+    },
+  );
+
+  it('PR3: a district with 10 leads blends toward the service-wide rates and says so', async () => {
+    const r = await get('/api/pricing/quote?postcode=SE1%207PB&service=boiler');
+    expect(r.body).toMatchObject({
+      district: 'SE1',
+      source: 'rule',
+      basis: { leads: 10, blended: true, method: 'blended' },
+    });
+    expect(r.body.basis.weight).toBeCloseTo(1 / 3, 10);
+    expect(r.body.explanation).toMatch(/blended with the boiler rates/);
+  });
+
+  it('PR6: a district with no history gets the service’s base price and says so', async () => {
+    const r = await get('/api/pricing/quote?postcode=SW1A%201AA&service=solar');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      district: 'SW1',
+      pricePence: 1500,
+      source: 'rule',
+      basis: { leads: 0, callRate: null, conversionRate: null, method: 'base', blended: false },
+    });
+    expect(r.body.explanation).toMatch(/no solar leads in SW1/);
+  });
+
+  it.each([
+    ['not a postcode', 'INVALID_POSTCODE'],
+    ['XX1 1XX', 'INVALID_POSTCODE'],
+    ['', 'INVALID_POSTCODE'],
+  ])('a malformed or unknown postcode %j is a 400 %s', async (postcode, code) => {
+    const r = await get(`/api/pricing/quote?postcode=${encodeURIComponent(postcode)}&service=boiler`);
+    expect([r.status, r.body.error.code, r.body.error.field]).toEqual([400, code, 'postcode']);
+  });
+
+  it('a missing postcode, an unknown service and an unknown assessor are refused with stable codes', async () => {
+    expect((await get('/api/pricing/quote?service=boiler')).body.error).toMatchObject({ code: 'INVALID_POSTCODE' });
+    const svc = await get('/api/pricing/quote?postcode=W1D%203QF&service=roofing');
+    expect([svc.status, svc.body.error.code, svc.body.error.field]).toEqual([400, 'VALIDATION_FAILED', 'service']);
+    const who = await get('/api/pricing/quote?postcode=W1D%203QF&service=boiler&assessorId=nobody');
+    expect([who.status, who.body.error.code]).toEqual([404, 'UNKNOWN_ASSESSOR']);
+  });
+
+  it('only API keys and admins get quotes; reviewers, authors and anonymous callers are refused', async () => {
+    const path = '/api/pricing/quote?postcode=W1D%203QF&service=boiler';
+    expect((await get(path, admin)).status).toBe(200);
+    expect((await get(path, key)).status).toBe(200);
+    expect((await get(path, reviewer)).body.error.code).toBe('FORBIDDEN');
+    expect((await get(path, author)).body.error.code).toBe('FORBIDDEN');
+    const none = await get(path, null);
+    expect([none.status, none.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it('PR8: with an assessor, the quote shows what they pay and the working', async () => {
+    const created = await post('/api/assessors', {
+      externalId: 'asr-quote',
+      name: 'Quote Person',
+      phone: '07700 900777',
+      districts: ['W1'],
+      services: ['boiler'],
+    });
+    expect(created.status).toBe(201);
+    const r = await get(`/api/pricing/quote?postcode=W1D%203QF&service=boiler&assessorId=asr-quote`);
+    expect(r.body.assessor).toMatchObject({
+      id: created.body.assessor.id,
+      tier: null,
+      pricedAs: 'gold',
+      pricePence: 2500,
+    });
+    expect(r.body.assessor.working).toBe('£25 × (£20 gold ÷ £20 gold) = £25 (no approved tier yet: gold terms)');
+  });
+});
+
+describe('GET /api/pricing', () => {
+  it('lists every district × service with its price and source', async () => {
+    const r = await get('/api/pricing');
+    expect(r.status).toBe(200);
+    const w1 = r.body.prices.filter((p: Json) => p.district === 'W1');
+    expect(w1.map((p: Json) => p.service)).toEqual([
+      'energy-assessment',
+      'boiler',
+      'electrical',
+      'plumbing',
+      'solar',
+      'security',
+    ]);
+    expect(w1.find((p: Json) => p.service === 'boiler')).toMatchObject({ pricePence: 2500, source: 'rule' });
+    const districts = new Set(r.body.prices.map((p: Json) => p.district));
+    for (const d of ['W1', 'EC1', 'N1', 'E17', 'SE1']) expect(districts.has(d)).toBe(true);
+    expect((await get('/api/pricing', reviewer)).status).toBe(403);
+  });
+});
+
+describe('price overrides (PR7)', () => {
+  it('an admin’s override with validity dates applies only inside them, by the clock at quote time', async () => {
+    clock = T;
+    const made = await post('/api/pricing/overrides', {
+      district: 'N1',
+      service: 'boiler',
+      pricePence: 1800,
+      reason: 'new competitor launch',
+      validFrom: new Date(T + DAY).toISOString(),
+      validTo: T + 3 * DAY,
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.override).toMatchObject({
+      district: 'N1',
+      state: 'scheduled',
+      validFrom: T + DAY,
+      validTo: T + 3 * DAY,
+    });
+    const at = async (t: number) => {
+      clock = t;
+      return (await get('/api/pricing/quote?postcode=N1%209GU&service=boiler')).body;
+    };
+    expect(await at(T)).toMatchObject({ pricePence: 1500, source: 'rule' });
+    expect(await at(T + DAY)).toMatchObject({
+      pricePence: 1800,
+      source: 'override',
+      rulePricePence: 1500,
+      overrideId: made.body.override.id,
+    });
+    expect(await at(T + 3 * DAY - 1)).toMatchObject({ pricePence: 1800, source: 'override' });
+    // Expired: nothing ran in between, and the rule price is back.
+    const after = await at(T + 3 * DAY);
+    expect(after).toMatchObject({ pricePence: 1500, source: 'rule' });
+    expect(after.overrideId).toBeUndefined();
+    clock = T;
+  });
+
+  it('an override is audited and replicated to admins as the area document', async () => {
+    const made = await post('/api/pricing/overrides', {
+      district: 'EC1A',
+      service: 'boiler',
+      pricePence: 2200,
+      reason: 'pilot with the City',
+    });
+    expect(made.body.override).toMatchObject({ district: 'EC1', state: 'active', validFrom: T, validTo: null });
+    const { rows } = await server.db.query<{ actor_label: string; detail: Json }>(
+      `SELECT actor_label, detail FROM audit_log WHERE action = 'pricing.override.create' AND subject_id = 'EC1:boiler'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      actor_label: 'admin@test.local',
+      detail: { pricePence: 2200, reason: 'pilot with the City' },
+    });
+    const pull = await server.api('/sync/areas/0/pull?seq=0&limit=100', { token: admin });
+    const docs = ((await pull.json()) as Json).documents as Json[];
+    expect(docs.find((d) => d.id === 'EC1:boiler')).toMatchObject({
+      suggestedPricePence: 2000,
+      leads: 100,
+      override: { pricePence: 2200, reason: 'pilot with the City', validFrom: T, validTo: null },
+    });
+    expect((await get('/api/pricing/quote?postcode=EC1A%201BB&service=boiler')).body).toMatchObject({
+      pricePence: 2200,
+      source: 'override',
+    });
+  });
+
+  it('a revoked override stops applying at once, is audited, and cannot be revoked twice', async () => {
+    const made = await post('/api/pricing/overrides', {
+      district: 'E17',
+      service: 'boiler',
+      pricePence: 500,
+      reason: 'test',
+    });
+    expect((await get('/api/pricing/quote?postcode=E17%204PP&service=boiler')).body.pricePence).toBe(500);
+    const id = made.body.override.id as string;
+    const revoked = await post(`/api/pricing/overrides/${id}/revoke`, { reason: 'wrong district' });
+    expect([revoked.status, revoked.body.override.state]).toEqual([200, 'revoked']);
+    expect((await get('/api/pricing/quote?postcode=E17%204PP&service=boiler')).body).toMatchObject({
+      pricePence: 800,
+      source: 'rule',
+    });
+    const again = await post(`/api/pricing/overrides/${id}/revoke`, {});
+    expect([again.status, again.body.error.code]).toEqual([409, 'CONFLICT']);
+    const missing = await post('/api/pricing/overrides/nope/revoke', {});
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const { rows } = await server.db.query(`SELECT 1 FROM audit_log WHERE action = 'pricing.override.revoke'`);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('lists overrides with their state now, filtered', async () => {
+    const all = await get('/api/pricing/overrides', admin);
+    expect(all.status).toBe(200);
+    expect(all.body.overrides.map((o: Json) => `${o.district}:${o.state}`).sort()).toEqual([
+      'E17:revoked',
+      'EC1:active',
+      'N1:scheduled',
+    ]);
+    const active = await get('/api/pricing/overrides?state=active', admin);
+    expect(active.body.overrides.map((o: Json) => o.district)).toEqual(['EC1']);
+  });
+
+  it.each([
+    [{ district: 'W1', service: 'boiler', pricePence: 2000 }, 'VALIDATION_FAILED', 'reason'],
+    [{ district: 'W1', service: 'boiler', pricePence: 2000, reason: '  ' }, 'VALIDATION_FAILED', 'reason'],
+    [{ district: 'W1', service: 'boiler', pricePence: -1, reason: 'cheap' }, 'VALIDATION_FAILED', 'pricePence'],
+    [{ district: 'W1', service: 'boiler', pricePence: 20.5, reason: 'pence' }, 'VALIDATION_FAILED', 'pricePence'],
+    [{ district: 'ZZ9', service: 'boiler', pricePence: 2000, reason: 'where' }, 'INVALID_POSTCODE', 'district'],
+    [{ district: 'W1', service: 'roofing', pricePence: 2000, reason: 'what' }, 'VALIDATION_FAILED', 'service'],
+    [
+      {
+        district: 'W1',
+        service: 'boiler',
+        pricePence: 2000,
+        reason: 'order',
+        validFrom: T + 2 * DAY,
+        validTo: T + DAY,
+      },
+      'VALIDATION_FAILED',
+      'validTo',
+    ],
+    [
+      { district: 'W1', service: 'boiler', pricePence: 2000, reason: 'late', validFrom: T - 3 * DAY, validTo: T - DAY },
+      'VALIDATION_FAILED',
+      'validTo',
+    ],
+    [
+      { district: 'W1', service: 'boiler', pricePence: 2000, reason: 'when', validFrom: 'tomorrow' },
+      'VALIDATION_FAILED',
+      'validFrom',
+    ],
+    [
+      { district: 'W1', service: 'boiler', pricePence: 2000, reason: 'extra', surprise: 1 },
+      'VALIDATION_FAILED',
+      undefined,
+    ],
+  ])('refuses %j with %s and writes nothing', async (body, code, field) => {
+    const before = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM price_overrides');
+    const r = await post('/api/pricing/overrides', body);
+    expect([r.status, r.body.error.code, r.body.error.field]).toEqual([400, code, field]);
+    const after = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM price_overrides');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('only admins set, list and revoke overrides', async () => {
+    const body = { district: 'W1', service: 'boiler', pricePence: 2000, reason: 'not allowed' };
+    for (const token of [key, reviewer, author]) {
+      expect((await post('/api/pricing/overrides', body, token)).body.error.code).toBe('FORBIDDEN');
+      expect((await get('/api/pricing/overrides', token)).body.error.code).toBe('FORBIDDEN');
+      expect((await post('/api/pricing/overrides/x/revoke', {}, token)).body.error.code).toBe('FORBIDDEN');
+    }
+    expect((await post('/api/pricing/overrides', body, null)).status).toBe(401);
+  });
+});
