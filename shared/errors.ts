@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   RECORDING_UNAVAILABLE: 404,
   UNKNOWN_COLLECTION: 404,
   UNKNOWN_ASSESSOR: 404,
+  /** Erasure by phone number: no lead, call, text or job has that number (nothing was changed). */
+  UNKNOWN_PHONE: 404,
   CONFLICT: 409,
   DUPLICATE_ASSIGNMENT: 409,
   PAYLOAD_TOO_LARGE: 413,

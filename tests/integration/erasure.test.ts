@@ -461,22 +461,47 @@ describe('erasure through the admin route (embedded database)', () => {
 
   const erase = (json: unknown, token = adminToken) => server.api('/api/erasure', { method: 'POST', token, json });
 
-  it('is for admins only and names a malformed number', async () => {
-    const reviewer = await staff(server, 'reviewer', 'route-reviewer');
-    expect((await erase({ phone: PHONE }, reviewer.token)).status).toBe(403);
-    const bad = await erase({ phone: 'call me maybe' });
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string; field: string } }).error).toMatchObject({
-      code: 'INVALID_PHONE',
-      field: 'phone',
-    });
+  const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string } }).error;
+  const auditEntries = async (action: string) =>
+    (
+      (await (await server.api(`/api/audit?action=${action}`, { token: adminToken })).json()) as {
+        entries: Array<{ actor: string; subjectId: string; detail: Record<string, unknown> }>;
+      }
+    ).entries;
+
+  it('is for admins only, previews included', async () => {
+    for (const role of ['reviewer', 'author'] as const) {
+      const other = await staff(server, role, `route-${role}`);
+      expect((await erase({ phone: PHONE }, other.token)).status).toBe(403);
+      expect((await erase({ phone: PHONE, dryRun: true }, other.token)).status).toBe(403);
+    }
+    expect((await server.api('/api/erasure', { method: 'POST', json: { phone: PHONE, dryRun: true } })).status).toBe(
+      401,
+    );
   });
 
-  it('a dry run counts without changing anything', async () => {
+  it('names a malformed number, a missing one and an unexpected field with stable codes', async () => {
+    const bad = await erase({ phone: 'call me maybe', dryRun: true });
+    expect(bad.status).toBe(400);
+    expect(await errorOf(bad)).toMatchObject({ code: 'INVALID_PHONE', field: 'phone' });
+    const missing = await erase({ dryRun: true });
+    expect(missing.status).toBe(400);
+    expect(await errorOf(missing)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'phone' });
+    const extra = await erase({ phone: PHONE, dryRun: true, everything: true });
+    expect(extra.status).toBe(400);
+    expect((await errorOf(extra)).code).toBe('VALIDATION_FAILED');
+    expect((await getRecording(server.db, person.calls[0].recordingSid))!.state).toBe('stored');
+  });
+
+  it('a preview counts without changing anything, says whose number it read, and is audited', async () => {
     const res = await erase({ phone: '+44 7700 900123', dryRun: true });
-    expect(((await res.json()) as { report: Record<string, unknown> }).report).toMatchObject({
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { report: Record<string, unknown>; phone: string };
+    expect(body.phone).toBe(PHONE);
+    expect(body.report).toMatchObject({
       dryRun: true,
       leads: 1,
+      sessions: 1,
       calls: 2,
       recordings: 2,
       messages: 1,
@@ -484,9 +509,39 @@ describe('erasure through the admin route (embedded database)', () => {
     });
     expect((await getRecording(server.db, person.calls[0].recordingSid))!.state).toBe('stored');
     expect((await getDocument(server.db, 'leads', person.leadId))!.customerName).toBe('Priya Patel');
+    const [entry] = await auditEntries('erasure.preview');
+    expect(entry).toMatchObject({
+      actor: 'admin@test.local',
+      subjectId: body.report.subjectHash,
+      detail: { found: true, recordings: 2, calls: 2 },
+    });
+    expect(JSON.stringify(entry)).not.toContain('900123');
   });
 
-  it('erases, and a repeated request finds nothing more but is still recorded', async () => {
+  it('no one with that number: UNKNOWN_PHONE, preview or not, nothing changed, the request audited', async () => {
+    // Every replicated document and telephony's rows for people, as one fingerprint.
+    const fingerprint = async () =>
+      (
+        await server.db.query<{ f: string }>(
+          `SELECT md5(concat_ws('|',
+             (SELECT string_agg(collection || id || updated_at || deleted || doc::text, ',' ORDER BY collection, id) FROM sync_documents),
+             (SELECT string_agg(l::text, ',' ORDER BY id) FROM leads l),
+             (SELECT string_agg(m::text, ',' ORDER BY id) FROM messages m),
+             (SELECT string_agg(p::text, ',' ORDER BY id) FROM pool_sessions p))) AS f`,
+        )
+      ).rows[0].f;
+    const before = await fingerprint();
+    for (const dryRun of [true, false]) {
+      const res = await erase({ phone: '07700 900999', dryRun });
+      expect(res.status).toBe(404);
+      expect(await errorOf(res)).toMatchObject({ code: 'UNKNOWN_PHONE', field: 'phone' });
+    }
+    expect(await fingerprint()).toBe(before);
+    expect((await auditEntries('erasure.preview'))[0].detail).toMatchObject({ found: false, leads: 0 });
+    expect((await auditEntries('erasure.phone'))[0].detail).toMatchObject({ found: false, leads: 0 });
+  });
+
+  it('erases, and a repeated request finds no one but is still recorded', async () => {
     const first = ((await (await erase({ phone: '07700900123' })).json()) as { report: Record<string, unknown> })
       .report;
     expect(first).toMatchObject({
@@ -507,12 +562,13 @@ describe('erasure through the admin route (embedded database)', () => {
       [true, null],
       [true, null],
     ]);
-    const second = ((await (await erase({ phone: '07700900123' })).json()) as { report: Record<string, unknown> })
-      .report;
-    expect(second).toMatchObject({ leads: 0, calls: 0, recordings: 0, messages: 0, insights: 0 });
-    const audit = await server.api(`/api/audit?action=erasure.phone`, { token: adminToken });
-    const { entries } = (await audit.json()) as { entries: Array<{ actor: string; subjectId: string }> };
-    expect(entries).toHaveLength(2);
-    expect(entries.every((e) => e.subjectId === first.subjectHash && e.actor === 'admin@test.local')).toBe(true);
+    const second = await erase({ phone: '07700900123' });
+    expect(second.status).toBe(404);
+    expect((await errorOf(second)).code).toBe('UNKNOWN_PHONE');
+    const entries = (await auditEntries('erasure.phone')).filter((e) => e.subjectId === first.subjectHash);
+    expect(entries.map((e) => [e.actor, e.detail.found])).toEqual([
+      ['admin@test.local', false],
+      ['admin@test.local', undefined],
+    ]);
   });
 });

@@ -92,6 +92,33 @@ describe('number pool on the server', () => {
     expect(numbers.reduce((n, x) => n + x.openSessions, 0)).toBe(7);
     expect((await t.server.api('/api/pool/report', { token: t.apiKey })).status).toBe(403);
   });
+
+  it('lists each number with its cost and since when it is held, for admins only', async () => {
+    const res = await t.server.api('/api/pool/report', { token: t.admin });
+    const { numbers } = (await res.json()) as {
+      numbers: Array<{ number: string; source: string; monthlyCostPence: number; acquiredAt: string; active: boolean }>;
+    };
+    expect(numbers.map((n) => n.number)).toContain('+447700900821');
+    for (const n of numbers) {
+      expect(n.monthlyCostPence).toBe(100);
+      expect(Number.isNaN(Date.parse(n.acquiredAt))).toBe(false);
+      expect(n.active).toBe(true);
+    }
+    for (const role of ['reviewer', 'author'] as const) {
+      const email = `pool-${role}@test.local`;
+      const created = await t.server.api('/api/users', {
+        method: 'POST',
+        token: t.admin,
+        json: { email, password: `${role}-password-123`, role, name: role },
+      });
+      expect(created.status).toBe(201);
+      const token = await t.server.login(email, `${role}-password-123`);
+      const denied = await t.server.api('/api/pool/report', { token });
+      expect(denied.status).toBe(403);
+      expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    }
+    expect((await t.server.api('/api/pool/report')).status).toBe(401);
+  });
 });
 
 describe('pool CLI', () => {

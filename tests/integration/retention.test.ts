@@ -9,7 +9,7 @@ import { getDocument, getDocuments, putDocuments } from '../../sync-server/src/r
 import { nextSweepAt } from '../../sync-server/src/retention/schedule';
 import { REMOVED } from '../../sync-server/src/retention/scrub';
 import { createNodeClient, waitFor, type NodeClient } from '../helpers/rxdb-node';
-import { clipDoc } from '../helpers/sync-docs';
+import { clipDoc, staff } from '../helpers/sync-docs';
 import {
   ingestCall,
   startFakeTwilio,
@@ -266,6 +266,49 @@ describe('retention sweep', () => {
       () => client.collection('clips').findOne('clip-C').exec(),
       (d) => d === null,
     );
+  });
+
+  it('the routes are for admins only and refuse unexpected input with a stable code', async () => {
+    const admin = await server.login();
+    for (const role of ['reviewer', 'author'] as const) {
+      const other = await staff(server, role, `retention-${role}`);
+      expect((await server.api('/api/retention', { token: other.token })).status).toBe(403);
+      const run = await server.api('/api/retention/run', {
+        method: 'POST',
+        token: other.token,
+        json: { dryRun: true },
+      });
+      expect(run.status).toBe(403);
+    }
+    for (const json of [{ dryRun: 'yes' }, { dryRun: true, everything: true }]) {
+      const res = await server.api('/api/retention/run', { method: 'POST', token: admin, json });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    }
+    const settings = await server.api('/api/retention', { token: admin });
+    expect(((await settings.json()) as { periods: Record<string, number> }).periods).toEqual({
+      recordingDays: server.ctx.config.RETENTION_RECORDING_DAYS,
+      transcriptDays: server.ctx.config.RETENTION_TRANSCRIPT_DAYS,
+      clipDays: server.ctx.config.RETENTION_CLIP_DAYS,
+    });
+  });
+
+  it("an admin's run is audited as that admin; a dry run writes no entry", async () => {
+    const count = async () =>
+      (
+        await server.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'retention.sweep'`,
+        )
+      ).rows[0].n;
+    const admin = await server.login();
+    const before = await count();
+    await server.api('/api/retention/run', { method: 'POST', token: admin, json: { dryRun: true } });
+    expect(await count()).toBe(before);
+    await server.api('/api/retention/run', { method: 'POST', token: admin, json: {} });
+    const last = await server.db.query<{ actor_label: string }>(
+      `SELECT actor_label FROM audit_log WHERE action = 'retention.sweep' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(last.rows[0].actor_label).toBe('admin@test.local');
   });
 
   it('a second sweep with nothing expired changes nothing', async () => {

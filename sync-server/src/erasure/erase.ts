@@ -30,6 +30,11 @@ import { lockPool } from '../pool/store';
  * Everything is written through the replication store in one transaction, so every app, including one offline
  * now, drops the data on its next sync. The only trace kept is an audit entry with a keyed hash of the number
  * (so a repeated request can be recognised, but the number cannot be recovered from the log) and the counts.
+ *
+ * A dry run (the admin screen's preview) counts the same things, changes nothing and is audited as
+ * `erasure.preview`. A number no lead, call, text or job has is refused with UNKNOWN_PHONE, preview or not,
+ * after auditing the request (with `found: false`): nothing is changed, and "no one with that number" is an
+ * answer the admin should see rather than a row of zeros.
  */
 export interface ErasureReport {
   dryRun: boolean;
@@ -80,7 +85,7 @@ export async function eraseByPhone(
   const hash = await subjectHash(deps.db, phone);
   const now = deps.now();
 
-  const { report, purge } = await retryOnDeadlock(() =>
+  const { report, purge, found } = await retryOnDeadlock(() =>
     deps.db.transaction(async (tx) => {
       // The pool lock first, as allocation takes it: erasure closes the person's sessions.
       await lockPool(tx);
@@ -143,7 +148,11 @@ export async function eraseByPhone(
         courses: 0,
         jobs: jobIds.length,
       };
-      if (opts.dryRun) return { report, purge: [] };
+      if (isEmpty(report)) return { report, purge: [], found: false };
+      if (opts.dryRun) {
+        report.courses = await coursesWithClips(tx, clipIds);
+        return { report, purge: [], found: true };
+      }
 
       // Calls first (the lock order the download job and the retention sweep use), then recording rows.
       const calls = await lockCalls(tx, callIds);
@@ -204,11 +213,25 @@ export async function eraseByPhone(
       );
       if (jobIds.length) await tx.query(`UPDATE jobs SET payload = '{}'::jsonb WHERE id = ANY($1::bigint[])`, [jobIds]);
 
-      const { dryRun: _d, subjectHash: _h, mediaObjectsRemoved: _m, ...counts } = report;
-      await audit(tx, actor, { action: 'erasure.phone', subjectType: 'person', subjectId: hash, detail: counts });
-      return { report, purge: recordings };
+      await audit(tx, actor, {
+        action: 'erasure.phone',
+        subjectType: 'person',
+        subjectId: hash,
+        detail: auditCounts(report),
+      });
+      return { report, purge: recordings, found: true };
     }),
   );
+
+  if (!found || report.dryRun) {
+    await audit(deps.db, actor, {
+      action: report.dryRun ? 'erasure.preview' : 'erasure.phone',
+      subjectType: 'person',
+      subjectId: hash,
+      detail: { ...auditCounts(report), found },
+    });
+  }
+  if (!found) throw new ApiError('UNKNOWN_PHONE', 'no one with that number: nothing was changed', 'phone');
 
   if (purge.length) {
     const result = await purgeRecordingMedia(deps, purge);
@@ -216,6 +239,27 @@ export async function eraseByPhone(
   }
   deps.log.info(report, opts.dryRun ? 'erasure dry run' : "erased a person's data");
   return report;
+}
+
+function isEmpty(r: ErasureReport): boolean {
+  return r.leads + r.sessions + r.calls + r.recordings + r.insights + r.messages + r.reviews + r.clips + r.jobs === 0;
+}
+
+/** The counts as audited: no hash (it is the entry's subject) and no media object count (known after commit). */
+function auditCounts(report: ErasureReport): Record<string, number> {
+  const { dryRun: _d, subjectHash: _h, mediaObjectsRemoved: _m, ...counts } = report;
+  return counts;
+}
+
+/** Courses that would lose a clip (the real run counts the ones it changes). */
+async function coursesWithClips(q: Queryable, clipIds: string[]): Promise<number> {
+  if (clipIds.length === 0) return 0;
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(DISTINCT co.id)::int AS n FROM sync_documents co, jsonb_array_elements(co.doc -> 'items') item
+      WHERE co.collection = 'courses' AND NOT co.deleted AND item ->> 'clipId' = ANY($1::text[])`,
+    [clipIds],
+  );
+  return rows[0].n;
 }
 
 /**

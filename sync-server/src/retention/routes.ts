@@ -34,10 +34,11 @@ export function retentionRoutes(ctx: AppContext): RouteDef[] {
       method: 'post',
       path: '/api/retention/run',
       access: ['admin'],
-      summary: 'Run the retention sweep now (or report what it would remove with dryRun)',
-      async handler({ req }) {
-        const { dryRun } = parseInput(z.object({ dryRun: z.boolean().default(false) }), req.body ?? {});
-        return { report: await runRetentionSweep(mediaDeps(ctx), { dryRun }) };
+      summary:
+        'Run the retention sweep now (or report what it would remove with dryRun); a run is audited as the admin',
+      async handler({ req, auth }) {
+        const { dryRun } = parseInput(z.object({ dryRun: z.boolean().default(false) }).strict(), req.body ?? {});
+        return { report: await runRetentionSweep(mediaDeps(ctx), { dryRun, actor: auth! }) };
       },
     },
   ];

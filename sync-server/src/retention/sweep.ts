@@ -185,7 +185,11 @@ export async function deleteRecordingsInTx(
   return { clips: clipIds.length };
 }
 
-export async function runRetentionSweep(deps: MediaDeps, opts: { dryRun?: boolean } = {}): Promise<RetentionReport> {
+/** `actor`: who ran it, for the audit trail (an admin's "run now"); the daily job runs as `system:retention`. */
+export async function runRetentionSweep(
+  deps: MediaDeps,
+  opts: { dryRun?: boolean; actor?: Parameters<typeof audit>[1] } = {},
+): Promise<RetentionReport> {
   const cut = retentionCutoffs(deps);
   const report: RetentionReport = {
     dryRun: !!opts.dryRun,
@@ -282,7 +286,11 @@ export async function runRetentionSweep(deps: MediaDeps, opts: { dryRun?: boolea
   report.messageRowsScrubbed = tableBodies.rowCount;
 
   const { dryRun: _dry, ...counts } = report;
-  await audit(deps.db, SYSTEM_ACTOR, { action: 'retention.sweep', subjectType: 'system', detail: counts });
+  await audit(deps.db, opts.actor ?? SYSTEM_ACTOR, {
+    action: 'retention.sweep',
+    subjectType: 'system',
+    detail: counts,
+  });
   deps.log.info(counts, 'retention sweep done');
   return report;
 }
