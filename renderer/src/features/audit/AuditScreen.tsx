@@ -1,38 +1,29 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { requestJson } from '../../api/client';
-import { describeError } from '../../api/messages';
-import { formatDateTime } from '../../app/format';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { PageHeader } from '../../app/PageHeader';
-import { useSessionStore } from '../../state/session';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  detail: Record<string, unknown>;
-}
+import { adminRequest, explain } from '../insights/api';
+import { ACTION_LABELS, describeEntry, type AuditEntry } from './audit-model';
+import { useAuditNames } from './use-audit-names';
+import './audit.css';
 
 const PAGE = 100;
 
 /**
- * The audit trail (who signed in, listened to, exported, erased or decided what). It is read from the
- * server each time and never copied to devices, so it needs a connection.
+ * The audit trail (who signed in, listened to, exported, erased or decided what), as sentences with names and
+ * London times (audit-model.ts). It is read from the server each time and never copied to devices, so it
+ * needs a connection.
  */
 export default function AuditScreen() {
-  const session = useSessionStore((s) => s.session);
   const [filter, setFilter] = useState({ action: '', actor: '' });
   const [applied, setApplied] = useState({ action: '', actor: '' });
-  const [rows, setRows] = useState<AuditRow[]>([]);
+  const [rows, setRows] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [more, setMore] = useState(false);
+  const names = useAuditNames(rows);
+  const lines = useMemo(() => rows.map((r) => ({ entry: r, line: describeEntry(r, names) })), [rows, names]);
 
   const load = useCallback(
     async (before: number | null) => {
-      if (!session) return;
       setLoading(true);
       setError(null);
       const params = new URLSearchParams({ limit: String(PAGE) });
@@ -40,18 +31,16 @@ export default function AuditScreen() {
       if (applied.actor) params.set('actor', applied.actor);
       if (before) params.set('before', String(before));
       try {
-        const { entries } = await requestJson<{ entries: AuditRow[] }>(session.serverUrl, `/api/audit?${params}`, {
-          token: session.token,
-        });
+        const { entries } = await adminRequest<{ entries: AuditEntry[] }>(`/api/audit?${params}`);
         setRows((prev) => (before ? [...prev, ...entries] : entries));
         setMore(entries.length === PAGE);
       } catch (err) {
-        setError(describeError(err, session.serverUrl));
+        setError(explain(err));
       } finally {
         setLoading(false);
       }
     },
-    [session, applied],
+    [applied],
   );
 
   useEffect(() => {
@@ -60,33 +49,39 @@ export default function AuditScreen() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    setApplied({ action: filter.action.trim(), actor: filter.actor.trim() });
+    setApplied({ action: filter.action, actor: filter.actor.trim() });
   }
 
   return (
-    <div className="page">
-      <PageHeader description="Sign-ins, listens, exports, erasures and decisions, newest first. Entries are never changed or removed." />
-      <form className="row" style={{ marginBottom: 12, alignItems: 'flex-end' }} onSubmit={submit}>
+    <div className="page audit-page" data-testid="audit-screen">
+      <PageHeader description="Sign-ins, listens, reveals, erasures and decisions, newest first, in London time. Entries are never changed or removed." />
+      <form className="row audit-filters" onSubmit={submit}>
         <div className="field">
           <label className="field__label" htmlFor="audit-action">
-            Action
+            What
           </label>
-          <input
+          <select
             id="audit-action"
-            className="input"
-            placeholder="e.g. auth.login"
+            className="select"
             value={filter.action}
             onChange={(e) => setFilter({ ...filter, action: e.target.value })}
-          />
+          >
+            <option value="">Everything</option>
+            {Object.entries(ACTION_LABELS).map(([action, label]) => (
+              <option key={action} value={action}>
+                {label}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label className="field__label" htmlFor="audit-actor">
-            Who
+            Who (email)
           </label>
           <input
             id="audit-actor"
             className="input"
-            placeholder="email"
+            placeholder="rita@example.com"
             value={filter.actor}
             onChange={(e) => setFilter({ ...filter, actor: e.target.value })}
           />
@@ -99,41 +94,33 @@ export default function AuditScreen() {
         </button>
       </form>
       {error ? (
-        <div className="alert alert--error" role="alert" style={{ marginBottom: 12 }}>
+        <div className="alert alert--error" role="alert">
           {error} The audit trail is only kept on the server.
         </div>
       ) : null}
-      <div className="card" style={{ overflow: 'hidden' }}>
-        <table className="table">
+      <div className="card audit-card">
+        <table className="table audit-table">
           <thead>
             <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>Subject</th>
-              <th>Detail</th>
+              <th className="audit-when">When (London)</th>
+              <th className="audit-who">Who</th>
+              <th>What</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td className="num" style={{ whiteSpace: 'nowrap' }}>
-                  {formatDateTime(Date.parse(r.at))}
+            {lines.map(({ entry, line }) => (
+              <tr key={entry.id} data-testid="audit-entry" data-action={entry.action}>
+                <td className="num audit-when">{line.when}</td>
+                <td className="audit-who">{line.who}</td>
+                <td className="audit-what">
+                  {line.what}
+                  <span className="audit-kind subtle"> · {ACTION_LABELS[entry.action] ?? entry.action}</span>
                 </td>
-                <td>{r.actor}</td>
-                <td>
-                  <code>{r.action}</code>
-                </td>
-                <td>
-                  <span className="muted">{r.subjectType}</span>{' '}
-                  {r.subjectId ? <code>{r.subjectId.slice(0, 12)}</code> : null}
-                </td>
-                <td className="subtle">{Object.keys(r.detail).length ? JSON.stringify(r.detail) : ''}</td>
               </tr>
             ))}
             {!loading && rows.length === 0 && !error ? (
               <tr>
-                <td colSpan={5} className="muted">
+                <td colSpan={3} className="muted">
                   No entries match.
                 </td>
               </tr>
@@ -141,7 +128,7 @@ export default function AuditScreen() {
           </tbody>
         </table>
       </div>
-      <div className="row" style={{ marginTop: 12 }}>
+      <div className="row audit-more">
         {loading ? <span className="muted">Loading…</span> : null}
         {more && !loading ? (
           <button className="btn" type="button" onClick={() => void load(rows[rows.length - 1]?.id ?? null)}>
