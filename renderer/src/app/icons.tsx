@@ -18,6 +18,8 @@ const PATHS = {
   signOut: 'M6 2.5H3v11h3M10 5l3 3-3 3M13 8H6',
   agreement: 'M2.5 8.5l2.5 2.5 4-4M7.5 10.5l1 1 5-5.5',
   jobs: 'M8 2.5v2M8 11.5v2M2.5 8h2M11.5 8h2M8 5.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z',
+  pool: 'M6 2.5l-1 11M11 2.5l-1 11M2.5 6h11M2 10h11',
+  privacy: 'M8 1.5l5 2v4c0 3-2.2 5.3-5 6.5-2.8-1.2-5-3.5-5-6.5v-4zM6 8l1.5 1.5L10.5 6.5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

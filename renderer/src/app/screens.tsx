@@ -125,6 +125,22 @@ export const SCREENS: readonly ScreenDef[] = [
     ),
   },
   {
+    id: 'pool',
+    path: '/pool',
+    label: 'Pool',
+    icon: 'pool',
+    roles: ['admin'],
+    component: lazy(() => import('../features/pool/PoolScreen')),
+  },
+  {
+    id: 'privacy',
+    path: '/privacy',
+    label: 'Privacy',
+    icon: 'privacy',
+    roles: ['admin'],
+    component: lazy(() => import('../features/privacy/PrivacyScreen')),
+  },
+  {
     id: 'audit',
     path: '/audit',
     label: 'Audit',
