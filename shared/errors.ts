@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   FORBIDDEN_FIELD: 403,
+  /** A push that would change, reopen or delete a submitted review without the right (sync policy REVIEW_LIFECYCLE). */
+  REVIEW_SUBMITTED: 403,
   INVALID_SIGNATURE: 403,
   /** A signed media URL whose signature does not verify (forged, altered, or for another user or call). */
   MEDIA_URL_INVALID: 403,

@@ -1,4 +1,5 @@
 import { IGNORED_FIELDS, sameDocument } from './conflicts';
+import { maskFreeText, maskWords, restoreMasked } from './pii/free-text';
 import type { Role } from './roles';
 import type { CollectionName, DocTypes } from './schemas';
 
@@ -8,23 +9,27 @@ import type { CollectionName, DocTypes } from './schemas';
  *
  * Principles
  * - Staff see only what their role needs (PRODUCT.md, Legal and privacy): reviewers and authors never receive
- *   a real phone number; authors, who make training material, see no leads, messages or reviews at all.
+ *   a real phone number, neither in a phone field (`hidden`) nor inside free text such as a text message, a
+ *   transcript or an analysis quote (`freeText`: phone numbers, emails and card numbers become "[phone]",
+ *   "[email]", "[card]"; shared/pii/free-text.ts); authors, who make training material, see no leads, messages
+ *   or reviews at all.
  * - Leads, assessors, messages and insights are server-owned: telephony, the marketplace API and the
  *   analysis jobs write them, and no role pushes them. Calls are server-owned except `reviewAssignee`.
  * - A reviewer's reviews are theirs: they see and write only their own (blind review; calibration is an
  *   admin view).
  * - Tier decisions, price overrides and scorecards are admin decisions.
  *
- * | collection  | admin                         | reviewer                          | author                    |
- * |-------------|-------------------------------|-----------------------------------|---------------------------|
- * | leads       | pull                          | pull, customerPhone = null        | —                         |
- * | assessors   | pull                          | pull, phone = null                | pull, phone = null        |
- * | calls       | pull; push reviewAssignee     | pull; claim/release own queue     | pull                      |
- * | messages    | pull                          | pull                              | —                         |
- * | insights    | pull                          | pull                              | pull                      |
- * | reviews     | pull all; write own, delete   | pull/write own; delete own drafts | —                         |
- * | clips       | pull, write                   | pull                              | pull; write own           |
- * | courses     | pull, write                   | pull                              | pull; write own           |
+ * | collection  | admin                         | reviewer                              | author                    |
+ * |-------------|-------------------------------|---------------------------------------|---------------------------|
+ * | leads       | pull                          | pull, customerPhone = null, text mask | —                         |
+ * | assessors   | pull                          | pull, phone = null                    | pull, phone = null        |
+ * | calls       | pull; push reviewAssignee     | pull; claim/release own queue         | pull                      |
+ * | messages    | pull                          | pull, body masked                     | —                         |
+ * | insights    | pull                          | pull, transcript + quotes masked      | pull, same masking        |
+ * | reviews     | pull all; write own; reopen,  | pull/write own; delete own drafts     | —                         |
+ * |             | delete any (REVIEW_LIFECYCLE) | (REVIEW_LIFECYCLE)                    |                           |
+ * | clips       | pull, write                   | pull, text masked                     | pull, text masked; own    |
+ * | courses     | pull, write                   | pull, text masked                     | pull, text masked; own    |
  * | areas       | pull; push override           | —                                 | —                         |
  * | tierChanges | pull; decide (status …)       | —                                 | —                         |
  * | scorecards  | pull, write                   | pull                              | —                         |
@@ -40,12 +45,20 @@ type Field<C extends CollectionName> = keyof DocTypes[C] & string;
 export interface PullRule<C extends CollectionName> {
   /** Nullable fields the role receives as `null`. */
   hidden?: readonly Field<C>[];
+  /**
+   * Free-text fields the role receives with phone numbers, emails and card numbers masked (R6a). Dotted paths
+   * from the document; `*` stands for every element of an array (`transcript.*.text`); a missing or null step
+   * is skipped.
+   */
+  freeText?: readonly string[];
+  /** Arrays of `{ word }` (transcript word timings) masked word by word, keeping every word and its timing. */
+  wordLists?: readonly string[];
   /** Row filter: only documents whose field equals the user's id. */
   ownedBy?: Field<C>;
 }
 
 export interface Violation {
-  code: 'FORBIDDEN' | 'FORBIDDEN_FIELD';
+  code: 'FORBIDDEN' | 'FORBIDDEN_FIELD' | 'REVIEW_SUBMITTED';
   message: string;
   field?: string;
 }
@@ -93,9 +106,41 @@ const ownedBy =
     return null;
   };
 
+/**
+ * Free text that may carry a customer's or an assessor's number (R6a): what people wrote or said and the
+ * analysis quotes from it. Review notes are not here: a reviewer receives only their own reviews, written from
+ * masked material. Scorecards are templates the admins write, not about any one person.
+ */
+const MASKED_TEXT = {
+  leads: ['customerName', 'quality.evidence.*'],
+  messages: ['body'],
+  insights: [
+    'transcript.*.text',
+    'analysis.summary',
+    'analysis.triggers.*.quote',
+    'analysis.objections.*.quote',
+    'analysis.objections.*.response.quote',
+    'analysis.professionalism.greeting.evidence',
+    'analysis.professionalism.clarity.evidence',
+    'analysis.professionalism.empathy.evidence',
+    'analysis.professionalism.nextStep.evidence',
+    'analysis.professionalism.issues.*.quote',
+    'analysis.outcome.evidence.*.quote',
+    'analysis.cardDetails.*.excerpt',
+    'analysis.caveats.*',
+    'error',
+  ],
+  clips: ['title', 'notes'],
+  courses: ['title', 'description', 'items.*.note'],
+} as const;
+const INSIGHTS_MASKED: PullRule<'insights'> = {
+  freeText: MASKED_TEXT.insights,
+  wordLists: ['transcript.*.words'],
+};
+
 export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
   leads: {
-    pull: { admin: {}, reviewer: { hidden: ['customerPhone'] } },
+    pull: { admin: {}, reviewer: { hidden: ['customerPhone'], freeText: MASKED_TEXT.leads } },
     push: {},
   },
   assessors: {
@@ -123,11 +168,11 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
     },
   },
   messages: {
-    pull: { admin: {}, reviewer: {} },
+    pull: { admin: {}, reviewer: { freeText: MASKED_TEXT.messages } },
     push: {},
   },
   insights: {
-    pull: { admin: {}, reviewer: {}, author: {} },
+    pull: { admin: {}, reviewer: INSIGHTS_MASKED, author: INSIGHTS_MASKED },
     push: {},
   },
   reviews: {
@@ -138,8 +183,14 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
         delete: true,
         fields: '*',
         immutable: ['callId', 'reviewerId'],
-        // Admins also review; they may delete anyone's review (moderation) but write only their own.
-        check: (i) => (i.next._deleted ? null : (reviewIdentity(i) ?? ownedBy<'reviews'>('reviewerId', 'reviews')(i))),
+        // Admins also review and write only their own reviews; on anyone's they may reopen a submission or
+        // delete (moderation), which REVIEW_LIFECYCLE allows them alone.
+        check: (i) => {
+          const lifecycle = reviewLifecycle(i);
+          if (lifecycle || i.next._deleted) return lifecycle;
+          if (i.master && i.master.reviewerId !== i.user.id && reviewMove(i) === 'reopen') return onlyReopens(i);
+          return reviewIdentity(i) ?? ownedBy<'reviews'>('reviewerId', 'reviews')(i);
+        },
       },
       reviewer: {
         create: true,
@@ -151,19 +202,13 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
             'reviewerId',
             'reviews',
           )(i.next._deleted && i.master ? { ...i, next: { ...i.master, _deleted: true } } : i);
-          if (own) return own;
-          if (i.next._deleted) {
-            return i.master?.status === 'submitted'
-              ? forbidden('a submitted review cannot be deleted; ask an admin')
-              : null;
-          }
-          return reviewIdentity(i);
+          return own ?? reviewLifecycle(i) ?? (i.next._deleted ? null : reviewIdentity(i));
         },
       },
     },
   },
   clips: {
-    pull: { admin: {}, reviewer: {}, author: {} },
+    pull: { admin: {}, reviewer: { freeText: MASKED_TEXT.clips }, author: { freeText: MASKED_TEXT.clips } },
     push: {
       admin: { create: true, delete: true, fields: '*', immutable: ['callId', 'authorId', 'createdAt'] },
       author: {
@@ -180,7 +225,7 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
     },
   },
   courses: {
-    pull: { admin: {}, reviewer: {}, author: {} },
+    pull: { admin: {}, reviewer: { freeText: MASKED_TEXT.courses }, author: { freeText: MASKED_TEXT.courses } },
     push: {
       admin: { create: true, delete: true, fields: '*', immutable: ['authorId', 'createdAt'] },
       author: {
@@ -248,6 +293,71 @@ export const SYNC_POLICY: { [C in CollectionName]: CollectionPolicy<C> } = {
   },
 };
 
+// ───────────────────────────── review lifecycle (R7a) ─────────────────────────────
+
+/** Where a review stands before a push: not stored (or a tombstone), a draft, or submitted. */
+export type ReviewStage = 'absent' | 'draft' | 'submitted';
+/**
+ * What a push does to it: `save` a draft (create or edit), `submit`, `edit-submitted` (change a submitted
+ * review and keep it submitted), `reopen` (submitted → draft), `delete`. Pushing a review unchanged is no move.
+ */
+export type ReviewMove = 'save' | 'submit' | 'edit-submitted' | 'reopen' | 'delete';
+
+/**
+ * Which roles may make each move from each stage (R7a). A submitted review is final for its reviewer: only an
+ * admin reopens it (then it is a draft its reviewer edits and submits again) or deletes it; nobody edits it in
+ * place, so what was submitted is what was scored until someone explicitly reopens it. A reviewer may discard
+ * their own draft. Ownership is checked separately (a reviewer writes only their own reviews).
+ *
+ * | from \ move | save              | submit            | edit-submitted | reopen | delete            |
+ * |-------------|-------------------|-------------------|----------------|--------|-------------------|
+ * | absent      | admin, reviewer   | admin, reviewer   | —              | —      | (nothing to do)   |
+ * | draft       | admin, reviewer   | admin, reviewer   | —              | —      | admin, reviewer   |
+ * | submitted   | —                 | —                 | —              | admin  | admin             |
+ */
+export const REVIEW_LIFECYCLE: Record<ReviewStage, Partial<Record<ReviewMove, readonly Role[]>>> = {
+  absent: { save: ['admin', 'reviewer'], submit: ['admin', 'reviewer'], delete: ['admin', 'reviewer'] },
+  draft: { save: ['admin', 'reviewer'], submit: ['admin', 'reviewer'], delete: ['admin', 'reviewer'] },
+  submitted: { reopen: ['admin'], delete: ['admin'] },
+};
+
+/** The move a push makes on a review, or null when it changes nothing. */
+export function reviewMove({ next, master }: Pick<PushCheckInput<'reviews'>, 'next' | 'master'>): ReviewMove | null {
+  if (next._deleted) return 'delete';
+  if (master && sameDocument(next, master)) return null;
+  if (master?.status === 'submitted') return next.status === 'draft' ? 'reopen' : 'edit-submitted';
+  return next.status === 'submitted' ? 'submit' : 'save';
+}
+
+/** Whether `role` may make `move` on a review at `stage` (the REVIEW_LIFECYCLE table). */
+export function mayMoveReview(role: Role, stage: ReviewStage, move: ReviewMove): boolean {
+  return REVIEW_LIFECYCLE[stage][move]?.includes(role) ?? false;
+}
+
+function reviewLifecycle(i: PushCheckInput<'reviews'>): Violation | null {
+  const move = reviewMove(i);
+  if (move === null) return null;
+  const stage: ReviewStage = i.master ? i.master.status : 'absent';
+  if (mayMoveReview(i.user.role, stage, move)) return null;
+  const what = move === 'delete' ? 'deleted' : move === 'reopen' ? 'reopened' : 'changed';
+  return {
+    code: 'REVIEW_SUBMITTED',
+    message: `a submitted review cannot be ${what} by a ${i.user.role}; an admin can reopen it`,
+    field: 'status',
+  };
+}
+
+/** Fields a reopen may change on someone else's review: the status, and what the app stamps with it. */
+const REOPEN_FIELDS = new Set(['status', 'submittedAt', 'editedAt']);
+
+/** An admin reopening another reviewer's review changes its status, never their answers. */
+function onlyReopens({ next, master }: PushCheckInput<'reviews'>): Violation | null {
+  const changed = Object.keys({ ...next, ...master }).find(
+    (k) => !IGNORED.has(k) && !REOPEN_FIELDS.has(k) && !sameValue(fieldOf(next, k), master && fieldOf(master, k)),
+  );
+  return changed ? forbidden("reopening someone else's review changes only its status", changed) : null;
+}
+
 /** A review's id is `${callId}:${reviewerId}` so that two devices of one reviewer write the same document. */
 function reviewIdentity({ next }: PushCheckInput<'reviews'>): Violation | null {
   return next.id === `${next.callId}:${next.reviewerId}` ? null : forbidden('a review id is callId:reviewerId', 'id');
@@ -271,18 +381,76 @@ export function pushableCollections(role: Role): CollectionName[] {
   return (Object.keys(SYNC_POLICY) as CollectionName[]).filter((c) => pushRule(c, role) !== null);
 }
 
-/** A document as `role` receives it: hidden fields are `null` (R6). Returns a copy. */
+/**
+ * Whether `rule` changes documents on their way to the role (hidden fields or masked text). The server sends
+ * documents for which this is false as the database's JSON text, untouched, and redacts the others.
+ */
+export function redacts(
+  rule: { hidden?: readonly string[]; freeText?: readonly string[]; wordLists?: readonly string[] } | null,
+): boolean {
+  return !!(rule?.hidden?.length || rule?.freeText?.length || rule?.wordLists?.length);
+}
+
+/**
+ * A copy of `value` with `fn` applied to what `path` (split at dots, `*` = every array element) reaches;
+ * the same object where nothing changed. `other` is walked alongside and handed to `fn` (for restoring).
+ */
+function mapPath(
+  value: unknown,
+  path: readonly string[],
+  fn: (v: unknown, other: unknown) => unknown,
+  other?: unknown,
+): unknown {
+  if (path.length === 0) return fn(value, other);
+  if (value === null || typeof value !== 'object') return value;
+  const [step, ...rest] = path;
+  if (step === '*') {
+    if (!Array.isArray(value)) return value;
+    let changed = false;
+    const out = value.map((v, k) => {
+      const m = mapPath(v, rest, fn, Array.isArray(other) ? other[k] : undefined);
+      if (m !== v) changed = true;
+      return m;
+    });
+    return changed ? out : value;
+  }
+  if (!(step in value)) return value;
+  const current = (value as Record<string, unknown>)[step];
+  const otherNext = other !== null && typeof other === 'object' ? (other as Record<string, unknown>)[step] : undefined;
+  const mapped = mapPath(current, rest, fn, otherNext);
+  return mapped === current ? value : { ...value, [step]: mapped };
+}
+
+const splitPath = (p: string) => p.split('.');
+
+const maskString = (v: unknown) => (typeof v === 'string' ? maskFreeText(v) : v);
+
+function maskWordList(v: unknown): unknown {
+  if (!Array.isArray(v) || !v.every((w) => typeof (w as { word?: unknown })?.word === 'string')) return v;
+  const list = v as Array<{ word: string }>;
+  const masked = maskWords(list.map((w) => w.word));
+  return masked.some((w, k) => w !== list[k].word) ? list.map((w, k) => ({ ...w, word: masked[k] })) : v;
+}
+
+/** A document as `role` receives it: hidden fields are `null` (R6), free text masked (R6a). Returns a copy. */
 export function redactForRole<C extends CollectionName, D extends DocTypes[C]>(collection: C, role: Role, doc: D): D {
-  const hidden = pullRule(collection, role)?.hidden;
-  if (!hidden?.length) return doc;
-  const copy: Record<string, unknown> = { ...doc };
-  for (const f of hidden) if (f in copy) copy[f] = null;
-  return copy as D;
+  const rule = pullRule(collection, role);
+  if (!rule || !redacts(rule)) return doc;
+  let out: unknown = doc;
+  if (rule.hidden?.length) {
+    const copy: Record<string, unknown> = { ...doc };
+    for (const f of rule.hidden) if (f in copy) copy[f] = null;
+    out = copy;
+  }
+  for (const p of rule.freeText ?? []) out = mapPath(out, splitPath(p), maskString);
+  for (const p of rule.wordLists ?? []) out = mapPath(out, splitPath(p), maskWordList);
+  return out as D;
 }
 
 /**
  * What the server writes for a permitted push: the pushed state, with the fields the role cannot see taken
- * from the stored document (a `null` placeholder must not erase a real phone number).
+ * from the stored document (a `null` placeholder must not erase a real phone number), and masked free text
+ * given its real values back where the labels still stand (R7: a "[phone]" never overwrites a number).
  */
 export function keepHiddenFields<C extends CollectionName, D extends DocTypes[C]>(
   collection: C,
@@ -290,11 +458,33 @@ export function keepHiddenFields<C extends CollectionName, D extends DocTypes[C]
   next: D,
   stored: D | null,
 ): D {
-  const hidden = pullRule(collection, role)?.hidden;
-  if (!hidden?.length || !stored) return next;
+  const rule = pullRule(collection, role);
+  if (!rule || !redacts(rule) || !stored) return next;
   const out: Record<string, unknown> = { ...next };
-  for (const f of hidden) out[f] = fieldOf(stored, f);
-  return out as D;
+  for (const f of rule.hidden ?? []) out[f] = fieldOf(stored, f);
+  let restored: unknown = out;
+  for (const p of rule.freeText ?? []) {
+    restored = mapPath(
+      restored,
+      splitPath(p),
+      (v, real) => (typeof v === 'string' && typeof real === 'string' ? restoreMasked(v, real) : v),
+      stored,
+    );
+  }
+  for (const p of rule.wordLists ?? []) {
+    // A word still showing its masked form keeps its real text.
+    restored = mapPath(
+      restored,
+      splitPath(p),
+      (v, real) => {
+        if (!Array.isArray(v) || !Array.isArray(real)) return v;
+        const shown = maskWordList(real) as unknown[];
+        return v.map((w, k) => (sameValue(w, shown[k]) ? real[k] : w));
+      },
+      stored,
+    );
+  }
+  return restored as D;
 }
 
 const IGNORED = new Set<string>([...IGNORED_FIELDS, '_deleted']);

@@ -9,8 +9,13 @@ import {
   pullableCollections,
   pushRule,
   pushableCollections,
+  REVIEW_LIFECYCLE,
+  mayMoveReview,
   redactForRole,
+  redacts,
+  reviewMove,
 } from '../../shared/sync-policy';
+import type { InsightDoc, MessageDoc } from '../../shared/schemas';
 import { T0, areaDoc, assessorDoc, callDoc, clipDoc, leadDoc, reviewDoc, tierChangeDoc } from '../helpers/sync-docs';
 
 /** Role rules of replication (SPEC R6, R7, R10), as pure functions. */
@@ -53,6 +58,153 @@ describe('pull rules (R6)', () => {
       status: 'closed',
     });
     expect(keepHiddenFields('leads', 'admin', pushed, stored).customerPhone).toBeNull();
+  });
+});
+
+const REAL = '+447700900100';
+
+function messageDoc(body: string | null): MessageDoc {
+  return {
+    id: 'm1',
+    updatedAt: 0,
+    leadId: 'l1',
+    assessorId: 'a1',
+    direction: 'customer_to_assessor',
+    poolNumber: '+447700900001',
+    body,
+    mediaCount: 0,
+    status: 'delivered',
+    sentAt: T0,
+    sandbox: false,
+  };
+}
+
+function insightDoc(): InsightDoc {
+  const quote = (q: string) => ({ quote: q, time: 1, speaker: 'customer' as const });
+  const criterion = { met: true, evidence: 'said ring 07700 900100', time: 1 };
+  return {
+    id: 'i1',
+    updatedAt: 0,
+    callId: 'c1',
+    provider: 'local',
+    model: 'm',
+    version: '1',
+    createdAt: T0,
+    transcriber: { provider: 'p', model: 'm', version: '1', sandbox: false },
+    transcript: [
+      {
+        speaker: 'customer',
+        start: 0,
+        end: 4,
+        text: 'ring me on 07700 900100 at 10:30',
+        words: ['ring', 'me', 'on', '07700', '900100', 'at', '10:30'].map((word, k) => ({
+          word,
+          start: k,
+          end: k + 0.5,
+        })),
+      },
+      { speaker: 'assessor', start: 4, end: 6, text: 'that is £1,250 all in' },
+    ],
+    analysis: {
+      schemaVersion: 1,
+      stamp: { provider: 'local', model: 'm', version: '1' },
+      sentiment: { score: 0, label: 'neutral', curve: [] },
+      triggers: [{ ...quote('call me on 07700900100'), label: 'callback' }],
+      objections: [
+        { category: 'price', quote: 'mail me at jane@example.com', time: 1, handled: true, response: quote(REAL) },
+      ],
+      professionalism: {
+        score: 80,
+        greeting: criterion,
+        clarity: criterion,
+        empathy: criterion,
+        nextStep: criterion,
+        issues: [{ ...quote(REAL), reason: 'r' }],
+      },
+      outcome: {
+        value: 'callback',
+        confidence: 0.5,
+        evidence: [quote('oh seven seven double oh nine double oh one double oh')],
+      },
+      summary: `The customer asked for a call back on ${REAL}.`,
+      cardDetails: [{ kind: 'card-mention', time: 1, speaker: 'customer', excerpt: 'card 4242 4242 4242 4242' }],
+      caveats: [`number ${REAL} given twice`],
+    },
+    status: 'done',
+    error: null,
+    sandbox: false,
+  };
+}
+
+/** Every string anywhere in a value. */
+const strings = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [];
+
+describe('free text on pull (R6a)', () => {
+  it('masks phone numbers, emails and cards in message bodies for reviewers, not for admins', () => {
+    const doc = messageDoc(`ring me on ${REAL} or jane@example.com`);
+    expect(redactForRole('messages', 'reviewer', doc).body).toBe('ring me on [phone] or [email]');
+    expect(redactForRole('messages', 'admin', doc)).toBe(doc);
+    expect(redactForRole('messages', 'reviewer', messageDoc(null)).body).toBeNull();
+  });
+
+  it('masks a transcript, its word timings and every analysis quote for reviewers and authors', () => {
+    for (const role of ['reviewer', 'author'] as const) {
+      const doc = insightDoc();
+      const seen = redactForRole('insights', role, doc);
+      const all = strings(seen).join(' | ');
+      expect(all).not.toMatch(/07700|900100|jane@|4242|seven seven/);
+      expect(seen.transcript?.[0].text).toBe('ring me on [phone] at 10:30');
+      expect(seen.transcript?.[0].words?.map((w) => w.word)).toEqual([
+        'ring',
+        'me',
+        'on',
+        '[phone]',
+        '[phone]',
+        'at',
+        '10:30',
+      ]);
+      // Word timings are untouched: same count, same times.
+      expect(seen.transcript?.[0].words?.map((w) => w.start)).toEqual(doc.transcript?.[0].words?.map((w) => w.start));
+      expect(seen.transcript?.[1].text).toBe('that is £1,250 all in');
+      expect(seen.analysis?.summary).toBe('The customer asked for a call back on [phone].');
+      expect(doc.analysis?.summary).toContain(REAL); // the input is not modified
+    }
+    const doc = insightDoc();
+    expect(redactForRole('insights', 'admin', doc)).toBe(doc);
+  });
+
+  it('masks lead names and quality evidence, and clip and course text, for every role but admin', () => {
+    const lead = leadDoc('l1', { quality: { grade: 'hot', evidence: [`texted ${REAL}`, 'replied in 2 minutes'] } });
+    expect(redactForRole('leads', 'reviewer', lead).quality?.evidence).toEqual([
+      'texted [phone]',
+      'replied in 2 minutes',
+    ]);
+    const clip = clipDoc('k1', 'boss', { notes: `customer gives ${REAL}` });
+    for (const role of ['reviewer', 'author'] as const)
+      expect(redactForRole('clips', role, clip).notes).toBe('customer gives [phone]');
+    expect(redactForRole('clips', 'admin', clip).notes).toContain(REAL);
+  });
+
+  it('sends a role its documents untouched only when it has nothing hidden or masked (the fast pull path)', () => {
+    for (const c of COLLECTION_NAMES) {
+      expect(redacts(pullRule(c, 'admin'))).toBe(false);
+      for (const role of ['reviewer', 'author'] as const) {
+        const rule = pullRule(c, role);
+        if (rule && ['leads', 'messages', 'insights', 'clips', 'courses', 'assessors'].includes(c))
+          expect(redacts(rule)).toBe(true);
+      }
+    }
+  });
+
+  it('puts the real text back where a pushed edit keeps the labels, so a masked copy never overwrites it', () => {
+    const stored = clipDoc('k1', 'ann', { notes: `call back on ${REAL}`, title: 'Callback' });
+    const seen = redactForRole('clips', 'author', stored);
+    expect(keepHiddenFields('clips', 'author', seen, stored).notes).toBe(stored.notes);
+    const edited = { ...seen, notes: `${seen.notes} — good close` };
+    expect(keepHiddenFields('clips', 'author', edited, stored).notes).toBe(`call back on ${REAL} — good close`);
+    // An admin sees and writes the real text: nothing to restore.
+    expect(keepHiddenFields('clips', 'admin', { ...stored, notes: '[phone]' }, stored).notes).toBe('[phone]');
   });
 });
 
@@ -107,7 +259,9 @@ describe('push rules (R7)', () => {
     });
     expect(checkPush('reviews', me, { ...mine, _deleted: true }, mine)).toBeNull();
     const submitted = { ...mine, status: 'submitted' as const, submittedAt: T0 };
-    expect(checkPush('reviews', me, { ...submitted, _deleted: true }, submitted)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(checkPush('reviews', me, { ...submitted, _deleted: true }, submitted)).toMatchObject({
+      code: 'REVIEW_SUBMITTED',
+    });
     const theirs = reviewDoc('c1', 'r-other');
     expect(checkPush('reviews', me, { ...theirs, _deleted: true }, theirs)).toMatchObject({
       code: 'FORBIDDEN_FIELD',
@@ -170,6 +324,65 @@ describe('push rules (R7)', () => {
     const existing = { ...area, override: { ...override, by: 'other-admin' } };
     expect(checkPush('areas', admin, { ...existing, override: null }, existing)).toBeNull();
     expect(checkPush('areas', admin, existing, existing)).toBeNull();
+  });
+});
+
+describe('review lifecycle (R7a)', () => {
+  const draft = reviewDoc('c1', 'rita');
+  const submitted = { ...draft, status: 'submitted' as const, submittedAt: T0 };
+  const rita = user('reviewer', 'rita');
+  const boss = user('admin', 'boss');
+
+  it('states who may make each move from each stage as a table', () => {
+    expect(REVIEW_LIFECYCLE.submitted).toEqual({ reopen: ['admin'], delete: ['admin'] });
+    expect(mayMoveReview('reviewer', 'draft', 'delete')).toBe(true);
+    expect(mayMoveReview('reviewer', 'submitted', 'reopen')).toBe(false);
+    expect(mayMoveReview('reviewer', 'submitted', 'delete')).toBe(false);
+    expect(mayMoveReview('reviewer', 'submitted', 'edit-submitted')).toBe(false);
+    expect(mayMoveReview('admin', 'submitted', 'edit-submitted')).toBe(false);
+    expect(mayMoveReview('admin', 'submitted', 'reopen')).toBe(true);
+    expect(mayMoveReview('author', 'draft', 'save')).toBe(false);
+  });
+
+  it('names the move a push makes, and none for an unchanged re-push', () => {
+    expect(reviewMove({ next: draft, master: null })).toBe('save');
+    expect(reviewMove({ next: submitted, master: draft })).toBe('submit');
+    expect(reviewMove({ next: { ...submitted, updatedAt: 99 }, master: submitted })).toBeNull();
+    expect(reviewMove({ next: { ...submitted, notes: 'x' }, master: submitted })).toBe('edit-submitted');
+    expect(reviewMove({ next: { ...submitted, status: 'draft' }, master: submitted })).toBe('reopen');
+    expect(reviewMove({ next: { ...submitted, _deleted: true }, master: submitted })).toBe('delete');
+  });
+
+  it('refuses a reviewer reopening, editing or deleting their submitted review with REVIEW_SUBMITTED', () => {
+    for (const next of [
+      { ...submitted, status: 'draft' as const, submittedAt: null },
+      { ...submitted, notes: 'changed my mind' },
+      { ...submitted, _deleted: true },
+    ]) {
+      expect(checkPush('reviews', rita, next, submitted)).toMatchObject({ code: 'REVIEW_SUBMITTED', field: 'status' });
+    }
+    expect(checkPush('reviews', rita, { ...submitted, updatedAt: 5 }, submitted)).toBeNull();
+  });
+
+  it('lets a reviewer save, submit and delete their own draft', () => {
+    expect(checkPush('reviews', rita, { ...draft, notes: 'x' }, draft)).toBeNull();
+    expect(checkPush('reviews', rita, submitted, draft)).toBeNull();
+    expect(checkPush('reviews', rita, { ...draft, _deleted: true }, draft)).toBeNull();
+  });
+
+  it('lets an admin reopen or delete anyone’s submitted review, and reopening changes only its status', () => {
+    const reopened = { ...submitted, status: 'draft' as const, submittedAt: null, editedAt: T0 + 1 };
+    expect(checkPush('reviews', boss, reopened, submitted)).toBeNull();
+    expect(checkPush('reviews', boss, { ...submitted, _deleted: true }, submitted)).toBeNull();
+    expect(checkPush('reviews', boss, { ...reopened, notes: 'admin words' }, submitted)).toMatchObject({
+      code: 'FORBIDDEN_FIELD',
+      field: 'notes',
+    });
+    expect(checkPush('reviews', boss, { ...submitted, score: 10 }, submitted)).toMatchObject({
+      code: 'REVIEW_SUBMITTED',
+    });
+    // Another reviewer's draft stays theirs to write.
+    expect(checkPush('reviews', boss, { ...draft, notes: 'x' }, draft)).toMatchObject({ field: 'reviewerId' });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   pullRule,
   pushRule,
   redactForRole,
+  redacts,
   type PolicyUser,
 } from '../../../shared/sync-policy';
 import type { AppContext } from '../context';
@@ -154,10 +155,10 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     }
     // changesSince uses $1..$3 (collection, seq, limit).
     const filter = combine([ownerCondition(collection, user), scope], 3);
-    // Each document as JSON text with RxDB's deletion flag. With nothing to hide from this role the stored JSON
-    // goes out as it is (no parsing and re-serialising); otherwise the role's redacted copy.
+    // Each document as JSON text with RxDB's deletion flag. With nothing to hide or mask for this role the stored
+    // JSON goes out as it is (no parsing and re-serialising); otherwise the role's redacted copy (R6, R6a).
     const pageRows = async (): Promise<Array<{ seq: number; json: string }>> =>
-      rule.hidden?.length
+      redacts(rule)
         ? (await changesSince(ctx.db, collection, q.seq, q.limit, filter)).map((r) => ({
             seq: r.seq,
             json: JSON.stringify(
@@ -245,7 +246,8 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
             ? (redactForRole(collection, user.role, master.doc) as Stored<typeof collection>)
             : null;
         const violation = checkPush(collection, user, { ...row.doc, _deleted: row.deleted }, liveMaster);
-        if (violation) throw new ApiError(violation.code, violation.message, violation.field);
+        // R7: one refused row refuses the whole push; the message names the document.
+        if (violation) throw new ApiError(violation.code, `document ${row.id}: ${violation.message}`, violation.field);
         if (row.deleted && !liveMaster) continue; // deleting what is not there: nothing to write
         const toWrite = keepHiddenFields(
           collection,
