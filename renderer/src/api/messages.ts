@@ -17,6 +17,7 @@ const MESSAGES: Partial<Record<ClientErrorCode, (e: RequestError, server: string
   TOKEN_REVOKED: () => 'Your session was signed out or revoked. Sign in again to keep syncing.',
   FORBIDDEN: () => 'Your account is not allowed to do this.',
   FORBIDDEN_FIELD: (e) => `Your account is not allowed to change ${e.field ?? 'this field'}.`,
+  REVIEW_SUBMITTED: () => 'This review was submitted and is final; an admin can reopen it.',
   VALIDATION_FAILED: (e) => `The server refused the input: ${e.message}.`,
   SCHEMA_OUTDATED: () => 'This app is older than the server. Update the app to keep syncing.',
   PAYLOAD_TOO_LARGE: () => 'The change is larger than the server accepts.',

@@ -477,9 +477,12 @@ export function CallWorkspace({ callId }: { callId: string }) {
                       </p>
                       <div className="row">
                         <NextCallButton callId={callId} />
-                        <button type="button" className="btn btn--sm" onClick={() => void edit(reopen)}>
-                          Edit review
-                        </button>
+                        {/* A submitted review is final for its reviewer; only an admin reopens (sync policy REVIEW_LIFECYCLE). */}
+                        {user.role === 'admin' && (
+                          <button type="button" className="btn btn--sm" onClick={() => void edit(reopen)}>
+                            Edit review
+                          </button>
+                        )}
                       </div>
                     </>
                   ) : (
