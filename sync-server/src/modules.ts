@@ -1,3 +1,4 @@
+import { allocationRoutes } from './allocation/routes';
 import { analysisRoutes, registerAnalysisJobs } from './analysis/module';
 import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
@@ -9,6 +10,8 @@ import { recordingsModuleRoutes, registerRecordingsJobs } from './recordings/mod
 import { replicationRoutes } from './replication/routes';
 import { streamAllRoutes } from './replication/stream-all';
 import { revealRoutes } from './leads/reveal';
+import { registerTierJobs } from './tiers/module';
+import { tierRoutes } from './tiers/routes';
 import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
 
 /**
@@ -27,6 +30,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...revealRoutes(ctx),
     ...telephonyRoutes(ctx),
     ...pricingRoutes(ctx),
+    ...tierRoutes(ctx),
+    ...allocationRoutes(ctx),
   ];
 }
 
@@ -35,4 +40,5 @@ export function registerJobs(ctx: AppContext): void {
   registerRecordingsJobs(ctx);
   registerAnalysisJobs(ctx);
   registerTelephonyJobs(ctx);
+  registerTierJobs(ctx);
 }

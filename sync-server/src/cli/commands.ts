@@ -5,6 +5,7 @@ import { registerRetentionCommands } from '../retention/cli';
 import { registerSandboxCommands } from '../twilio-sandbox/cli';
 import { registerPoolCommands } from '../pool/cli';
 import { registerLeadQualityCommands } from '../leads/quality-cli';
+import { registerTierCommands } from '../tiers/cli';
 import type { CliEnv } from './env';
 
 /**
@@ -18,4 +19,5 @@ export function registerCliCommands(program: Command, env: () => CliEnv): void {
   registerSandboxCommands(program, env);
   registerPoolCommands(program, env);
   registerLeadQualityCommands(program, env);
+  registerTierCommands(program, env);
 }

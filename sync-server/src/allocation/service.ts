@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { rankAssessors, type ExcludedAssessor, type RankedAssessor } from '../../../shared/allocation/rank';
+import type { Service } from '../../../shared/schemas';
+import { parseInput } from '../http/errors';
+import {
+  districtOf,
+  loadPriceBook,
+  quoteFrom,
+  serviceOf,
+  tierPriceRule,
+  type PricingDeps,
+  type Quote,
+} from '../pricing/service';
+import { loadWindow, performanceOf, tierRules } from '../tiers/service';
+
+/** The allocation order for a new lead (shared/allocation/SPEC.md), with the area price each assessor's price starts from. */
+export const RankBody = z
+  .object({
+    postcode: z.unknown().optional(),
+    service: z.unknown().optional(),
+    assessorIds: z.array(z.string().min(1).max(100)).max(200).optional(),
+  })
+  .strict();
+
+export interface RankAnswer {
+  district: string;
+  service: Service;
+  area: Pick<Quote, 'pricePence' | 'source' | 'overrideId'>;
+  windowDays: number;
+  ranked: RankedAssessor[];
+  excluded: ExcludedAssessor[];
+}
+
+export async function rankForLead(deps: PricingDeps, input: unknown): Promise<RankAnswer> {
+  const body = parseInput(RankBody, input ?? {});
+  const district = districtOf(body.postcode);
+  const service = serviceOf(body.service);
+  const now = deps.now();
+  const windowDays = tierRules().windowDays;
+  const from = now - windowDays * 86_400_000;
+  const [book, w] = await Promise.all([loadPriceBook(deps), loadWindow(deps.db, from, now)]);
+  const area = quoteFrom(book, district, service);
+  const perf = performanceOf(w, from, now);
+  // A shortlist may name assessors by the marketplace's externalId too.
+  const byExternal = new Map(w.assessors.map((a) => [a.externalId, a.id]));
+  const onlyIds = body.assessorIds?.map((ref) =>
+    w.assessors.some((a) => a.id === ref) ? ref : (byExternal.get(ref) ?? ref),
+  );
+  const { ranked, excluded } = rankAssessors({
+    district,
+    service,
+    areaPricePence: area.pricePence,
+    assessors: w.assessors,
+    performance: perf,
+    priceRule: tierPriceRule(),
+    onlyIds,
+  });
+  return {
+    district,
+    service,
+    area: {
+      pricePence: area.pricePence,
+      source: area.source,
+      ...(area.overrideId ? { overrideId: area.overrideId } : {}),
+    },
+    windowDays,
+    ranked,
+    excluded,
+  };
+}

@@ -1,0 +1,62 @@
+import type { AppContext } from '../context';
+import { applyReplicatedDecisions, proposeTiers } from './service';
+
+export const TIERS_PROPOSE_JOB = 'tiers.propose';
+const DAY_MS = 86_400_000;
+/** The nightly run, at 02:00 UTC (after the day's calls, before the commercial team starts). */
+const NIGHTLY_OFFSET_MS = 2 * 60 * 60 * 1000;
+
+export async function scheduleNextTierRun(ctx: Pick<AppContext, 'db' | 'jobs'>, afterMs: number): Promise<void> {
+  const at = new Date(Math.floor((afterMs - NIGHTLY_OFFSET_MS) / DAY_MS + 1) * DAY_MS + NIGHTLY_OFFSET_MS);
+  await ctx.jobs.enqueue(
+    ctx.db,
+    TIERS_PROPOSE_JOB,
+    {},
+    { dedupeKey: `${TIERS_PROPOSE_JOB}:${at.toISOString().slice(0, 10)}`, runAt: at, maxAttempts: 3 },
+  );
+}
+
+/**
+ * Tier proposals: the nightly job, and the listener that applies decisions pushed through replication (an
+ * admin deciding in the app, also after being offline). Every instance listens; each decision is applied once
+ * (tiers/service.ts `applyReplicatedDecisions`).
+ */
+export function registerTierJobs(ctx: AppContext): void {
+  ctx.jobs.register(TIERS_PROPOSE_JOB, async () => {
+    await scheduleNextTierRun(ctx, ctx.now());
+    const report = await proposeTiers(ctx, { label: 'system:nightly' });
+    return { cost: { proposed: report.proposed.length, superseded: report.superseded.length } };
+  });
+  if (ctx.config.JOBS) {
+    scheduleNextTierRun(ctx, ctx.now()).catch((err: unknown) =>
+      ctx.log.error({ err }, 'could not schedule the nightly tier proposals'),
+    );
+  }
+
+  // One run at a time per instance; a change arriving during a run asks for one more.
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        if (ctx.shutdown.signal.aborted) return;
+        await applyReplicatedDecisions(ctx);
+      } while (again);
+    } catch (err) {
+      if (!ctx.shutdown.signal.aborted) ctx.log.error({ err }, 'applying tier decisions from replication failed');
+    } finally {
+      running = false;
+    }
+  };
+  ctx.feed.subscribe((e) => {
+    if (e.collection === 'tierChanges') void run();
+  });
+  // Decisions pushed while no instance was listening.
+  void run();
+}
