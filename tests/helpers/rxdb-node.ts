@@ -9,6 +9,7 @@ import {
   type EventSourceConstructor,
   type ReplicateOptions,
 } from '../../renderer/src/db/replication';
+import { ticketedEventSource } from '../../renderer/src/db/stream-ticket';
 import type { CollectionName, DocTypes } from '../../shared/schemas';
 
 /**
@@ -45,15 +46,21 @@ export async function createNodeClient(opts: {
     db,
     collection: <C extends CollectionName>(name: C) => db.collections[name] as unknown as RxCollection<DocTypes[C]>,
     replicate(name, r) {
+      const token = r.token ?? opts.token;
       const rep = replicateCollection({
         retryTime: 200,
         ...r,
         baseUrl: r.baseUrl ?? opts.baseUrl,
-        token: r.token ?? opts.token,
+        token,
         name,
         collection: db.collections[name] as unknown as RxCollection<DocTypes[typeof name]>,
-        // The eventsource package implements the WHATWG interface this module needs.
-        EventSource: r.EventSource ?? (EventSource as unknown as EventSourceConstructor),
+        // The eventsource package implements the WHATWG interface this module needs; streams open with tickets.
+        EventSource:
+          r.EventSource ??
+          ticketedEventSource(EventSource as unknown as EventSourceConstructor, {
+            token: () => (typeof token === 'function' ? token() : token),
+            reconnectMs: 200,
+          }),
       });
       replications.push(rep as unknown as CollectionReplication<CollectionName>);
       return rep;

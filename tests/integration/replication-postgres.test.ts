@@ -7,6 +7,7 @@ import { probePostgres, type TestPostgresDatabase } from '../helpers/postgres';
 import { createNodeClient, waitFor, type NodeClient } from '../helpers/rxdb-node';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { callDoc, scorecardDoc } from '../helpers/sync-docs';
+import { ticketedStreamUrl } from '../helpers/stream-ticket';
 
 /**
  * Replication on real PostgreSQL: concurrent writers never make a pull skip a committed change (SPEC R1), and
@@ -144,7 +145,7 @@ describe.skipIf(!pgTest.available)('replication on PostgreSQL', () => {
 
     // Raw SSE on A as well, to see the event itself.
     const controller = new AbortController();
-    const res = await fetch(`${serverA.url}/sync/scorecards/0/stream?access_token=${token}`, {
+    const res = await fetch(await ticketedStreamUrl(serverA.url, '/sync/scorecards/0/stream', token), {
       signal: controller.signal,
     });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();

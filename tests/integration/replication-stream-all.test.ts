@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putDocuments } from '../../sync-server/src/replication/store';
+import { ticketedStreamUrl } from '../helpers/stream-ticket';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { callDoc, leadDoc, scorecardDoc, staff } from '../helpers/sync-docs';
 
@@ -93,12 +94,16 @@ describe('one live stream for several collections', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('takes the token as a query parameter, as EventSource cannot send headers', async () => {
+  it('opens with a single-use ticket, as EventSource cannot send headers, and never with a token in the URL', async () => {
+    const url = await ticketedStreamUrl(server.url, '/sync/stream?collections=calls:0', admin);
     const controller = new AbortController();
-    const res = await fetch(`${server.url}/sync/stream?collections=calls:0&access_token=${admin}`, {
-      signal: controller.signal,
-    });
+    const res = await fetch(url, { signal: controller.signal });
     expect(res.status).toBe(200);
     controller.abort();
+    const again = await fetch(url);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    const tokenInUrl = await fetch(`${server.url}/sync/stream?collections=calls:0&access_token=${admin}`);
+    expect(tokenInUrl.status).toBe(401);
   });
 });

@@ -7,6 +7,7 @@ import { createApp } from '../../sync-server/src/http/app';
 import { replicationRoutes } from '../../sync-server/src/replication/routes';
 import { getDocuments, putDocuments } from '../../sync-server/src/replication/store';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { ticketedStreamUrl } from '../helpers/stream-ticket';
 import {
   T0,
   areaDoc,
@@ -157,7 +158,11 @@ describe('role rules on pull (R6)', () => {
   it('gives a role only the collections it needs and a reviewer only their own reviews', async () => {
     await expectError(await pull(author.token, 'leads'), 403, 'FORBIDDEN');
     await expectError(await pull(reviewer.token, 'tierChanges'), 403, 'FORBIDDEN');
-    await expectError(await server.api(`/sync/areas/0/stream?access_token=${author.token}`), 403, 'FORBIDDEN');
+    await expectError(
+      await fetch(await ticketedStreamUrl(server.url, '/sync/areas/0/stream', author.token)),
+      403,
+      'FORBIDDEN',
+    );
     await seed('reviews', [reviewDoc('c-own', reviewer.id), reviewDoc('c-own', reviewer2.id)]);
     const mine = await pullJson(reviewer.token, 'reviews');
     expect(mine.documents.map((d) => d.reviewerId)).toEqual(expect.arrayContaining([reviewer.id]));
@@ -520,8 +525,8 @@ describe('stream (R9)', () => {
     };
   }
 
-  it('sends a change event for each committed write, with the token in the query', async () => {
-    const s = await openStream(`${server.url}/sync/clips/0/stream?access_token=${author.token}`);
+  it('sends a change event for each committed write, opened with a stream ticket', async () => {
+    const s = await openStream(await ticketedStreamUrl(server.url, '/sync/clips/0/stream', author.token));
     expect(s.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await s.until(': connected');
     await seed('clips', [clipDoc('clip-live', author.id)]);
@@ -532,7 +537,9 @@ describe('stream (R9)', () => {
   });
 
   it('carries several collections on one stream, each event naming its collection, within the role rules', async () => {
-    const s = await openStream(`${server.url}/sync/stream?collections=clips:0,courses:0&access_token=${author.token}`);
+    const s = await openStream(
+      await ticketedStreamUrl(server.url, '/sync/stream?collections=clips:0,courses:0', author.token),
+    );
     await s.until(': connected');
     await seed('calls', [callDoc('call-not-carried')]);
     await seed('clips', [clipDoc('clip-multi', author.id)]);
@@ -550,25 +557,32 @@ describe('stream (R9)', () => {
 
   it('ends streams when the server shuts down', async () => {
     const other = await startTestServer({ db: server.db });
-    const s = await openStream(`${other.url}/sync/calls/0/stream?access_token=${admin.token}`);
+    const s = await openStream(await ticketedStreamUrl(other.url, '/sync/calls/0/stream', admin.token));
     await s.until(': connected');
     const closing = other.close();
     await s.ended();
     await closing;
   });
 
-  it('ends a stream whose session was revoked, at the next heartbeat', async () => {
+  it('ends a stream whose session expired, at the next heartbeat', async () => {
     // Same routes and context, with a short heartbeat so the test does not wait 25 s.
     const app = createApp(server.ctx, replicationRoutes(server.ctx, { heartbeatMs: 50 }));
     const httpServer = http.createServer(app);
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
     try {
       const leaving = await staff(server, 'reviewer', 'leaving');
+      // The ticket comes from the full server; this app shares its database, where tickets live.
+      const url = await ticketedStreamUrl(server.url, '/sync/calls/0/stream', leaving.token);
       const s = await openStream(
-        `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/sync/calls/0/stream?access_token=${leaving.token}`,
+        url.replace(server.url, `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`),
       );
       await s.until(': heartbeat');
-      await revokeUser(server.db, leaving.email);
+      // Expiry announces nothing: the heartbeat's check of the session ends the stream.
+      await server.db.query(
+        `UPDATE auth_tokens SET expires_at = now() - interval '1 minute' FROM users
+          WHERE users.id = auth_tokens.user_id AND users.email = $1`,
+        [leaving.email],
+      );
       const text = await s.ended();
       expect(text).toContain('event: closed\ndata: {"code":"UNAUTHENTICATED"}');
     } finally {

@@ -16,6 +16,7 @@ import { isErrorBody, type ErrorCode } from '../../../shared/errors';
 import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import type { FirstSyncWriter } from './fast-insert-storage';
 import { pulledMeta } from './lazy-meta';
+import { ticketedEventSource } from './stream-ticket';
 import {
   COLLECTIONS,
   COLLECTION_NAMES,
@@ -111,7 +112,11 @@ export interface ReplicateOptions<C extends CollectionName> {
    */
   firstSyncWriter?: () => FirstSyncWriter<DocTypes[C]> | null;
   fetch?: typeof fetch;
-  /** Defaults to `globalThis.EventSource`; without one the replication polls only on retry. */
+  /**
+   * Opens the stream URL, which carries no secret: wrap a plain EventSource with `ticketedEventSource` (or pass
+   * a StreamHub's). Defaults to `globalThis.EventSource` so wrapped; without one the replication polls only on
+   * retry.
+   */
   EventSource?: EventSourceConstructor;
 }
 
@@ -184,7 +189,10 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   const live = opts.live ?? true;
   const retryTime = opts.retryTime ?? 5000;
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const ES = opts.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+  const NativeES = (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+  const ES =
+    opts.EventSource ??
+    (NativeES && ticketedEventSource(NativeES, { token: () => read(opts.token), fetch: opts.fetch }));
 
   const errors$ = new Subject<SyncHttpError>();
   const streamStatus$ = new BehaviorSubject<StreamStatus>('closed');
@@ -388,12 +396,9 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   function openStream() {
     reopenTimer = null;
     if (stopped || !ES) return;
-    const token = read(opts.token);
-    const url = new URL(endpoint('stream'));
-    // EventSource cannot send headers, so the token travels as a query parameter (SPEC: stream auth).
-    if (token) url.searchParams.set('access_token', token);
     streamStatus$.next('connecting');
-    const es = new ES(url.toString());
+    // No secret in the URL: the EventSource asks for a single-use stream ticket itself (stream-ticket.ts).
+    const es = new ES(endpoint('stream'));
     source = es;
     es.addEventListener('open', () => {
       streamStatus$.next('open');

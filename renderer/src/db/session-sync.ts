@@ -4,6 +4,7 @@ import { databaseName } from './database';
 import { firstSyncWriter } from './fast-insert-storage';
 import { replicateCollection, type EventSourceConstructor } from './replication';
 import { StreamHub } from './shared-stream';
+import { ticketedEventSource } from './stream-ticket';
 import { SyncController, type ReplicationHandle } from './sync-controller';
 import { PULL_BATCH_SIZE, workingSet, type CollectionPlan } from './working-set';
 
@@ -20,7 +21,9 @@ export function startUserSync(
   opts: { token: () => string | null; onSessionEnded(message: string): void },
 ): SyncController {
   // One connection carries every collection's live stream (see shared-stream.ts for why).
-  const hub = new StreamHub(globalThis.EventSource as unknown as EventSourceConstructor);
+  const hub = new StreamHub(
+    ticketedEventSource(globalThis.EventSource as unknown as EventSourceConstructor, { token: opts.token }),
+  );
   const start = (plan: CollectionPlan): ReplicationHandle =>
     // Typed through one member of the union: each plan pairs a collection name with its own collection.
     replicateCollection<'leads'>({

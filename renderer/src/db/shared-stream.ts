@@ -19,7 +19,6 @@ type Listener = (event: { data?: unknown }) => void;
 interface Member {
   collection: string;
   version: string;
-  token: string | null;
   origin: string;
   source: SharedSource;
 }
@@ -58,7 +57,10 @@ export class StreamHub {
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
-  /** @param Native the real EventSource (the browser's; tests may pass another). */
+  /**
+   * @param Native opens the one real connection: the browser's EventSource wrapped by `ticketedEventSource`
+   * (the URL carries no secret; tests may pass another).
+   */
   constructor(private readonly Native: EventSourceConstructor) {}
 
   /** The constructor to hand to replicateCollection's `EventSource` option. */
@@ -76,7 +78,6 @@ export class StreamHub {
     const source = new SharedSource(this, {
       collection: decodeURIComponent(m[1]),
       version: m[2],
-      token: u.searchParams.get('access_token'),
       origin: u.origin,
       source: null as unknown as SharedSource,
     });
@@ -133,7 +134,6 @@ export class StreamHub {
     const latest = [...this.members][this.members.size - 1].member;
     const url = new URL('/sync/stream', latest.origin);
     url.searchParams.set('collections', wanted);
-    if (latest.token) url.searchParams.set('access_token', latest.token);
     const real = new this.Native(url.toString());
     this.real = real;
     this.carried = wanted;

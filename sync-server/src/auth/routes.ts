@@ -5,7 +5,7 @@ import { ApiError, parseInput } from '../http/errors';
 import type { RouteDef } from '../http/routes';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords';
 import { admitSignInAttempt, RateLimited } from './throttle';
-import { issueToken, revokeToken } from './tokens';
+import { issueStreamTicket, issueToken, revokeToken } from './tokens';
 import { createUser, findUserByEmail, listUsers, revokeUser } from './users';
 
 const LoginInput = z.object({
@@ -69,6 +69,18 @@ export function authRoutes(): RouteDef[] {
         const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
         await revokeToken(ctx.db, token);
         return { ok: true };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/auth/stream-ticket',
+      access: ['admin', 'reviewer', 'author'],
+      body: 'none',
+      summary: 'A single-use ticket (60 s) that opens one live stream: `/sync/stream?…&ticket=`',
+      async handler({ ctx, auth, res }) {
+        const ticket = await issueStreamTicket(ctx.db, auth!);
+        noStore(res);
+        return ticket;
       },
     },
     {

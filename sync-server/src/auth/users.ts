@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../../shared/roles';
 import type { Queryable } from '../db';
 import { ApiError, parseInput } from '../http/errors';
 import { hashPassword } from './passwords';
+import { announceRevocation } from './revocation';
 
 export interface AuthUser {
   id: string;
@@ -81,6 +82,8 @@ export async function revokeUser(q: Queryable, email: string): Promise<AuthUser>
   );
   if (!rows[0]) throw new ApiError('NOT_FOUND', `no user with email ${email}`, 'email');
   await q.query('UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [rows[0].id]);
+  // Open live streams end at once, on every instance (delivered when the caller's transaction commits).
+  await announceRevocation(q, { user: rows[0].id });
   return toAuthUser(rows[0]);
 }
 

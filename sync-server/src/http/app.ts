@@ -3,14 +3,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authenticate } from '../auth/tokens';
+import { authenticate, redeemStreamTicket } from '../auth/tokens';
 import type { AppContext } from '../context';
 import { ApiError } from './errors';
 import { hasRole, type RequestAuth, type RouteDef } from './routes';
 import { API_PREFIXES, securityHeaders } from './security-headers';
 import { isValidTwilioRequest } from './twilio-signature';
 
-function bearer(req: Request, allowQuery: boolean): string | null {
+/** The Authorization header's bearer secret or the X-Api-Key header; never a URL parameter (logs keep URLs). */
+function bearer(req: Request): string | null {
   const header = req.header('authorization');
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -18,7 +19,6 @@ function bearer(req: Request, allowQuery: boolean): string | null {
   }
   const apiKey = req.header('x-api-key');
   if (apiKey) return apiKey;
-  if (allowQuery && typeof req.query.access_token === 'string') return req.query.access_token;
   return null;
 }
 
@@ -45,7 +45,7 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
         {
           reqId: id,
           method: req.method,
-          url: req.originalUrl.replace(/access_token=[^&]+/, 'access_token=…'),
+          url: req.originalUrl.replace(/(access_token|ticket)=[^&]+/g, '$1=…'),
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
         },
@@ -94,15 +94,18 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
           throw new ApiError('INVALID_SIGNATURE', 'missing or invalid X-Twilio-Signature');
         }
       } else if (route.access !== 'public') {
-        const secret = bearer(req, route.tokenInQuery ?? false);
-        if (!secret) throw new ApiError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
-        auth = await authenticate(ctx.db, secret);
+        const secret = bearer(req);
+        const ticket = route.streamTicket && typeof req.query.ticket === 'string' ? req.query.ticket : null;
+        if (!secret && !ticket) {
+          throw new ApiError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+        }
+        auth = secret ? await authenticate(ctx.db, secret) : await redeemStreamTicket(ctx.db, ticket!);
         if (!hasRole(auth, route.access)) {
           throw new ApiError('FORBIDDEN', `this needs one of the roles: ${route.access.join(', ')}`);
         }
       } else {
         // Public routes may still know who is calling.
-        const secret = bearer(req, false);
+        const secret = bearer(req);
         if (secret) auth = await authenticate(ctx.db, secret).catch(() => null);
       }
       const result = await route.handler({ ctx, auth, req, res });

@@ -19,6 +19,8 @@ export interface RequestAuth {
   apiKeyId: string | null;
   /** Human label for audit entries: an email or `apikey:<name>`. */
   label: string;
+  /** The hash of the session token, for staff signed in with one (live streams end when it is revoked). */
+  session?: string;
 }
 
 export interface RouteContext {
@@ -34,8 +36,11 @@ export interface RouteDef {
   access: Access;
   /** Body format; default json for post/put/patch. `raw` leaves the body unread (uploads, streams). */
   body?: 'json' | 'urlencoded' | 'raw' | 'none';
-  /** Allows `?access_token=` instead of the Authorization header (EventSource, <audio src>). */
-  tokenInQuery?: boolean;
+  /**
+   * Also admits a single-use `?ticket=` from POST /api/auth/stream-ticket (an EventSource cannot send the
+   * Authorization header; a session token never goes into a URL).
+   */
+  streamTicket?: boolean;
   /** Short description used in the route table and docs. */
   summary: string;
   handler: (rc: RouteContext) => unknown | Promise<unknown>;

@@ -274,7 +274,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     const user = staffUser(auth);
     if (!pullRule(collection, user.role))
       throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
-    return serveChangeStream(ctx, req, res, {
+    return serveChangeStream(ctx, req, res, auth!, {
       heartbeatMs,
       matches: (event) => event.collection === collection,
       data: (event) => ({ seq: event.seq }),
@@ -301,7 +301,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       method: 'get',
       path: path('stream'),
       access: STAFF,
-      tokenInQuery: true,
+      streamTicket: true,
       body: 'none',
       summary: 'Server-sent events: one `change` per committed write of the collection',
       handler: stream,

@@ -18,7 +18,8 @@ import { HEARTBEAT_MS, serveChangeStream } from './sse';
  * Same rules as the per-collection stream (SPEC R3, R6, R9): every `name:version` must be a known collection
  * at the server's schema version that the role may pull; each committed change sends `event: change` with
  * `data: {"collection": name, "seq": n}`; a heartbeat comment every 25 s, which also ends the stream with
- * `event: closed` once the session is revoked or expired.
+ * `event: closed` once the session is revoked (at once) or expired. Opened with a single-use ticket
+ * (`?ticket=`, POST /api/auth/stream-ticket) since an EventSource cannot send the Authorization header.
  */
 const MAX_COLLECTIONS = 20;
 
@@ -66,7 +67,7 @@ export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } 
       throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
     }
     const collections = new Set(parseCollections(req.query.collections, auth.principal as Role));
-    return serveChangeStream(ctx, req, res, {
+    return serveChangeStream(ctx, req, res, auth, {
       heartbeatMs,
       matches: (event) => collections.has(event.collection),
       data: (event) => ({ collection: event.collection, seq: event.seq }),
@@ -78,7 +79,7 @@ export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } 
       method: 'get',
       path: '/sync/stream',
       access: ROLES,
-      tokenInQuery: true,
+      streamTicket: true,
       body: 'none',
       summary: 'Server-sent events for several collections on one connection: `change` {collection, seq}',
       handler: stream,
