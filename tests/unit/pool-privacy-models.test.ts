@@ -71,6 +71,7 @@ describe('pool figures', () => {
       budgetLine: 'Monthly budget for numbers: £50 (6 % used)',
     });
     expect(costComparison({ ...report, savingFactor: 0.5 }).verdict).toBe('2× dearer');
+    expect(costComparison({ ...report, savingFactor: 1 }).verdict).toBe('same cost');
     expect(costComparison({ ...report, savingFactor: null, monthlyCostPence: 0 }).verdict).toBeNull();
     expect(pounds(12345)).toBe('£123.45');
     expect(pounds(150000)).toBe('£1,500');
@@ -83,11 +84,11 @@ describe('pool figures', () => {
       number({ number: '+447700900822', openSessions: 5, withExtension: 4, source: 'purchased' }),
       number({ number: '+447700900823' }),
     ]);
-    expect(rows.map((r) => [r.display, r.use, r.status, r.source])).toEqual([
-      ['07700 900822', '5 open, 4 with extension', 'in use', 'Bought by Ringside'],
-      ['07700 900821', '1 open', 'in use', 'Added by an operator'],
-      ['07700 900823', 'none', 'idle', 'Added by an operator'],
-      ['07700 900830', 'none', 'released', 'Added by an operator'],
+    expect(rows.map((r) => [r.display, r.use, r.statusLabel, r.source])).toEqual([
+      ['07700 900822', '5 open, 4 with extension', 'In use', 'Bought by Ringside'],
+      ['07700 900821', '1 open', 'In use', 'Added by an operator'],
+      ['07700 900823', 'none', 'Idle', 'Added by an operator'],
+      ['07700 900830', 'none', 'Released', 'Added by an operator'],
     ]);
     // 23:30 UTC on 1 July is 00:30 on 2 July in London (BST).
     expect(rows[0].since).toBe('2 Jul 2026');

@@ -143,7 +143,7 @@ function NumbersCard({ answer }: { answer: PoolAnswer }) {
                   </td>
                   <td>{r.use}</td>
                   <td>
-                    <span className={`pool-status pool-status--${r.status.replace(' ', '-')}`}>{r.status}</span>
+                    <span className={`pool-status pool-status--${r.status}`}>{r.statusLabel}</span>
                   </td>
                   <td className="num nowrap">{r.cost}</td>
                   <td className="num nowrap">{r.since}</td>

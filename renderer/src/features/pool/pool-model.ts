@@ -96,7 +96,7 @@ export function poolFigures(r: PoolReport): Figure[] {
 export interface CostComparison {
   poolPence: number;
   perAssignmentPence: number;
-  /** `8× cheaper`, `the same`, or `2× dearer`; null without a pool cost to compare. */
+  /** `8× cheaper`, `same cost`, or `2× dearer`; null without a pool cost to compare. */
   verdict: string | null;
   savingPence: number;
   poolLine: string;
@@ -109,7 +109,7 @@ export function costComparison(r: PoolReport): CostComparison {
   let verdict: string | null = null;
   if (factor !== null) {
     const shown = factor >= 10 ? Math.round(factor).toString() : factor.toFixed(1).replace(/\.0$/, '');
-    if (Math.abs(factor - 1) < 0.05) verdict = 'the same';
+    if (Math.abs(factor - 1) < 0.05) verdict = 'same cost';
     else if (factor > 1) verdict = `${shown}× cheaper`;
     else verdict = `${(1 / factor).toFixed(1).replace(/\.0$/, '')}× dearer`;
   }
@@ -131,7 +131,8 @@ export interface NumberRow {
   since: string;
   cost: string;
   use: string;
-  status: 'in use' | 'idle' | 'released';
+  status: 'in-use' | 'idle' | 'released';
+  statusLabel: string;
   sandbox: boolean;
 }
 
@@ -151,7 +152,8 @@ export function numberRows(numbers: readonly PoolNumber[]): NumberRow[] {
         n.openSessions === 0
           ? 'none'
           : `${n.openSessions.toLocaleString('en-GB')} open${n.withExtension ? `, ${n.withExtension.toLocaleString('en-GB')} with extension` : ''}`,
-      status: !n.active ? 'released' : n.openSessions > 0 ? 'in use' : 'idle',
+      status: !n.active ? 'released' : n.openSessions > 0 ? 'in-use' : 'idle',
+      statusLabel: !n.active ? 'Released' : n.openSessions > 0 ? 'In use' : 'Idle',
       sandbox: n.sandbox,
     }));
 }

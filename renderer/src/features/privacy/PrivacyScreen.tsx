@@ -117,7 +117,7 @@ function RetentionCard() {
                 <tr key={p.id}>
                   <td>{p.what}</td>
                   <td className="nowrap">{p.kept}</td>
-                  <td className="num nowrap">{p.before}</td>
+                  <td className="nowrap">{p.before}</td>
                 </tr>
               ))}
             </tbody>
@@ -137,7 +137,9 @@ function RetentionCard() {
               {report.dryRun ? null : <strong>Done. </strong>}
               {retentionSummary(report)}
             </p>
-            <Counts rows={retentionRows(report)} testId="retention-counts" />
+            {retentionRows(report).some((r) => r.count > 0) ? (
+              <Counts rows={retentionRows(report)} testId="retention-counts" />
+            ) : null}
           </div>
         ) : null}
         <div className="row privacy-actions">
@@ -291,8 +293,10 @@ function ErasureCard() {
         {step.kind === 'done' ? (
           <div className="privacy-result stack" data-testid="erasure-outcome">
             <div className="alert alert--info" role="status">
-              Erased the data of <strong className="num">{displayPhone(step.phone)}</strong>. Devices drop it at their
-              next sync; the audit trail keeps only a keyed fingerprint of the number and these counts.
+              <span>
+                Erased the data of <strong className="num">{displayPhone(step.phone)}</strong>. Devices drop it at their
+                next sync; the audit trail keeps only a keyed fingerprint of the number and these counts.
+              </span>
             </div>
             <Counts rows={erasureRows(step.report)} testId="erasure-counts" />
             {step.report.mediaObjectsRemoved ? (
