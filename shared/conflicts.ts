@@ -140,8 +140,10 @@ function mergeRegions(
  * - answers and regions merge per question / per region id, so separate edits both survive;
  * - other fields merge three-way against the state both sides started from (`assumedMasterState`);
  * - where both sides changed the same thing, the later `editedAt` wins (tie: canonical order);
- * - `submitted` is final: once either side submitted, the result is submitted;
- * - a deletion on either side wins (a discarded draft stays discarded).
+ * - `submitted` is final: once either side submitted, the result is submitted; a submitted master wins whole,
+ *   because the server refuses any change to it but an admin's reopen (sync policy REVIEW_LIFECYCLE, SPEC R7a),
+ *   and a merged push over it would be refused again and again;
+ * - otherwise a deletion on either side wins (a discarded draft stays discarded).
  * `score` follows the winning side; the review editor recomputes it from the answers when it opens.
  */
 export function mergeReviews(i: RxConflictHandlerInput<ReviewDoc>): ReviewState {
@@ -149,6 +151,7 @@ export function mergeReviews(i: RxConflictHandlerInput<ReviewDoc>): ReviewState 
   const local = i.newDocumentState;
   if (sameDocument(master, local)) return master; // nothing to merge (and nothing reordered)
   if (master._deleted) return master;
+  if (master.status === 'submitted') return master;
   if (local._deleted) return { ...master, _deleted: true };
   const base = i.assumedMasterState && !i.assumedMasterState._deleted ? i.assumedMasterState : undefined;
   const hasBase = base !== undefined;

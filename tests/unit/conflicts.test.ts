@@ -105,17 +105,25 @@ describe('review merge', () => {
     ).toEqual(['r3', 'r2']);
   });
 
-  it('keeps a submission: once either side submitted, the result is submitted at the first submission', () => {
-    const master = edit({ status: 'submitted', submittedAt: 5000, editedAt: 5000 });
-    const local = edit({ notes: 'late draft edit', editedAt: 6000 });
+  it('keeps a submission: a local submission over a draft master is merged and stays submitted', () => {
+    const master = edit({ notes: 'master draft edit', editedAt: 5000 });
+    const local = edit({ status: 'submitted', submittedAt: 6000, answers: { q1: false, q2: 3 }, editedAt: 6000 });
     const merged = mergeReviews({ assumedMasterState: base, realMasterState: master, newDocumentState: local });
-    expect(merged).toMatchObject({ status: 'submitted', submittedAt: 5000, notes: 'late draft edit' });
-    const both = mergeReviews({
-      assumedMasterState: base,
-      realMasterState: master,
-      newDocumentState: edit({ status: 'submitted', submittedAt: 4000, editedAt: 4000 }),
-    });
-    expect(both.submittedAt).toBe(4000);
+    expect(merged).toMatchObject({ status: 'submitted', submittedAt: 6000, notes: 'master draft edit' });
+    expect(merged.answers).toEqual({ q1: false, q2: 3 });
+  });
+
+  it('lets a submitted master win whole over late draft edits and a deletion (SPEC R7a: only an admin reopens)', () => {
+    const master = edit({ status: 'submitted', submittedAt: 5000, editedAt: 5000 });
+    for (const local of [
+      edit({ notes: 'late draft edit', editedAt: 6000 }),
+      edit({ status: 'submitted', submittedAt: 4000, editedAt: 4000, notes: 'other device' }),
+      edit({ _deleted: true }),
+    ]) {
+      expect(mergeReviews({ assumedMasterState: base, realMasterState: master, newDocumentState: local })).toEqual(
+        master,
+      );
+    }
   });
 
   it('lets a deletion win on either side', () => {
@@ -160,9 +168,11 @@ describe('review merge', () => {
     })
     .map((over) => edit({ ...over, submittedAt: over.status === 'submitted' ? over.editedAt : null }));
 
-  it('is symmetric: both devices resolving the same conflict reach the same review', () => {
+  it('is symmetric for drafts: both devices resolving the same conflict reach the same review', () => {
+    // A submitted master wins whole (tested above), so symmetry is a property of two drafts.
+    const draft = review.map((r) => ({ ...r, status: 'draft' as const, submittedAt: null }));
     fc.assert(
-      fc.property(review, review, review, (b, m, l) => {
+      fc.property(draft, draft, draft, (b, m, l) => {
         const one = mergeReviews({ assumedMasterState: b, realMasterState: m, newDocumentState: l });
         const two = mergeReviews({ assumedMasterState: b, realMasterState: l, newDocumentState: m });
         expect(comparable(one)).toEqual(comparable(two));
