@@ -5,6 +5,10 @@
 export const ERROR_CODES = {
   INVALID_JSON: 400,
   VALIDATION_FAILED: 400,
+  /** A Twilio webhook (form or query) with a parameter given more than once: never sent by Twilio. */
+  DUPLICATE_PARAMETER: 400,
+  /** A signed Twilio webhook whose parameters are not what Twilio sends (SID format, E.164, lengths). */
+  INVALID_WEBHOOK: 400,
   INVALID_PHONE: 400,
   INVALID_POSTCODE: 400,
   UNAUTHENTICATED: 401,
@@ -30,6 +34,8 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   DUPLICATE_ASSIGNMENT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A form body with more parameters than the server reads (1,000). */
+  TOO_MANY_PARAMETERS: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RANGE_NOT_SATISFIABLE: 416,
   SCHEMA_OUTDATED: 426,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { audit } from '../audit/log';
 import type { AppContext } from '../context';
 import { ApiError, parseInput } from '../http/errors';
+import { parseJobId } from '../jobs/ids';
 import type { RouteDef } from '../http/routes';
 import { getDocument } from '../replication/store';
 import { recordingsAudioSource } from './audio-source';
@@ -107,8 +108,7 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
       body: 'none',
       summary: 'Put a failed analysis job back in the queue',
       async handler({ req, auth }) {
-        const id = Number(req.params.id);
-        if (!Number.isInteger(id) || id < 1) throw new ApiError('VALIDATION_FAILED', 'id: a job number', 'id');
+        const id = parseJobId(req.params.id);
         const { rows } = await ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1`, [id]);
         if (!rows[0] || !rows[0].kind.startsWith('analysis.')) throw new ApiError('NOT_FOUND', `no analysis job ${id}`);
         if (!(await ctx.jobs.retry(id))) throw new ApiError('CONFLICT', `job ${id} has not failed`);

@@ -14,8 +14,8 @@ export const RerunSelection = z
   .object({
     callIds: z.array(z.string().min(1).max(100)).max(10_000).optional(),
     /** Calls started at or after / before these times (ms since the epoch). */
-    since: z.number().int().min(0).optional(),
-    until: z.number().int().min(0).optional(),
+    since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    until: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     district: z.string().max(4).optional(),
     service: z.enum(SERVICES).optional(),
     /** Calls that already have an insight from this provider (and model). */
@@ -109,8 +109,8 @@ export const AgreementQuery = z.object({
   provider: z.string().max(60).optional(),
   model: z.string().max(100).optional(),
   /** Reviews submitted in this window (ms since the epoch). */
-  since: z.coerce.number().int().min(0).optional(),
-  until: z.coerce.number().int().min(0).optional(),
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  until: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export async function agreementFromDb(

@@ -5,7 +5,8 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticate, redeemStreamTicket } from '../auth/tokens';
 import type { AppContext } from '../context';
-import { ApiError } from './errors';
+import { ApiError, clientFaultFromDatabase } from './errors';
+import { rejectMalformedText, rejectRepeatedParameters } from './input';
 import { hasRole, type RequestAuth, type RouteDef } from './routes';
 import { API_PREFIXES, securityHeaders } from './security-headers';
 import { isValidTwilioRequest } from './twilio-signature';
@@ -31,7 +32,8 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const jsonBody = express.json({ limit: ctx.config.BODY_LIMIT, strict: true });
-  const formBody = express.urlencoded({ extended: false, limit: ctx.config.BODY_LIMIT });
+  // Twilio's webhooks carry a few dozen parameters; past 1,000 the parser stops (413 TOO_MANY_PARAMETERS).
+  const formBody = express.urlencoded({ extended: false, limit: ctx.config.BODY_LIMIT, parameterLimit: 1000 });
 
   // Request id and structured log line per request.
   app.use((req, res, next) => {
@@ -84,6 +86,9 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
     const parsers = bodyKind === 'json' ? [requireJson, jsonBody] : bodyKind === 'urlencoded' ? [formBody] : [];
     app[route.method](route.path, ...parsers, async (req: Request, res: Response) => {
       let auth: RequestAuth | null = null;
+      // One check of every path parameter, query value and body string for every route, before anything reads them.
+      if (route.access === 'twilio') rejectRepeatedParameters(req);
+      rejectMalformedText(req);
       if (route.access === 'twilio') {
         const creds = ctx.config.twilio;
         if (!creds || !isValidTwilioRequest(req, creds.authToken, ctx.config.publicBaseUrl)) {
@@ -158,5 +163,18 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
   }
   if (e?.status === 400) return new ApiError('VALIDATION_FAILED', e.message ?? 'bad request');
+  if (e?.type === 'parameters.too.many')
+    return new ApiError('TOO_MANY_PARAMETERS', 'the form has more parameters than the server reads (1,000)');
+  const database = clientFaultFromDatabase(err);
+  if (database) return database;
+  // Any other refusal of the request itself by Express or its body parsers (a path parameter that is not valid
+  // percent-encoding, an aborted or mis-sized body …) is the client's.
+  // Only http-errors' own (expose) and the router's URIError: a 4xx from an upstream (Twilio's REST API) is ours.
+  const fromRequest = (err as { expose?: unknown } | null)?.expose === true || err instanceof URIError;
+  if (fromRequest && typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    if (e.status === 413) return new ApiError('PAYLOAD_TOO_LARGE', e.message ?? 'the request is too large');
+    if (e.status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
+    return new ApiError('VALIDATION_FAILED', e.message ?? 'bad request', undefined, e.status);
+  }
   return new ApiError('INTERNAL', 'something went wrong on the server; it has been logged');
 }

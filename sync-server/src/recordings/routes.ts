@@ -38,7 +38,7 @@ const AccessLogQuery = z.object({
   action: z.enum(['listen', 'download']).optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
