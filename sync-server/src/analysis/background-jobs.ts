@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { audit } from '../audit/log';
 import type { AppContext } from '../context';
 import { ApiError, parseInput } from '../http/errors';
+import { parseJobId } from '../jobs/ids';
 import type { RouteDef } from '../http/routes';
 
 /**
@@ -101,8 +102,7 @@ export function backgroundJobRoutes(ctx: AppContext): RouteDef[] {
       body: 'none',
       summary: 'Put a failed analysis or recording job back in the queue',
       async handler({ req, auth }) {
-        const id = Number(req.params.id);
-        if (!Number.isInteger(id) || id < 1) throw new ApiError('VALIDATION_FAILED', 'id: a job number', 'id');
+        const id = parseJobId(req.params.id);
         const { rows } = await ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1`, [id]);
         const family = rows[0] ? familyOf(rows[0].kind) : null;
         if (!family) throw new ApiError('NOT_FOUND', `no analysis or recording job ${id}`);
