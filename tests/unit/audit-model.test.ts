@@ -132,6 +132,15 @@ describe('audit wording', () => {
       "erased one person's data by phone number: 2 recordings, 2 transcripts and analyses, 1 message body, 2 calls made anonymous, 1 lead made anonymous, 1 number session closed",
     );
     expect(describeCounts({ leads: 0 })).toBe('nothing');
+    expect(describeAction({ ...e, detail: { leads: 0, calls: 0, found: false } }, names)).toBe(
+      'asked to erase a phone number: no one with that number, nothing changed',
+    );
+    expect(describeAction({ ...e, action: 'erasure.preview', detail: { recordings: 1, found: true } }, names)).toBe(
+      'previewed an erasure by phone number (would remove 1 recording)',
+    );
+    expect(describeAction({ ...e, action: 'erasure.preview', detail: { found: false } }, names)).toBe(
+      'checked a phone number for erasure: no one with that number',
+    );
   });
 
   it('a booking shows its date in London time and its value in pounds', () => {
