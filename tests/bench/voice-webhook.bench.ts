@@ -219,7 +219,7 @@ for (let i = contacts.length - 1; i > 0; i--) {
 
 // The baseline: the same TwiML, from memory, on a bare Express route with the same body parser.
 const sample = contacts[0];
-const sampleParams = { CallSid: 'CAsample', From: sample.from, To: sample.to };
+const sampleParams = { CallSid: `CA${'5'.repeat(32)}`, From: sample.from, To: sample.to };
 const sampleRes = await fetch(`${server.url}/twilio/voice`, {
   method: 'POST',
   headers: {

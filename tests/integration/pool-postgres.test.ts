@@ -89,7 +89,11 @@ describe.skipIf(!pgTest.available)('telephony on PostgreSQL, two instances', () 
     const sends = rows.flatMap((s, i) =>
       [0, 1].map((k) => {
         const server = (i + k) % 2 ? a : b;
-        const params = { CallSid: `CApg${i}x${k}`, From: s.customer_phone, To: s.pool_number };
+        const params = {
+          CallSid: `CA${String(i * 2 + k).padStart(32, '0')}`,
+          From: s.customer_phone,
+          To: s.pool_number,
+        };
         const url = `${server.url}/twilio/voice`;
         return fetch(url, {
           method: 'POST',

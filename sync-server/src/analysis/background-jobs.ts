@@ -11,7 +11,7 @@ import type { RouteDef } from '../http/routes';
  * Jobs screen needs failed recording jobs beside them, with their error and a retry action, because a call
  * whose recording never downloaded is never analysed either.
  */
-export const JOB_FAMILIES = { analysis: 'analysis.', recording: 'recording.' } as const;
+export const JOB_FAMILIES = { analysis: 'analysis.', recording: 'recording.', telephony: 'telephony.' } as const;
 type Family = keyof typeof JOB_FAMILIES;
 
 /** Filters of the admin's job lists. */
@@ -19,7 +19,7 @@ export const JobsQuery = z.object({
   status: z.enum(['queued', 'running', 'done', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const FamilyJobsQuery = JobsQuery.extend({ family: z.enum(['analysis', 'recording']).optional() });
+const FamilyJobsQuery = JobsQuery.extend({ family: z.enum(['analysis', 'recording', 'telephony']).optional() });
 
 /** A `jobs` row as the admin's job lists read it (JOB_COLUMNS). */
 export interface JobRow {

@@ -173,6 +173,9 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
     await deps.storage.putFile(prefix + MEDIA_FILES.playback, mp3Path);
     await deps.storage.putBuffer(prefix + MEDIA_FILES.peaks, await peaksJsonGz(ingest.overview));
     await deps.storage.putBuffer(prefix + MEDIA_FILES.peaksDetail, await peaksJsonGz(ingest.detail));
+    // Twilio's copy is deleted (below, with TWILIO_DELETE_AFTER_DOWNLOAD) only once ours is known to be there
+    // whole: the storage must hold the original at the size downloaded and verified, and the playback file.
+    await verifyStored(deps, prefix, { original: file.bytes, playback: ingest.playbackBytes });
 
     const committed = await deps.db.transaction(async (tx) => {
       const [current] = await lockCalls(tx, [callId]);
@@ -226,6 +229,24 @@ async function download(deps: MediaDeps, p: DownloadPayload, callId: string): Pr
     return { cost: { bytes: file.bytes, audioSeconds: Math.round(info.durationSec) } };
   } finally {
     await Promise.all([fsp.rm(wavPath, { force: true }), fsp.rm(mp3Path, { force: true })]);
+  }
+}
+
+/** Asks storage what it holds (size, not content); a missing or short object fails this attempt (retried). */
+async function verifyStored(
+  deps: MediaDeps,
+  prefix: string,
+  expected: { original: number; playback: number },
+): Promise<void> {
+  for (const [file, bytes] of [
+    [MEDIA_FILES.original, expected.original],
+    [MEDIA_FILES.playback, expected.playback],
+    [MEDIA_FILES.peaks, null],
+    [MEDIA_FILES.peaksDetail, null],
+  ] as const) {
+    const info = await deps.storage.stat(prefix + file);
+    if (!info || (bytes !== null && info.size !== bytes))
+      throw new Error(`stored ${file} is ${info ? `${info.size} bytes, expected ${bytes}` : 'missing'}; storing again`);
   }
 }
 

@@ -6,6 +6,8 @@ import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { poolPolicy, toPoolSession, type SessionRow } from '../pool/store';
 import { putDocuments } from '../replication/store';
+import { assertStorable } from './calls';
+import { recordingFollowUp, takePendingCallbacks } from './pending';
 
 /**
  * Group commit for the hottest webhook, POST /twilio/voice (a new call into a pool number).
@@ -125,6 +127,9 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
     ],
   );
   const fresh = new Set(inserted.rows.map((r) => r.call_sid));
+  // Callbacks that came before this webhook (pending.ts) join the call's first events, so its first document
+  // already counts them; the fold does not care in which order they came.
+  const early = await takePendingCallbacks(tx, [...fresh]);
   const claimed = new Set<string>();
   const mine = calls.map((c) => {
     const ok = fresh.has(c.callSid) && !claimed.has(c.callSid);
@@ -172,7 +177,10 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
       decisions.push({ kind: 'known' });
       return;
     }
-    const list: CallEvent[] = [{ type: 'created', at: c.now, poolNumber: c.to, sandbox }];
+    const list: CallEvent[] = [
+      { type: 'created', at: c.now, poolNumber: c.to, sandbox },
+      ...(early.get(c.callSid)?.events ?? []),
+    ];
     events.push({ callSid: c.callSid, events: list });
     const withheld = isWithheld(c.from);
     const rows = withheld ? [] : (byKey.get(`${c.from}|${c.to}`) ?? []);
@@ -248,7 +256,11 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
     const docs: CallDoc[] = events.map((e) =>
       mergeCallDoc(null, foldCall(e.callSid, e.events, { connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC }), now),
     );
-    await putDocuments(tx, 'calls', docs, now);
+    assertStorable('calls', docs);
+    const stored = await putDocuments(tx, 'calls', docs, now);
+    for (const doc of stored)
+      for (const r of early.get(doc.id)?.recordings ?? [])
+        await recordingFollowUp(ctx, tx, doc.id, doc, r.event, r.detail);
   }
   return decisions;
 }

@@ -1,6 +1,8 @@
 import type { Response } from 'express';
 import type { AppContext } from '../context';
+import { ApiError } from '../http/errors';
 import type { RouteDef, RequestAuth } from '../http/routes';
+import { checkWebhookParameters } from './params';
 import { deleteCallRecording, stopCallRecording } from './admin';
 import { handleIncomingSms, handleSmsStatus } from './sms';
 import {
@@ -28,6 +30,27 @@ function xml(res: Response, body: string): void {
 }
 
 const params = (body: unknown): Params => (body && typeof body === 'object' ? (body as Params) : {});
+
+/**
+ * Every webhook's parameters are checked against their rules (params.ts) before its handler runs, and the
+ * documents it writes against their collection schemas (calls.ts assertStorable). A refusal (400
+ * INVALID_WEBHOOK, nothing written) is logged with the parameter or field, because a signed request that
+ * Twilio would never send means a leaked token or a bug.
+ */
+async function guarded<T>(
+  ctx: AppContext,
+  req: { body: unknown; query: unknown; path: string },
+  run: (p: Params) => Promise<T>,
+): Promise<T> {
+  try {
+    checkWebhookParameters(req.body, req.query);
+    return await run(params(req.body));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'INVALID_WEBHOOK')
+      ctx.log.warn({ path: req.path, field: err.field, reason: err.message }, 'refused a signed webhook');
+    throw err;
+  }
+}
 const query = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function twilioRoutes(_ctx: AppContext): RouteDef[] {
@@ -41,7 +64,7 @@ export function twilioRoutes(_ctx: AppContext): RouteDef[] {
     access: 'twilio',
     summary,
     async handler({ ctx, req, res }) {
-      const out = await run(ctx, params(req.body), req.query as Record<string, unknown>);
+      const out = await guarded(ctx, req, async (p) => run(ctx, p, req.query as Record<string, unknown>));
       xml(res, out ?? emptyTwiml());
     },
   });
@@ -67,7 +90,7 @@ export function twilioRoutes(_ctx: AppContext): RouteDef[] {
       access: 'twilio',
       summary: 'Incoming text to a pool number: relay it to the session',
       async handler({ ctx, req, res }) {
-        xml(res, await handleIncomingSms(ctx, params(req.body)));
+        xml(res, await guarded(ctx, req, (p) => handleIncomingSms(ctx, p)));
       },
     },
     {
@@ -76,7 +99,7 @@ export function twilioRoutes(_ctx: AppContext): RouteDef[] {
       access: 'twilio',
       summary: 'Delivery status of a relayed text',
       async handler({ ctx, req, res }) {
-        await handleSmsStatus(ctx, query(req.query.m), params(req.body));
+        await guarded(ctx, req, (p) => handleSmsStatus(ctx, query(req.query.m), p));
         res.status(204).end();
       },
     },

@@ -7,8 +7,9 @@ import type { Service } from '../../../shared/schemas';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../pool/store';
-import { ensureCall, getCall, recordCallEvents, setCallSession } from './calls';
+import { getCall, recordCallEvents, setCallSession } from './calls';
 import { inboundWriter } from './inbound-batch';
+import { keepEarlyCallbacks, recordingFollowUp } from './pending';
 
 /**
  * Voice webhooks: the TwiML that routes a call into a pool number to the other party of its session, with
@@ -387,10 +388,10 @@ export async function handleLegStatus(ctx: AppContext, p: Params): Promise<void>
     at: eventTime(ctx, p),
     legSid: p.CallSid ?? parent,
     status: raw as LegStatus,
-    durationSec: p.CallDuration !== undefined ? Number(p.CallDuration) : null,
+    durationSec: seconds(p.CallDuration),
     sequence: p.SequenceNumber !== undefined ? Number(p.SequenceNumber) : null,
   };
-  await ctx.db.transaction((tx) => logOrWarn(ctx, tx, parent, [event]));
+  await ctx.db.transaction((tx) => logOrKeep(ctx, tx, parent, [event]));
 }
 
 /** POST /twilio/voice/dial-action — the Dial ended; what the caller hears next. */
@@ -401,10 +402,10 @@ export async function handleDialAction(ctx: AppContext, p: Params): Promise<stri
     type: 'dial-action',
     at: ctx.now(),
     dialStatus,
-    dialDurationSec: p.DialCallDuration !== undefined ? Number(p.DialCallDuration) : null,
+    dialDurationSec: seconds(p.DialCallDuration),
     parentStatus: p.CallStatus ?? '',
   };
-  await ctx.db.transaction((tx) => logOrWarn(ctx, tx, callSid, [event]));
+  if (callSid) await ctx.db.transaction((tx) => logOrKeep(ctx, tx, callSid, [event]));
   if (dialStatus === 'completed' || dialStatus === 'answered' || p.CallStatus === 'completed')
     return sayAndHangup(null);
   return sayAndHangup('Sorry, they could not take your call just now. Please try again later.');
@@ -418,13 +419,10 @@ export async function handleCallStatus(ctx: AppContext, p: Params): Promise<void
     type: 'parent',
     at: eventTime(ctx, p),
     status: p.CallStatus,
-    durationSec: p.CallDuration !== undefined ? Number(p.CallDuration) : null,
+    durationSec: seconds(p.CallDuration),
   };
-  await ctx.db.transaction(async (tx) => {
-    // A call whose voice webhook never arrived is still logged from its status.
-    await ensureCall(tx, { callSid, from: p.From ?? '', to: p.To ?? '', now: ctx.now(), sandbox: ctx.config.sandbox });
-    await logOrWarn(ctx, tx, callSid, [event]);
-  });
+  // Before its voice webhook, the status is kept (pending.ts) rather than logging a call with no pool number.
+  await ctx.db.transaction((tx) => logOrKeep(ctx, tx, callSid, [event]));
 }
 
 const RECORDING_STATUSES = new Set(['in-progress', 'completed', 'absent', 'failed']);
@@ -439,25 +437,24 @@ export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise
     return;
   }
   const channels = p.RecordingChannels !== undefined ? Number(p.RecordingChannels) : null;
-  const durationSec = p.RecordingDuration !== undefined ? Number(p.RecordingDuration) : null;
-  const event: CallEvent = {
+  const event: Extract<CallEvent, { type: 'recording' }> = {
     type: 'recording',
     at: ctx.now(),
     recordingSid,
     status: status as 'in-progress' | 'completed' | 'absent' | 'failed',
-    durationSec,
+    durationSec: seconds(p.RecordingDuration),
     channels,
   };
+  const detail = { recordingUrl: p.RecordingUrl ?? '' };
   await ctx.db.transaction(async (tx) => {
-    const { doc } = await recordCallEvents(tx, callSid, [event], {
-      now: ctx.now(),
-      connectThresholdSec: ctx.config.CONNECT_THRESHOLD_SEC,
-    });
+    const { doc, missing } = await write(ctx, tx, callSid, [event]);
+    if (missing === 'unknown') {
+      // Before the voice webhook: kept, downloaded once the call is known. Never deleted at Twilio for this.
+      await keepEarlyCallbacks(ctx, tx, callSid, [event], detail);
+      return;
+    }
     if (!doc) {
-      ctx.log.warn(
-        { callSid, recordingSid },
-        "recording callback for an unknown or erased call; deleting Twilio's copy",
-      );
+      ctx.log.warn({ callSid, recordingSid }, "recording callback for an erased call; deleting Twilio's copy");
       await ctx.jobs.enqueue(
         tx,
         'recording.twilio-delete',
@@ -466,32 +463,21 @@ export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise
       );
       return;
     }
-    if (status !== 'completed') return;
-    if (doc.recording.state === 'opted_out' || doc.recording.state === 'deleted') {
-      // Nobody may keep this audio: remove it from Twilio without downloading it.
-      await ctx.jobs.enqueue(
-        tx,
-        'recording.twilio-delete',
-        { recordingSid },
-        { dedupeKey: `twilio-delete:${recordingSid}` },
-      );
-      return;
-    }
-    if (!doc.direction) {
-      // A voicemail outside any session: one channel, no lead. It stays at Twilio for the support team.
-      ctx.log.info({ callSid, recordingSid }, 'voicemail recorded outside a session; left at Twilio');
-      return;
-    }
-    await ctx.jobs.enqueue(
-      tx,
-      'recording.download',
-      { callSid, recordingSid, recordingUrl: p.RecordingUrl ?? '', durationSec, channels, sandbox: doc.sandbox },
-      { dedupeKey: `recording:${recordingSid}` },
-    );
+    await recordingFollowUp(ctx, tx, callSid, doc, event, detail);
   });
 }
 
-async function logOrWarn(ctx: AppContext, tx: Queryable, callSid: string, events: CallEvent[]): Promise<void> {
-  const { doc } = await write(ctx, tx, callSid, events);
-  if (!doc) ctx.log.warn({ callSid, type: events[0]?.type }, 'callback for an unknown call; ignored');
+/** Twilio's whole seconds; -1 (unknown) is no duration. */
+function seconds(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/** Logs callbacks on their call; keeps them when the call is not logged yet; ignores them for an erased call. */
+async function logOrKeep(ctx: AppContext, tx: Queryable, callSid: string, events: CallEvent[]): Promise<void> {
+  const { missing } = await write(ctx, tx, callSid, events);
+  if (missing === 'unknown') await keepEarlyCallbacks(ctx, tx, callSid, events);
+  else if (missing === 'erased')
+    ctx.log.warn({ callSid, type: events[0]?.type }, 'callback for an erased call; ignored');
 }
