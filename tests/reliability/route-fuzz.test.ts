@@ -1,6 +1,4 @@
-import querystring from 'node:querystring';
 import fc from 'fast-check';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors';
 import { ROLES, type Principal, type Role } from '../../shared/roles';
@@ -23,6 +21,7 @@ import {
 } from '../helpers/sync-docs';
 import { addAssessor, addLead, addNumbers, startTelephony, type Telephony } from '../integration/voice-setup';
 import { fmt, PROBE_TIMEOUT, report, scaled } from './size';
+import { signedForm as signTwilio } from './twilio-sign';
 
 /**
  * Fuzz walk of the whole route table (issue 9): every route, with every principal (none, each staff role, an
@@ -258,15 +257,8 @@ function randomRequests(route: RouteDef, principal: Principal | null): FuzzReque
   });
 }
 
-/** Signs a form body the way Twilio does, over the parameters exactly as the server's parser will see them. */
 function signedForm(path: string, body: string): Pick<FuzzRequest, 'headers' | 'body'> {
-  const params = querystring.parse(body, '&', '=', { maxKeys: 0 }) as Record<string, string | string[]>;
-  const signature = twilio.getExpectedTwilioSignature(
-    t.server.ctx.config.twilio!.authToken,
-    t.server.ctx.config.publicBaseUrl + path,
-    params,
-  );
-  return { headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body };
+  return signTwilio(t.server.ctx.config.twilio!.authToken, t.server.ctx.config.publicBaseUrl + path, body);
 }
 
 /** The fixed cases every route gets: broken JSON, wrong types, bodies over the limit, hostile forms. */
