@@ -180,9 +180,20 @@ describe.skipIf(!browserProbe.available)('admin records in Chromium: audit, pool
     ]);
     await shootWidths(page, 'admin-pool');
 
-    // Privacy: a number no one has is said in words and changes nothing.
+    // Privacy: the retention periods in force, what a sweep would remove, and a confirmed run.
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByTestId('retention-periods').waitFor();
+    expect(await page.getByTestId('retention-periods').textContent()).toContain('1 year (365 days)');
+    await expect
+      .poll(() => page.getByTestId('retention-preview').textContent())
+      .toContain('Nothing is past its retention period.');
+    await page.getByRole('button', { name: 'Run the sweep now…' }).click();
+    await page.getByRole('button', { name: 'Yes, run the sweep' }).click();
+    await expect
+      .poll(() => page.getByTestId('retention-outcome').textContent())
+      .toContain('The sweep found nothing to remove.');
+
+    // A number no one has is said in words and changes nothing.
     await page.getByLabel('Phone number').fill('07700 900999');
     await page.getByRole('button', { name: 'Show what would be erased' }).click();
     await expect.poll(() => page.getByTestId('erasure-problem').textContent()).toContain('No one with that number');
@@ -224,6 +235,9 @@ describe.skipIf(!browserProbe.available)('admin records in Chromium: audit, pool
       expect.stringContaining('previewed an erasure by phone number (would remove 1 recording'),
       expect.stringContaining('checked a phone number for erasure: no one with that number'),
     ]);
+    expect(await page.locator('[data-action="retention.sweep"]').first().textContent()).toMatch(
+      /Administrator \(admin@test\.local\).*ran the retention sweep: removed nothing/,
+    );
     expect(await fitsWidth(page)).toBe(true);
     expectNoPageErrors(errors, ALLOWED);
     await close();
