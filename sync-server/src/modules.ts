@@ -3,6 +3,7 @@ import { analysisRoutes, registerAnalysisJobs } from './analysis/module';
 import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
+import { preparingRoutes } from './demo/preparing';
 import { healthRoutes } from './health/routes';
 import { pricingRoutes } from './pricing/routes';
 import type { RouteDef } from './http/routes';
@@ -27,6 +28,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...recordingsModuleRoutes(ctx),
     ...analysisRoutes(ctx),
     ...backgroundJobRoutes(ctx),
+    ...preparingRoutes(ctx),
     ...revealRoutes(ctx),
     ...telephonyRoutes(ctx),
     ...pricingRoutes(ctx),

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CallDoc, LeadDoc, MessageDoc } from '../../shared/schemas';
+import { customerBehaviour } from '../../shared/metrics';
+import type { CallDoc, LeadDoc, MessageDoc, ReviewDoc, ScorecardDoc } from '../../shared/schemas';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { runCli } from '../../sync-server/src/cli/index';
 import { runServe, type ServingServer } from '../../sync-server/src/cli/serve';
 import type { Database } from '../../sync-server/src/db';
-import { testConfig } from '../helpers/server';
+import { TEST_ADMIN, testConfig } from '../helpers/server';
 import { openTestPglite } from '../helpers/pglite-template';
 import { waitFor } from './sandbox-helpers';
 
@@ -251,6 +252,83 @@ describe('the demo', () => {
         expect(Math.max(...ages)).toBeGreaterThan(25);
         expect(Math.min(...ages)).toBeLessThan(2);
         const calls = await demoDb.query<{ doc: CallDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'calls'`);
+
+        // Customers behave like the brief's, and the server's grades follow from what they did: some shop
+        // around (hot), some engage (warm), some leads nobody touched (cold), some numbers never answer (suspect).
+        const grades = summary!.grades;
+        expect(grades.hot + grades.warm + grades.cold + grades.suspect).toBe(30);
+        for (const g of ['hot', 'warm', 'cold', 'suspect'] as const) expect(grades[g]).toBeGreaterThan(0);
+        expect(grades.hot / 30).toBeGreaterThanOrEqual(0.15);
+        expect(grades.warm / 30).toBeGreaterThanOrEqual(0.3);
+        expect(grades.suspect / 30).toBeLessThanOrEqual(0.1);
+        const leadDocs = (
+          await demoDb.query<{ doc: LeadDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'leads'`)
+        ).rows.map((r) => r.doc);
+        const messageDocs = (
+          await demoDb.query<{ doc: MessageDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'messages'`)
+        ).rows.map((r) => r.doc);
+        const behaviours = leadDocs.map((l) => ({
+          lead: l,
+          b: customerBehaviour(
+            l,
+            calls.rows.map((r) => r.doc),
+            messageDocs,
+          ),
+        }));
+        expect(behaviours.some(({ b }) => b.proactive)).toBe(true);
+        expect(behaviours.some(({ b }) => !b.proactive && b.shopping === 0)).toBe(true);
+        expect(behaviours.some(({ b }) => b.shopping >= 2)).toBe(true);
+        expect(behaviours.some(({ b }) => b.unansweredRingSeconds.length > 0)).toBe(true);
+        // Some shoppers chose their own order rather than the order they were shown the assessors in.
+        const shown = (l: LeadDoc) => l.assignments.map((a) => a.assessorId);
+        expect(
+          behaviours.some(
+            ({ lead, b }) =>
+              b.calledAssessors.length >= 2 &&
+              b.calledAssessors.join() !==
+                shown(lead)
+                  .filter((id) => b.calledAssessors.includes(id))
+                  .join(),
+          ),
+        ).toBe(true);
+
+        // A starter scorecard, and demo reviewers with submitted reviews (two of them on some of the same calls).
+        const card = (
+          await demoDb.query<{ doc: ScorecardDoc }>(
+            `SELECT doc FROM sync_documents WHERE collection = 'scorecards' AND id = $1`,
+            [summary!.scorecardId],
+          )
+        ).rows[0]?.doc;
+        expect(card).toMatchObject({ active: true });
+        expect(card!.sections.flatMap((x) => x.questions).length).toBeGreaterThanOrEqual(6);
+        const reviews = (
+          await demoDb.query<{ doc: ReviewDoc }>(`SELECT doc FROM sync_documents WHERE collection = 'reviews'`)
+        ).rows.map((r) => r.doc);
+        expect(reviews.length).toBe(summary!.reviews);
+        const { rows: reviewerRows } = await demoDb.query<{ id: string }>(
+          `SELECT id FROM users WHERE email = 'reviewer@ringside.local' AND role = 'reviewer'`,
+        );
+        const mine = reviews.filter((r) => r.reviewerId === reviewerRows[0]?.id);
+        expect(mine.length).toBeGreaterThanOrEqual(5);
+        expect(mine.every((r) => r.status === 'submitted' && r.scorecardId === card!.id && r.score !== null)).toBe(
+          true,
+        );
+        const byCall = new Map<string, number>();
+        for (const r of reviews) byCall.set(r.callId, (byCall.get(r.callId) ?? 0) + 1);
+        expect([...byCall.values()].some((n) => n >= 2)).toBe(true);
+
+        // The queue's "still being prepared" figure: nothing left for the demo to place once it has filled.
+        const login = await fetch(`${s.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+        });
+        const { token } = (await login.json()) as { token: string };
+        const preparing = (await (
+          await fetch(`${s.url}/api/queue/preparing`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { calls: number; placing: number; downloading: number; analysing: number };
+        expect(preparing.placing).toBe(0);
+        expect(preparing.calls).toBe(preparing.downloading);
         expect(calls.rows.length).toBe(summary!.calls);
         expect(calls.rows.every((r) => r.doc.sandbox && r.doc.startedAt < Date.now())).toBe(true);
         expect(calls.rows.some((r) => r.doc.status === 'no-answer' || r.doc.status === 'busy')).toBe(true);

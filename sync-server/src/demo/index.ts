@@ -1,11 +1,27 @@
 import type { Logger } from 'pino';
+import { scoreReview } from '../../../shared/scoring';
+import type { LeadGrade, ReviewDoc, ScorecardDoc } from '../../../shared/schemas';
+import { generatePassword } from '../auth/passwords';
 import { createApiKey } from '../auth/tokens';
+import { createUser, findUserByEmail } from '../auth/users';
 import type { Config } from '../config';
 import type { RunningServer } from '../server';
 import type { CallScenario, GatherAnswer, RunningSandbox } from '../twilio-sandbox';
 import { SCRIPTS } from '../twilio-sandbox/scripts';
 import { VIRTUAL_TIME_HEADER } from '../twilio-sandbox/virtual-time';
-import { buildDemoPlan, DISTRICT_TARGETS, type DemoEvent, type DemoLead, type DemoPlan, type District } from './plan';
+import { putDocuments } from '../replication/store';
+import { DEMO_REVIEWERS, DEMO_REVIEWS, STARTER_SCORECARD } from './data';
+import {
+  buildDemoPlan,
+  demoReview,
+  DISTRICT_TARGETS,
+  type DemoEvent,
+  type DemoLead,
+  type DemoPlan,
+  type DemoReviewer,
+  type District,
+} from './plan';
+import { setDemoCallsToCome } from './preparing';
 
 /**
  * Fills an empty database with the demo (sandbox mode only): creates a marketplace API key, registers the
@@ -22,6 +38,11 @@ export interface DemoSummary {
   texts: number;
   bookings: number;
   optOuts: number;
+  /** Leads by the quality the server graded them (from the calls and texts), once the fill is done. */
+  grades: Record<LeadGrade, number>;
+  /** The starter scorecard's id, and the demo reviewers' submitted reviews. */
+  scorecardId: string;
+  reviews: number;
   /** Requests to the server that were not answered 2xx (should be 0). */
   failures: number;
   /** Calls the server did not put through to the other party (should be 0). */
@@ -81,6 +102,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
     'filling the demo (sandbox data, backdated over 30 days)',
   );
   const key = await createApiKey(opts.server.ctx.db, `sandbox-demo-${Date.now()}`);
+  const reviewers = await createReviewers(opts, plan.start);
   const summary: DemoSummary = {
     leads: 0,
     assessors: 0,
@@ -89,6 +111,9 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
     texts: 0,
     bookings: 0,
     optOuts: 0,
+    grades: { hot: 0, warm: 0, cold: 0, suspect: 0 },
+    scorecardId: STARTER_SCORECARD.id,
+    reviews: 0,
     failures: 0,
     unrouted: 0,
     byDistrict: Object.fromEntries(
@@ -151,6 +176,10 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
   const leadIds = new Map<string, string>();
   const assignments = new Map<string, Map<string, Assignment>>();
   const reached = new Map<string, Set<string>>();
+  /** Connected, recorded calls: what the demo reviewers review. */
+  const reviewable: Array<{ callSid: string; script: string; at: number }> = [];
+  let recordedToCome = plan.events.filter((e) => e.kind === 'call' && e.answer === 'answer' && !e.optOut).length;
+  setDemoCallsToCome(opts.server.ctx, recordedToCome);
 
   const runEvent = async (e: DemoEvent): Promise<void> => {
     const lead = leadsByKey.get(e.lead) as DemoLead;
@@ -210,7 +239,12 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
       at: e.at,
       timing: 'virtual',
       callerInput: input,
-      callee: e.answer === 'busy' ? { busy: true } : { answer: e.answer === 'answer', ringSec: e.ringSec },
+      callee:
+        e.answer === 'busy'
+          ? { busy: true }
+          : e.answer === 'unreachable'
+            ? { unreachable: true }
+            : { answer: e.answer === 'answer', ringSec: e.ringSec },
       // Patience counts from the start of the call: the notices take about ten seconds before it rings.
       callerPatienceSec: e.patienceSec === undefined ? undefined : e.patienceSec + 12,
       talkSec: e.talkSec > 0 ? e.talkSec : undefined,
@@ -224,6 +258,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
     };
     const result = await sandbox.placeCall(scenario);
     summary.calls++;
+    if (e.answer === 'answer' && !e.optOut) setDemoCallsToCome(opts.server.ctx, --recordedToCome);
     for (const r of result.requests) {
       const t = (webhookMs[r.kind] ??= { n: 0, ms: 0 });
       t.n++;
@@ -256,6 +291,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
         if (!set.size) summary.byDistrict[lead.district].connected++;
         set.add(e.assessor);
         reached.set(lead.key, set);
+        if (!e.optOut) reviewable.push({ callSid: result.callSid, script: e.script, at: e.at });
       }
     }
     if (e.optOut) summary.optOuts++;
@@ -266,8 +302,16 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
       log.info({ done, of: plan.events.length, calls: summary.calls, texts: summary.texts }, 'demo progress');
   });
   await sandbox.settled();
+  setDemoCallsToCome(opts.server.ctx, 0);
+  if (!opts.signal?.aborted) summary.reviews = await submitReviews(opts, reviewers, reviewable);
+  summary.grades = await gradeMix(opts);
   summary.ms = Date.now() - started;
-  log.info({ ...summary, byDistrict: undefined }, 'demo filled');
+  log.info({ ...summary, byDistrict: undefined, grades: undefined }, 'demo filled');
+  const n = Math.max(1, summary.leads);
+  log.info(
+    Object.fromEntries(Object.entries(summary.grades).map(([g, k]) => [g, `${k} (${Math.round((100 * k) / n)} %)`])),
+    'demo lead quality',
+  );
   log.debug(
     {
       webhookMs: Object.fromEntries(
@@ -324,4 +368,114 @@ async function playInOrder(
     inFlight.add(task);
   }
   await Promise.all(inFlight);
+}
+
+interface SignedInReviewer {
+  reviewer: DemoReviewer;
+  id: string;
+  password: string;
+}
+
+/**
+ * The demo's reviewers and the starter scorecard they score with. The first reviewer's password is printed
+ * once, beside the admin's, so a person can sign in as a reviewer; the colleague only lends a second opinion.
+ * A reviewer whose email is taken already is left alone (and reviews nothing).
+ */
+async function createReviewers(opts: DemoOptions, at: number): Promise<SignedInReviewer[]> {
+  const { db } = opts.server.ctx;
+  const card: ScorecardDoc = { ...STARTER_SCORECARD, updatedAt: 0, createdAt: at };
+  await db.transaction((tx) => putDocuments(tx, 'scorecards', [card], opts.server.ctx.now()));
+  const out: SignedInReviewer[] = [];
+  for (const reviewer of DEMO_REVIEWERS) {
+    if (await findUserByEmail(db, reviewer.email)) {
+      opts.log.info({ email: reviewer.email }, 'a demo reviewer account exists already: it gets no demo reviews');
+      continue;
+    }
+    const password = generatePassword();
+    const user = await createUser(db, { email: reviewer.email, password, role: 'reviewer', name: reviewer.name });
+    out.push({ reviewer, id: user.id, password });
+    if (reviewer.printed) {
+      console.log(
+        `\n  Demo: a reviewer account to try the review screens (shown once)\n` +
+          `    email:    ${reviewer.email}\n    password: ${password}\n`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The demo reviewers sign in and submit reviews of connected calls through the same sync endpoint the app
+ * pushes to: the first reviewer a spread of calls, the colleague some of the same ones (calibration compares
+ * them; the agreement report pairs each with the AI's outcome once the analysis has run).
+ */
+async function submitReviews(
+  opts: DemoOptions,
+  reviewers: SignedInReviewer[],
+  calls: Array<{ callSid: string; script: string; at: number }>,
+): Promise<number> {
+  const candidates = calls.filter((c) => demoReview(c.script, DEMO_REVIEWERS[0]) !== null).sort((a, b) => a.at - b.at);
+  const step = Math.max(1, Math.floor(candidates.length / DEMO_REVIEWS.first));
+  const chosen = candidates.filter((_, i) => i % step === 0).slice(0, DEMO_REVIEWS.first);
+  const now = opts.server.ctx.now();
+  let submitted = 0;
+  for (const [index, { reviewer, id, password }] of reviewers.entries()) {
+    const login = await fetch(`${opts.server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: reviewer.email, password }),
+    });
+    if (!login.ok) {
+      opts.log.warn({ email: reviewer.email, status: login.status }, 'a demo reviewer could not sign in');
+      continue;
+    }
+    const { token } = (await login.json()) as { token: string };
+    const rows = (index === 0 ? chosen : chosen.slice(0, DEMO_REVIEWS.both)).flatMap((c) => {
+      const review = demoReview(c.script, reviewer);
+      if (!review) return [];
+      // Reviewed a day or two after the call, never in the future.
+      // Whole milliseconds: the schema's times are integers, and plan times are not.
+      const submittedAt = Math.round(Math.min(c.at + (1 + index) * 86_400_000, now - 3_600_000));
+      const doc: ReviewDoc = {
+        id: `${c.callSid}:${id}`,
+        updatedAt: 0,
+        callId: c.callSid,
+        reviewerId: id,
+        scorecardId: STARTER_SCORECARD.id,
+        answers: review.answers,
+        score: scoreReview(STARTER_SCORECARD, review.answers).score,
+        outcome: review.outcome,
+        aiOutcome: null,
+        notes: '',
+        regions: [],
+        status: 'submitted',
+        submittedAt,
+        editedAt: submittedAt,
+      };
+      return [{ newDocumentState: doc, assumedMasterState: null }];
+    });
+    const res = await fetch(`${opts.server.url}/sync/reviews/0/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rows }),
+    });
+    const conflicts = res.ok ? ((await res.json()) as { conflicts: unknown[] }).conflicts : null;
+    if (!conflicts || conflicts.length) {
+      opts.log.warn({ email: reviewer.email, status: res.status }, 'demo reviews were not all stored');
+      continue;
+    }
+    submitted += rows.length;
+  }
+  return submitted;
+}
+
+/** Leads by grade, as the server graded them. */
+async function gradeMix(opts: DemoOptions): Promise<Record<LeadGrade, number>> {
+  const { rows } = await opts.server.ctx.db.query<{ grade: LeadGrade | null; n: string }>(
+    `SELECT doc -> 'quality' ->> 'grade' AS grade, count(*) AS n FROM sync_documents
+      WHERE collection = 'leads' AND NOT deleted GROUP BY 1`,
+  );
+  const mix: Record<LeadGrade, number> = { hot: 0, warm: 0, cold: 0, suspect: 0 };
+  for (const r of rows) if (r.grade) mix[r.grade] = Number(r.n);
+  return mix;
 }

@@ -1,318 +1,42 @@
 import type { ConversationScript } from '../twilio-sandbox/scripts';
+import {
+  ASSESSOR_MISSED_TEXT,
+  CUSTOMER_FOUND_SOMEONE,
+  CUSTOMER_MISSED_TEXTS,
+  CUSTOMER_MIX,
+  CUSTOMER_PATIENCE_SEC,
+  CUSTOMER_REPLIES,
+  CUSTOMER_VOICES,
+  DEAD_NUMBER_SHARE,
+  DEMO_REVIEWERS,
+  DISTRICT_TARGETS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  PERSONAS,
+  SCRIPT_REVIEWS,
+  SERVICES,
+  SHOPPERS_IN_ORDER_SHOWN,
+  STARTER_SCORECARD,
+  type CustomerKind,
+  type DemoService,
+  type District,
+  type Persona,
+} from './data';
+
+export { DISTRICT_TARGETS, PERSONAS, type CustomerKind, type DemoService, type District, type Persona } from './data';
 
 /**
  * The demo's story, as plain data from a seed: a month of leads in four London districts, twelve assessors
- * who behave differently, and every contact between them (calls and texts both ways, answered or not,
- * bookings). Nothing here does I/O; the runner (index.ts) plays it through the server's real API and the
- * sandbox's real calls and texts.
+ * who behave differently, customers who behave differently, and every contact between them (calls and texts
+ * both ways, answered or not, bookings). Nothing here does I/O; the runner (index.ts) plays it through the
+ * server's real API and the sandbox's real calls and texts. The tables it draws from are in data.ts.
  *
  * The districts' call and conversion rates are the brief's (PRODUCT.md, area pricing): the share of leads
- * with a connected call and the share booked are set exactly per district, then the contacts that produce
- * them are drawn from the assessors' behaviour.
+ * with a connected call and the share booked are set exactly per district. Each lead's customer then gets a
+ * kind (data.ts CUSTOMER_MIX) and the contacts are drawn from the customer's kind and the assessors'
+ * behaviour. Lead quality is never written: the server grades each lead from the calls and texts that
+ * result (shared/lead-quality.ts), so the mix of grades is what these behaviours produce.
  */
-
-export type District = 'W1' | 'EC1' | 'N1' | 'E17';
-export type DemoService = 'energy-assessment' | 'boiler' | 'electrical' | 'plumbing' | 'solar' | 'security';
-
-export const DISTRICT_TARGETS: Record<District, { callRate: number; conversion: number; postcodes: string[] }> = {
-  W1: { callRate: 0.9, conversion: 0.6, postcodes: ['W1D 3QF', 'W1K 2AB', 'W1J 7NT', 'W1U 6TL', 'W1G 9QX', 'W1F 0DA'] },
-  EC1: { callRate: 0.85, conversion: 0.55, postcodes: ['EC1A 1BB', 'EC1V 2NX', 'EC1M 6HR', 'EC1R 0JH', 'EC1Y 8SY'] },
-  N1: { callRate: 0.7, conversion: 0.4, postcodes: ['N1 9GU', 'N1 1XL', 'N1C 4AG', 'N1 7EJ', 'N1 0PS'] },
-  E17: { callRate: 0.45, conversion: 0.25, postcodes: ['E17 4PP', 'E17 9NH', 'E17 7JN', 'E17 3AL', 'E17 5QD'] },
-};
-
-export interface Persona {
-  key: string;
-  name: string;
-  phone: string;
-  districts: District[];
-  /** What the admin should notice about them. */
-  behaviour: string;
-  /** Minutes from assignment to first contact attempt: [min, max]. */
-  responseMinutes: [number, number];
-  /** Share of assignments they ever attempt. */
-  contactRate: number;
-  /** How often they pick up when a customer calls. */
-  answerRate: number;
-  /** Weight when choosing who gets through to a customer. */
-  connectWeight: number;
-  /** Weight when choosing who books the job. */
-  bookingWeight: number;
-  /** Texts before the first call. */
-  textsFirst: boolean;
-  /** Chance of trying again after a missed call. */
-  followUp: number;
-  /** Scripts they use when a call does not end in a booking. */
-  lostScripts: string[];
-  voice: string;
-}
-
-/** Assessors' own phones are 07700 900001–900012 (Ofcom's drama range). */
-export const PERSONAS: Persona[] = [
-  {
-    key: 'fast-closer',
-    name: 'Priya Shah',
-    phone: '+447700900001',
-    districts: ['W1', 'EC1'],
-    behaviour: 'fast responder and strong converter',
-    responseMinutes: [2, 12],
-    contactRate: 0.99,
-    answerRate: 0.92,
-    connectWeight: 1.6,
-    bookingWeight: 2.4,
-    textsFirst: false,
-    followUp: 0.9,
-    lostScripts: ['assessor-callback'],
-    voice: 'rp-female',
-  },
-  {
-    key: 'fast',
-    name: 'Tom Hughes',
-    phone: '+447700900002',
-    districts: ['W1', 'N1'],
-    behaviour: 'fast responder, average converter',
-    responseMinutes: [4, 20],
-    contactRate: 0.96,
-    answerRate: 0.85,
-    connectWeight: 1.4,
-    bookingWeight: 1,
-    textsFirst: false,
-    followUp: 0.7,
-    lostScripts: ['assessor-callback', 'assessor-lost-price'],
-    voice: 'gb-male-1',
-  },
-  {
-    key: 'converter',
-    name: 'Grace Okafor',
-    phone: '+447700900003',
-    districts: ['EC1', 'N1'],
-    behaviour: 'steady, converts well',
-    responseMinutes: [25, 110],
-    contactRate: 0.93,
-    answerRate: 0.8,
-    connectWeight: 1.1,
-    bookingWeight: 2,
-    textsFirst: false,
-    followUp: 0.8,
-    lostScripts: ['assessor-callback'],
-    voice: 'lancaster-female',
-  },
-  {
-    key: 'slow',
-    name: 'Dan Price',
-    phone: '+447700900004',
-    districts: ['N1', 'E17'],
-    behaviour: 'slow responder: first attempt the next day',
-    responseMinutes: [360, 1560],
-    contactRate: 0.88,
-    answerRate: 0.6,
-    connectWeight: 0.8,
-    bookingWeight: 0.7,
-    textsFirst: false,
-    followUp: 0.5,
-    lostScripts: ['assessor-lost-timing', 'assessor-lost-timing', 'assessor-callback'],
-    voice: 'midlands-male',
-  },
-  {
-    key: 'poor-contact',
-    name: 'Mark Ellis',
-    phone: '+447700900005',
-    districts: ['E17', 'N1'],
-    behaviour: 'poor contact rate: most leads never hear from him',
-    responseMinutes: [90, 600],
-    contactRate: 0.38,
-    answerRate: 0.3,
-    connectWeight: 0.45,
-    bookingWeight: 0.6,
-    textsFirst: false,
-    followUp: 0.15,
-    lostScripts: ['assessor-lost-timing', 'assessor-lost-price'],
-    voice: 'scottish-male',
-  },
-  {
-    key: 'texter',
-    name: 'Sophie Turner',
-    phone: '+447700900006',
-    districts: ['W1', 'EC1'],
-    behaviour: 'texts first, then calls',
-    responseMinutes: [5, 30],
-    contactRate: 0.95,
-    answerRate: 0.7,
-    connectWeight: 1.1,
-    bookingWeight: 1.3,
-    textsFirst: true,
-    followUp: 0.8,
-    lostScripts: ['assessor-callback'],
-    voice: 'gb-female-1',
-  },
-  {
-    key: 'average',
-    name: 'Liam Murphy',
-    phone: '+447700900007',
-    districts: ['EC1', 'E17'],
-    behaviour: 'middle of the pack',
-    responseMinutes: [30, 200],
-    contactRate: 0.86,
-    answerRate: 0.7,
-    connectWeight: 1,
-    bookingWeight: 1,
-    textsFirst: false,
-    followUp: 0.6,
-    lostScripts: ['assessor-callback', 'assessor-lost-price'],
-    voice: 'gb-male-1',
-  },
-  {
-    key: 'slow-closer',
-    name: 'Aisha Khan',
-    phone: '+447700900008',
-    districts: ['W1', 'N1'],
-    behaviour: 'slow to respond but books when she gets through',
-    responseMinutes: [180, 720],
-    contactRate: 0.9,
-    answerRate: 0.75,
-    connectWeight: 0.9,
-    bookingWeight: 1.8,
-    textsFirst: false,
-    followUp: 0.7,
-    lostScripts: ['assessor-lost-timing'],
-    voice: 'rp-female',
-  },
-  {
-    key: 'poor-converter',
-    name: 'Gary Walsh',
-    phone: '+447700900009',
-    districts: ['E17', 'N1', 'EC1'],
-    behaviour: 'reaches people quickly, rarely books: handles price objections badly',
-    responseMinutes: [10, 60],
-    contactRate: 0.92,
-    answerRate: 0.8,
-    connectWeight: 1.2,
-    bookingWeight: 0.3,
-    textsFirst: false,
-    followUp: 0.5,
-    lostScripts: ['assessor-lost-price', 'assessor-lost-price', 'assessor-callback'],
-    voice: 'midlands-male',
-  },
-  {
-    key: 'part-time',
-    name: 'Emma Clarke',
-    phone: '+447700900010',
-    districts: ['W1', 'E17'],
-    behaviour: 'average; answers customers well',
-    responseMinutes: [60, 300],
-    contactRate: 0.84,
-    answerRate: 0.9,
-    connectWeight: 1,
-    bookingWeight: 1.1,
-    textsFirst: true,
-    followUp: 0.6,
-    lostScripts: ['assessor-callback'],
-    voice: 'lancaster-female',
-  },
-  {
-    key: 'quick-e17',
-    name: 'Ravi Patel',
-    phone: '+447700900011',
-    districts: ['E17', 'EC1'],
-    behaviour: 'fast responder in the outer districts',
-    responseMinutes: [8, 35],
-    contactRate: 0.95,
-    answerRate: 0.8,
-    connectWeight: 1.3,
-    bookingWeight: 1.2,
-    textsFirst: false,
-    followUp: 0.8,
-    lostScripts: ['assessor-callback', 'assessor-lost-timing'],
-    voice: 'scottish-male',
-  },
-  {
-    key: 'absent',
-    name: 'Helen Brooks',
-    phone: '+447700900012',
-    districts: ['W1', 'EC1', 'N1'],
-    behaviour: 'slow and hard to reach',
-    responseMinutes: [600, 2400],
-    contactRate: 0.5,
-    answerRate: 0.35,
-    connectWeight: 0.5,
-    bookingWeight: 0.7,
-    textsFirst: false,
-    followUp: 0.2,
-    lostScripts: ['assessor-lost-timing'],
-    voice: 'gb-female-1',
-  },
-];
-
-/** Customers' voices (assessors use the others). */
-const CUSTOMER_VOICES = ['gb-female-2', 'rp-male', 'gb-female-1', 'gb-male-1'];
-
-const FIRST = [
-  'Olivia',
-  'James',
-  'Amelia',
-  'Mohammed',
-  'Isla',
-  'Oliver',
-  'Ava',
-  'Noah',
-  'Mia',
-  'Leo',
-  'Sofia',
-  'Arthur',
-  'Zara',
-  'George',
-  'Freya',
-  'Harry',
-  'Chloe',
-  'Adam',
-  'Ella',
-  'Yusuf',
-  'Grace',
-  'Kwame',
-  'Ruby',
-  'Jack',
-  'Maya',
-  'Ethan',
-  'Lily',
-  'Omar',
-  'Alice',
-  'Daniel',
-];
-const LAST = [
-  'Smith',
-  'Jones',
-  'Williams',
-  'Taylor',
-  'Brown',
-  'Davies',
-  'Evans',
-  'Wilson',
-  'Thomas',
-  'Roberts',
-  'Johnson',
-  'Ali',
-  'Begum',
-  'Mensah',
-  'Kowalski',
-  'Nguyen',
-  "O'Brien",
-  'Hussain',
-  'Green',
-  'Hall',
-  'Wood',
-  'Clarke',
-  'Patel',
-  'Campbell',
-  'Lewis',
-];
-const SERVICES: Array<[DemoService, number]> = [
-  ['energy-assessment', 4],
-  ['boiler', 4],
-  ['plumbing', 2],
-  ['electrical', 2],
-  ['solar', 1],
-  ['security', 1],
-];
 
 export interface DemoLead {
   key: string;
@@ -322,10 +46,12 @@ export interface DemoLead {
   district: District;
   postcode: string;
   service: DemoService;
+  /** In the order the customer was shown them. */
   assessors: string[];
   voice: string;
   connected: boolean;
   booked: boolean;
+  customer: CustomerKind;
 }
 
 export type DemoEvent =
@@ -336,8 +62,8 @@ export type DemoEvent =
       lead: string;
       assessor: string;
       caller: 'customer' | 'assessor';
-      /** What the called phone does. */
-      answer: 'answer' | 'no-answer' | 'busy';
+      /** What the called phone does: picks up, rings out, is busy, or is dead (the dialled call fails). */
+      answer: 'answer' | 'no-answer' | 'busy' | 'unreachable';
       ringSec: number;
       talkSec: number;
       hangup: 'caller' | 'callee';
@@ -373,6 +99,19 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
+/** Deals out kinds exactly by share over a list: the first round(n × share) get the first kind, and so on. */
+function dealOut<T>(list: T[], shares: Array<[CustomerKind, number]>, set: (item: T, kind: CustomerKind) => void) {
+  const total = shares.reduce((s, [, w]) => s + w, 0);
+  let from = 0;
+  let cumulative = 0;
+  for (const [kind, share] of shares) {
+    cumulative += share;
+    const to = Math.round((list.length * cumulative) / total);
+    for (let i = from; i < to; i++) set(list[i], kind);
+    from = to;
+  }
+}
+
 /**
  * The demo for the 30 days before `now`. `leadsPerDay` averages 7.5 (≥ 200 leads); a smaller number gives
  * a quicker demo for tests. Events after `now` are dropped, so the most recent leads are still in progress.
@@ -388,6 +127,14 @@ export function buildDemoPlan(opts: {
   const r = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const between = (a: number, b: number) => a + r() * (b - a);
+  const shuffle = <T>(list: readonly T[]): T[] => {
+    const out = [...list];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  };
   const weighted = <T>(items: Array<[T, number]>): T => {
     const total = items.reduce((s, [, w]) => s + w, 0);
     let x = r() * total;
@@ -411,30 +158,28 @@ export function buildDemoPlan(opts: {
     const day = Math.floor((i / total) * days);
     const at = Math.round(start + day * DAY + between(8, 20) * HOUR);
     const district = districts[i % districts.length];
-    const covering = PERSONAS.filter((p) => p.districts.includes(district));
-    const count = Math.min(covering.length, 2 + Math.floor(r() * 2));
-    const chosen = [...covering].sort(() => r() - 0.5).slice(0, count);
     // Customers' phones: 07700 900100–900899 (mobiles) and, for some, 020 7946 0100–0899 (landlines).
     const phone =
       i % 7 === 6 ? `+442079460${String(100 + i).padStart(3, '0')}` : `+447700900${String(100 + i).padStart(3, '0')}`;
     leads.push({
       key: `demo-lead-${String(i + 1).padStart(4, '0')}`,
       at,
-      name: `${pick(FIRST)} ${pick(LAST)}`,
+      name: `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`,
       phone,
       district,
       postcode: pick(DISTRICT_TARGETS[district].postcodes),
       service: weighted(SERVICES),
-      assessors: chosen.map((p) => p.key),
+      assessors: [],
       voice: CUSTOMER_VOICES[i % CUSTOMER_VOICES.length],
       connected: false,
       booked: false,
+      customer: 'waiter',
     });
   }
 
   // Exact district rates: the first round(n × rate) of a shuffled list connect, and of those, enough book.
   for (const d of districts) {
-    const list = leads.filter((l) => l.district === d).sort(() => r() - 0.5);
+    const list = shuffle(leads.filter((l) => l.district === d));
     const connected = Math.round(list.length * DISTRICT_TARGETS[d].callRate);
     const booked = Math.round(list.length * DISTRICT_TARGETS[d].conversion);
     list.forEach((l, i) => {
@@ -442,12 +187,39 @@ export function buildDemoPlan(opts: {
       l.booked = i < booked;
     });
   }
+  // Customers' kinds, dealt out exactly within each group (data.ts CUSTOMER_MIX).
+  const setKind = (l: DemoLead, kind: CustomerKind) => (l.customer = kind);
+  dealOut(shuffle(leads.filter((l) => l.connected)), CUSTOMER_MIX.connected, setKind);
+  dealOut(shuffle(leads.filter((l) => !l.connected)), CUSTOMER_MIX.unconnected, setKind);
+
+  // Who the lead goes to, in the order shown: two or three assessors covering the district. The leads nobody
+  // tries went to the assessors least likely to try (weighted by how often they do not).
+  for (const lead of leads) {
+    const covering = PERSONAS.filter((p) => p.districts.includes(lead.district));
+    const count = Math.min(covering.length, 2 + Math.floor(r() * 2));
+    const pool = [...covering];
+    const chosen: Persona[] = [];
+    while (chosen.length < count) {
+      const p =
+        lead.customer === 'untouched'
+          ? weighted(pool.map((x) => [x, (1 - x.contactRate) ** 2 + 0.01] as [Persona, number]))
+          : pick(pool);
+      chosen.push(p);
+      pool.splice(pool.indexOf(p), 1);
+    }
+    lead.assessors = chosen.map((p) => p.key);
+  }
 
   const persona = (key: string) => PERSONAS.find((p) => p.key === key)!;
   const events: DemoEvent[] = [];
   for (const lead of leads) {
     events.push({ kind: 'lead', at: lead.at, lead: lead.key });
+    if (lead.customer === 'untouched') continue;
     const ps = lead.assessors.map(persona);
+    const patience = () => Math.round(between(CUSTOMER_PATIENCE_SEC[0], CUSTOMER_PATIENCE_SEC[1]));
+    const dead = lead.customer === 'unreachable' && r() < DEAD_NUMBER_SHARE;
+    // The lead's connected call happens before now, so every district keeps its exact rates.
+    const beforeNow = (at: number) => Math.min(at, opts.now - between(40, 90) * MIN);
     // Who gets through: the better contacts; who books: weighted by how well they convert as well.
     const connector = lead.connected
       ? weighted(
@@ -455,24 +227,20 @@ export function buildDemoPlan(opts: {
         )
       : null;
     const booker = lead.booked ? connector : null;
-    const proactive = r() < 0.25;
-    const unanswered = (caller: 'customer' | 'assessor', at: number, assessor: Persona): DemoEvent => {
-      const busy = r() < 0.15;
-      return {
-        kind: 'call',
-        at,
-        lead: lead.key,
-        assessor: assessor.key,
-        caller,
-        answer: busy ? 'busy' : 'no-answer',
-        ringSec: 30,
-        talkSec: 0,
-        hangup: 'caller',
-        patienceSec: caller === 'customer' ? Math.round(between(12, 28)) : undefined,
-        script: 'assessor-callback',
-        optOut: false,
-      };
-    };
+    const unanswered = (caller: 'customer' | 'assessor', at: number, assessor: Persona): DemoEvent => ({
+      kind: 'call',
+      at,
+      lead: lead.key,
+      assessor: assessor.key,
+      caller,
+      answer: caller === 'assessor' && dead ? 'unreachable' : r() < 0.15 ? 'busy' : 'no-answer',
+      ringSec: 30,
+      talkSec: 0,
+      hangup: 'caller',
+      patienceSec: caller === 'customer' ? patience() : undefined,
+      script: 'assessor-callback',
+      optOut: false,
+    });
     const connected = (caller: 'customer' | 'assessor', at: number, assessor: Persona, books: boolean): DemoEvent => {
       const id =
         caller === 'customer'
@@ -500,33 +268,65 @@ export function buildDemoPlan(opts: {
         optOut: r() < 0.06,
       };
     };
+    const booking = (at: number, assessor: Persona) =>
+      events.push({
+        kind: 'booking',
+        at: at + between(5, 30) * MIN,
+        lead: lead.key,
+        assessor: assessor.key,
+        value: Math.round(between(120, 480)),
+      });
 
-    // A proactive customer rings one of the assessors soon after sending the enquiry.
-    let customerReached: Persona | null = null;
-    if (proactive) {
-      const target = connector && r() < 0.6 ? connector : ps[0];
-      const at = lead.at + between(4, 45) * MIN;
-      const gets = target === connector && r() < target.answerRate;
-      if (gets) {
-        customerReached = target;
-        events.push(connected('customer', at, target, target === booker));
-        if (target === booker)
-          events.push({
-            kind: 'booking',
-            at: at + between(5, 30) * MIN,
-            lead: lead.key,
-            assessor: target.key,
-            value: Math.round(between(120, 480)),
-          });
+    // Proactive customers ring before any assessor reaches them: a shopper two or three of the assessors (in
+    // the order shown, or their own), a caller one. Whoever they get through to needs no call of their own.
+    const reachedByCustomer = new Set<Persona>();
+    if (lead.customer === 'shopper' || lead.customer === 'caller') {
+      let targets: Persona[];
+      if (lead.customer === 'caller') {
+        targets = [connector && r() < 0.5 ? connector : ps[0]];
       } else {
-        events.push(unanswered('customer', at, target));
+        const order = r() < SHOPPERS_IN_ORDER_SHOWN ? ps : shuffle(ps);
+        targets = order.slice(0, Math.min(ps.length, 2 + Math.floor(r() * 2)));
+      }
+      let at = lead.at + between(4, 45) * MIN;
+      for (const target of targets) {
+        // The connector picks up (that is the lead's connected call); others as often as they answer.
+        const gets = target === connector || (lead.customer === 'shopper' && r() < target.answerRate * 0.6);
+        if (gets) {
+          const callAt = target === connector ? beforeNow(at) : at;
+          reachedByCustomer.add(target);
+          events.push(connected('customer', callAt, target, target === booker));
+          if (target === booker) booking(callAt, target);
+        } else {
+          events.push(unanswered('customer', at, target));
+          // Patient customers try the same assessor again later the same day.
+          if (r() < 0.35) events.push(unanswered('customer', at + between(1, 5) * HOUR, target));
+        }
+        at += between(2, 25) * MIN;
       }
     }
+    // A customer who misses the assessors' calls rings one back (unanswered) or texts.
+    if (lead.customer === 'missed') {
+      const p = pick(ps);
+      const at = lead.at + between(p.responseMinutes[1], p.responseMinutes[1] + 240) * MIN;
+      if (r() < 0.5) events.push(unanswered('customer', at, p));
+      else
+        events.push({
+          kind: 'sms',
+          at,
+          lead: lead.key,
+          assessor: p.key,
+          from: 'customer',
+          body: pick(CUSTOMER_MISSED_TEXTS),
+        });
+    }
 
-    for (const p of ps) {
+    ps.forEach((p, index) => {
       const isConnector = p === connector;
-      if (!isConnector && r() > p.contactRate) continue;
-      if (isConnector && customerReached === p) continue;
+      if (reachedByCustomer.has(p) && (isConnector || r() < 0.7)) return;
+      // Assessors skip leads as often as they do; someone always tries an unreachable or missed customer.
+      const mustTry = isConnector || (index === 0 && (lead.customer === 'unreachable' || lead.customer === 'missed'));
+      if (!mustTry && r() > p.contactRate) return;
       let at = lead.at + between(p.responseMinutes[0], p.responseMinutes[1]) * MIN;
       if (p.textsFirst) {
         events.push({
@@ -537,14 +337,15 @@ export function buildDemoPlan(opts: {
           from: 'assessor',
           body: `Hi ${lead.name.split(' ')[0]}, it's ${p.name.split(' ')[0]} about your ${lead.service.replace('-', ' ')} enquiry. When is a good time to call?`,
         });
-        if (r() < 0.4)
+        // Only a customer who engages replies.
+        if (lead.customer !== 'unreachable' && r() < 0.4)
           events.push({
             kind: 'sms',
             at: at + between(3, 90) * MIN,
             lead: lead.key,
             assessor: p.key,
             from: 'customer',
-            body: pick(['After 5pm is best, thanks', 'Any time today', 'Can you call tomorrow morning?']),
+            body: pick(CUSTOMER_REPLIES),
           });
         at += between(20, 120) * MIN;
       }
@@ -559,24 +360,25 @@ export function buildDemoPlan(opts: {
               lead: lead.key,
               assessor: p.key,
               from: 'assessor',
-              body: 'Sorry I missed you. I will try again later, or call me back on this number.',
+              body: ASSESSOR_MISSED_TEXT,
             });
           at += between(1, 8) * HOUR;
         }
-        // The lead's connected call happens before now, so every district keeps its exact rates.
-        at = Math.min(at, opts.now - between(40, 90) * MIN);
+        at = beforeNow(at);
         events.push(connected('assessor', at, p, p === booker));
-        if (p === booker)
-          events.push({
-            kind: 'booking',
-            at: at + between(5, 30) * MIN,
-            lead: lead.key,
-            assessor: p.key,
-            value: Math.round(between(120, 480)),
-          });
+        if (p === booker) booking(at, p);
       } else if (lead.connected && r() < 0.35) {
         // Got through, but someone else has the job.
         events.push(connected('assessor', at, p, false));
+      } else if (lead.customer === 'unreachable') {
+        // Nobody ever picks up: the first assessor tries three times, the others once or twice, so the
+        // customer's number ends with at least three unanswered (or failed) calls.
+        events.push(unanswered('assessor', at, p));
+        const more = index === 0 ? 2 : r() < p.followUp ? 1 : 0;
+        for (let k = 0; k < more; k++) {
+          at += between(3, 30) * HOUR;
+          events.push(unanswered('assessor', at, p));
+        }
       } else {
         // Never gets through: unanswered calls, a short call now and then (under the connected threshold even
         // with the whisper Twilio counts in the leg's duration), follow-ups as the persona does.
@@ -592,19 +394,44 @@ export function buildDemoPlan(opts: {
           next += between(3, 30) * HOUR;
           events.push(unanswered('assessor', next, p));
         }
-        if (r() < 0.15)
+        if (lead.connected && r() < 0.15)
           events.push({
             kind: 'sms',
             at: next + 5 * MIN,
             lead: lead.key,
             assessor: p.key,
             from: 'customer',
-            body: 'Thanks, but I have already found someone.',
+            body: CUSTOMER_FOUND_SOMEONE,
           });
       }
-    }
+    });
   }
 
   const kept = events.filter((e) => e.at <= opts.now - MIN).sort((a, b) => a.at - b.at);
   return { seed, start, end: opts.now, personas: PERSONAS, leads, events: kept };
+}
+
+export type DemoReviewer = (typeof DEMO_REVIEWERS)[number];
+
+/**
+ * A demo reviewer's review of a call made with this script: the outcome and scorecard answers of
+ * SCRIPT_REVIEWS, shifted by the reviewer's habits (a harsher colleague marks scale answers one lower, reads
+ * "handled well" as "partly handled", and a callback without an agreed time as lost), so two reviews of one
+ * call differ the way two people's do. Null for a script nobody reviews.
+ */
+export function demoReview(
+  scriptId: string,
+  reviewer: DemoReviewer,
+): { outcome: 'booked' | 'callback' | 'lost'; answers: Record<string, number | boolean | string> } | null {
+  const base = SCRIPT_REVIEWS[scriptId];
+  if (!base) return null;
+  const answers = { ...base.answers };
+  for (const q of STARTER_SCORECARD.sections.flatMap((s) => s.questions)) {
+    const a = answers[q.id];
+    if (q.kind === 'scale' && typeof a === 'number') answers[q.id] = Math.min(5, Math.max(1, a + reviewer.leniency));
+    if (q.kind === 'choice' && reviewer.strict && a === 'Handled well') answers[q.id] = 'Partly handled';
+  }
+  const outcome =
+    reviewer.strict && base.outcome === 'callback' && answers['next-step'] === false ? 'lost' : base.outcome;
+  return { outcome, answers };
 }
