@@ -3,8 +3,8 @@ import { analysisRoutes, registerAnalysisJobs } from './analysis/module';
 import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
-import { preparingRoutes } from './demo/preparing';
 import { healthRoutes } from './health/routes';
+import { registerPricingJobs } from './pricing/module';
 import { pricingRoutes } from './pricing/routes';
 import type { RouteDef } from './http/routes';
 import { recordingsModuleRoutes, registerRecordingsJobs } from './recordings/module';
@@ -28,7 +28,6 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...recordingsModuleRoutes(ctx),
     ...analysisRoutes(ctx),
     ...backgroundJobRoutes(ctx),
-    ...preparingRoutes(ctx),
     ...revealRoutes(ctx),
     ...telephonyRoutes(ctx),
     ...pricingRoutes(ctx),
@@ -43,4 +42,5 @@ export function registerJobs(ctx: AppContext): void {
   registerAnalysisJobs(ctx);
   registerTelephonyJobs(ctx);
   registerTierJobs(ctx);
+  registerPricingJobs(ctx);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDoc, LeadDoc, Service } from '../../shared/schemas';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { createUser } from '../../sync-server/src/auth/users';
+import { refreshAreaDocs } from '../../sync-server/src/pricing/service';
 import { putDocuments } from '../../sync-server/src/replication/store';
 import { makeCall, makeLead } from '../helpers/docs';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -104,6 +105,16 @@ beforeAll(async () => {
   // A district with 10 leads: blended toward the service-wide rates.
   await seedArea('SE1', 'boiler', 10, 0.9, 0.6);
 });
+async function waitFor<X>(read: () => Promise<X>, ok: (x: X) => boolean, ms = 10_000): Promise<X> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const x = await read();
+    if (ok(x)) return x;
+    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(x)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 afterAll(async () => {
   await server?.close();
 });
@@ -222,6 +233,23 @@ describe('GET /api/pricing', () => {
   });
 });
 
+describe('area documents', () => {
+  it('the daily refresh writes an area document for every district × service, for admins only', async () => {
+    const written = await refreshAreaDocs(server.ctx);
+    expect(written).toBe((await get('/api/pricing')).body.prices.length);
+    const pulled = (await (await server.api('/sync/areas/0/pull?seq=0&limit=500', { token: admin })).json()) as Json;
+    const byId = new Map((pulled.documents as Json[]).map((d) => [d.id, d]));
+    expect(byId.get('W1:boiler')).toMatchObject({
+      suggestedPricePence: 2500,
+      leads: 100,
+      callRate: 0.9,
+      override: null,
+    });
+    expect(byId.get('E17:boiler')).toMatchObject({ suggestedPricePence: 800 });
+    expect((await server.api('/sync/areas/0/pull?seq=0', { token: reviewer })).status).toBe(403);
+  });
+});
+
 describe('price overrides (PR7)', () => {
   it('an admin’s override with validity dates applies only inside them, by the clock at quote time', async () => {
     clock = T;
@@ -311,10 +339,65 @@ describe('price overrides (PR7)', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('PR7: an override set in the app (pushed through replication, also after being offline) applies and is audited; clearing it revokes it', async () => {
+    clock = T;
+    const adminId = (await server.db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin'`)).rows[0].id;
+    const pull = async () =>
+      (
+        ((await (await server.api('/sync/areas/0/pull?seq=0&limit=500', { token: admin })).json()) as Json)
+          .documents as Json[]
+      )
+        .map(({ _deleted, ...d }) => d)
+        .find((d) => d.id === 'E17:boiler')!;
+    const push = async (doc: Json, assumed: Json) => {
+      const res = await server.api('/sync/areas/0/push', {
+        method: 'POST',
+        token: admin,
+        json: { rows: [{ newDocumentState: doc, assumedMasterState: assumed }] },
+      });
+      return (await res.json()) as Json;
+    };
+    const quoteE17 = async () => (await get('/api/pricing/quote?postcode=E17%204PP&service=boiler')).body;
+    const master = await pull();
+    expect(master.override).toBeNull();
+    const set = { pricePence: 650, reason: 'set on the train', validFrom: T - 1000, validTo: T + DAY, by: adminId };
+    expect(await push({ ...master, override: set }, master)).toEqual({ conflicts: [] });
+    const applied = await waitFor(quoteE17, (q) => q.source === 'override');
+    expect(applied).toMatchObject({ pricePence: 650, rulePricePence: 800 });
+    const { rows } = await server.db.query<{ actor_label: string; detail: Json }>(
+      `SELECT actor_label, detail FROM audit_log
+        WHERE action = 'pricing.override.create' AND subject_id = 'E17:boiler' AND detail->>'via' = 'replication'`,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        actor_label: 'admin@test.local',
+        detail: expect.objectContaining({ overrideId: applied.overrideId, via: 'replication' }),
+      }),
+    ]);
+    // Applied once: the server's own rewrite of the area document does not make a second record.
+    const records = await server.db.query(`SELECT 1 FROM price_overrides WHERE district = 'E17' AND price_pence = 650`);
+    expect(records.rows).toHaveLength(1);
+    const withOverride = await pull();
+    expect(withOverride.override).toEqual(set);
+    expect(await push({ ...withOverride, override: null }, withOverride)).toEqual({ conflicts: [] });
+    expect(await waitFor(quoteE17, (q) => q.source === 'rule')).toMatchObject({ pricePence: 800 });
+    const revoked = await server.db.query<{ revoked_at: string | null }>(
+      `SELECT revoked_at FROM price_overrides WHERE id = $1`,
+      [applied.overrideId],
+    );
+    expect(Number(revoked.rows[0].revoked_at)).toBe(T);
+  });
+
+  it('PR7: a reviewer cannot push an override through replication', async () => {
+    const res = await server.api('/sync/areas/0/push', { method: 'POST', token: reviewer, json: { rows: [] } });
+    expect([res.status, ((await res.json()) as Json).error.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
   it('lists overrides with their state now, filtered', async () => {
     const all = await get('/api/pricing/overrides', admin);
     expect(all.status).toBe(200);
     expect(all.body.overrides.map((o: Json) => `${o.district}:${o.state}`).sort()).toEqual([
+      'E17:revoked',
       'E17:revoked',
       'EC1:active',
       'N1:scheduled',

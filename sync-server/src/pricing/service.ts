@@ -372,8 +372,10 @@ export async function writeAreaDoc(
   tx: Queryable,
   district: string,
   service: Service,
+  /** Loaded once by a caller writing many areas. */
+  given?: PriceBook,
 ): Promise<AreaDoc> {
-  const book = await loadPriceBook(deps, tx);
+  const book = given ?? (await loadPriceBook(deps, tx));
   const q = quoteFrom(book, district, service);
   const now = book.now;
   const current =
@@ -412,4 +414,111 @@ export async function writeAreaDoc(
     now,
   );
   return doc;
+}
+
+// ───────────────────────────── overrides made in the app (PR7) ─────────────────────────────
+
+const sameOverride = (a: NonNullable<AreaDoc['override']>, o: PriceOverrideRecord) =>
+  a.pricePence === o.pricePence &&
+  a.reason === o.reason &&
+  a.validFrom === o.validFrom &&
+  a.validTo === o.validTo &&
+  a.by === o.createdBy;
+
+/**
+ * Overrides an admin set or cleared in the app (also offline, pushed later) arrive as `areas` documents: the
+ * replication policy has checked that the admin signed it and that its dates are in order. Here each becomes an
+ * override record like one made by the route (audited, `via: replication`): a document override that matches
+ * no record is a new override; a cleared override revokes the one that applied. Idempotent: the server's own
+ * area documents always match a record.
+ */
+export async function applyAreaDocOverrides(deps: PricingDeps): Promise<number> {
+  let applied = 0;
+  const { rows } = await deps.db.query<{ doc: AreaDoc }>(
+    `SELECT doc FROM sync_documents WHERE collection = 'areas' AND NOT deleted ORDER BY id`,
+  );
+  for (const { doc } of rows) {
+    const changed = await deps.db.transaction(async (tx) => {
+      await lockCollection(tx, 'areas');
+      const [stored] = await getDocuments(tx, 'areas', [doc.id], { forUpdate: true });
+      if (!stored) return false;
+      const area = stored.doc;
+      const now = deps.now();
+      const records = (await listOverrideRecords(tx)).filter(
+        (o) => o.district === area.district && o.service === area.service,
+      );
+      const wanted = area.override;
+      if (wanted) {
+        if (records.some((o) => sameOverride(wanted, o))) return false;
+        const id = crypto.randomUUID();
+        await tx.query(
+          `INSERT INTO price_overrides (id, district, service, price_pence, reason, valid_from, valid_to, created_at, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            id,
+            area.district,
+            area.service,
+            Math.round(wanted.pricePence),
+            wanted.reason,
+            wanted.validFrom,
+            wanted.validTo,
+            now,
+            wanted.by,
+          ],
+        );
+        await audit(tx, await actorOf(tx, wanted.by), {
+          action: 'pricing.override.create',
+          subjectType: 'area',
+          subjectId: area.id,
+          detail: {
+            overrideId: id,
+            pricePence: wanted.pricePence,
+            reason: wanted.reason,
+            validFrom: wanted.validFrom,
+            validTo: wanted.validTo,
+            via: 'replication',
+          },
+        });
+      } else {
+        const current = records.filter((o) => ['active', 'scheduled'].includes(overrideState(o, now)));
+        if (!current.length) return false;
+        for (const o of current) {
+          await tx.query('UPDATE price_overrides SET revoked_at = $2, revoked_by = $3 WHERE id = $1', [
+            o.id,
+            now,
+            null,
+          ]);
+          await audit(
+            tx,
+            { label: 'replication' },
+            {
+              action: 'pricing.override.revoke',
+              subjectType: 'area',
+              subjectId: area.id,
+              detail: { overrideId: o.id, reason: 'cleared in the app', via: 'replication' },
+            },
+          );
+        }
+      }
+      await writeAreaDoc(deps, tx, area.district, area.service);
+      return true;
+    });
+    if (changed) applied++;
+  }
+  return applied;
+}
+
+async function actorOf(q: Queryable, userId: string): Promise<{ label: string }> {
+  const { rows } = await q.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [userId]);
+  return { label: rows[0]?.email ?? `user:${userId}` };
+}
+
+/** Writes the area document of every district × service (rates and rule price now), so admins see them all. */
+export async function refreshAreaDocs(deps: PricingDeps): Promise<number> {
+  const { prices } = await listPrices(deps);
+  await deps.db.transaction(async (tx) => {
+    const book = await loadPriceBook(deps, tx);
+    for (const p of prices) await writeAreaDoc(deps, tx, p.district, p.service, book);
+  });
+  return prices.length;
 }

@@ -1,0 +1,63 @@
+import type { AppContext } from '../context';
+import { applyAreaDocOverrides, refreshAreaDocs } from './service';
+
+export const PRICING_REFRESH_JOB = 'pricing.refresh';
+const DAY_MS = 86_400_000;
+
+/** Daily, at 01:00 UTC: the area documents follow the rates as the window moves. */
+async function scheduleNextRefresh(ctx: Pick<AppContext, 'db' | 'jobs'>, afterMs: number): Promise<void> {
+  const offset = 60 * 60 * 1000;
+  const at = new Date(Math.floor((afterMs - offset) / DAY_MS + 1) * DAY_MS + offset);
+  await ctx.jobs.enqueue(
+    ctx.db,
+    PRICING_REFRESH_JOB,
+    {},
+    { dedupeKey: `${PRICING_REFRESH_JOB}:${at.toISOString().slice(0, 10)}`, runAt: at, maxAttempts: 3 },
+  );
+}
+
+/**
+ * Overrides made in the app reach the server as pushed `areas` documents; every instance listens and turns them
+ * into override records (pricing/service.ts `applyAreaDocOverrides`, idempotent).
+ */
+export function registerPricingJobs(ctx: AppContext): void {
+  ctx.jobs.register(PRICING_REFRESH_JOB, async () => {
+    await scheduleNextRefresh(ctx, ctx.now());
+    return { cost: { areas: await refreshAreaDocs(ctx) } };
+  });
+  if (ctx.config.JOBS) {
+    // The first refresh now (a new server shows every area at once), then daily.
+    ctx.jobs
+      .enqueue(
+        ctx.db,
+        PRICING_REFRESH_JOB,
+        {},
+        { dedupeKey: `${PRICING_REFRESH_JOB}:start:${ctx.now()}`, maxAttempts: 3 },
+      )
+      .catch((err: unknown) => ctx.log.error({ err }, 'could not queue the area price refresh'));
+  }
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        if (ctx.shutdown.signal.aborted) return;
+        await applyAreaDocOverrides(ctx);
+      } while (again);
+    } catch (err) {
+      if (!ctx.shutdown.signal.aborted) ctx.log.error({ err }, 'applying price overrides from replication failed');
+    } finally {
+      running = false;
+    }
+  };
+  ctx.feed.subscribe((e) => {
+    if (e.collection === 'areas') void run();
+  });
+  void run();
+}
