@@ -3,6 +3,7 @@ import { analysisRoutes, registerAnalysisJobs } from './analysis/module';
 import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
+import { preparingRoutes } from './demo/preparing';
 import { healthRoutes } from './health/routes';
 import { registerPricingJobs } from './pricing/module';
 import { pricingRoutes } from './pricing/routes';
@@ -28,6 +29,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...recordingsModuleRoutes(ctx),
     ...analysisRoutes(ctx),
     ...backgroundJobRoutes(ctx),
+    ...preparingRoutes(ctx),
     ...revealRoutes(ctx),
     ...telephonyRoutes(ctx),
     ...pricingRoutes(ctx),
