@@ -18,6 +18,7 @@ import { EventSource } from 'eventsource';
 import type { CallDoc, InsightDoc } from '../../shared/schemas';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { addPoolNumbers } from '../../sync-server/src/pool/store';
+import { ticketedStreamUrl } from '../helpers/stream-ticket';
 import { startSandbox } from '../../sync-server/src/twilio-sandbox';
 import { makePgliteTemplate } from '../helpers/pglite-template';
 import { startTestServer } from '../helpers/server';
@@ -100,7 +101,7 @@ async function main() {
     }
   };
   let pulling = Promise.resolve();
-  const es = new EventSource(`${server.url}/sync/stream?collections=calls:0,insights:0&access_token=${admin}`);
+  const es = new EventSource(await ticketedStreamUrl(server.url, '/sync/stream?collections=calls:0,insights:0', admin));
   es.addEventListener('change', (ev) => {
     const { collection } = JSON.parse((ev as MessageEvent).data) as { collection: 'calls' | 'insights' };
     pulling = pulling.then(() => pull(collection));
