@@ -193,6 +193,16 @@ describe('audit wording', () => {
     );
   });
 
+  it('a retried job of any family reads as a retry', () => {
+    const e = entry({
+      action: 'telephony.job.retry',
+      subjectType: 'job',
+      subjectId: '42',
+      detail: { kind: 'telephony.pending-callbacks' },
+    });
+    expect(describeAction(e, names)).toBe('retried failed telephony pending callbacks job 42');
+  });
+
   it('account changes name the account', () => {
     expect(describeAction(entry({ action: 'user.create', detail: { role: 'reviewer' } }), names)).toBe(
       'created the account of Rita Moss (rita@example.com) with the reviewer role',

@@ -378,6 +378,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'analysis.rerun': 'Analysis re-runs',
   'analysis.job.retry': 'Analysis jobs retried',
   'recording.job.retry': 'Recording jobs retried',
+  'telephony.job.retry': 'Telephony jobs retried',
 };
 
 /** Whether the action has its own sentence (the rest fall back to a key: value list). */
@@ -389,6 +390,12 @@ export function describeAction(e: AuditEntry, names: AuditNames): string {
   const subject = subjectRef(e.subjectType, e.subjectId, names);
   const sentence = SENTENCES[e.action];
   if (sentence) return sentence({ e, d: e.detail ?? {}, names, subject });
+  // Job families grow (background-jobs.ts writes `${family}.job.retry`): each reads like the known ones.
+  const family = /^([a-z_]+)\.job\.retry$/.exec(e.action);
+  if (family) {
+    const kind = str(e.detail?.kind);
+    return `retried failed ${kind ? words(kind) : words(family[1])} job ${e.subjectId ?? ''}`.trim();
+  }
   const detail = e.detail && Object.keys(e.detail).length ? ` — ${describeDetail(e.detail, names)}` : '';
   const on = e.subjectType && e.subjectType !== 'system' ? ` on ${subject}` : '';
   return `${words(e.action)}${on}${detail}`;
