@@ -14,6 +14,7 @@ import { openTestPglite } from '../helpers/pglite-template';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../helpers/server';
 import { assessorDoc } from '../helpers/sync-docs';
 import { ingestCall, startFakeTwilio, until, type FakeTwilio } from '../integration/recordings-fixtures';
+import { a11yProblems, checkLayouts, layoutProblems, seriousA11yViolations } from './a11y';
 import { createStaff, expectNoPageErrors, signIn, waitForSyncState } from './support';
 
 /**
@@ -455,6 +456,14 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
       await screenshot(page, 'review-offline');
       expect(await getDocument(db, 'reviews', `${callId}:${reviewer.id}`)).toBeNull();
 
+      // A call with no copy on this device cannot play offline, and the player does not claim the length of
+      // the call open before it (the playhead is one store for the screen).
+      expect(await page.getByTestId('clock-length').textContent()).toBe('/ 0:40');
+      await page.locator(`.rv-qitem[data-call="${calls[1].callId}"] .rv-qitem__main`).click();
+      await page.locator(`.rv-workspace[data-call="${calls[1].callId}"] .rv-player__state--error`).waitFor();
+      expect(await page.getByTestId('clock-length').textContent()).toBe('/ –:––');
+      await screenshot(page, 'review-offline-uncached');
+
       await start(port);
       const review = await until(
         'the offline review on the server',
@@ -500,7 +509,8 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
         (n) => n === 2,
       );
 
-      await page.getByRole('tab', { name: 'Calibration' }).click();
+      // Where they differ is at the top of the call's reviews.
+      await page.getByRole('tab', { name: /^Reviews/ }).click();
       const table = page.getByTestId('calibration');
       await table.waitFor({ timeout: 20_000 });
       const heads = (await table.locator('thead th').allTextContents()).slice(1);
@@ -514,6 +524,125 @@ describe.skipIf(!browserProbe.available)('QA review workspace', () => {
       const rows = table.locator('tbody tr[data-spread].is-different th');
       expect(await rows.first().textContent()).toContain('Agreed a clear next step');
       await screenshot(page, 'review-calibration');
+    });
+    expectNoPageErrors(errors, CSP_META_NOTE);
+    await close();
+  });
+  it('answers clicked with the mouse on questions that are not the active one all register, in order and out of order', async () => {
+    const callId = calls[1].callId;
+    // The size a reviewer reported losing answers at; the key hints used to push the buttons 24–57 px aside.
+    const { page, errors, close } = await openPage(browser, { viewport: { width: 1280, height: 720 } });
+    await withFailureShot(page, 'review-mouse', async () => {
+      await signIn(page, server.url, reviewer.email, reviewer.password);
+      await page.getByRole('link', { name: 'Review queue' }).click();
+      await waitForSyncState(page, 'online');
+      await page.locator(`.rv-qitem[data-call="${callId}"] .rv-qitem__main`).click();
+      await page.locator('.rv-wave[data-painted="true"]').waitFor({ timeout: 20_000 });
+      await page.getByRole('tab', { name: 'Scorecard' }).click();
+      const questions = page.locator('.rv-question');
+      expect(await questions.count()).toBe(5);
+
+      /**
+       * A real click where the button is before the mouse goes down (locator.click() would measure again after
+       * any movement and hide it); then the button must be checked and in the same place.
+       */
+      const clickAnswer = async (question: number, answer: string) => {
+        const button = questions.nth(question).getByRole('radio', { name: answer, exact: true });
+        await button.scrollIntoViewIfNeeded();
+        const before = (await button.boundingBox())!;
+        await page.mouse.click(before.x + before.width / 2, before.y + before.height / 2);
+        await expect
+          .poll(() => button.getAttribute('aria-checked'), { message: `question ${question + 1}: ${answer}` })
+          .toBe('true');
+        expect(await button.boundingBox(), `question ${question + 1}: ${answer} moved`).toEqual(before);
+      };
+      // Out of order first, then every answer changed in order.
+      const outOfOrder: Array<[number, string]> = [
+        [4, 'No'],
+        [1, 'N/A'],
+        [3, 'Partly'],
+        [0, 'No'],
+        [2, '2'],
+      ];
+      for (const [q, a] of outOfOrder) await clickAnswer(q, a);
+      await page.getByText('5 of 5 answered').waitFor();
+      const inOrder = ['Yes', 'Yes', '5', 'Fully', 'Yes'];
+      for (const [q, a] of inOrder.entries()) await clickAnswer(q, a);
+      await expect.poll(() => page.getByTestId('live-score').textContent()).toBe('100%');
+      await screenshot(page, 'review-mouse-answers');
+
+      // A moment and a note for the admin to read.
+      await page.keyboard.press('Home');
+      await page.keyboard.press('[');
+      await page.keyboard.press('l');
+      await page.keyboard.press(']');
+      await page.getByLabel('Moment label').fill('Warm greeting');
+      await page.getByLabel('Moment label').press('Enter');
+      await page.getByRole('tab', { name: 'Scorecard' }).click();
+      const booked = page.getByRole('radio', { name: /^Booked/ });
+      await booked.scrollIntoViewIfNeeded();
+      const at = (await booked.boundingBox())!;
+      await page.mouse.click(at.x + at.width / 2, at.y + at.height / 2);
+      await page.getByPlaceholder('What went well, what to coach').fill('Textbook call: confirmed the visit twice.');
+      await page.getByPlaceholder('What went well, what to coach').blur();
+      await page.getByRole('button', { name: 'Submit review' }).click();
+      await page.getByTestId('submitted').waitFor();
+      const review = await until(
+        'the review on the server',
+        () => getDocument(db, 'reviews', `${callId}:${reviewer.id}`),
+        (r) => r?.status === 'submitted' && r.notes !== '',
+        20_000,
+      );
+      expect(review).toMatchObject({ score: 100, outcome: 'booked' });
+      expect(Object.keys(review!.answers)).toHaveLength(5);
+    });
+    expectNoPageErrors(errors, CSP_META_NOTE);
+    await close();
+  });
+
+  it('an admin opening a call a reviewer scored reads that review: who, when, score, answers, outcome, notes and moments', async () => {
+    const callId = calls[1].callId;
+    const { page, errors, close } = await openPage(browser, { viewport: { width: 1280, height: 720 } });
+    await withFailureShot(page, 'review-admin-reads', async () => {
+      await signIn(page, server.url, TEST_ADMIN.email, TEST_ADMIN.password);
+      await page.goto(`${server.url}/#/review/call/${callId}`);
+      await waitForSyncState(page, 'online');
+      await page.getByTestId('others-reviews').getByText('Reviewed by Rita Reviewer').waitFor({ timeout: 20_000 });
+      // The admin's own review has not started, and says whose it is.
+      await page.locator('.rv-review-status').getByText('Yours: not started').waitFor();
+      // The call opens on the reviews, not on the admin's blank scorecard.
+      const reading = page.getByRole('article', { name: 'Review by Rita Reviewer' });
+      await reading.waitFor();
+      expect(await page.getByRole('tab', { name: /^Reviews/ }).getAttribute('aria-selected')).toBe('true');
+      expect(await reading.getByTestId('reading-status').textContent()).toMatch(/^Submitted \d/);
+      expect(await reading.getByTestId('reading-score').textContent()).toBe('100%');
+      expect(await reading.getByTestId('reading-outcome').textContent()).toMatch(/^Booked/);
+      expect(await reading.getByTestId('reading-notes').textContent()).toBe(
+        'Textbook call: confirmed the visit twice.',
+      );
+      const answers = await reading
+        .getByTestId('reading-answers')
+        .locator('tr:not(.rv-reading__section) td')
+        .allTextContents();
+      expect(answers).toEqual(['Yes', 'Yes', '5', 'Fully', 'Yes']);
+      expect(await reading.getByTestId('reading-moments').textContent()).toContain('Warm greeting');
+      // Read-only: nothing in it can be changed.
+      expect(await reading.locator('input, textarea, select, [role="radio"]').count()).toBe(0);
+      // The reading at every supported size: nothing cut off, nothing serious for axe.
+      const problems = layoutProblems('review-admin-reads', await checkLayouts(page, 'review-admin-reads'));
+      problems.push(...a11yProblems('review-admin-reads', await seriousA11yViolations(page)));
+      expect(problems, problems.join('\n')).toEqual([]);
+
+      // Calibration lists a call with one review and shows it alone.
+      await page.getByRole('link', { name: 'Calibration' }).click();
+      const row = page.locator('.rv-calibration-screen tbody tr', { hasText: 'One review' }).first();
+      await row.click();
+      const single = page.getByTestId('calibration');
+      await single.waitFor();
+      expect(await single.getAttribute('data-reviews')).toBe('1');
+      await single.getByTestId('calibration-single').getByText('Rita Reviewer').waitFor();
+      expect(await single.locator('thead th').allTextContents()).toEqual(['Question', 'Rita Reviewer']);
+      await screenshot(page, 'calibration-single');
     });
     expectNoPageErrors(errors, CSP_META_NOTE);
     await close();

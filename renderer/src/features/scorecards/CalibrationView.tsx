@@ -22,9 +22,18 @@ function dominantScorecardId(reviews: readonly ReviewDoc[]): string | null {
 
 /**
  * Where reviewers of one call differ: each question's answers side by side, the largest disagreement first,
- * with the overall scores and outcomes. An admin view: reviewers only ever see their own reviews.
+ * with the overall scores and outcomes. A call with one review shows that review's answers alone, so an
+ * admin can read it before a second reviewer scores the call. An admin view: reviewers only ever see their
+ * own reviews.
  */
-export function CalibrationPanel({ callId }: { callId: string }) {
+export function CalibrationPanel({
+  callId,
+  onlyComparisons = false,
+}: {
+  callId: string;
+  /** Nothing unless two or more reviews can be compared (beside a list that shows each review already). */
+  onlyComparisons?: boolean;
+}) {
   const { user, api } = useReviewEnv();
   const staff = useStaff(api, user.role === 'admin');
   const { docs } = useQuery('reviews', { selector: { callId, status: 'submitted' } });
@@ -44,39 +53,49 @@ export function CalibrationPanel({ callId }: { callId: string }) {
     [card, compared],
   );
 
-  if (reviews.length < 2 || !result || !card) {
+  if (onlyComparisons && (compared.length < 2 || !result || !card)) return null;
+  if (reviews.length === 0 || !result || !card) {
     return (
       <div className="empty-state" data-testid="calibration-empty">
         <p className="empty-state__title">Nothing to compare yet</p>
         <p className="muted">
           {reviews.length === 0
             ? 'No one has submitted a review of this call.'
-            : 'Only one review has been submitted. When a second reviewer scores this call, their differences show here.'}
+            : 'The scorecard these reviews used is not on this device yet.'}
         </p>
       </div>
     );
   }
   const name = (id: string) => staffName(staff, id, user.id);
+  const single = compared.length < 2;
   return (
-    <div className="rv-calibration" data-testid="calibration">
-      <div className="rv-calibration__summary">
-        <div>
-          <span className="subtle">Score spread</span>
-          <strong className="num">{result.scoreSpread === null ? '—' : `${result.scoreSpread} pts`}</strong>
+    <div className="rv-calibration" data-testid="calibration" data-reviews={compared.length}>
+      {single ? (
+        <p className="muted" data-testid="calibration-single">
+          One review so far, by {name(compared[0].reviewerId)}
+          {compared[0].submittedAt ? ` on ${new Date(compared[0].submittedAt).toLocaleDateString('en-GB')}` : ''}. When
+          a second person scores this call, where they differ shows here.
+        </p>
+      ) : (
+        <div className="rv-calibration__summary">
+          <div>
+            <span className="subtle">Score spread</span>
+            <strong className="num">{result.scoreSpread === null ? '—' : `${result.scoreSpread} pts`}</strong>
+          </div>
+          <div>
+            <span className="subtle">Questions agreed</span>
+            <strong className="num">
+              {result.agreementRate === null ? '—' : `${Math.round(result.agreementRate * 100)}%`}
+            </strong>
+          </div>
+          <div>
+            <span className="subtle">Outcome</span>
+            <strong className={result.outcomeAgreed ? 'rv-ok' : 'rv-bad'}>
+              {result.outcomeAgreed ? 'Agreed' : 'Differs'}
+            </strong>
+          </div>
         </div>
-        <div>
-          <span className="subtle">Questions agreed</span>
-          <strong className="num">
-            {result.agreementRate === null ? '—' : `${Math.round(result.agreementRate * 100)}%`}
-          </strong>
-        </div>
-        <div>
-          <span className="subtle">Outcome</span>
-          <strong className={result.outcomeAgreed ? 'rv-ok' : 'rv-bad'}>
-            {result.outcomeAgreed ? 'Agreed' : 'Differs'}
-          </strong>
-        </div>
-      </div>
+      )}
       {reviews.length > compared.length && (
         <p className="subtle">
           {reviews.length - compared.length} review(s) used another scorecard and are not compared.
@@ -102,7 +121,7 @@ export function CalibrationPanel({ callId }: { callId: string }) {
               </td>
             ))}
           </tr>
-          <tr className={result.outcomeAgreed ? '' : 'is-different'}>
+          <tr className={result.outcomeAgreed || single ? '' : 'is-different'}>
             <th scope="row">Outcome</th>
             {result.outcomes.map((o) => (
               <td key={o.reviewerId}>
@@ -116,7 +135,7 @@ export function CalibrationPanel({ callId }: { callId: string }) {
               <tr key={q.questionId} className={q.agreed ? '' : 'is-different'} data-spread={q.spread}>
                 <th scope="row">
                   {q.text}
-                  {!q.agreed && (
+                  {!q.agreed && !single && (
                     <span
                       className="rv-spread"
                       style={{ width: `${Math.max(8, q.spread * 100)}%` }}
@@ -136,7 +155,10 @@ export function CalibrationPanel({ callId }: { callId: string }) {
   );
 }
 
-/** Admins: calls reviewed by two or more people, the widest score spread first. */
+/**
+ * Admins: every reviewed call. Calls reviewed by two or more people come first, disagreements and the widest
+ * score spread at the top; then calls with one review, the latest first.
+ */
 export function CalibrationScreen() {
   const { docs } = useQuery('reviews', { selector: { status: 'submitted' } });
   const { docs: callDocs } = useQuery('calls', { selector: { 'recording.state': 'stored' } });
@@ -149,7 +171,6 @@ export function CalibrationScreen() {
     }
     const calls = new Map(callDocs.map((c) => [c.id, plain<CallDoc>(c)]));
     return [...byCall]
-      .filter(([, list]) => list.length >= 2)
       .map(([callId, list]) => {
         const scores = list.map((r) => r.score).filter((s): s is number => s !== null);
         const outcomes = new Set(list.map((r) => r.outcome));
@@ -157,22 +178,32 @@ export function CalibrationScreen() {
           callId,
           call: calls.get(callId) ?? null,
           reviews: list.length,
-          spread: scores.length >= 2 ? Math.max(...scores) - Math.min(...scores) : 0,
+          spread: scores.length >= 2 ? Math.max(...scores) - Math.min(...scores) : null,
           outcomeAgreed: outcomes.size === 1,
+          lastSubmitted: Math.max(...list.map((r) => r.submittedAt ?? 0)),
         };
       })
-      .sort((a, b) => Number(a.outcomeAgreed) - Number(b.outcomeAgreed) || b.spread - a.spread);
+      .sort(
+        (a, b) =>
+          Number(b.reviews >= 2) - Number(a.reviews >= 2) ||
+          Number(a.outcomeAgreed) - Number(b.outcomeAgreed) ||
+          (b.spread ?? 0) - (a.spread ?? 0) ||
+          b.lastSubmitted - a.lastSubmitted,
+      );
   }, [docs, callDocs]);
   return (
-    <div className="rv-calibration-screen">
+    <div className={`rv-calibration-screen${open ? '' : ' rv-calibration-screen--list'}`}>
       <section className="rv-panel">
         <header className="rv-panel__header">
           <h2>Calibration</h2>
-          <span className="muted">{rows.length} calls reviewed by two or more people</span>
+          <span className="muted" hidden={rows.length === 0}>
+            {rows.length} reviewed {rows.length === 1 ? 'call' : 'calls'}, {rows.filter((r) => r.reviews >= 2).length}{' '}
+            by two or more people
+          </span>
         </header>
         {rows.length === 0 ? (
           <div className="empty-state">
-            <p className="empty-state__title">No call has two reviews yet</p>
+            <p className="empty-state__title">No call has been reviewed yet</p>
             <p className="muted">Assign the same call to two reviewers to calibrate how they score.</p>
           </div>
         ) : (
@@ -201,8 +232,12 @@ export function CalibrationScreen() {
                     </button>
                   </td>
                   <td className="num">{r.reviews}</td>
-                  <td className="num">{r.spread.toFixed(1)} pts</td>
-                  <td className={r.outcomeAgreed ? 'rv-ok' : 'rv-bad'}>{r.outcomeAgreed ? 'Agreed' : 'Differs'}</td>
+                  <td className="num">{r.spread === null ? '—' : `${r.spread.toFixed(1)} pts`}</td>
+                  {r.reviews < 2 ? (
+                    <td className="muted">One review</td>
+                  ) : (
+                    <td className={r.outcomeAgreed ? 'rv-ok' : 'rv-bad'}>{r.outcomeAgreed ? 'Agreed' : 'Differs'}</td>
+                  )}
                 </tr>
               ))}
             </tbody>

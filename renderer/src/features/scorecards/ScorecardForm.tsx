@@ -25,9 +25,17 @@ export function ScorecardForm({
 }: ScorecardFormProps) {
   const result = scoreReview(scorecard, answers);
   const activeRef = useRef<HTMLFieldSetElement>(null);
+  // The question the pointer or Tab made active is already where the reviewer is looking; scrolling it would
+  // move the answer under a mouse button that is still down, and the click would land on something else.
+  // Only a question the number keys moved to is brought into view.
+  const activatedHere = useRef<string | null>(null);
   useEffect(() => {
-    activeRef.current?.scrollIntoView({ block: 'nearest' });
+    if (activeQuestionId !== activatedHere.current) activeRef.current?.scrollIntoView({ block: 'nearest' });
   }, [activeQuestionId]);
+  const activate = (id: string) => {
+    activatedHere.current = id;
+    if (id !== activeQuestionId) onActivate(id);
+  };
   let number = 0;
   return (
     <div className="rv-scorecard" data-testid="scorecard">
@@ -55,8 +63,8 @@ export function ScorecardForm({
                   key={q.id}
                   ref={active ? activeRef : undefined}
                   className={`rv-question${active ? ' is-active' : ''}${q.id in answers ? ' is-answered' : ''}`}
-                  onFocus={() => onActivate(q.id)}
-                  onClick={() => onActivate(q.id)}
+                  onFocus={() => activate(q.id)}
+                  onClick={() => activate(q.id)}
                   data-question={q.id}
                   disabled={readOnly}
                 >
@@ -120,7 +128,13 @@ function AnswerButtons({
             onClick={() => onAnswer(selected ? undefined : c.value)}
           >
             {c.label}
-            {showKeys && c.key <= 5 && <kbd className="rv-answer__key">{c.key}</kbd>}
+            {/* Drawn over the button's corner, outside the layout: showing the keys on the question that
+                became active on mouse-down must not move the answer about to receive the click. */}
+            {c.key <= 5 && (
+              <kbd className={`rv-answer__key${showKeys ? '' : ' is-hidden'}`} aria-hidden="true">
+                {c.key}
+              </kbd>
+            )}
           </button>
         );
       })}

@@ -13,7 +13,11 @@ export interface PlayerToolbarProps {
   onHelp(): void;
 }
 
-/** Transport, clock, speed and zoom. Every control names its shortcut in its tooltip. */
+/**
+ * Transport, clock, speed and zoom. Every control names its shortcut in its tooltip. The skip buttons are
+ * named by what they show (−5s, +5s) with the tooltip as their description: a spoken name that differs from
+ * the visible text is one a voice-control user cannot say.
+ */
 export function PlayerToolbar(p: PlayerToolbarProps) {
   const playing = usePlayhead((s) => s.playing);
   return (
@@ -24,7 +28,6 @@ export function PlayerToolbar(p: PlayerToolbarProps) {
         onClick={() => p.onSkip(-SKIP_SECONDS)}
         disabled={p.disabled}
         title="Back 5 s (J or ←)"
-        aria-label={`Back ${SKIP_SECONDS} seconds`}
       >
         −{SKIP_SECONDS}s
       </button>
@@ -45,7 +48,6 @@ export function PlayerToolbar(p: PlayerToolbarProps) {
         onClick={() => p.onSkip(SKIP_SECONDS)}
         disabled={p.disabled}
         title="Forward 5 s (L or →)"
-        aria-label={`Forward ${SKIP_SECONDS} seconds`}
       >
         +{SKIP_SECONDS}s
       </button>
@@ -118,7 +120,10 @@ function Clock() {
   const t = tenths / 10;
   return (
     <span className="rv-clock num" aria-live="off" data-testid="clock" data-seconds={t.toFixed(1)}>
-      {formatClock(t)}.{tenths % 10} <span className="rv-clock__of">/ {formatClock(duration)}</span>
+      {formatClock(t)}.{tenths % 10}{' '}
+      <span className="rv-clock__of" data-testid="clock-length">
+        / {duration > 0 ? formatClock(duration) : '–:––'}
+      </span>
     </span>
   );
 }

@@ -7,8 +7,18 @@ import { formatClock, orderSegments, segmentIndexAt } from './transcript-model';
 /**
  * The call's transcript beside the player: the segment being heard is highlighted and kept in view while
  * playing (until the reviewer scrolls away to read elsewhere), and clicking a segment seeks there.
+ * `embedded`: shown as a tab of the side panel (narrow windows), which names it, so without its own frame.
  */
-export function TranscriptPane({ insight, onSeek }: { insight: InsightDoc | null; onSeek(seconds: number): void }) {
+export function TranscriptPane({
+  insight,
+  onSeek,
+  embedded = false,
+}: {
+  insight: InsightDoc | null;
+  onSeek(seconds: number): void;
+  embedded?: boolean;
+}) {
+  const frame = `rv-transcript${embedded ? ' rv-transcript--embedded' : ' rv-panel'}`;
   const segments = useMemo(() => (insight?.transcript ? orderSegments(insight.transcript) : []), [insight?.transcript]);
   const current = usePlayhead((s) => segmentIndexAt(segments, s.time));
   const playing = usePlayhead((s) => s.playing);
@@ -28,7 +38,7 @@ export function TranscriptPane({ insight, onSeek }: { insight: InsightDoc | null
 
   if (!insight || !insight.transcript || insight.transcript.length === 0) {
     return (
-      <section className="rv-transcript rv-panel" aria-label="Transcript">
+      <section className={frame} aria-label="Transcript">
         <header className="rv-panel__header">
           <h3>Transcript</h3>
         </header>
@@ -41,7 +51,7 @@ export function TranscriptPane({ insight, onSeek }: { insight: InsightDoc | null
   }
 
   return (
-    <section className="rv-transcript rv-panel" aria-label="Transcript">
+    <section className={frame} aria-label="Transcript">
       <header className="rv-panel__header">
         <h3>Transcript</h3>
         <input

@@ -47,6 +47,8 @@ import { useReviewUi } from '../ui-store';
 import { MomentList } from './MomentList';
 import { OutcomePicker } from './OutcomePicker';
 import { AssignmentControl } from './AssignmentControl';
+import { CallReviews } from './CallReviews';
+import { staffName, useStaff } from '../staff';
 import { CardDetailsAlert, InsightHeaderBadge, useInsightState } from '../../insights/InsightBadges';
 import { InsightPanel } from '../../insights/InsightPanel';
 import { InsightWaveOverlay, type WaveSurface } from '../../insights/InsightWaveOverlay';
@@ -54,7 +56,25 @@ import { InsightWaveOverlay, type WaveSurface } from '../../insights/InsightWave
 // Documents from queries are fresh JSON copies; the pure review functions take the plain types.
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 
-type Tab = 'score' | 'moments' | 'insight' | 'calibration';
+type Tab = 'transcript' | 'score' | 'moments' | 'insight' | 'reviews';
+
+/**
+ * Below this width the transcript is a tab of the side panel instead of a column beside it: two columns in
+ * less room leave neither readable (a 1024 px window with the queue open has about 530 px for the call).
+ */
+const SIDE_BY_SIDE_MIN_WIDTH = 680;
+
+/** The width of an element, kept current as it is resized (null until it is in the page). */
+function useWidth(el: HTMLElement | null): number | null {
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry.contentRect.width));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [el]);
+  return width;
+}
 
 const PROBLEM_TEXT: Record<SubmitProblem, string> = {
   no_scorecard: 'There is no scorecard to answer yet.',
@@ -77,6 +97,13 @@ export function CallWorkspace({ callId }: { callId: string }) {
   const reviewId = reviewIdFor(callId, user.id);
   const { doc: reviewDoc, loading: reviewLoading } = useDocument('reviews', reviewId);
   const review = reviewDoc ? plain<ReviewDoc>(reviewDoc) : null;
+  // Everyone's reviews of this call that this device holds: only an admin's device holds other people's.
+  const { docs: callReviewDocs } = useQuery('reviews', { selector: { callId } });
+  const othersReviews = useMemo(
+    () => callReviewDocs.map((d) => plain<ReviewDoc>(d)).filter((r) => r.reviewerId !== user.id),
+    [callReviewDocs, user.id],
+  );
+  const staff = useStaff(api, user.role === 'admin');
   const { docs: activeCards } = useQuery('scorecards', { selector: { active: true }, sort: [{ createdAt: 'desc' }] });
   const { doc: reviewCardDoc } = useDocument('scorecards', review?.scorecardId ?? null);
   const [chosenCardId, setChosenCardId] = useState<string | null>(null);
@@ -96,18 +123,32 @@ export function CallWorkspace({ callId }: { callId: string }) {
   >({ status: 'loading' });
   const [selectedRegionId, setSelectedRegionId] = useState<string | null>(null);
   const [focusRegionId, setFocusRegionId] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>('score');
+  const [tab, setTabState] = useState<Tab>('score');
+  const tabChosen = useRef(false);
+  const setTab = useCallback((t: Tab) => {
+    tabChosen.current = true;
+    setTabState(t);
+  }, []);
   const [activeQuestionId, setActiveQuestionId] = useState<string | null>(null);
   const [showProblems, setShowProblems] = useState(false);
   const markIn = usePlayhead((s) => s.markIn);
   const outbox = useReviewOutbox((s) => s.pending);
+  const [workspaceEl, setWorkspaceEl] = useState<HTMLDivElement | null>(null);
+  const width = useWidth(workspaceEl);
+  const narrow = width !== null && width < SIDE_BY_SIDE_MIN_WIDTH;
+  // Widening the window puts the transcript back beside the panel: its tab goes away.
+  useEffect(() => {
+    if (!narrow && tab === 'transcript') setTabState('score');
+  }, [narrow, tab]);
 
   // Open the recording: the offline copy if there is one, else signed URLs from the server.
   useEffect(() => {
     const abort = new AbortController();
     let opened: RecordingSource | null = null;
     setRecording({ status: 'loading' });
-    usePlayhead.setState({ time: 0, markIn: null, playing: false });
+    // The playhead is one store for the whole screen: the last call's length must not show for this one,
+    // which may never load (offline without a copy on this device).
+    usePlayhead.setState({ time: 0, duration: 0, markIn: null, playing: false });
     openRecording(callId, { api, cache }, abort.signal).then(
       (source) => {
         if (abort.signal.aborted) return source.release();
@@ -123,6 +164,12 @@ export function CallWorkspace({ callId }: { callId: string }) {
       opened?.release();
     };
   }, [callId, api, cache]);
+
+  // An admin opening a call someone else reviewed wants to read that review, not their own blank scorecard.
+  const othersFirst = !reviewLoading && !review && othersReviews.length > 0;
+  useEffect(() => {
+    if (othersFirst && !tabChosen.current) setTabState('reviews');
+  }, [othersFirst]);
 
   useEffect(() => {
     if (scorecard && !activeQuestionId) setActiveQuestionId(allQuestions(scorecard)[0]?.id ?? null);
@@ -283,7 +330,7 @@ export function CallWorkspace({ callId }: { callId: string }) {
   const waiting = review ? isWaitingToSync(outbox, review.id) : false;
 
   return (
-    <div className="rv-workspace" data-call={callId}>
+    <div className="rv-workspace" data-call={callId} data-narrow={narrow ? 'true' : 'false'} ref={setWorkspaceEl}>
       <header className="rv-call-head">
         <div>
           <h2 className="rv-call-head__title">
@@ -306,7 +353,20 @@ export function CallWorkspace({ callId }: { callId: string }) {
           </span>
         )}
         <InsightHeaderBadge insight={insight} state={insightView} onOpen={() => setTab('insight')} />
-        <ReviewStatus review={review} waiting={waiting} loading={reviewLoading} />
+        {othersReviews.length > 0 && (
+          <button
+            type="button"
+            className="badge rv-others-badge"
+            data-testid="others-reviews"
+            onClick={() => setTab('reviews')}
+            title="Read the reviews of this call"
+          >
+            {othersReviews.length === 1
+              ? `Reviewed by ${staffName(staff, othersReviews[0].reviewerId, user.id)}`
+              : `${othersReviews.length} reviews by others`}
+          </button>
+        )}
+        <ReviewStatus review={review} waiting={waiting} loading={reviewLoading} others={othersReviews.length > 0} />
         <AssignmentControl call={call} />
       </header>
 
@@ -368,9 +428,14 @@ export function CallWorkspace({ callId }: { callId: string }) {
       </section>
 
       <div className="rv-panes">
-        <TranscriptPane insight={insight} onSeek={(t) => playerRef.current?.seek(t)} />
+        {!narrow && <TranscriptPane insight={insight} onSeek={(t) => playerRef.current?.seek(t)} />}
         <section className="rv-side rv-panel" aria-label="Review">
           <div className="rv-tabs" role="tablist">
+            {narrow && (
+              <TabButton id="transcript" tab={tab} setTab={setTab}>
+                Transcript
+              </TabButton>
+            )}
             <TabButton id="score" tab={tab} setTab={setTab}>
               Scorecard
             </TabButton>
@@ -381,12 +446,15 @@ export function CallWorkspace({ callId }: { callId: string }) {
               AI insight
             </TabButton>
             {user.role === 'admin' && (
-              <TabButton id="calibration" tab={tab} setTab={setTab}>
-                Calibration
+              <TabButton id="reviews" tab={tab} setTab={setTab}>
+                Reviews <span className="rv-tabs__count num">{othersReviews.length + (review ? 1 : 0)}</span>
               </TabButton>
             )}
           </div>
-          <div className="rv-side__body" role="tabpanel">
+          <div className={`rv-side__body rv-side__body--${tab}`} role="tabpanel">
+            {tab === 'transcript' && narrow && (
+              <TranscriptPane insight={insight} onSeek={(t) => playerRef.current?.seek(t)} embedded />
+            )}
             {tab === 'moments' && (
               <MomentList
                 regions={regions}
@@ -402,7 +470,19 @@ export function CallWorkspace({ callId }: { callId: string }) {
                 }}
               />
             )}
-            {tab === 'calibration' && user.role === 'admin' && <CalibrationPanel callId={callId} />}
+            {tab === 'reviews' && user.role === 'admin' && (
+              // Where two or more reviews differ first (calibration), then each review to read in full.
+              <div className="rv-reviews-tab">
+                <CalibrationPanel callId={callId} onlyComparisons />
+                <CallReviews
+                  reviews={review ? [review, ...othersReviews] : othersReviews}
+                  staff={staff}
+                  meId={user.id}
+                  onPlay={(r) => playerRef.current?.playRange(r.start, r.end)}
+                  onEditOwn={() => setTab('score')}
+                />
+              </div>
+            )}
             {tab === 'insight' && (
               <InsightPanel
                 callId={callId}
@@ -548,10 +628,22 @@ function TabButton({
   );
 }
 
-function ReviewStatus({ review, waiting, loading }: { review: ReviewDoc | null; waiting: boolean; loading: boolean }) {
+function ReviewStatus({
+  review,
+  waiting,
+  loading,
+  others,
+}: {
+  review: ReviewDoc | null;
+  waiting: boolean;
+  loading: boolean;
+  /** Beside other people's reviews, this badge says whose it is. */
+  others: boolean;
+}) {
   if (loading) return null;
-  if (!review) return <span className="badge rv-review-status">Not started</span>;
-  const what = review.status === 'submitted' ? 'Submitted' : 'Draft';
+  const label = (state: string) => (others ? `Yours: ${state}` : state[0].toUpperCase() + state.slice(1));
+  if (!review) return <span className="badge rv-review-status">{label('not started')}</span>;
+  const what = label(review.status === 'submitted' ? 'submitted' : 'draft');
   return (
     <span
       className={`badge rv-review-status ${waiting ? 'badge--warn' : 'badge--ok'}`}
