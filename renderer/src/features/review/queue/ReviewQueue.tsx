@@ -10,6 +10,7 @@ import { formatClock } from '../transcript/transcript-model';
 import { useReviewUi } from '../ui-store';
 import { OUTCOME_LABELS } from '../workspace/OutcomePicker';
 import { useAiOutcomes, useQueueCalls } from './queue-data';
+import { preparingText, usePreparing } from './use-preparing';
 import {
   buildQueue,
   queueFacets,
@@ -68,6 +69,8 @@ export function ReviewQueue() {
   );
   const cachedIds = useOfflineStore((s) => s.cachedIds);
   const staff = useStaff(api, user.role === 'admin');
+  const preparing = usePreparing();
+  const hint = preparing ? preparingText(preparing) : null;
 
   const { rows, counts } = useMemo(
     () => buildQueue({ calls, reviews, aiOutcomes, me: user.id, filters, sort }),
@@ -104,6 +107,12 @@ export function ReviewQueue() {
             {rows.length} {rows.length === 1 ? 'call' : 'calls'}
           </span>
         </div>
+        {hint && (hint.main || hint.analysing) ? (
+          // The queue fills over minutes after a start (the demo's calls, downloads, analysis): say more is coming.
+          <p className="muted rv-queue__preparing" role="status" data-testid="queue-preparing">
+            {[hint.main, hint.analysing].filter(Boolean).join(' · ')}
+          </p>
+        ) : null}
         <div className="rv-status-tabs" role="tablist" aria-label="Review status">
           {STATUS_TABS.map((t) => (
             <button
