@@ -148,8 +148,9 @@ function scenario(i: number, rnd: () => number): { callSid: string; callbacks: C
       },
     ],
   });
-  const ringAt = t0 + 1000;
-  cbs.push(leg('initiated', t0 + 500, 0));
+  // Twilio's Timestamp has whole seconds.
+  const ringAt = t0 + 2000;
+  cbs.push(leg('initiated', t0 + 1000, 0));
   if (outcome !== 'busy') cbs.push(leg('ringing', ringAt, 1));
   let end = ringAt + ringMs;
   let dial: { status: string; duration?: number };
@@ -327,7 +328,14 @@ describe('order-proof call log', () => {
         for (const k of keys) fields.set(k, (fields.get(k) ?? 0) + 1);
       }
       if (fields.size) console.log(`  differing fields: ${[...fields].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-      for (const w of wrong.slice(0, 2)) console.log(JSON.stringify(w));
+      for (const w of wrong.slice(0, 3)) {
+        const e = w.expected as Record<string, unknown>;
+        const s = (w.stored ?? {}) as Record<string, unknown>;
+        const diff = Object.keys(e).filter((k) => !isDeepStrictEqual(e[k], s[k]));
+        console.log(
+          `  ${w.callSid}: ${JSON.stringify(Object.fromEntries(diff.map((k) => [k, { expected: e[k], stored: s[k] }])))}`,
+        );
+      }
       expect(refused).toEqual([]);
       expect(displaced / sent).toBeGreaterThan(0.1);
       expect(duplicated).toBeGreaterThan(0);
