@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RULES, loadRulesFile, type Rules } from './pricing/rules-file';
 
 /**
  * The server's one configuration module: read once from the environment at start, validated, typed.
@@ -83,6 +84,8 @@ const EnvSchema = z.object({
   /** Requests per minute this instance sends to the AI provider (shared by all analysis jobs). */
   AI_MAX_REQUESTS_PER_MINUTE: int(1, 100000).default(60),
   JOBS: bool.default(true),
+  // Pricing and tier rules (defaults: shared/pricing/SPEC.md, shared/tiers/SPEC.md)
+  RULES_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -100,6 +103,8 @@ export interface Config extends Env {
    * local sandbox's own account, filled in when the sandbox starts.
    */
   twilio: TwilioCredentials | null;
+  /** Area pricing, tier prices and tier thresholds: the SPECs' defaults, or RULES_FILE's overrides. */
+  rules: Rules;
 }
 
 export interface TwilioCredentials {
@@ -136,7 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (e.S3_BUCKET && !(e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY)) {
     issues.push('S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
   }
-  if (issues.length) throw new ConfigError(issues);
+  const rules = e.RULES_FILE ? loadRulesFile(path.resolve(e.RULES_FILE)) : DEFAULT_RULES;
+  if (Array.isArray(rules)) issues.push(...rules);
+  if (issues.length || Array.isArray(rules)) throw new ConfigError(issues);
   const dataDir = path.resolve(e.DATA_DIR);
   const sandbox = e.SANDBOX ?? !e.TWILIO_ACCOUNT_SID;
   return {
@@ -159,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dir: path.join(dataDir, 'db') },
+    rules,
   };
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { createUser } from '../../sync-server/src/auth/users';
@@ -110,5 +113,36 @@ describe('POST /api/allocation/rank', () => {
     expect((await rank(body, reviewer)).body.error.code).toBe('FORBIDDEN');
     expect((await rank(body, author)).body.error.code).toBe('FORBIDDEN');
     expect((await rank(body, null)).body.error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('configured rules', () => {
+  it('RULES_FILE changes the base price and the tier prices the order quotes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-rules-'));
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        pricing: { basePricePence: { boiler: 2000 } },
+        tierPrices: { tierPricePence: { silver: 1000 } },
+      }),
+    );
+    const other = await startTestServer({ db: server.db, env: { RULES_FILE: file } });
+    try {
+      const res = await other.api('/api/allocation/rank', {
+        method: 'POST',
+        token: key,
+        json: { postcode: 'W1D 3QF', service: 'boiler' },
+      });
+      const body = (await res.json()) as Json;
+      expect(body.area.pricePence).toBe(2000);
+      expect(body.ranked.map((x: Json) => [x.name, x.pricePence])).toEqual([
+        ['Ava', 2000],
+        ['Gil', 1000],
+      ]);
+    } finally {
+      await other.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

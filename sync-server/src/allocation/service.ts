@@ -36,7 +36,7 @@ export async function rankForLead(deps: PricingDeps, input: unknown): Promise<Ra
   const district = districtOf(body.postcode);
   const service = serviceOf(body.service);
   const now = deps.now();
-  const windowDays = tierRules().windowDays;
+  const windowDays = tierRules(deps).windowDays;
   const from = now - windowDays * 86_400_000;
   const [book, w] = await Promise.all([loadPriceBook(deps), loadWindow(deps.db, from, now)]);
   const area = quoteFrom(book, district, service);
@@ -52,7 +52,7 @@ export async function rankForLead(deps: PricingDeps, input: unknown): Promise<Ra
     areaPricePence: area.pricePence,
     assessors: w.assessors,
     performance: perf,
-    priceRule: tierPriceRule(),
+    priceRule: tierPriceRule(deps),
     onlyIds,
   });
   return {

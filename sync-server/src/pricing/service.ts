@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import {
-  DEFAULT_PRICING_RULE,
   EMPTY_COUNTS,
   areaKey,
   areaPrice,
@@ -11,7 +10,7 @@ import {
   type LeadOutcome,
   type PricingRule,
 } from '../../../shared/pricing/area-price';
-import { DEFAULT_TIER_PRICE_RULE, assessorPrice, type AssessorPrice } from '../../../shared/pricing/assessor-price';
+import { assessorPrice, type AssessorPrice, type TierPriceRule } from '../../../shared/pricing/assessor-price';
 import {
   activeOverride,
   overrideState,
@@ -25,6 +24,7 @@ import type { Database, Queryable } from '../db';
 import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth } from '../http/routes';
 import { getDocument, getDocuments, lockCollection, putDocuments } from '../replication/store';
+import type { Rules } from './rules-file';
 
 /**
  * Area pricing on the server (rules: shared/pricing/SPEC.md): counts leads from the replicated lead and call
@@ -34,10 +34,11 @@ import { getDocument, getDocuments, lockCollection, putDocuments } from '../repl
 export interface PricingDeps {
   db: Database;
   now(): number;
+  config: { rules: Rules };
 }
 
-export const pricingRule = (): PricingRule => DEFAULT_PRICING_RULE;
-export const tierPriceRule = () => DEFAULT_TIER_PRICE_RULE;
+export const pricingRule = (deps: PricingDeps): PricingRule => deps.config.rules.pricing;
+export const tierPriceRule = (deps: PricingDeps): TierPriceRule => deps.config.rules.tierPrices;
 
 const serviceField = z.enum(SERVICES);
 
@@ -92,7 +93,7 @@ export interface PriceBook {
 
 export async function loadPriceBook(deps: PricingDeps, q: Queryable = deps.db): Promise<PriceBook> {
   const now = deps.now();
-  const rule = pricingRule();
+  const rule = pricingRule(deps);
   const outcomes = await leadOutcomes(q, now - rule.windowDays * 86_400_000, now);
   const { byArea, byService } = countAreas(rule, outcomes, now);
   return { now, rule, byArea, byService, overrides: await listOverrideRecords(q) };
@@ -172,7 +173,11 @@ export async function quote(
   if (!assessor) throw new ApiError('UNKNOWN_ASSESSOR', `no assessor ${assessorId}`, 'assessorId');
   return {
     ...q,
-    assessor: { id: assessor.id, name: assessor.name, ...assessorPrice(tierPriceRule(), q.pricePence, assessor.tier) },
+    assessor: {
+      id: assessor.id,
+      name: assessor.name,
+      ...assessorPrice(tierPriceRule(deps), q.pricePence, assessor.tier),
+    },
   };
 }
 

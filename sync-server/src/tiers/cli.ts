@@ -11,7 +11,9 @@ export function registerTierCommands(program: Command, env: () => CliEnv): void 
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const e = env();
-      const report = await e.withDb((db) => proposeTiers({ db, now: Date.now }, { label: 'cli:tiers propose' }));
+      const report = await e.withDb((db) =>
+        proposeTiers({ db, now: Date.now, config: e.config }, { label: 'cli:tiers propose' }),
+      );
       e.print(
         opts.json
           ? report

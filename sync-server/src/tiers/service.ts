@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { assessorPerformance } from '../../../shared/metrics';
-import { DEFAULT_TIER_RULES, decideTier, exampleCalls, tierMetrics, type TierRules } from '../../../shared/tiers/rules';
+import { decideTier, exampleCalls, tierMetrics, type TierRules } from '../../../shared/tiers/rules';
 import type {
   AssessorDoc,
   CallDoc,
@@ -15,6 +15,7 @@ import { audit } from '../audit/log';
 import type { Database, Queryable } from '../db';
 import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth } from '../http/routes';
+import type { Rules } from '../pricing/rules-file';
 import { getDocuments, lockCollection, putDocuments } from '../replication/store';
 
 /**
@@ -25,9 +26,10 @@ import { getDocuments, lockCollection, putDocuments } from '../replication/store
 export interface TierDeps {
   db: Database;
   now(): number;
+  config: { rules: Rules };
 }
 
-export const tierRules = (): TierRules => DEFAULT_TIER_RULES;
+export const tierRules = (deps: TierDeps): TierRules => deps.config.rules.tiers;
 const DAY_MS = 86_400_000;
 
 type Actor = Parameters<typeof audit>[1];
@@ -110,7 +112,7 @@ export async function proposeTiers(deps: TierDeps, actor: Actor): Promise<Propos
   // A decision pushed while this server was not listening is applied first: it is a person's decision, and the
   // proposal it decides must not be superseded under it.
   await applyReplicatedDecisions(deps);
-  const rules = tierRules();
+  const rules = tierRules(deps);
   const now = deps.now();
   const from = now - rules.windowDays * DAY_MS;
   const w = await loadWindow(deps.db, from, now);
