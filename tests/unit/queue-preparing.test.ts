@@ -5,7 +5,7 @@ describe('the review queue says how many calls are still on their way', () => {
   it('counts calls being placed and recordings downloading, and the analysis still running', () => {
     expect(preparingText({ calls: 27, placing: 15, downloading: 12, analysing: 4 })).toEqual({
       main: '27 calls still being prepared (15 being placed, 12 recordings downloading)',
-      analysing: 'transcribing and analysing 4 calls: AI outcomes still to come',
+      analysing: '4 being transcribed and analysed',
     });
   });
 

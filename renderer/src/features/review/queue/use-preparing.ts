@@ -47,7 +47,10 @@ export function usePreparing(): Preparing | null {
   return state;
 }
 
-/** The hint's words: `27 calls still being prepared (15 being placed, 12 recordings downloading)`. */
+/**
+ * The hint's words: `27 calls still being prepared (15 being placed, 12 recordings downloading)` and
+ * `4 being transcribed and analysed`.
+ */
 export function preparingText(p: Preparing): { main: string | null; analysing: string | null } {
   const parts: string[] = [];
   if (p.placing) parts.push(`${p.placing} being placed`);
@@ -55,9 +58,6 @@ export function preparingText(p: Preparing): { main: string | null; analysing: s
   return {
     main:
       p.calls > 0 ? `${p.calls} ${p.calls === 1 ? 'call' : 'calls'} still being prepared (${parts.join(', ')})` : null,
-    analysing:
-      p.analysing > 0
-        ? `transcribing and analysing ${p.analysing} ${p.analysing === 1 ? 'call' : 'calls'}: AI outcomes still to come`
-        : null,
+    analysing: p.analysing > 0 ? `${p.analysing} being transcribed and analysed` : null,
   };
 }
