@@ -104,7 +104,7 @@ function ProvidersCard() {
 }
 
 function JobsCard() {
-  const [family, setFamily] = useState<'' | 'analysis' | 'recording'>('');
+  const [family, setFamily] = useState<'' | 'analysis' | 'recording' | 'telephony'>('');
   const [status, setStatus] = useState<string>('failed');
   const [answer, setAnswer] = useState<JobsAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -163,9 +163,10 @@ function JobsCard() {
             value={family}
             onChange={(e) => setFamily(e.target.value as typeof family)}
           >
-            <option value="">Analysis and recordings</option>
+            <option value="">All kinds</option>
             <option value="analysis">Analysis</option>
             <option value="recording">Recordings</option>
+            <option value="telephony">Callbacks before their call</option>
           </select>
           <select
             className="select jobs-select"

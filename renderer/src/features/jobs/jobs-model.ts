@@ -3,7 +3,7 @@ import type { Service } from '../../../../shared/schemas';
 /** Answers of the admin job routes (sync-server/src/analysis/background-jobs.ts and module.ts). */
 export interface JobRow {
   id: number;
-  family: 'analysis' | 'recording' | null;
+  family: 'analysis' | 'recording' | 'telephony' | null;
   kind: string;
   status: 'queued' | 'running' | 'done' | 'failed';
   attempts: number;
@@ -38,6 +38,8 @@ export const JOB_KIND_LABELS: Record<string, string> = {
   'analysis.sms': 'Analyse texts',
   'recording.download': 'Download recording',
   'recording.twilio-delete': "Delete Twilio's copy",
+  // Twilio callbacks kept until their call's voice webhook comes (failed: it never came within 24 hours).
+  'telephony.pending-callbacks': 'Callbacks before their call',
 };
 
 export function statusCounts(rows: StatusAnswer['jobs']): Record<'queued' | 'running' | 'done' | 'failed', number> {
