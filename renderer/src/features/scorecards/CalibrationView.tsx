@@ -138,6 +138,7 @@ export function CalibrationPanel({
                   {!q.agreed && !single && (
                     <span
                       className="rv-spread"
+                      role="img"
                       style={{ width: `${Math.max(8, q.spread * 100)}%` }}
                       aria-label={`difference ${Math.round(q.spread * 100)}%`}
                     />

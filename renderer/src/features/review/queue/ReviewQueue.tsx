@@ -253,7 +253,13 @@ export function ReviewQueue() {
           </div>
         )}
       </header>
-      <div ref={scrollRef} className="rv-queue__list" role="list" data-testid="queue-list">
+      {/* A list only while it holds calls: an empty "list" role with a message in it is an ARIA error. */}
+      <div
+        ref={scrollRef}
+        className="rv-queue__list"
+        role={rows.length > 0 ? 'list' : undefined}
+        data-testid="queue-list"
+      >
         {loading ? (
           <p className="rv-queue__empty muted">Loading calls…</p>
         ) : rows.length === 0 ? (

@@ -451,7 +451,8 @@ export function CallWorkspace({ callId }: { callId: string }) {
               </TabButton>
             )}
           </div>
-          <div className={`rv-side__body rv-side__body--${tab}`} role="tabpanel">
+          {/* Focusable, so the panel scrolls from the keyboard even when what it shows has no control in it. */}
+          <div className={`rv-side__body rv-side__body--${tab}`} role="tabpanel" tabIndex={0}>
             {tab === 'transcript' && narrow && (
               <TranscriptPane insight={insight} onSeek={(t) => playerRef.current?.seek(t)} embedded />
             )}
