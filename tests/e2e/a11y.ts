@@ -89,18 +89,25 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 
+/** Screenshots `name` at one window size and measures its layout there. */
+export async function checkLayoutAt(
+  page: Page,
+  name: string,
+  viewport: { width: number; height: number },
+): Promise<LayoutReport> {
+  await page.setViewportSize(viewport);
+  await settle(page);
+  await screenshot(page, `${name}-${viewport.width}x${viewport.height}`);
+  return { viewport, ...(await measureLayout(page)) };
+}
+
 /**
  * Screenshots `name` at every supported size and measures its layout at each; returns what overflowed.
  * Leaves the page at the largest size.
  */
 export async function checkLayouts(page: Page, name: string): Promise<LayoutReport[]> {
   const reports: LayoutReport[] = [];
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize(viewport);
-    await settle(page);
-    await screenshot(page, `${name}-${viewport.width}x${viewport.height}`);
-    reports.push({ viewport, ...(await measureLayout(page)) });
-  }
+  for (const viewport of VIEWPORTS) reports.push(await checkLayoutAt(page, name, viewport));
   return reports;
 }
 

@@ -11,7 +11,7 @@ import { ensureRendererBuilt } from '../helpers/build';
 import { openTestPglite } from '../helpers/pglite-template';
 import { serverClient, TEST_ADMIN, testConfig } from '../helpers/server';
 import { until } from '../integration/recordings-fixtures';
-import { a11yProblems, checkLayouts, layoutProblems, seriousA11yViolations } from './a11y';
+import { a11yProblems, checkLayoutAt, checkLayouts, layoutProblems, seriousA11yViolations, VIEWPORTS } from './a11y';
 import { createStaff, expectNoPageErrors, navLabels, signIn, waitForSyncState } from './support';
 
 /**
@@ -144,6 +144,15 @@ describe.skipIf(!browserProbe.available)('every screen, every role, three window
         await settled(page);
         await check(page, `${role}-${screen}-call-${label}`, problems);
       }
+      // In the smallest window the transcript is a tab of its own (it is beside the panel from 680 px of
+      // workspace up, so it has no tab at the larger sizes).
+      const name = `${role}-${screen}-call-transcript`;
+      await page.setViewportSize(VIEWPORTS[0]);
+      await page.getByRole('tab', { name: 'Transcript' }).click();
+      await settled(page);
+      problems.push(...layoutProblems(name, [await checkLayoutAt(page, name, VIEWPORTS[0])]));
+      problems.push(...a11yProblems(name, await seriousA11yViolations(page)));
+      await page.setViewportSize(VIEWPORTS[VIEWPORTS.length - 1]);
     } else if (hash.startsWith('#/scorecards')) {
       await page.locator('.sc-list__item').first().click();
       await page.getByTestId('scorecard-editor').waitFor();
