@@ -33,12 +33,15 @@ let t: Telephony;
 const routes: Array<{ from: string; to: string; leadId: string; assessorId: string; direction: CallDoc['direction'] }> =
   [];
 let district: string | null = null;
+let optOutRoute: (typeof routes)[number];
 
 beforeAll(async () => {
   t = await startTelephony();
   await addNumbers(t, ['+447700900701', '+447700900702', '+447700900703', '+447700900704', '+447700900705']);
-  await addAssessor(t, 'order-a', 'Ann Order', '+447700900711');
-  await addAssessor(t, 'order-b', 'Bob Order', '+447700900712');
+  const phoneOf = new Map([
+    [await addAssessor(t, 'order-a', 'Ann Order', '+447700900711'), '+447700900711'],
+    [await addAssessor(t, 'order-b', 'Bob Order', '+447700900712'), '+447700900712'],
+  ]);
   const leads: LeadOut[] = [];
   for (let i = 0; i < 2; i++)
     leads.push(
@@ -46,7 +49,7 @@ beforeAll(async () => {
     );
   for (const [i, lead] of leads.entries()) {
     for (const a of lead.assignments) {
-      const assessorPhone = a.assessorId === leads[0].assignments[0].assessorId ? '+447700900711' : '+447700900712';
+      const assessorPhone = phoneOf.get(a.assessorId)!;
       routes.push({
         from: `+44770090072${i}`,
         to: a.poolNumber,
@@ -65,6 +68,16 @@ beforeAll(async () => {
         });
     }
   }
+  // Opting out puts the caller's number on the do-not-record list, which changes every later call of its
+  // sessions: opt-outs come only from a customer of their own, who makes nothing but opted-out calls.
+  const optOutLead = await addLead(t, 'order-opt-out', { name: 'Opal Out', phone: '+447700900729' }, ['order-a']);
+  optOutRoute = {
+    from: '+447700900729',
+    to: optOutLead.assignments[0].poolNumber,
+    leadId: optOutLead.id,
+    assessorId: optOutLead.assignments[0].assessorId,
+    direction: 'customer_to_assessor',
+  };
   const { rows } = await t.server.db.query<{ district: string }>('SELECT district FROM leads LIMIT 1');
   district = rows[0].district;
   // Hold the clock still (see above); leads and sessions were made just now, so their sessions stay open.
@@ -86,13 +99,13 @@ const stamp = (ms: number) => new Date(ms).toUTCString();
 
 /** One call's callbacks in the order Twilio sends them. */
 function scenario(i: number, rnd: () => number): { callSid: string; callbacks: Callback[] } {
-  const route = routes[i % routes.length];
-  const callSid = `CA${i.toString(16).padStart(32, '0')}`;
-  const legSid = `CAf${i.toString(16).padStart(31, '0')}`;
-  const t0 = NOW - 3_600_000 + i * 1000;
   const outcome = (['completed', 'completed', 'completed', 'no-answer', 'busy', 'opted-out'] as const)[
     Math.floor(rnd() * 6)
   ];
+  const route = outcome === 'opted-out' ? optOutRoute : routes[i % routes.length];
+  const callSid = `CA${i.toString(16).padStart(32, '0')}`;
+  const legSid = `CAf${i.toString(16).padStart(31, '0')}`;
+  const t0 = NOW - 3_600_000 + i * 1000;
   const ringMs = 2000 + Math.floor(rnd() * 20) * 1000;
   const talk = 5 + Math.floor(rnd() * 120);
   const callerHungUp = rnd() < 0.5;

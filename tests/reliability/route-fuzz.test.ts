@@ -169,7 +169,7 @@ beforeAll(async () => {
   const assessorId = await addAssessor(t, 'fuzz-asr', 'Fay Fuzz', '+447700900911');
   const lead = await addLead(t, 'fuzz-lead-1', { name: 'Lee Fuzz', phone: '+447700900912' }, ['fuzz-asr']);
   // A call into the lead's number, logged through the signed voice webhook as Twilio would send it.
-  const callSid = 'CAfuzz0000000000000000000000000001';
+  const callSid = `CA${'f'.repeat(31)}1`;
   const voice = signedForm(
     '/twilio/voice',
     `CallSid=${callSid}&From=%2B447700900912&To=${encodeURIComponent(lead.assignments[0].poolNumber)}`,
