@@ -395,7 +395,12 @@ describe('webhook security', () => {
   });
 
   it('accepts a request signed with the auth token for the public URL', async () => {
-    const params = { CallSid: `CA${'0'.repeat(28)}0003`, From: '+447700900998', To: POOL[0], AccountSid: `AC${'1'.repeat(32)}` };
+    const params = {
+      CallSid: `CA${'0'.repeat(28)}0003`,
+      From: '+447700900998',
+      To: POOL[0],
+      AccountSid: `AC${'1'.repeat(32)}`,
+    };
     const url = `${t.server.url}/twilio/voice`;
     const res = await fetch(url, {
       method: 'POST',
