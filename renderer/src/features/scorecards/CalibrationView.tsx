@@ -20,6 +20,11 @@ function dominantScorecardId(reviews: readonly ReviewDoc[]): string | null {
   return best;
 }
 
+function inCardOrder<Q extends { questionId: string }>(card: ScorecardDoc, questions: readonly Q[]): Q[] {
+  const order = card.sections.flatMap((s) => s.questions.map((q) => q.id));
+  return [...questions].sort((a, b) => order.indexOf(a.questionId) - order.indexOf(b.questionId));
+}
+
 /**
  * Where reviewers of one call differ: each question's answers side by side, the largest disagreement first,
  * with the overall scores and outcomes. A call with one review shows that review's answers alone, so an
@@ -129,7 +134,8 @@ export function CalibrationPanel({
               </td>
             ))}
           </tr>
-          {result.questions.map((q) => {
+          {/* One review has nothing to rank by disagreement: it reads in the scorecard's own order. */}
+          {(single ? inCardOrder(card, result.questions) : result.questions).map((q) => {
             const question = card.sections.flatMap((s) => s.questions).find((x) => x.id === q.questionId)!;
             return (
               <tr key={q.questionId} className={q.agreed ? '' : 'is-different'} data-spread={q.spread}>
