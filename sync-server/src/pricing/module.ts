@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { whenCollectionChanges } from '../replication/feed';
 import { applyAreaDocOverrides, refreshAreaDocs } from './service';
 
 export const PRICING_REFRESH_JOB = 'pricing.refresh';
@@ -36,28 +37,5 @@ export function registerPricingJobs(ctx: AppContext): void {
       )
       .catch((err: unknown) => ctx.log.error({ err }, 'could not queue the area price refresh'));
   }
-  let running = false;
-  let again = false;
-  const run = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        if (ctx.shutdown.signal.aborted) return;
-        await applyAreaDocOverrides(ctx);
-      } while (again);
-    } catch (err) {
-      if (!ctx.shutdown.signal.aborted) ctx.log.error({ err }, 'applying price overrides from replication failed');
-    } finally {
-      running = false;
-    }
-  };
-  ctx.feed.subscribe((e) => {
-    if (e.collection === 'areas') void run();
-  });
-  void run();
+  whenCollectionChanges(ctx, 'areas', 'applying price overrides from replication', () => applyAreaDocOverrides(ctx));
 }

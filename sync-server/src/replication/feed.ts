@@ -58,3 +58,41 @@ export class ChangeFeed {
     if (this.unlisten) await this.unlisten().catch(() => undefined);
   }
 }
+
+/**
+ * Runs `apply` whenever documents of `collection` change (and once at start, for changes made while no
+ * instance listened): one run at a time per instance, and a change arriving during a run asks for one more,
+ * so bursts coalesce and nothing is missed. Used by listeners that act on what admins push (tier decisions,
+ * price overrides); `apply` must be idempotent, as every instance runs it.
+ */
+export function whenCollectionChanges(
+  ctx: { feed: ChangeFeed; log: Logger; shutdown: AbortController },
+  collection: string,
+  what: string,
+  apply: () => Promise<unknown>,
+): void {
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        if (ctx.shutdown.signal.aborted) return;
+        await apply();
+      } while (again);
+    } catch (err) {
+      if (!ctx.shutdown.signal.aborted) ctx.log.error({ err }, `${what} failed`);
+    } finally {
+      running = false;
+    }
+  };
+  ctx.feed.subscribe((e) => {
+    if (e.collection === collection) void run();
+  });
+  void run();
+}

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { whenCollectionChanges } from '../replication/feed';
 import { applyReplicatedDecisions, proposeTiers } from './service';
 
 export const TIERS_PROPOSE_JOB = 'tiers.propose';
@@ -33,30 +34,8 @@ export function registerTierJobs(ctx: AppContext): void {
     );
   }
 
-  // One run at a time per instance; a change arriving during a run asks for one more.
-  let running = false;
-  let again = false;
-  const run = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        if (ctx.shutdown.signal.aborted) return;
-        await applyReplicatedDecisions(ctx);
-      } while (again);
-    } catch (err) {
-      if (!ctx.shutdown.signal.aborted) ctx.log.error({ err }, 'applying tier decisions from replication failed');
-    } finally {
-      running = false;
-    }
-  };
-  ctx.feed.subscribe((e) => {
-    if (e.collection === 'tierChanges') void run();
-  });
-  // Decisions pushed while no instance was listening.
-  void run();
+  // Decisions pushed while no instance was listening are applied by the first run, at start.
+  whenCollectionChanges(ctx, 'tierChanges', 'applying tier decisions from replication', () =>
+    applyReplicatedDecisions(ctx),
+  );
 }
