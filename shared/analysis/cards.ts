@@ -1,4 +1,5 @@
 import type { CardFlag, Speaker } from './schema';
+import { DIGIT_WORDS, REPEATERS } from '../spoken-digits';
 
 /**
  * Card details on platform lines. PRODUCT.md: "No card details on platform lines; anything that looks like a
@@ -7,23 +8,6 @@ import type { CardFlag, Speaker } from './schema';
  *
  * People read card numbers aloud ("four two four two, double four …"), so spoken digits count as digits.
  */
-const DIGIT_WORDS: Record<string, string> = {
-  zero: '0',
-  oh: '0',
-  o: '0',
-  nought: '0',
-  nil: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
-const REPEATERS: Record<string, number> = { double: 2, triple: 3 };
 
 interface Token {
   text: string;

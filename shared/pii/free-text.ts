@@ -1,3 +1,4 @@
+import { DIGIT_WORDS, REPEATERS } from '../spoken-digits';
 /**
  * Phone numbers, email addresses and card numbers inside free text (text messages, transcripts, analysis
  * quotes), found and masked for staff who may not see them (PRODUCT.md, Legal and privacy: reviewers and
@@ -28,23 +29,6 @@ export interface PiiSpan {
   start: number;
   end: number;
 }
-
-const DIGIT_WORDS: Record<string, string> = {
-  zero: '0',
-  oh: '0',
-  o: '0',
-  nought: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
-const REPEATERS: Record<string, number> = { double: 2, triple: 3 };
 
 /** One written group of digits or one spoken digit (with its repeater: "double oh" is one token "00"). */
 interface DigitToken {

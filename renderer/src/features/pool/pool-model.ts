@@ -1,21 +1,13 @@
 import { formatNational } from '../../../../shared/phone';
+import type { PoolReport as SharedPoolReport } from '../../../../shared/pool';
 
 /**
  * The Pool screen's figures (GET /api/pool/report, sync-server/src/pool/): what the number pool holds, how much
  * of it is in use, what it costs a month and what one number per assignment would cost instead. Pure, so the
  * wording and arithmetic are tested without a browser; later sections (cost curves) read the same answer.
  */
-export interface PoolReport {
-  numbersOwned: number;
-  numbersInUse: number;
-  numbersNeeded: number;
-  openSessions: number;
-  sessionsWithExtension: number;
-  extensionRate: number;
-  monthlyCostPence: number;
-  assignmentsInMonth: number;
-  oneNumberPerAssignmentPence: number;
-  savingFactor: number | null;
+/** The shared report (shared/pool.ts) with the prices it was worked out from. */
+export interface PoolReport extends SharedPoolReport {
   numberMonthlyPence: number;
   budgetPence: number;
 }
