@@ -9,11 +9,8 @@ import {
 } from '../../renderer/src/features/scorecards/scorecard-model';
 import { buildQueue, DEFAULT_FILTERS, type QueueFilters } from '../../renderer/src/features/review/queue/queue-model';
 import { shortcutFor, stepSpeed, stepZoom, type KeyLike } from '../../renderer/src/features/review/player/shortcuts';
-import {
-  segmentIndexAt,
-  orderSegments,
-  formatClock,
-} from '../../renderer/src/features/review/transcript/transcript-model';
+import { segmentIndexAt, orderSegments } from '../../renderer/src/features/review/transcript/transcript-model';
+import { formatClock } from '../../renderer/src/ui/format';
 import {
   editReview,
   newReview,

@@ -41,3 +41,17 @@ export function formatMetric(key: string, value: number | null): string {
     ? value.toLocaleString('en-GB')
     : value.toLocaleString('en-GB', { maximumFractionDigits: 1 });
 }
+
+/** A recording position: `m:ss`, or `h:mm:ss` past the hour. */
+export function formatClock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** A share (0..1) as a whole percentage with no space: `87%` (confidences, agreement rates). */
+export function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}

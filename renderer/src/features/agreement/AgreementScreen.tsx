@@ -1,14 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AgreementGroup, AgreementReport } from '../../../../shared/analysis';
 import { OUTCOMES, type Outcome } from '../../../../shared/schemas';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime, percent } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { href } from '../../app/router';
 import { useDatabase, useQuery } from '../../db/hooks';
-import { adminRequest, explain } from '../insights/api';
-import { percent } from '../insights/insight-model';
-import { SERVICE_LABELS } from '../review/labels';
-import { OUTCOME_LABELS } from '../review/workspace/OutcomePicker';
+import { adminRequest, explain } from '../../api/admin';
 import {
   FEW_PAIRS,
   PERIODS,
@@ -21,6 +18,7 @@ import {
   type PeriodId,
 } from './agreement-model';
 import './agreement.css';
+import { SERVICE_LABELS, OUTCOME_LABELS } from '../../ui/labels';
 
 /**
  * How far the AI's call outcomes can be trusted: per provider, model and version, the agreement rate and

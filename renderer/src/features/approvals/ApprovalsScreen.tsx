@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Tier } from '../../../../shared/schemas';
-import { formatDateTime, formatMetric, humaniseKey } from '../../app/format';
+import { formatDateTime, formatMetric, humaniseKey } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { patchDoc, useDatabase, useQuery, type Doc } from '../../db/hooks';
 import { useSessionStore } from '../../state/session';

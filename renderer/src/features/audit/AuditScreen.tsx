@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { PageHeader } from '../../app/PageHeader';
-import { adminRequest, explain } from '../insights/api';
+import { adminRequest, explain } from '../../api/admin';
 import { ACTION_LABELS, describeEntry, type AuditEntry } from './audit-model';
 import { useAuditNames } from './use-audit-names';
 import './audit.css';

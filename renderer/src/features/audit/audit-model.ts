@@ -1,5 +1,5 @@
 import type { Service } from '../../../../shared/schemas';
-import { SERVICE_LABELS } from '../review/labels';
+import { SERVICE_LABELS } from '../../ui/labels';
 
 /**
  * The audit trail in people's words. The server stores each entry as an action kind, a subject id and a

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AssessorDoc, CallDoc, LeadDoc } from '../../../../shared/schemas';
 import { useQuery } from '../../db/hooks';
-import { adminRequest } from '../insights/api';
+import { adminRequest } from '../../api/admin';
 import { referencedIds, type AuditEntry, type AuditNames, type StaffRef } from './audit-model';
 
 /**

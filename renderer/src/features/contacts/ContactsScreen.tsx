@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { LEAD_GRADES, type Service } from '../../../../shared/schemas';
 import { navigate, useSubPath } from '../../app/router';
-import { SERVICE_LABELS } from '../review/labels';
 import { AssessorTable } from './AssessorTable';
 import { buildContactsView, facets, type ContactFilters } from './contacts-model';
 import { PERIODS, useContactsUi } from './contacts-store';
@@ -10,6 +9,7 @@ import { LeadDetail } from './LeadDetail';
 import { LeadList } from './LeadList';
 import { useContactsData } from './use-contacts-data';
 import './contacts.css';
+import { SERVICE_LABELS } from '../../ui/labels';
 
 /**
  * Contact attempts (admin; the brief's Phase 1 dashboard): every call and text between customers and

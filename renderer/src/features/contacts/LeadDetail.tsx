@@ -2,8 +2,7 @@ import { useMemo } from 'react';
 import type { Attempt } from '../../../../shared/metrics';
 import { formatNational } from '../../../../shared/phone';
 import type { AssessorDoc, CallDoc, LeadDoc, MessageDoc } from '../../../../shared/schemas';
-import { formatDate, formatDateTime } from '../../app/format';
-import { SERVICE_LABELS } from '../review/labels';
+import { formatDate, formatDateTime } from '../../ui/format';
 import {
   assignmentSummaries,
   behaviourOf,
@@ -14,6 +13,7 @@ import {
 } from './contacts-model';
 import { PhoneReveal } from './PhoneReveal';
 import { QualityPanel } from './QualityBadge';
+import { SERVICE_LABELS } from '../../ui/labels';
 
 const RECORDING_WORDS: Record<CallDoc['recording']['state'], string | null> = {
   none: null,

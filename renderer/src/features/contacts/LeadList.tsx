@@ -1,12 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { AssessorDoc } from '../../../../shared/schemas';
-import { formatDateTime } from '../../app/format';
+import { formatDateTime } from '../../ui/format';
 import { href } from '../../app/router';
-import { SERVICE_LABELS } from '../review/labels';
 import { formatDuration, LEAD_SORTS, type LeadRow, type LeadSort } from './contacts-model';
 import { useContactsUi } from './contacts-store';
 import { QualityBadge } from './QualityBadge';
+import { SERVICE_LABELS } from '../../ui/labels';
 
 const ROW_HEIGHT = 66;
 

@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import type { CallDoc, InsightDoc } from '../../../../shared/schemas';
-import { OUTCOME_LABELS } from '../review/workspace/OutcomePicker';
-import { formatClock } from '../review/transcript/transcript-model';
-import { CARD_FLAG_LABELS, confidenceWords, insightState, percent, type InsightState } from './insight-model';
+import { CARD_FLAG_LABELS, confidenceWords, insightState, type InsightState } from './insight-model';
 import './insights.css';
+import { formatClock, percent } from '../../ui/format';
+import { OUTCOME_LABELS } from '../../ui/labels';
 
 /** The insight's state, parsed once per document (components compare the analysis by identity). */
 export function useInsightState(insight: InsightDoc | null, call: Pick<CallDoc, 'recording'> | null): InsightState {

@@ -7,20 +7,17 @@ import {
   type Evidence,
 } from '../../../../shared/analysis';
 import type { InsightDoc } from '../../../../shared/schemas';
-import { formatDateTime } from '../../app/format';
-import { CHANNEL_LABELS } from '../review/player/WaveformPlayer';
-import { formatClock } from '../review/transcript/transcript-model';
-import { OUTCOME_LABELS } from '../review/workspace/OutcomePicker';
-import { explain, retryCallAnalysis } from './api';
+import { formatDateTime, formatClock, percent } from '../../ui/format';
+import { explain, retryCallAnalysis } from '../../api/admin';
 import {
   CRITERION_LABELS,
   OBJECTION_LABELS,
   confidenceWords,
-  percent,
   sentimentWords,
   type InsightState,
 } from './insight-model';
 import './insights.css';
+import { OUTCOME_LABELS, CHANNEL_LABELS } from '../../ui/labels';
 
 /**
  * The AI tab of the review workspace: every claim the analysis makes, each with the words it rests on and a

@@ -1,17 +1,19 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type WaveSurfer from 'wavesurfer.js';
 import type { CallAnalysis, Speaker } from '../../../../shared/analysis';
-import { CHANNEL_LABELS, LANE_HEIGHT } from '../review/player/WaveformPlayer';
-import { formatClock } from '../review/transcript/transcript-model';
 import { markersOf, type Marker } from './insight-model';
 import { attachInsightOverlay, type OverlayHandle } from './waveform-overlay';
 import './insights.css';
+import { formatClock } from '../../ui/format';
+import { CHANNEL_LABELS } from '../../ui/labels';
 
 /** What the player hands out for drawing on its waveform. */
 export interface WaveSurface {
   ws: WaveSurfer;
   /** Lanes top to bottom. */
   lanes: readonly Speaker[];
+  /** Pixel height of one lane, so markers sit on the lane of who spoke. */
+  laneHeight: number;
 }
 const NO_LANES: readonly Speaker[] = [];
 
@@ -32,7 +34,7 @@ export function InsightWaveOverlay({
 }) {
   const ws = surface?.ws ?? null;
   const lanes = surface?.lanes ?? NO_LANES;
-  const laneHeight = LANE_HEIGHT;
+  const laneHeight = surface?.laneHeight ?? 0;
   const duration = ws?.getDuration() ?? 0;
   // About 4 % of the call: flags closer than that would overlap at the zoom that fits the whole call.
   const markers = useMemo(

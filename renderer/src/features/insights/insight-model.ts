@@ -190,10 +190,6 @@ export function sentimentGeometry(
   return { line, area, points, zeroY };
 }
 
-export function percent(confidence: number): string {
-  return `${Math.round(confidence * 100)}%`;
-}
-
 /** How far to trust a confidence, in words, for the badge's tooltip. */
 export function confidenceWords(confidence: number): string {
   if (confidence >= 0.8) return 'high confidence';

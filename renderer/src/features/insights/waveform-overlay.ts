@@ -1,7 +1,7 @@
 import type WaveSurfer from 'wavesurfer.js';
 import type { SentimentPoint, Speaker } from '../../../../shared/analysis';
-import { formatClock } from '../review/transcript/transcript-model';
 import { sentimentGeometry, sentimentWords, type Marker } from './insight-model';
+import { formatClock } from '../../ui/format';
 
 /**
  * Draws the AI's analysis into wavesurfer's own wrapper element: objection and trigger markers over the

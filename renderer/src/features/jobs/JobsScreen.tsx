@@ -1,10 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { SERVICES, type Service } from '../../../../shared/schemas';
-import { formatCount, formatDateTime } from '../../app/format';
+import { formatCount, formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { href } from '../../app/router';
-import { adminRequest, explain, type RerunResult } from '../insights/api';
-import { SERVICE_LABELS } from '../review/labels';
+import { adminRequest, explain, type RerunResult } from '../../api/admin';
 import {
   JOB_KIND_LABELS,
   rerunBody,
@@ -15,6 +14,7 @@ import {
   type StatusAnswer,
 } from './jobs-model';
 import './jobs.css';
+import { SERVICE_LABELS } from '../../ui/labels';
 
 const STATUSES = [
   { id: 'failed', label: 'Failed' },

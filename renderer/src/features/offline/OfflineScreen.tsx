@@ -2,7 +2,7 @@ import { PageHeader } from '../../app/PageHeader';
 import { deriveSyncView } from '../../db/sync-status';
 import { useSessionStore } from '../../state/session';
 import { useSyncStore } from '../../state/sync';
-import { DeviceData } from '../sync/DeviceData';
+import { DeviceData } from '../sync';
 
 /**
  * For reviewers who work on trains and at home: what is on this device, whether it is in step with the

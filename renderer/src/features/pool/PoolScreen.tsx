@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { PageHeader } from '../../app/PageHeader';
-import { adminRequest, explain } from '../insights/api';
+import { adminRequest, explain } from '../../api/admin';
 import { costComparison, numberRows, poolFigures, pounds, type PoolAnswer } from './pool-model';
 import './pool.css';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { RequestError } from '../../api/client';
 import { PageHeader } from '../../app/PageHeader';
-import { adminRequest, explain } from '../insights/api';
+import { adminRequest, explain } from '../../api/admin';
 import {
   displayPhone,
   erasureProblem,

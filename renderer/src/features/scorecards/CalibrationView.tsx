@@ -3,11 +3,9 @@ import type { DeepReadonly } from 'rxdb';
 import type { CallDoc, ReviewDoc, ScorecardDoc } from '../../../../shared/schemas';
 import { calibrate } from '../../../../shared/scoring';
 import { useDocument, useQuery } from '../../db/hooks';
-import { useReviewEnv } from '../review/env';
-import { SERVICE_LABELS } from '../review/labels';
-import { staffName, useStaff } from '../review/staff';
-import { OUTCOME_LABELS } from '../review/workspace/OutcomePicker';
+import { staffName, useReviewEnv, useStaff } from '../review';
 import { describeAnswer } from './answer-keys';
+import { SERVICE_LABELS, OUTCOME_LABELS } from '../../ui/labels';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 

@@ -1,5 +1,4 @@
-import { ReviewEnvContext } from '../review/env';
-import { useSessionReviewEnv } from '../review/session-env';
+import { ReviewEnvContext, useSessionReviewEnv } from '../review';
 import { CalibrationScreen } from './CalibrationView';
 import { ScorecardEditor } from './ScorecardEditor';
 

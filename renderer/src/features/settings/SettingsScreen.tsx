@@ -2,11 +2,11 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../../../shared/roles';
 import { requestJson } from '../../api/client';
 import { describeError } from '../../api/messages';
-import { formatDate, formatDateTime } from '../../app/format';
+import { formatDate, formatDateTime } from '../../ui/format';
 import { databaseName } from '../../db/database';
 import { isDesktop } from '../../platform/bridge';
 import { useSessionStore } from '../../state/session';
-import { DeviceData } from '../sync/DeviceData';
+import { DeviceData } from '../sync';
 
 const ROLE_LABELS: Record<Role, string> = { admin: 'Administrator', reviewer: 'QA reviewer', author: 'Course author' };
 

@@ -1,5 +1,5 @@
 import type { CollectionName } from '../../../../shared/schemas';
-import { formatCount } from '../../app/format';
+import { formatCount } from '../../ui/format';
 import { useCount } from '../../db/hooks';
 import { COLLECTION_LABELS } from '../../db/labels';
 import { workingSet } from '../../db/working-set';

@@ -20,8 +20,7 @@ import {
 } from '../../../../../shared/schemas';
 import type { RingsideCollections } from '../../../db/database';
 import { DatabaseContext } from '../../../db/hooks';
-import { ScorecardEditor } from '../../scorecards/ScorecardEditor';
-import { starterScorecard } from '../../scorecards/scorecard-model';
+import { ScorecardEditor, starterScorecard } from '../../scorecards';
 import { ReviewEnvContext } from '../env';
 import { createBrowserRecordingCache } from '../offline/recording-cache';
 import { ReviewScreen } from '../ReviewScreen';

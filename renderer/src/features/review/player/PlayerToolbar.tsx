@@ -1,6 +1,6 @@
-import { formatClock } from '../transcript/transcript-model';
 import { usePlayhead } from './playhead';
 import { SKIP_SECONDS, SPEEDS, ZOOM_LEVELS, stepZoom } from './shortcuts';
+import { formatClock } from '../../../ui/format';
 
 export interface PlayerToolbarProps {
   speed: number;

@@ -11,9 +11,10 @@ import {
   type PeaksFile,
 } from '../../../../../shared/peaks';
 import type { ReviewRegion } from '../../../../../shared/schemas';
-import { formatClock } from '../transcript/transcript-model';
 import { usePlayhead } from './playhead';
 import { fetchPeaks, mergePeakLevels } from './recording-source';
+import { formatClock } from '../../../ui/format';
+import { CHANNEL_LABELS } from '../../../ui/labels';
 
 /**
  * The dual-lane waveform: wavesurfer.js 8 drawn from the server's peaks (never from decoded audio), one lane
@@ -51,13 +52,12 @@ export interface WaveformPlayerProps {
    * The wavesurfer instance once made (null before it is destroyed) with its lanes top to bottom, for
    * decorations drawn on the same time axis (the AI's markers and sentiment curve, features/insights).
    */
-  onWaveSurfer?(surface: { ws: WaveSurfer; lanes: readonly PeakChannel[] } | null): void;
+  onWaveSurfer?(surface: { ws: WaveSurfer; lanes: readonly PeakChannel[]; laneHeight: number } | null): void;
 }
 
 export const LANE_HEIGHT = 76;
 const TIMELINE_HEIGHT = 20;
 
-export const CHANNEL_LABELS: Record<PeakChannel, string> = { customer: 'Customer', assessor: 'Assessor' };
 const CHANNEL_COLORS: Record<PeakChannel, { wave: string; progress: string }> = {
   customer: { wave: '#7aa7f0', progress: '#2f6fde' },
   assessor: { wave: '#6cc79a', progress: '#1d8a52' },
@@ -174,7 +174,7 @@ export const WaveformPlayer = forwardRef<PlayerHandle, WaveformPlayerProps>(func
       ],
     });
     wsRef.current = ws;
-    callbacks.current.onWaveSurfer?.({ ws, lanes: peaks.channels });
+    callbacks.current.onWaveSurfer?.({ ws, lanes: peaks.channels, laneHeight: LANE_HEIGHT });
     regionsRef.current = regionsPlugin;
     const media = ws.getMediaElement();
     if (media) media.preload = 'metadata';

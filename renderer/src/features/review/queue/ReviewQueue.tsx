@@ -3,12 +3,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { OUTCOMES, type AssessorDoc, type Outcome, type ReviewDoc, type Service } from '../../../../../shared/schemas';
 import { patchDoc, useDatabase, useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
-import { SERVICE_LABELS } from '../labels';
 import { useOfflineStore } from '../offline/offline-store';
 import { staffName, useStaff } from '../staff';
-import { formatClock } from '../transcript/transcript-model';
 import { useReviewUi } from '../ui-store';
-import { OUTCOME_LABELS } from '../workspace/OutcomePicker';
 import { useAiOutcomes, useQueueCalls } from './queue-data';
 import { preparingText, usePreparing } from './use-preparing';
 import {
@@ -19,6 +16,8 @@ import {
   type QueueSort,
   type ReviewStatusFilter,
 } from './queue-model';
+import { formatClock } from '../../../ui/format';
+import { SERVICE_LABELS, OUTCOME_LABELS } from '../../../ui/labels';
 
 const ROW_HEIGHT = 68;
 

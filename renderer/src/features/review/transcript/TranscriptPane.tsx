@@ -1,8 +1,9 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { InsightDoc, TranscriptSegment } from '../../../../../shared/schemas';
-import { CHANNEL_LABELS } from '../player/WaveformPlayer';
 import { usePlayhead } from '../player/playhead';
-import { formatClock, orderSegments, segmentIndexAt } from './transcript-model';
+import { orderSegments, segmentIndexAt } from './transcript-model';
+import { formatClock } from '../../../ui/format';
+import { CHANNEL_LABELS } from '../../../ui/labels';
 
 /**
  * The call's transcript beside the player: the segment being heard is highlighted and kept in view while

@@ -26,11 +26,3 @@ export function segmentIndexAt(ordered: readonly TranscriptSegment[], time: numb
   for (let i = last; i >= 0 && i > last - 8; i--) if (ordered[i].end > time) return i;
   return last;
 }
-
-export function formatClock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}

@@ -2,11 +2,11 @@ import type { DeepReadonly } from 'rxdb';
 import type { ReviewDoc, ReviewRegion, ScorecardDoc } from '../../../../../shared/schemas';
 import { scoreReview } from '../../../../../shared/scoring';
 import { useDocument } from '../../../db/hooks';
-import { describeAnswer } from '../../scorecards/answer-keys';
+import { describeAnswer } from '../../scorecards';
 import { staffName } from '../staff';
 import type { StaffMember } from '../types';
-import { formatClock } from '../transcript/transcript-model';
-import { OUTCOME_LABELS } from './OutcomePicker';
+import { formatClock } from '../../../ui/format';
+import { OUTCOME_LABELS } from '../../../ui/labels';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 

@@ -10,11 +10,8 @@ import type {
   ReviewRegion,
   ScorecardDoc,
 } from '../../../../../shared/schemas';
-import { SERVICE_LABELS } from '../labels';
 import { useDatabase, useDocument, useQuery } from '../../../db/hooks';
-import { CalibrationPanel } from '../../scorecards/CalibrationView';
-import { ScorecardForm } from '../../scorecards/ScorecardForm';
-import { allQuestions, answerForKey, nextQuestionId } from '../../scorecards/answer-keys';
+import { CalibrationPanel, ScorecardForm, allQuestions, answerForKey, nextQuestionId } from '../../scorecards';
 import { aiOutcomeOf } from '../ai-outcome';
 import { useReviewEnv } from '../env';
 import { HelpOverlay } from '../player/HelpOverlay';
@@ -42,16 +39,22 @@ import {
 import { saveReview } from '../review-store';
 import { isWaitingToSync, useReviewOutbox } from '../outbox';
 import { TranscriptPane } from '../transcript/TranscriptPane';
-import { formatClock } from '../transcript/transcript-model';
 import { useReviewUi } from '../ui-store';
 import { MomentList } from './MomentList';
 import { OutcomePicker } from './OutcomePicker';
 import { AssignmentControl } from './AssignmentControl';
 import { CallReviews } from './CallReviews';
 import { staffName, useStaff } from '../staff';
-import { CardDetailsAlert, InsightHeaderBadge, useInsightState } from '../../insights/InsightBadges';
-import { InsightPanel } from '../../insights/InsightPanel';
-import { InsightWaveOverlay, type WaveSurface } from '../../insights/InsightWaveOverlay';
+import {
+  CardDetailsAlert,
+  InsightHeaderBadge,
+  InsightPanel,
+  InsightWaveOverlay,
+  useInsightState,
+  type WaveSurface,
+} from '../../insights';
+import { formatClock } from '../../../ui/format';
+import { SERVICE_LABELS } from '../../../ui/labels';
 
 // Documents from queries are fresh JSON copies; the pure review functions take the plain types.
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;

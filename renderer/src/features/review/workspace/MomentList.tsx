@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReviewRegion } from '../../../../../shared/schemas';
-import { formatClock } from '../transcript/transcript-model';
+import { formatClock } from '../../../ui/format';
 
 /** Labels offered while typing; reviewers can write any label. */
 export const MOMENT_LABEL_SUGGESTIONS = [

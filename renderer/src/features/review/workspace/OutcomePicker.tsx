@@ -1,7 +1,6 @@
 import { OUTCOMES, type Outcome } from '../../../../../shared/schemas';
 import type { AiOutcome } from '../ai-outcome';
-
-export const OUTCOME_LABELS: Record<Outcome, string> = { booked: 'Booked', callback: 'Callback', lost: 'Lost' };
+import { OUTCOME_LABELS } from '../../../ui/labels';
 
 /**
  * The reviewer's outcome for the call. When the AI gave one, it stays visible next to the choice, and the

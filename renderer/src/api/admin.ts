@@ -1,6 +1,6 @@
-import { requestJson } from '../../api/client';
-import { describeError } from '../../api/messages';
-import { useSessionStore } from '../../state/session';
+import { requestJson } from './client';
+import { describeError } from './messages';
+import { useSessionStore } from '../state/session';
 
 /**
  * Admin calls to the sync server's analysis routes (sync-server/src/analysis/module.ts), made with the signed-in
