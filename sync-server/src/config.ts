@@ -84,6 +84,12 @@ const EnvSchema = z.object({
   /** Requests per minute this instance sends to the AI provider (shared by all analysis jobs). */
   AI_MAX_REQUESTS_PER_MINUTE: int(1, 100000).default(60),
   JOBS: bool.default(true),
+  /**
+   * Check every JSON answer against its route contract (shared/contracts) and answer INTERNAL when it breaks
+   * it. On in the test servers, off in production: it costs a parse per answer on hot paths, and a drifted
+   * field should not turn a usable answer into a failure for people at work.
+   */
+  VALIDATE_RESPONSES: bool.default(false),
   // Pricing and tier rules (defaults: shared/pricing/SPEC.md, shared/tiers/SPEC.md)
   RULES_FILE: z.string().optional(),
 });

@@ -23,6 +23,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     JOBS: '0',
+    // Every JSON answer is checked against its route contract: a mismatch fails the test that caused it.
+    VALIDATE_RESPONSES: '1',
     ...env,
   });
 }
