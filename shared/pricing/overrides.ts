@@ -17,6 +17,8 @@ export interface PriceOverrideRecord {
   createdAt: number;
   createdBy: string;
   revokedAt: number | null;
+  /** Who revoked or ended it (null: cleared in the app with no one to name, or not revoked). */
+  revokedBy?: string | null;
 }
 
 export type OverrideState = 'scheduled' | 'active' | 'expired' | 'revoked';

@@ -359,6 +359,7 @@ describe('price overrides (PR7)', () => {
     };
     const quoteE17 = async () => (await get('/api/pricing/quote?postcode=E17%204PP&service=boiler')).body;
     const master = await pull();
+    // The override revoked by the route above ended the instant it began (never applied): nothing to show.
     expect(master.override).toBeNull();
     const set = { pricePence: 650, reason: 'set on the train', validFrom: T - 1000, validTo: T + DAY, by: adminId };
     expect(await push({ ...master, override: set }, master)).toEqual({ conflicts: [] });
@@ -456,5 +457,62 @@ describe('price overrides (PR7)', () => {
       expect((await post('/api/pricing/overrides/x/revoke', {}, token)).body.error.code).toBe('FORBIDDEN');
     }
     expect((await post('/api/pricing/overrides', body, null)).status).toBe(401);
+  });
+
+  it('PR7: an admin ends an override early in the app: revoked from that end under their name, audited, shown on the document', async () => {
+    clock = T + DAY;
+    const adminId = (await server.db.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin'`)).rows[0].id;
+    const other = await createUser(server.db, {
+      email: 'ender@test.local',
+      password: 'long-enough-password',
+      role: 'admin',
+    });
+    const otherToken = await server.login('ender@test.local', 'long-enough-password');
+    const made = await post('/api/pricing/overrides', {
+      district: 'W1',
+      service: 'boiler',
+      pricePence: 1800,
+      reason: 'launch offer',
+      validTo: T + 30 * DAY,
+    });
+    expect(made.status).toBe(201);
+    const pullW1 = async () =>
+      (
+        ((await (await server.api('/sync/areas/0/pull?seq=0&limit=500', { token: otherToken })).json()) as Json)
+          .documents as Json[]
+      )
+        .map(({ _deleted, ...d }) => d)
+        .find((d) => d.id === 'W1:boiler')!;
+    const master = await pullW1();
+    expect(master.override).toMatchObject({ pricePence: 1800, by: adminId, validTo: T + 30 * DAY });
+    clock = T + 2 * DAY;
+    const endsAt = T + 2 * DAY - 60_000;
+    const ended = { ...master.override, validTo: endsAt, by: other.id };
+    const res = await server.api('/sync/areas/0/push', {
+      method: 'POST',
+      token: otherToken,
+      json: { rows: [{ newDocumentState: { ...master, override: ended }, assumedMasterState: master }] },
+    });
+    expect((await res.json()) as Json).toEqual({ conflicts: [] });
+    const quoteW1 = async () => (await get('/api/pricing/quote?postcode=W1A%201AA&service=boiler')).body;
+    expect(await waitFor(quoteW1, (q) => q.source === 'rule')).toMatchObject({ pricePence: 2500 });
+    const record = await server.db.query<{ revoked_at: string; revoked_by: string }>(
+      `SELECT revoked_at, revoked_by FROM price_overrides WHERE id = $1`,
+      [made.body.override.id],
+    );
+    expect([Number(record.rows[0].revoked_at), record.rows[0].revoked_by]).toEqual([endsAt, other.id]);
+    const audited = await server.db.query<{ actor_label: string }>(
+      `SELECT actor_label FROM audit_log WHERE action = 'pricing.override.revoke' AND detail->>'overrideId' = $1`,
+      [made.body.override.id],
+    );
+    expect(audited.rows).toEqual([{ actor_label: 'ender@test.local' }]);
+    // The document shows the override as it ended, by whom; the listener does not treat that as a new one.
+    const after = await waitFor(pullW1, (d) => d.updatedAt > master.updatedAt);
+    expect(after.override).toEqual(ended);
+    const records = await server.db.query(`SELECT 1 FROM price_overrides WHERE district = 'W1'`);
+    expect(records.rows).toHaveLength(1);
+    const listed = await get('/api/pricing/overrides?district=W1', admin);
+    expect(listed.body.overrides[0]).toMatchObject({ state: 'revoked', revokedBy: other.id });
+    clock = T;
   });
 });

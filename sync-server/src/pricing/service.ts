@@ -241,6 +241,7 @@ function toRecord(r: OverrideRow): PriceOverrideRecord {
     createdAt: Number(r.created_at),
     createdBy: r.created_by,
     revokedAt: num(r.revoked_at),
+    revokedBy: r.revoked_by,
   };
 }
 
@@ -383,12 +384,13 @@ export async function writeAreaDoc(
   const book = given ?? (await loadPriceBook(deps, tx));
   const q = quoteFrom(book, district, service);
   const now = book.now;
-  const current =
-    activeOverride(book.overrides, district, service, now) ??
-    book.overrides
-      .filter((o) => o.district === district && o.service === service && overrideState(o, now) === 'scheduled')
-      .sort((a, b) => a.validFrom - b.validFrom)[0] ??
-    null;
+  const scheduled = book.overrides
+    .filter((o) => o.district === district && o.service === service && overrideState(o, now) === 'scheduled')
+    .sort((a, b) => a.validFrom - b.validFrom)[0];
+  const current = activeOverride(book.overrides, district, service, now) ?? scheduled ?? null;
+  // With none applying or coming, the last one that ended stays on the document as it ended (PR7): its end and
+  // who ended it (the person who revoked it, or its author when it ran out).
+  const shown = current ? documentOverride(current) : lastEnded(book.overrides, district, service, now);
   const id = `${district}:${service}`;
   await lockCollection(tx, 'areas');
   await getDocuments(tx, 'areas', [id], { forUpdate: true });
@@ -405,15 +407,7 @@ export async function writeAreaDoc(
         callRate: q.basis.callRate ?? 0,
         conversionRate: q.basis.conversionRate ?? 0,
         suggestedPricePence: q.rulePricePence,
-        override: current
-          ? {
-              pricePence: current.pricePence,
-              reason: current.reason,
-              validFrom: current.validFrom,
-              validTo: current.validTo,
-              by: current.createdBy,
-            }
-          : null,
+        override: shown,
       },
     ],
     now,
@@ -421,14 +415,63 @@ export async function writeAreaDoc(
   return doc;
 }
 
+type DocOverride = NonNullable<AreaDoc['override']>;
+
+/**
+ * How a record reads on the area document: as it was set, or, once someone has ended it (PR7), with its end and
+ * the person who ended it. A revocation names its person only when one is known, and only one inside the validity
+ * reads as an end (a scheduled override cancelled before it began never applied).
+ */
+function documentOverride(o: PriceOverrideRecord): DocOverride {
+  const set = {
+    pricePence: o.pricePence,
+    reason: o.reason,
+    validFrom: o.validFrom,
+    validTo: o.validTo,
+    by: o.createdBy,
+  };
+  if (o.revokedAt !== null && o.revokedBy && o.revokedAt > o.validFrom)
+    return { ...set, validTo: o.revokedAt, by: o.revokedBy };
+  return set;
+}
+
+/** An override that has ended, as the document shows it; null for one that never applied or has no one to name. */
+function endedOverride(o: PriceOverrideRecord, now: number): DocOverride | null {
+  const state = overrideState(o, now);
+  if (state === 'expired') return documentOverride(o);
+  if (state === 'revoked' && o.revokedBy && o.revokedAt !== null && o.revokedAt > o.validFrom)
+    return documentOverride(o);
+  return null;
+}
+
+function lastEnded(
+  overrides: readonly PriceOverrideRecord[],
+  district: string,
+  service: Service,
+  now: number,
+): DocOverride | null {
+  let best: DocOverride | null = null;
+  for (const o of overrides) {
+    if (o.district !== district || o.service !== service) continue;
+    const ended = endedOverride(o, now);
+    if (ended && (!best || (ended.validTo ?? 0) > (best.validTo ?? 0))) best = ended;
+  }
+  return best;
+}
+
 // ───────────────────────────── overrides made in the app (PR7) ─────────────────────────────
 
-const sameOverride = (a: NonNullable<AreaDoc['override']>, o: PriceOverrideRecord) =>
-  a.pricePence === o.pricePence &&
-  a.reason === o.reason &&
-  a.validFrom === o.validFrom &&
-  a.validTo === o.validTo &&
-  a.by === o.createdBy;
+const sameTerms = (a: DocOverride, o: PriceOverrideRecord) =>
+  a.pricePence === o.pricePence && a.reason === o.reason && a.validFrom === o.validFrom;
+
+/** The document shows this record: as it was set, or as it ended (PR7). */
+const sameOverride = (a: DocOverride, o: PriceOverrideRecord) =>
+  sameTerms(a, o) &&
+  ((a.validTo === o.validTo && a.by === o.createdBy) || (o.revokedAt === a.validTo && o.revokedBy === a.by));
+
+/** The document ends this record early: same terms, an earlier end, signed by the admin who ends it. */
+const endsOverride = (a: DocOverride, o: PriceOverrideRecord) =>
+  sameTerms(a, o) && a.validTo !== null && (o.validTo === null || a.validTo < o.validTo) && o.revokedAt === null;
 
 /**
  * Overrides an admin set or cleared in the app (also offline, pushed later) arrive as `areas` documents: the
@@ -453,7 +496,21 @@ export async function applyAreaDocOverrides(deps: PricingDeps): Promise<number> 
         (o) => o.district === area.district && o.service === area.service,
       );
       const wanted = area.override;
-      if (wanted) {
+      const ending = wanted ? records.find((o) => endsOverride(wanted, o)) : undefined;
+      if (wanted && ending) {
+        // Ended early in the app: revoked from the end the admin chose, under their name (PR7).
+        await tx.query('UPDATE price_overrides SET revoked_at = $2, revoked_by = $3 WHERE id = $1', [
+          ending.id,
+          wanted.validTo,
+          wanted.by,
+        ]);
+        await audit(tx, await actorOf(tx, wanted.by), {
+          action: 'pricing.override.revoke',
+          subjectType: 'area',
+          subjectId: area.id,
+          detail: { overrideId: ending.id, endsAt: wanted.validTo, revokedBy: wanted.by, via: 'replication' },
+        });
+      } else if (wanted) {
         if (records.some((o) => sameOverride(wanted, o))) return false;
         const id = crypto.randomUUID();
         await tx.query(
@@ -485,7 +542,9 @@ export async function applyAreaDocOverrides(deps: PricingDeps): Promise<number> 
           },
         });
       } else {
-        const current = records.filter((o) => ['active', 'scheduled'].includes(overrideState(o, now)));
+        const current = records.filter(
+          (o) => o.revokedAt === null && ['active', 'scheduled'].includes(overrideState(o, now)),
+        );
         if (!current.length) return false;
         for (const o of current) {
           await tx.query('UPDATE price_overrides SET revoked_at = $2, revoked_by = $3 WHERE id = $1', [
