@@ -10,7 +10,7 @@ import type { CallScenario, GatherAnswer, RunningSandbox } from '../twilio-sandb
 import { SCRIPTS } from '../twilio-sandbox/scripts';
 import { VIRTUAL_TIME_HEADER } from '../twilio-sandbox/virtual-time';
 import { putDocuments } from '../replication/store';
-import { DEMO_REVIEWERS, DEMO_REVIEWS, STARTER_SCORECARD } from './data';
+import { ASSESSOR_SERVICES, DEMO_REVIEWERS, DEMO_REVIEWS, STARTER_SCORECARD } from './data';
 import {
   buildDemoPlan,
   demoReview,
@@ -163,7 +163,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
         name: p.name,
         phone: p.phone,
         districts: p.districts,
-        services: ['energy-assessment', 'boiler', 'electrical', 'plumbing', 'solar', 'security'],
+        services: ASSESSOR_SERVICES,
       },
       plan.start - 24 * 3600_000,
     )) as { assessor: { id: string } };
