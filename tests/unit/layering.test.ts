@@ -96,6 +96,38 @@ function importsOf(source: ts.SourceFile): ImportRef[] {
   return refs;
 }
 
+/** Folders of renderer/src a feature may import from (besides its own folder and other features' index.ts). */
+const FEATURE_MAY_IMPORT = new Set(['app', 'db', 'ui', 'api', 'state', 'platform', 'styles']);
+
+/**
+ * Inside renderer/src: a feature (features/<name>/…) imports app/, db/, ui/, api/, state/, platform/, styles/
+ * and shared/, and another feature only through that feature's one public entry, features/<other>/index.ts;
+ * the ui/ kit is generic and imports only itself and shared/. `fromRel` and `targetRel` are repository paths.
+ */
+function rendererAreaProblem(fromRel: string, targetRel: string | null, specifier: string): string | null {
+  if (!targetRel?.startsWith('renderer/src/') || !fromRel.startsWith('renderer/src/')) return null;
+  const [fromArea, fromFeature] = fromRel.split('/').slice(2);
+  const target = targetRel.split('/').slice(2);
+  const [targetArea, targetFeature] = target;
+  if (fromArea === 'ui') {
+    return targetArea === 'ui'
+      ? null
+      : `the ui/ kit imports ${targetArea}/ (${specifier}); it may use only ui/ and shared/`;
+  }
+  if (fromArea !== 'features') return null;
+  if (targetArea === 'features') {
+    if (targetFeature === fromFeature) return null;
+    const rest = target
+      .slice(2)
+      .join('/')
+      .replace(/\.(ts|tsx)$/, '');
+    if (rest === '' || rest === 'index') return null;
+    return `imports the internals of features/${targetFeature} (${specifier}); use features/${targetFeature}/index.ts`;
+  }
+  if (FEATURE_MAY_IMPORT.has(targetArea)) return null;
+  return `imports renderer/src/${target.join('/')} (${specifier}); features use app/, db/, ui/, api/, state/, platform/, styles/ and shared/ only`;
+}
+
 /** The rule for one import, or null when it is allowed. */
 function importProblem(root: string, fromFile: string, fromLayer: Layer, ref: ImportRef): string | null {
   const { specifier, typeOnly } = ref;
@@ -120,7 +152,7 @@ function importProblem(root: string, fromFile: string, fromLayer: Layer, ref: Im
         if (targetRel?.replace(/\.ts$/, '') === 'electron/preload/api' && typeOnly) return null;
         return `imports electron/ code (${specifier}); only \`import type\` from electron/preload/api is allowed`;
       }
-      return null;
+      return rendererAreaProblem(path.relative(root, fromFile).split(path.sep).join('/'), targetRel, specifier);
     case 'electron':
       if (inPreload && !relative && specifier !== 'electron') return `the sandboxed preload imports "${specifier}"`;
       if (inPreload && targetLayer !== null && targetLayer !== 'electron')
@@ -362,5 +394,82 @@ describe('layering', () => {
   it('holds on the real tree', async () => {
     const violations = await findLayeringViolations(path.resolve('.'));
     expect(violations.map((v) => `${v.file}:${v.line} ${v.problem}`)).toEqual([]);
+  });
+});
+
+describe('renderer feature boundaries', () => {
+  const fixture = path.resolve('.tmp', `layering-features-fixture-${process.pid}`);
+  let violations: Violation[];
+
+  beforeAll(async () => {
+    const files: Record<string, string> = {
+      'renderer/src/ui/Field.tsx':
+        "import { SERVICE_LABELS } from './labels';\nimport type { Service } from '../../../shared/schemas';\nexport const f = (s: Service) => SERVICE_LABELS[s];\n",
+      'renderer/src/ui/labels.ts': "export const SERVICE_LABELS = { boiler: 'Boiler' };\n",
+      'renderer/src/ui/reaches-up.ts': "import { useDb } from '../db/hooks';\nexport const a = useDb;\n",
+      'renderer/src/db/hooks.ts': 'export const useDb = 1;\n',
+      'renderer/src/app/format.ts': 'export const fmt = 1;\n',
+      'renderer/src/state/session.ts': 'export const session = 1;\n',
+      'renderer/src/styles/base.css': '',
+      'renderer/src/main.tsx': 'export const main = 1;\n',
+      'shared/schemas.ts': "export type Service = 'boiler';\n",
+      'renderer/src/features/review/index.ts': "export { useStaff } from './staff';\n",
+      'renderer/src/features/review/staff.ts':
+        "import { fmt } from '../../app/format';\nexport const useStaff = fmt;\n",
+      'renderer/src/features/review/workspace/Workspace.tsx':
+        "import { useStaff } from '../staff';\nimport { Field } from '../../../ui/Field';\nimport { useDb } from '../../../db/hooks';\nimport { session } from '../../../state/session';\nimport '../../../styles/base.css';\nimport { Panel } from '../../insights';\nexport const a = [useStaff, Field, useDb, session, Panel];\n",
+      'renderer/src/features/insights/index.ts': "export { Panel } from './Panel';\n",
+      'renderer/src/features/insights/Panel.tsx': 'export const Panel = 1;\n',
+      'renderer/src/features/scorecards/Calibration.tsx':
+        "import { useStaff } from '../review/staff';\nimport type { Panel } from '../insights/Panel';\nimport '../review/review.css';\nimport { useStaff as viaIndex } from '../review/index';\nexport const a = [useStaff, viaIndex];\nexport type P = typeof Panel;\n",
+      'renderer/src/features/scorecards/lazy.ts': "export const load = () => import('../insights/Panel');\n",
+      'renderer/src/features/scorecards/boot.ts': "import { main } from '../../main';\nexport const a = main;\n",
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(fixture, name)), { recursive: true });
+      await writeFile(path.join(fixture, name), text);
+    }
+    violations = await findLayeringViolations(fixture);
+  });
+
+  afterAll(async () => {
+    await rm(fixture, { recursive: true, force: true });
+  });
+
+  const problemsIn = (file: string) => violations.filter((v) => v.file === file).map((v) => v.problem);
+
+  it('lets a feature use its own files, app/, db/, ui/, state/, styles/ and another feature through its index.ts', () => {
+    expect(problemsIn('renderer/src/features/review/workspace/Workspace.tsx')).toEqual([]);
+    expect(problemsIn('renderer/src/features/review/staff.ts')).toEqual([]);
+    expect(problemsIn('renderer/src/features/review/index.ts')).toEqual([]);
+  });
+
+  it("fails a feature that reaches into another feature's files, even for a type, a stylesheet or a lazy import", () => {
+    expect(problemsIn('renderer/src/features/scorecards/Calibration.tsx')).toEqual([
+      'imports the internals of features/review (../review/staff); use features/review/index.ts',
+      'imports the internals of features/insights (../insights/Panel); use features/insights/index.ts',
+      'imports the internals of features/review (../review/review.css); use features/review/index.ts',
+    ]);
+    expect(problemsIn('renderer/src/features/scorecards/lazy.ts')).toEqual([
+      'imports the internals of features/insights (../insights/Panel); use features/insights/index.ts',
+    ]);
+  });
+
+  it('fails a feature that imports renderer code outside the allowed folders, naming the file', () => {
+    expect(violations.filter((v) => v.file === 'renderer/src/features/scorecards/boot.ts')).toEqual([
+      {
+        file: 'renderer/src/features/scorecards/boot.ts',
+        line: 1,
+        problem:
+          'imports renderer/src/main (../../main); features use app/, db/, ui/, api/, state/, platform/, styles/ and shared/ only',
+      },
+    ]);
+  });
+
+  it('keeps the ui/ kit generic: only ui/ and shared/', () => {
+    expect(problemsIn('renderer/src/ui/Field.tsx')).toEqual([]);
+    expect(problemsIn('renderer/src/ui/reaches-up.ts')).toEqual([
+      'the ui/ kit imports db/ (../db/hooks); it may use only ui/ and shared/',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { useReviewUi } from './ui-store';
 import { OfflinePanel } from './offline/OfflinePanel';
 import { ReviewQueue } from './queue/ReviewQueue';
 import { CallWorkspace } from './workspace/CallWorkspace';
+import '../../ui/panel.css';
 import './review.css';
 
 /** The QA review workspace: the queue on the left, the open call on the right. */

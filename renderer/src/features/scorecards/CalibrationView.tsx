@@ -6,6 +6,8 @@ import { useDocument, useQuery } from '../../db/hooks';
 import { staffName, useReviewEnv, useStaff } from '../review';
 import { describeAnswer } from './answer-keys';
 import { SERVICE_LABELS, OUTCOME_LABELS } from '../../ui/labels';
+import '../../ui/panel.css';
+import './scorecards.css';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 

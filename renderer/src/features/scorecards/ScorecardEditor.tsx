@@ -14,7 +14,8 @@ import {
   starterScorecard,
   type Section,
 } from './scorecard-model';
-import '../review/review.css';
+import '../../ui/panel.css';
+import './scorecards.css';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 const newId = () => crypto.randomUUID();

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ReviewAnswer, ScorecardDoc, ScorecardQuestion } from '../../../../shared/schemas';
 import { scoreReview } from '../../../../shared/scoring';
+import './scorecards.css';
 
 export interface ScorecardFormProps {
   scorecard: ScorecardDoc;

@@ -5,6 +5,8 @@ import { OUTCOME_LABELS } from '../../../ui/labels';
 /**
  * The reviewer's outcome for the call. When the AI gave one, it stays visible next to the choice, and the
  * reviewer either confirms it or overrides it: both are recorded (ReviewDoc.outcome and .aiOutcome).
+ * Its buttons are the scorecard's answer buttons (`rv-answer`, styled in features/scorecards/scorecards.css,
+ * which the workspace loads with the ScorecardForm beside this picker).
  */
 export function OutcomePicker({
   value,
