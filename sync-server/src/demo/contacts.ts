@@ -10,7 +10,7 @@ import {
   SHOPPERS_IN_ORDER_SHOWN,
   assessorFirstText,
   type Persona,
-} from './data';
+} from './tables';
 import type { DemoEvent, DemoLead } from './plan';
 import type { Draw } from './random';
 

@@ -10,7 +10,7 @@ import type { CallScenario, GatherAnswer, RunningSandbox } from '../twilio-sandb
 import { SCRIPTS } from '../twilio-sandbox/scripts';
 import { VIRTUAL_TIME_HEADER } from '../twilio-sandbox/virtual-time';
 import { putDocuments } from '../replication/store';
-import { ASSESSOR_SERVICES, DEMO_REVIEWERS, DEMO_REVIEWS, STARTER_SCORECARD } from './data';
+import { ASSESSOR_SERVICES, DEMO_REVIEWERS, DEMO_REVIEWS, STARTER_SCORECARD } from './tables';
 import {
   buildDemoPlan,
   demoReview,

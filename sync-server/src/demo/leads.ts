@@ -10,7 +10,7 @@ import {
   type CustomerKind,
   type District,
   type Persona,
-} from './data';
+} from './tables';
 import type { DemoLead } from './plan';
 import { dealOut, type Draw } from './random';
 
@@ -57,7 +57,7 @@ export function setDistrictOutcomes(draw: Draw, leads: DemoLead[]): void {
   }
 }
 
-/** Customers' kinds, dealt out exactly within the connected and the unconnected leads (data CUSTOMER_MIX). */
+/** Customers' kinds, dealt out exactly within the connected and the unconnected leads (tables/ CUSTOMER_MIX). */
 export function dealCustomerKinds(draw: Draw, leads: DemoLead[]): void {
   const setKind = (l: DemoLead, kind: CustomerKind) => (l.customer = kind);
   dealOut(draw.shuffle(leads.filter((l) => l.connected)), CUSTOMER_MIX.connected, setKind);

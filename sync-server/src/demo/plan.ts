@@ -1,21 +1,21 @@
 import type { ConversationScript } from '../twilio-sandbox/scripts';
-import { PERSONAS, type CustomerKind, type DemoService, type District, type Persona } from './data';
+import { PERSONAS, type CustomerKind, type DemoService, type District, type Persona } from './tables';
 import { leadContacts } from './contacts';
 import { dealCustomerKinds, drawLeads, setDistrictOutcomes, showAssessors } from './leads';
 import { seededDraw } from './random';
 
-export { DISTRICT_TARGETS, PERSONAS, type CustomerKind, type DemoService, type District, type Persona } from './data';
+export { DISTRICT_TARGETS, PERSONAS, type CustomerKind, type DemoService, type District, type Persona } from './tables';
 export { demoReview, type DemoReviewer } from './review';
 
 /**
  * The demo's story, as plain data from a seed: a month of leads in four London districts, twelve assessors
  * who behave differently, customers who behave differently, and every contact between them (calls and texts
  * both ways, answered or not, bookings). Nothing here does I/O; the runner (index.ts) plays it through the
- * server's real API and the sandbox's real calls and texts. The tables it draws from are in data/.
+ * server's real API and the sandbox's real calls and texts. The tables it draws from are in tables/.
  *
  * The districts' call and conversion rates are the brief's (PRODUCT.md, area pricing): the share of leads
  * with a connected call and the share booked are set exactly per district (leads.ts). Each lead's customer
- * then gets a kind (data/customers.ts CUSTOMER_MIX) and the contacts are drawn from the customer's kind and the
+ * then gets a kind (tables/customers.ts CUSTOMER_MIX) and the contacts are drawn from the customer's kind and the
  * assessors' behaviour (contacts.ts). Lead quality is never written: the server grades each lead from the
  * calls and texts that result (shared/lead-quality.ts), so the mix of grades is what these behaviours produce.
  */

@@ -1,4 +1,4 @@
-import { DEMO_REVIEWERS, SCRIPT_REVIEWS, STARTER_SCORECARD } from './data';
+import { DEMO_REVIEWERS, SCRIPT_REVIEWS, STARTER_SCORECARD } from './tables';
 
 export type DemoReviewer = (typeof DEMO_REVIEWERS)[number];
 
