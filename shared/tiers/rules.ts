@@ -43,6 +43,18 @@ export interface TierRules {
   rows: readonly TierRuleRow[];
   /** The tier when no row holds. */
   otherwise: Tier;
+  /** TR8: after a rejection, the same move waits this long unless the figures moved materially. */
+  cooldown: CooldownRule;
+}
+
+export interface CooldownRule {
+  days: number;
+  /**
+   * A metric of the proposed tier's conditions moved materially when it changed by at least this share of its
+   * threshold since the rejected proposal (0.1: 6 points of contact rate against a 60 % threshold, 6 minutes of
+   * response against 60 minutes).
+   */
+  materialShare: number;
 }
 
 /** Allocation priority: lower comes first (Platinum premium leads first, Bronze last). */
@@ -78,6 +90,7 @@ export const DEFAULT_TIER_RULES: TierRules = {
     },
   ],
   otherwise: 'gold',
+  cooldown: { days: 30, materialShare: 0.1 },
 };
 
 export interface ConditionCheck {
@@ -256,4 +269,53 @@ function compareKeys(a: number[], b: number[]): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+// ───────────────────────────── TR8 cool-down ─────────────────────────────
+
+/** What the system remembers of a rejected proposal. */
+export interface RejectedMove {
+  from: Tier | null;
+  to: Tier;
+  decidedAt: number;
+  metrics: Partial<TierMetrics>;
+}
+
+export type CooldownVerdict =
+  { kind: 'free' } | { kind: 'cooling'; until: number; summary: string } | { kind: 'moved'; summary: string };
+
+/**
+ * TR8: a move an admin rejected is not proposed again within `cooldown.days` of the rejection, unless one of the
+ * metrics the proposed tier's conditions test has moved by at least `materialShare` of its threshold since the
+ * rejected proposal (new figures are worth a person's look). Only the most recent rejection of the same
+ * from → to counts.
+ */
+export function cooldownVerdict(
+  rules: TierRules,
+  proposal: { from: Tier | null; to: Tier; metrics: TierMetrics; checks: readonly ConditionCheck[] },
+  rejected: RejectedMove | null,
+  now: number,
+): CooldownVerdict {
+  if (!rejected || rejected.from !== proposal.from || rejected.to !== proposal.to) return { kind: 'free' };
+  const until = rejected.decidedAt + rules.cooldown.days * 86_400_000;
+  if (now >= until) return { kind: 'free' };
+  const tested = proposal.checks.filter((c) => c.tier === proposal.to);
+  // Gold (no conditions of its own) is judged on the conditions of the tiers the assessor no longer meets.
+  const relevant = tested.length ? tested : proposal.checks;
+  for (const c of relevant) {
+    const before = rejected.metrics[c.metric];
+    const after = proposal.metrics[c.metric];
+    if (before === null || before === undefined || after === null) {
+      if (before !== after && after !== null) return { kind: 'moved', summary: `${c.metric} is now measured` };
+      continue;
+    }
+    const material = Math.abs(c.threshold) * rules.cooldown.materialShare;
+    if (Math.abs(after - before) >= material && material > 0)
+      return { kind: 'moved', summary: `${c.metric} moved from ${before} to ${after} since the rejection` };
+  }
+  return {
+    kind: 'cooling',
+    until,
+    summary: `${proposal.from ?? 'no tier'} → ${proposal.to} was rejected; not proposed again before ${new Date(until).toISOString().slice(0, 10)} unless its figures move`,
+  };
 }

@@ -259,14 +259,18 @@ describe('tier proposals, decisions and their effect', () => {
   });
 
   it('TR6/TR7: a newer proposal supersedes a pending one; an offline decision on the old one conflicts and applies nothing', async () => {
-    // Bea's rejected proposal is final; the next run proposes Bronze again (a new pending proposal).
+    // Bea's rejected proposal is final, and the same figures do not bring it back (TR8 cool-down).
+    const cooling = await call('POST', '/api/tiers/propose');
+    expect(cooling.body).toMatchObject({ proposed: [], coolingDown: 1 });
+    // Six more leads she never reaches take her contact from 42 % to 28 %: material, so Bronze is proposed again.
+    await seedUnreached('Bea', 6);
     const first = await call('POST', '/api/tiers/propose');
     expect(first.body.proposed.map((p: Json) => [p.assessorId, p.to])).toEqual([[ids.Bea, 'bronze']]);
     const oldId = first.body.proposed[0].id as string;
     const [oldDoc] = await getDocuments(server.db, 'tierChanges', [oldId]);
-    // Her contact improves past the Bronze threshold (12 more assignments, all reached quickly): the next run
-    // proposes Gold, superseding the pending Bronze proposal.
-    await seedMore('Bea', 12);
+    // Her contact improves past the Bronze threshold (18 more assignments, all reached quickly: 23 of 36): the
+    // next run proposes Gold, superseding the pending Bronze proposal.
+    await seedMore('Bea', 18);
     const second = await call('POST', '/api/tiers/propose');
     expect(second.body.superseded).toEqual([oldId]);
     expect(second.body.proposed.map((p: Json) => [p.assessorId, p.to])).toEqual([[ids.Bea, 'gold']]);
@@ -407,4 +411,24 @@ async function seedMore(name: string, n: number) {
     await putDocuments(tx, 'leads', leads, T);
     await putDocuments(tx, 'calls', calls, T);
   });
+}
+
+/** `n` more assignments for an assessor that nobody reached (her contact falls). */
+async function seedUnreached(name: string, n: number) {
+  const leads: LeadDoc[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `${name}-unreached-${i}`;
+    const at = T - 4 * DAY + i * MIN;
+    leads.push(
+      makeLead({
+        id,
+        externalId: id,
+        district: 'W1',
+        service: 'boiler',
+        createdAt: at,
+        assignments: [assignment(ids[name], at)],
+      }),
+    );
+  }
+  await server.db.transaction((tx) => putDocuments(tx, 'leads', leads, T));
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { assessorPerformance } from '../../shared/metrics';
-import { DEFAULT_TIER_RULES, decideTier, exampleCalls, tierMetrics, type TierMetrics } from '../../shared/tiers/rules';
+import {
+  DEFAULT_TIER_RULES,
+  cooldownVerdict,
+  decideTier,
+  exampleCalls,
+  tierMetrics,
+  type TierMetrics,
+} from '../../shared/tiers/rules';
 import type { Tier } from '../../shared/schemas';
 import { assignment, makeCall, makeLead } from '../helpers/docs';
 
@@ -170,5 +177,43 @@ describe('example calls (TR5)', () => {
       makeCall({ id: 'ok', leadId: 'd', connected: true, startedAt: t0 + 1 }),
     ];
     expect(exampleCalls('bronze', 'as-1', leads, calls, window)).toEqual(['m2', 'm1', 'f1']);
+  });
+});
+
+describe('cool-down after a rejection (TR8)', () => {
+  const DAY = 86_400_000;
+  const rejectedAt = Date.UTC(2026, 5, 1);
+  const poor: TierMetrics = { ...good, contactRate: 0.42 };
+  const proposal = (m: TierMetrics) => {
+    const d = decideTier(rules, m, null);
+    if (d.kind !== 'propose') throw new Error(`expected a proposal, got ${d.kind}`);
+    return d;
+  };
+  const rejected = { from: null, to: 'bronze' as const, decidedAt: rejectedAt, metrics: poor };
+
+  it('TR8: the same move with the same figures waits 30 days from the rejection', () => {
+    const d = proposal(poor);
+    expect(cooldownVerdict(rules, d, rejected, rejectedAt + DAY).kind).toBe('cooling');
+    expect(cooldownVerdict(rules, d, rejected, rejectedAt + 30 * DAY - 1).kind).toBe('cooling');
+    expect(cooldownVerdict(rules, d, rejected, rejectedAt + 30 * DAY).kind).toBe('free');
+  });
+
+  it('TR8: a move of at least 10 % of the threshold (6 points of contact against 60 %) is material; less is not', () => {
+    expect(cooldownVerdict(rules, proposal({ ...poor, contactRate: 0.37 }), rejected, rejectedAt + DAY).kind).toBe(
+      'cooling',
+    );
+    expect(cooldownVerdict(rules, proposal({ ...poor, contactRate: 0.36 }), rejected, rejectedAt + DAY).kind).toBe(
+      'moved',
+    );
+    // Metrics other tiers test do not count for a Bronze move.
+    expect(cooldownVerdict(rules, proposal({ ...poor, conversionRate: 0.9 }), rejected, rejectedAt + DAY).kind).toBe(
+      'cooling',
+    );
+  });
+
+  it('TR8: a different move, or no rejection, is proposed as usual', () => {
+    const d = proposal(platinum);
+    expect(cooldownVerdict(rules, d, rejected, rejectedAt + DAY).kind).toBe('free');
+    expect(cooldownVerdict(rules, proposal(poor), null, rejectedAt + DAY).kind).toBe('free');
   });
 });

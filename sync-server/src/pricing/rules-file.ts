@@ -79,6 +79,9 @@ const RulesFile = z
             .strict(),
         ),
         otherwise: tier,
+        cooldown: z
+          .object({ days: z.number().int().min(0).max(3650), materialShare: z.number().min(0).max(10) })
+          .strict(),
       })
       .partial()
       .strict(),

@@ -1,7 +1,15 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { assessorPerformance } from '../../../shared/metrics';
-import { decideTier, exampleCalls, tierMetrics, type TierRules } from '../../../shared/tiers/rules';
+import {
+  cooldownVerdict,
+  decideTier,
+  exampleCalls,
+  tierMetrics,
+  type RejectedMove,
+  type TierMetrics,
+  type TierRules,
+} from '../../../shared/tiers/rules';
 import type {
   AssessorDoc,
   CallDoc,
@@ -106,6 +114,8 @@ export interface ProposeReport {
   unchanged: number;
   /** Fewer assignments than the rules need (TR2). */
   tooFewAssignments: number;
+  /** The same move was rejected recently and the figures have not moved materially (TR8). */
+  coolingDown: number;
 }
 
 export async function proposeTiers(deps: TierDeps, actor: Actor): Promise<ProposeReport> {
@@ -126,6 +136,7 @@ export async function proposeTiers(deps: TierDeps, actor: Actor): Promise<Propos
     alreadyPending: 0,
     unchanged: 0,
     tooFewAssignments: 0,
+    coolingDown: 0,
   };
   await deps.db.transaction(async (tx) => {
     await lockCollection(tx, 'tierChanges');
@@ -145,6 +156,22 @@ export async function proposeTiers(deps: TierDeps, actor: Actor): Promise<Propos
         )
       ).map((d) => [d.id, d]),
     );
+    // TR8: the latest rejection per assessor and move, with the figures it was rejected on.
+    const rejections = new Map<string, RejectedMove>();
+    for (const r of (
+      await tx.query<ProposalRow>(
+        `SELECT * FROM tier_proposals WHERE state = 'rejected' AND decided_at >= $1 ORDER BY decided_at, id`,
+        [now - rules.cooldown.days * DAY_MS],
+      )
+    ).rows) {
+      const stored = r.checks as { metrics?: Partial<TierMetrics> };
+      rejections.set(`${r.assessor_id}|${r.from_tier ?? ''}|${r.to_tier}`, {
+        from: r.from_tier,
+        to: r.to_tier,
+        decidedAt: Number(r.decided_at),
+        metrics: stored.metrics ?? {},
+      });
+    }
     const writes: TierChangeDoc[] = [];
     const tombstones: TierChangeDoc[] = [];
     for (const a of [...w.assessors].sort((x, y) => (x.id < y.id ? -1 : 1))) {
@@ -157,6 +184,11 @@ export async function proposeTiers(deps: TierDeps, actor: Actor): Promise<Propos
       }
       if (d.kind === 'keep') {
         report.unchanged++;
+        continue;
+      }
+      const rejected = rejections.get(`${a.id}|${d.from ?? ''}|${d.to}`) ?? null;
+      if (cooldownVerdict(rules, d, rejected, now).kind === 'cooling') {
+        report.coolingDown++;
         continue;
       }
       const open = pending.get(a.id);
