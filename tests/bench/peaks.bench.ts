@@ -16,7 +16,7 @@ import path from 'node:path';
 import { DETAIL_LEVELS, ingestWav, OVERVIEW_LEVELS } from '../../sync-server/src/recordings/ingest';
 import { peaksJsonGz } from '../../sync-server/src/recordings/download-job';
 import { PeaksAccumulator } from '../../sync-server/src/recordings/peaks';
-import { readWavInfo, toInt16Interleaved, type WavInfo } from '../../sync-server/src/recordings/wav';
+import { readWavInfo, toInt16Interleaved, type WavInfo } from '../../sync-server/src/audio/wav';
 
 const MINUTES = Number(process.argv[2] ?? 60);
 const ROUNDS = Number(process.argv[3] ?? 3);

@@ -1,4 +1,4 @@
-import { encodeWav } from '../../sync-server/src/analysis/audio/wav';
+import { encodeWav } from '../../sync-server/src/audio/wav';
 
 /**
  * Test recordings: dual-channel WAVs where each utterance is a tone burst with its own frequency, so a fake

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseWav, type PcmChannels } from '../../sync-server/src/analysis/audio/wav';
+import { decodeWav, type PcmChannels } from '../../sync-server/src/audio/wav';
 
 /**
  * A local stand-in for OpenAI's HTTP API that checks what the real API checks and answers in its format:
@@ -205,7 +205,7 @@ export async function startFakeOpenAI(opts: { key?: string } = {}): Promise<Fake
     }
     let wav: PcmChannels;
     try {
-      wav = parseWav(Buffer.from(await file.arrayBuffer()));
+      wav = decodeWav(Buffer.from(await file.arrayBuffer()));
     } catch {
       return apiError(res, 400, 'Audio file might be corrupted or unsupported', 'invalid_value');
     }

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallAnalysis, type TranscriptSegment } from '../../shared/analysis';
-import { speechRegions } from '../../sync-server/src/analysis/audio/wav';
+import { speechRegions } from '../../sync-server/src/analysis/audio/speech-regions';
 import { RateLimiter } from '../../sync-server/src/analysis/providers/limits';
 import { ModelAnswer, OpenAIAnalyser } from '../../sync-server/src/analysis/providers/openai-analysis';
 import { OpenAITranscriber, UPLOAD_LIMIT_BYTES } from '../../sync-server/src/analysis/providers/openai-transcription';

@@ -13,7 +13,7 @@ import type { PeaksFile } from '../../shared/peaks';
 import type { CallDoc } from '../../shared/schemas';
 import type { Config } from '../../sync-server/src/config';
 import type { Database } from '../../sync-server/src/db';
-import { encodeWav16 } from '../../sync-server/src/recordings/wav';
+import { encodeWav } from '../../sync-server/src/audio/wav';
 import { getDocument, putDocument } from '../../sync-server/src/replication/store';
 import { startServer } from '../../sync-server/src/server';
 import { openTestPglite } from '../helpers/pglite-template';
@@ -41,7 +41,7 @@ export function synthWav(
       out[i] = Math.round(32767 * env(i / sampleRate) * Math.sin((2 * Math.PI * freq * i) / sampleRate));
     return out;
   });
-  return { wav: encodeWav16(channels, sampleRate), channels };
+  return { wav: encodeWav(channels, sampleRate), channels };
 }
 
 export interface FakeTwilioRequest {

@@ -6,12 +6,12 @@ import { computePeaks, type PeakChannel } from '../../shared/peaks';
 import { ingestWav } from '../../sync-server/src/recordings/ingest';
 import { PeaksAccumulator } from '../../sync-server/src/recordings/peaks';
 import {
-  encodeWav16,
+  encodeWav,
   parseWavHeader,
   readWavInfo,
   toInt16Interleaved,
   WavFormatError,
-} from '../../sync-server/src/recordings/wav';
+} from '../../sync-server/src/audio/wav';
 
 /**
  * The ingest's streaming peaks must equal the reference in shared/peaks.ts (what the player's format is
@@ -76,7 +76,7 @@ describe('streaming peaks', () => {
 });
 
 describe('WAV headers', () => {
-  const pcm = encodeWav16([new Int16Array([1, -2, 3]), new Int16Array([4, -5, 6])], 8000);
+  const pcm = encodeWav([new Int16Array([1, -2, 3]), new Int16Array([4, -5, 6])], 8000);
 
   it('reads a plain 16-bit PCM header', () => {
     expect(parseWavHeader(pcm, pcm.length)).toMatchObject({
@@ -158,7 +158,7 @@ describe('WAV headers', () => {
   it('ingest refuses a truncated file as retryable and encodes a whole one', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-ingest-'));
     try {
-      const whole = encodeWav16(randomChannels(2, 8000, 3), 8000);
+      const whole = encodeWav(randomChannels(2, 8000, 3), 8000);
       fs.writeFileSync(path.join(dir, 'a.wav'), whole);
       const result = await ingestWav(path.join(dir, 'a.wav'), path.join(dir, 'a.mp3'), ['customer', 'assessor']);
       expect(result.info.durationSec).toBe(1);

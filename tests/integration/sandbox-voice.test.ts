@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { decodeWav } from '../../sync-server/src/twilio-sandbox/audio';
+import { decodeWav } from '../../sync-server/src/audio/wav';
 import { startSandbox, WITHHELD_FROM, type RunningSandbox } from '../../sync-server/src/twilio-sandbox';
 import { basic, rms, startTwimlApp, waitFor, xml, type TwimlApp } from './sandbox-helpers';
 

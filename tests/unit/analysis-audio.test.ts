@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  encodeWav,
-  encodeWavMono,
-  parseWav,
-  speechRegions,
-  splitAtPauses,
-  WavFormatError,
-} from '../../sync-server/src/analysis/audio/wav';
+import { speechRegions, splitAtPauses } from '../../sync-server/src/analysis/audio/speech-regions';
+import { decodeWav, encodeWav, WavFormatError } from '../../sync-server/src/audio/wav';
 import { RateLimiter, retryAfterMs } from '../../sync-server/src/analysis/providers/limits';
 import { transcriptionMode } from '../../sync-server/src/analysis/providers/openai-transcription';
 import { burstsWav } from '../helpers/audio';
@@ -27,11 +21,11 @@ describe('WAV handling for per-channel transcription', () => {
   it('reads 16-bit PCM back exactly and splits the two parties into their own channels', () => {
     const a = Int16Array.from([0, 1000, -1000, 32767, -32768]);
     const b = Int16Array.from([5, 6, 7, 8, 9]);
-    const pcm = parseWav(encodeWav([a, b], 8000));
+    const pcm = decodeWav(encodeWav([a, b], 8000));
     expect(pcm.sampleRate).toBe(8000);
     expect([...pcm.channels[0]]).toEqual([...a]);
     expect([...pcm.channels[1]]).toEqual([...b]);
-    expect(parseWav(encodeWavMono(a, 16000)).channels).toHaveLength(1);
+    expect(decodeWav(encodeWav([a], 16000)).channels).toHaveLength(1);
   });
 
   it('decodes G.711 µ-law stereo within its quantisation error', () => {
@@ -54,7 +48,7 @@ describe('WAV handling for per-channel transcription', () => {
     header.writeUInt16LE(8, 34);
     header.write('data', 36, 'ascii');
     header.writeUInt32LE(data.length, 40);
-    const pcm = parseWav(Buffer.concat([header, data]));
+    const pcm = decodeWav(Buffer.concat([header, data]));
     samples.forEach((s, i) => {
       expect(Math.abs(pcm.channels[0][i] - s)).toBeLessThanOrEqual(Math.max(8, Math.abs(s) * 0.07));
       expect(Math.abs(pcm.channels[1][i] + s)).toBeLessThanOrEqual(Math.max(8, Math.abs(s) * 0.07));
@@ -62,7 +56,7 @@ describe('WAV handling for per-channel transcription', () => {
   });
 
   it('refuses what is not a WAV it can read', () => {
-    expect(() => parseWav(Buffer.from('ID3\u0004 an mp3 file'))).toThrow(WavFormatError);
+    expect(() => decodeWav(Buffer.from('ID3\u0004 an mp3 file'))).toThrow(WavFormatError);
   });
 
   it('finds stretches of speech and never cuts a piece inside one', () => {
@@ -75,7 +69,7 @@ describe('WAV handling for per-channel transcription', () => {
       })),
       300,
     );
-    const { channels, sampleRate } = parseWav(wav);
+    const { channels, sampleRate } = decodeWav(wav);
     const regions = speechRegions(channels[0], sampleRate);
     expect(regions).toHaveLength(30);
     regions.forEach((r, i) => {

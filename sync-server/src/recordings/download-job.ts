@@ -19,7 +19,7 @@ import {
   mediaUrlFor,
   RefusedRecordingUrlError,
 } from './twilio-media';
-import { readWavInfo, WavFormatError } from './wav';
+import { readWavInfo, WavFormatError } from '../audio/wav';
 
 /**
  * Job `recording.download`, enqueued by the telephony webhook on Twilio's recording-status callback (the webhook

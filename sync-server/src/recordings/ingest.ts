@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { PeakChannel, PeaksFile } from '../../../shared/peaks';
 import { PeaksAccumulator } from './peaks';
-import { readWavInfo, toInt16Interleaved, WavFormatError, type WavInfo } from './wav';
+import { readWavInfo, toInt16Interleaved, WavFormatError, type WavInfo } from '../audio/wav';
 
 /**
  * Zoom levels computed at ingest, in peaks per second. The overview file (served first, so a 60-minute call

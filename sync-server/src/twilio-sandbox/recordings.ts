@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { downmix, encodeWav, mixChannels } from './audio';
-import type { SpeechSynthesizer } from './speech';
+import { downmix, encodeWav } from '../audio/wav';
+import { mixChannels } from './audio';
+import { SAMPLE_RATE, type SpeechSynthesizer } from './speech';
 import type { HttpMethod, RecordingEvent } from './twiml';
 import { rfc2822 } from './webhooks';
 
@@ -174,7 +175,7 @@ export class RecordingStore {
       muted: r.paused.map(([a, b]) => [a, b ?? seconds]),
     });
     if (channels === 1 && pcm.length > 1) pcm = [downmix(pcm)];
-    const bytes = format === 'wav' ? encodeWav(pcm) : await this.synth.mp3(pcm);
+    const bytes = format === 'wav' ? encodeWav(pcm, SAMPLE_RATE) : await this.synth.mp3(pcm);
     const tmp = `${file}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     await fs.promises.writeFile(tmp, bytes);
     await fs.promises.rename(tmp, file);

@@ -1,6 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import type { TranscriberStamp, TranscriptSegment, TranscriptWord } from '../../../../shared/analysis';
-import { encodeWavMono, parseWav, speechRegions, splitAtPauses, type Region } from '../audio/wav';
+import { decodeWav, encodeWav, parseWavHeader } from '../../audio/wav';
+import { speechRegions, splitAtPauses, type Region } from '../audio/speech-regions';
 import type { CallAudio, TranscriptionProvider, TranscriptionResult } from '../types';
 import { toJobError, type RateLimiter } from './limits';
 
@@ -59,7 +60,7 @@ export class OpenAITranscriber implements TranscriptionProvider {
   }
 
   async transcribe(audio: CallAudio): Promise<TranscriptionResult> {
-    const pcm = parseWav(await audio.loadWav());
+    const pcm = decodeWav(await audio.loadWav());
     const segments: TranscriptSegment[] = [];
     let audioSeconds = 0;
     let requests = 0;
@@ -70,7 +71,7 @@ export class OpenAITranscriber implements TranscriptionProvider {
       for (const piece of pieces) {
         const offset = piece.start / pcm.sampleRate;
         const duration = (piece.end - piece.start) / pcm.sampleRate;
-        const wav = encodeWavMono(samples.subarray(piece.start, piece.end), pcm.sampleRate);
+        const wav = encodeWav([samples.subarray(piece.start, piece.end)], pcm.sampleRate);
         const name = `${audio.callId}-${speaker}-${Math.round(offset * 1000)}.wav`;
         await this.limiter.take();
         requests++;
@@ -171,7 +172,7 @@ export class OpenAITranscriber implements TranscriptionProvider {
         language,
         response_format: 'json',
       });
-      const duration = (wav.length - 44) / 2 / wavRate(wav);
+      const duration = parseWavHeader(wav, wav.length).durationSec;
       return [{ start: 0, end: duration, text: String(res.text ?? '') }];
     } catch (err) {
       const jobError = toJobError(err, `transcribing ${name}`);
@@ -186,10 +187,6 @@ class ConnectionDropped extends Error {
   constructor(readonly jobError: Error) {
     super(jobError.message);
   }
-}
-
-function wavRate(wav: Buffer): number {
-  return wav.readUInt32LE(24);
 }
 
 function num(v: unknown): number {

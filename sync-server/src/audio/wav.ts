@@ -1,10 +1,15 @@
 import fs from 'node:fs/promises';
 
 /**
- * Reading WAV (RIFF/WAVE) headers. Twilio serves recordings as 16-bit linear PCM WAV at 8 kHz, one channel per
- * leg for dual-channel recordings (https://www.twilio.com/docs/voice/api/recording#fetch-a-recording-media-file).
- * We also accept the other encodings a WAV commonly carries (8/24/32-bit PCM, G.711 µ-law and A-law,
- * WAVE_FORMAT_EXTENSIBLE) so a media file is never refused only for its encoding.
+ * The server's one WAV (RIFF/WAVE) module: reading headers, decoding samples and writing files, for recordings
+ * (ingest, peaks, download checks), the analysis (each party sent to transcription on its own) and the Twilio
+ * sandbox (the recordings it serves).
+ *
+ * Twilio serves recordings as 16-bit linear PCM WAV at 8 kHz, one channel per leg for dual-channel recordings
+ * (https://www.twilio.com/docs/voice/api/recording#fetch-a-recording-media-file). We also read the other
+ * encodings a WAV commonly carries (8/24/32-bit PCM, G.711 µ-law and A-law, WAVE_FORMAT_EXTENSIBLE with either)
+ * so a media file is never refused only for its encoding, and write 16-bit PCM or µ-law. Samples in memory are
+ * always 16-bit, one Int16Array per channel. Other containers (MP3 clips) can join here as their own encoders.
  */
 export type WavEncoding = 'pcm' | 'mulaw' | 'alaw';
 
@@ -125,7 +130,7 @@ function parseFmt(buf: Buffer, at: number, size: number) {
 }
 
 /** G.711 µ-law byte → 16-bit linear (ITU-T G.711). */
-function mulawToLinear(u: number): number {
+export function mulawToLinear(u: number): number {
   const v = ~u & 0xff;
   const exponent = (v >> 4) & 0x07;
   const mantissa = v & 0x0f;
@@ -134,7 +139,7 @@ function mulawToLinear(u: number): number {
 }
 
 /** G.711 A-law byte → 16-bit linear (ITU-T G.711). */
-function alawToLinear(a: number): number {
+export function alawToLinear(a: number): number {
   const v = a ^ 0x55;
   const exponent = (v >> 4) & 0x07;
   const mantissa = v & 0x0f;
@@ -180,26 +185,92 @@ export function toInt16Interleaved(info: Pick<WavInfo, 'encoding' | 'bitsPerSamp
   }
 }
 
-/** Builds a 16-bit PCM WAV file (tests, the benchmark and demo data use it to synthesise recordings). */
-export function encodeWav16(channels: Int16Array[], sampleRate: number): Buffer {
-  const frames = channels[0]?.length ?? 0;
+/** Decoded audio: one array of 16-bit samples per channel. */
+export interface PcmChannels {
+  sampleRate: number;
+  channels: Int16Array[];
+  durationSec: number;
+}
+
+/** Decodes a whole WAV file held in memory into one 16-bit array per channel. */
+export function decodeWav(buf: Buffer): PcmChannels {
+  const info = parseWavHeader(buf, buf.length);
+  const bytes = buf.subarray(info.dataOffset, info.dataOffset + info.frames * info.blockAlign);
+  const interleaved = toInt16Interleaved(info, bytes);
+  return {
+    sampleRate: info.sampleRate,
+    channels: deinterleave(interleaved, info.channels),
+    durationSec: info.durationSec,
+  };
+}
+
+/** Splits interleaved samples (one of each channel per frame) into one array per channel. */
+export function deinterleave(interleaved: Int16Array, channelCount: number): Int16Array[] {
+  const frames = Math.floor(interleaved.length / channelCount);
+  const channels = Array.from({ length: channelCount }, () => new Int16Array(frames));
+  for (let f = 0; f < frames; f++)
+    for (let c = 0; c < channelCount; c++) channels[c][f] = interleaved[f * channelCount + c];
+  return channels;
+}
+
+/** What encodeWav writes: 16-bit linear PCM, or G.711 µ-law (8 bits a sample, as telephone audio travels). */
+export type WavOutputEncoding = 'pcm16' | 'mulaw';
+
+/** 16-bit linear → G.711 µ-law byte (ITU-T G.711: bias 0x84, clipped at 32635). */
+export function linearToMulaw(sample: number): number {
+  const BIAS = 0x84;
+  const sign = sample < 0 ? 0x80 : 0;
+  let s = Math.min(32635, Math.abs(sample)) + BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  s = ~(sign | (exponent << 4) | mantissa) & 0xff;
+  return s;
+}
+
+/**
+ * Builds a WAV file from one array of 16-bit samples per channel (all the same length): 16-bit PCM by default,
+ * or µ-law. A canonical 44-byte header (a WAVE_FORMAT_PCM or WAVE_FORMAT_MULAW fmt chunk, then data).
+ */
+export function encodeWav(channels: Int16Array[], sampleRate: number, encoding: WavOutputEncoding = 'pcm16'): Buffer {
+  if (channels.length < 1 || channels.length > 8) throw new WavFormatError(`cannot write ${channels.length} channels`);
+  const frames = channels[0].length;
+  if (channels.some((c) => c.length !== frames)) throw new WavFormatError('channels of different lengths');
   const count = channels.length;
-  const dataBytes = frames * count * 2;
+  const bytesPerSample = encoding === 'pcm16' ? 2 : 1;
+  const dataBytes = frames * count * bytesPerSample;
   const out = Buffer.alloc(44 + dataBytes);
   out.write('RIFF', 0, 'latin1');
   out.writeUInt32LE(36 + dataBytes, 4);
   out.write('WAVE', 8, 'latin1');
   out.write('fmt ', 12, 'latin1');
   out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(WAVE_FORMAT_PCM, 20);
+  out.writeUInt16LE(encoding === 'pcm16' ? WAVE_FORMAT_PCM : WAVE_FORMAT_MULAW, 20);
   out.writeUInt16LE(count, 22);
   out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * count * 2, 28);
-  out.writeUInt16LE(count * 2, 32);
-  out.writeUInt16LE(16, 34);
+  out.writeUInt32LE(sampleRate * count * bytesPerSample, 28);
+  out.writeUInt16LE(count * bytesPerSample, 32);
+  out.writeUInt16LE(bytesPerSample * 8, 34);
   out.write('data', 36, 'latin1');
   out.writeUInt32LE(dataBytes, 40);
-  const view = new Int16Array(out.buffer, out.byteOffset + 44, frames * count);
-  for (let i = 0; i < frames; i++) for (let c = 0; c < count; c++) view[i * count + c] = channels[c][i];
+  if (encoding === 'pcm16') {
+    const view = new Int16Array(out.buffer, out.byteOffset + 44, frames * count);
+    for (let i = 0; i < frames; i++) for (let c = 0; c < count; c++) view[i * count + c] = channels[c][i];
+  } else {
+    for (let i = 0; i < frames; i++)
+      for (let c = 0; c < count; c++) out[44 + i * count + c] = linearToMulaw(channels[c][i]);
+  }
+  return out;
+}
+
+/** Mixes several channels down to one, clipping at the 16-bit range (a mono copy of a dual-channel call). */
+export function downmix(channels: Int16Array[]): Int16Array {
+  if (channels.length === 1) return channels[0];
+  const out = new Int16Array(channels[0].length);
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0;
+    for (const ch of channels) sum += ch[i];
+    out[i] = Math.max(-32768, Math.min(32767, sum));
+  }
   return out;
 }
