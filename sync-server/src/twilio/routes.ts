@@ -15,6 +15,7 @@ import {
   handleOptOut,
   handleRecordingStatus,
   handleWhisper,
+  handleWhisperOptOut,
   sayAndHangup,
 } from './voice';
 
@@ -76,8 +77,11 @@ export function twilioRoutes(_ctx: AppContext): RouteDef[] {
       handleExtension(ctx, p, Math.max(1, Number(query(q.attempt)) || 1)),
     ),
     hook('/twilio/voice/opt-out', 'Key pressed during the recording notice', (ctx, p) => handleOptOut(ctx, p)),
-    hook('/twilio/voice/whisper', 'Recording notice for the called party', (_ctx, _p, q) =>
-      handleWhisper(query(q.recorded) !== '0'),
+    hook('/twilio/voice/whisper', 'Recording notice (and opt-out key) for the called party', (ctx, _p, q) =>
+      handleWhisper(ctx, query(q.recorded) !== '0'),
+    ),
+    hook('/twilio/voice/whisper-opt-out', 'Key pressed by the called party during their notice', (ctx, p) =>
+      handleWhisperOptOut(ctx, p),
     ),
     hook('/twilio/voice/dial-action', 'The Dial ended', (ctx, p) => handleDialAction(ctx, p)),
     hook('/twilio/voice/leg-status', 'Status of the dialled leg', (ctx, p) => handleLegStatus(ctx, p)),

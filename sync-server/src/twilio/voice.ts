@@ -10,6 +10,7 @@ import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../p
 import { getCall, recordCallEvents, setCallSession } from './calls';
 import { inboundWriter } from './inbound-batch';
 import { keepEarlyCallbacks, recordingFollowUp } from './pending';
+import { TwilioRest } from './rest';
 
 /**
  * Voice webhooks: the TwiML that routes a call into a pool number to the other party of its session, with
@@ -25,6 +26,8 @@ export const SAY = { voice: 'Polly.Amy', language: 'en-GB' } as const;
 export const RECORDING_NOTICE = 'This call is being recorded for training and quality purposes.';
 export const OPT_OUT_KEY = '9';
 export const OPT_OUT_PROMPT = `To opt out of recording, press ${OPT_OUT_KEY}.`;
+/** The called party's shorter prompt: their notice plays inside the dialled leg's talk time (CallDuration). */
+export const CALLED_OPT_OUT_PROMPT = `Press ${OPT_OUT_KEY} to opt out.`;
 export const NOT_RECORDED_NOTICE = 'This call is not being recorded.';
 export const OPTED_OUT_NOTICE =
   'You have opted out. This call will not be recorded, and calls with this number will not be recorded again.';
@@ -354,11 +357,75 @@ export async function handleOptOut(ctx: AppContext, p: Params): Promise<string> 
   });
 }
 
-/** POST /twilio/voice/whisper — played to the called party before the calls are bridged. */
-export function handleWhisper(recorded: boolean): string {
+/**
+ * POST /twilio/voice/whisper — played to the called party before the calls are bridged. When the call is to be
+ * recorded they are offered the same opt-out key as the caller, while the notice plays; with no key the whisper
+ * ends and Twilio bridges the call.
+ */
+export function handleWhisper(ctx: AppContext, recorded: boolean): string {
   const vr = new VoiceResponse();
-  vr.say(SAY, recorded ? RECORDING_NOTICE : NOT_RECORDED_NOTICE);
+  if (!recorded) {
+    vr.say(SAY, NOT_RECORDED_NOTICE);
+    return vr.toString();
+  }
+  const gather = vr.gather({
+    input: ['dtmf'],
+    numDigits: 1,
+    timeout: 1,
+    action: url(ctx, '/twilio/voice/whisper-opt-out'),
+    method: 'POST',
+  });
+  gather.say(SAY, RECORDING_NOTICE);
+  gather.say(SAY, CALLED_OPT_OUT_PROMPT);
   return vr.toString();
+}
+
+/**
+ * POST /twilio/voice/whisper-opt-out — a key the called party pressed during their notice (the request is for
+ * the dialled leg; ParentCallSid is the logged call). The opt-out key has the caller's opt-out's effect: the
+ * called number joins the do-not-record list and the call is logged `opted_out`, so the recording Twilio starts
+ * at the bridge is stopped at its first callback and deleted at Twilio when it completes, never downloaded, and
+ * nothing of it reaches an AI provider (handleRecordingStatus, pending.ts recordingFollowUp).
+ */
+export async function handleWhisperOptOut(ctx: AppContext, p: Params): Promise<string> {
+  const parentSid = p.ParentCallSid ?? '';
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    const call = parentSid ? await getCall(tx, parentSid) : null;
+    const session = call?.session_id ? await getSession(tx, call.session_id) : null;
+    // Someone asked not to be recorded and we cannot tell which call: better not connected than recorded.
+    if (!call || !session) return sayAndHangup('Sorry, something went wrong with this call.');
+    if ((p.Digits ?? '') !== OPT_OUT_KEY) return emptyTwiml();
+    const called = session.customerPhone === call.from_phone ? session.assessorPhone : session.customerPhone;
+    await tx.query(
+      `INSERT INTO do_not_record (phone, created_at, call_sid, source) VALUES ($1, $2, $3, 'keypad') ON CONFLICT (phone) DO NOTHING`,
+      [called, now, parentSid],
+    );
+    await write(ctx, tx, parentSid, [{ type: 'not-recorded', at: now, reason: 'opted-out' }]);
+    ctx.log.info({ callSid: parentSid }, 'called party opted out of recording; number added to the do-not-record list');
+    const vr = new VoiceResponse();
+    vr.say(SAY, OPTED_OUT_NOTICE);
+    return vr.toString();
+  });
+}
+
+/**
+ * A recording that started on a call already opted out (the called party pressed the key during the whisper,
+ * before Twilio's bridge started it): stopped at once through Twilio's API. Should that fail, nothing is lost:
+ * the completed recording is deleted at Twilio unheard (recordingFollowUp).
+ */
+async function stopUnwantedRecording(ctx: AppContext, callSid: string, recordingSid: string): Promise<void> {
+  const creds = ctx.config.twilio;
+  if (!creds) return;
+  try {
+    await new TwilioRest(creds).stopRecording(callSid, recordingSid);
+    ctx.log.info({ callSid, recordingSid }, 'stopped the recording of an opted-out call');
+  } catch (err) {
+    ctx.log.warn(
+      { callSid, recordingSid, err },
+      'could not stop the recording of an opted-out call; it is deleted when it completes',
+    );
+  }
 }
 
 const LEG_STATUSES: ReadonlySet<string> = new Set([
@@ -446,12 +513,12 @@ export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise
     channels,
   };
   const detail = { recordingUrl: p.RecordingUrl ?? '' };
-  await ctx.db.transaction(async (tx) => {
+  const optedOut = await ctx.db.transaction(async (tx) => {
     const { doc, missing } = await write(ctx, tx, callSid, [event]);
     if (missing === 'unknown') {
       // Before the voice webhook: kept, downloaded once the call is known. Never deleted at Twilio for this.
       await keepEarlyCallbacks(ctx, tx, callSid, [event], detail);
-      return;
+      return false;
     }
     if (!doc) {
       ctx.log.warn({ callSid, recordingSid }, "recording callback for an erased call; deleting Twilio's copy");
@@ -461,10 +528,12 @@ export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise
         { recordingSid },
         { dedupeKey: `twilio-delete:${recordingSid}` },
       );
-      return;
+      return false;
     }
     await recordingFollowUp(ctx, tx, callSid, doc, event, detail);
+    return doc.recording.state === 'opted_out';
   });
+  if (optedOut && status === 'in-progress') await stopUnwantedRecording(ctx, callSid, recordingSid);
 }
 
 /** Twilio's whole seconds; -1 (unknown) is no duration. */
