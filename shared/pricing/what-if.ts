@@ -4,13 +4,17 @@
  * The same rules as the server: PR2 counting (`leadOutcomesFrom` is the server's SQL in plain code), PR3–PR6
  * (`areaPrice`) and PR8 (`assessorPrice`). Rule ids PR9 and PR10 in ./SPEC.md. Pure: the caller passes the clock.
  */
-import type { CallDoc, LeadDoc, ReviewDoc, Service, Tier } from '../schemas';
+import type { Assignment, CallDoc, LeadDoc, ReviewDoc, Service, Tier } from '../schemas';
 import { EMPTY_COUNTS, areaKey, areaPrice, countAreas, type LeadOutcome, type PricingRule } from './area-price';
 import { assessorPrice, type TierPriceRule } from './assessor-price';
 
 const DAY_MS = 86_400_000;
 
-type OutcomeLead = Pick<LeadDoc, 'id' | 'district' | 'service' | 'createdAt' | 'status' | 'assignments'>;
+/** The parts of a lead these rules read (read-only, so the app's stored documents fit as they are). */
+export type SoldLead = Pick<LeadDoc, 'district' | 'service' | 'createdAt'> & {
+  readonly assignments: readonly Pick<Assignment, 'assessorId' | 'bookedAt'>[];
+};
+type OutcomeLead = SoldLead & Pick<LeadDoc, 'id' | 'status'>;
 type OutcomeCall = Pick<CallDoc, 'id' | 'leadId' | 'connected'>;
 type OutcomeReview = Pick<ReviewDoc, 'callId' | 'status' | 'outcome'>;
 
@@ -67,7 +71,7 @@ export function revenueWhatIf(
   input: {
     district: string;
     service: Service;
-    leads: readonly Pick<LeadDoc, 'district' | 'service' | 'createdAt' | 'assignments'>[];
+    leads: readonly SoldLead[];
     tierOf: (assessorId: string) => Tier | null;
     currentPricePence: number;
     proposedPricePence: number;

@@ -8,6 +8,7 @@ const PATHS = {
   courses: 'M2 3h4.5A1.5 1.5 0 0 1 8 4.5V13a1 1 0 0 0-1-1H2zM14 3H9.5A1.5 1.5 0 0 0 8 4.5V13a1 1 0 0 1 1-1h5z',
   clips: 'M4.5 3.5a1.5 1.5 0 1 0 0 .01M4.5 12.5a1.5 1.5 0 1 0 0 .01M5.8 4.6 14 12M5.8 11.4 14 4',
   approvals: 'M3 8.5l3 3 7-7',
+  pricing: 'M8.5 2H14v5.5L7.5 14 2 8.5zM11 5a.5.5 0 1 0 0 .01',
   dashboards: 'M2 13.5h12M4 11V7M7 11V3.5M10 11V6M13 11V9',
   audit: 'M4 2.5h6l3 3v8H4zM10 2.5v3h3M6 8h5M6 10.5h5',
   settings:

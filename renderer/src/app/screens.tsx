@@ -113,6 +113,14 @@ export const SCREENS: readonly ScreenDef[] = [
     component: lazy(() => import('../features/approvals/ApprovalsScreen')),
   },
   {
+    id: 'pricing',
+    path: '/pricing',
+    label: 'Pricing',
+    icon: 'pricing',
+    roles: ['admin'],
+    component: lazy(() => import('../features/pricing/PricingScreen')),
+  },
+  {
     id: 'dashboards',
     path: '/dashboards',
     label: 'Dashboards',
