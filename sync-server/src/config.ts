@@ -74,6 +74,8 @@ const EnvSchema = z.object({
   RETENTION_RECORDING_DAYS: int(1, 3650).default(365),
   RETENTION_TRANSCRIPT_DAYS: int(1, 3650).default(730),
   RETENTION_CLIP_DAYS: int(1, 3650).default(1825),
+  // Voicemails left outside a session are heard at Twilio by the support team, then deleted there (docs/privacy.md).
+  RETENTION_VOICEMAIL_DAYS: int(1, 90).default(14),
   // AI
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),

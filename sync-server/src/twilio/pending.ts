@@ -80,7 +80,8 @@ export async function takePendingCallbacks(tx: Queryable, callSids: string[]): P
 /**
  * What a recording callback leads to once its call is known: a completed recording is downloaded (Twilio's
  * copy is deleted by the download job only after ours is stored and verified), or deleted at Twilio without
- * downloading when nobody may keep it (opted out, or deleted by an admin); a voicemail outside a session stays.
+ * downloading when nobody may keep it (opted out, or deleted by an admin); a voicemail outside a session stays
+ * at Twilio for RETENTION_VOICEMAIL_DAYS, then is deleted there.
  */
 export async function recordingFollowUp(
   ctx: AppContext,
@@ -102,8 +103,19 @@ export async function recordingFollowUp(
     return;
   }
   if (!doc.direction) {
-    // A voicemail outside any session: one channel, no lead. It stays at Twilio for the support team.
-    ctx.log.info({ callSid, recordingSid }, 'voicemail recorded outside a session; left at Twilio');
+    // A voicemail outside any session: one channel, no lead, for the support team, who hear it at Twilio. It is
+    // deleted there after RETENTION_VOICEMAIL_DAYS (its own dedupe key: an erasure's delete runs at once).
+    const runAt = new Date(ctx.now() + ctx.config.RETENTION_VOICEMAIL_DAYS * 86_400_000);
+    await ctx.jobs.enqueue(
+      tx,
+      'recording.twilio-delete',
+      { recordingSid },
+      { dedupeKey: `voicemail-delete:${recordingSid}`, runAt },
+    );
+    ctx.log.info(
+      { callSid, recordingSid, runAt },
+      'voicemail recorded outside a session; deleted at Twilio when its retention ends',
+    );
     return;
   }
   await ctx.jobs.enqueue(
