@@ -1,7 +1,10 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Tier } from '../../../../shared/schemas';
 import { formatDateTime, formatMetric, humaniseKey } from '../../ui/format';
+import './approvals.css';
 import { PageHeader } from '../../app/PageHeader';
+import { href } from '../../app/router';
+import { thresholdChecks } from './approvals-model';
 import { patchDoc, useDatabase, useQuery, type Doc } from '../../db/hooks';
 import { useSessionStore } from '../../state/session';
 import { create } from 'zustand';
@@ -111,7 +114,7 @@ function TierChangeRow({
   deciding: 'approved' | 'rejected' | null;
 }) {
   const direction = change.fromTier && TIER_ORDER[change.toTier] > TIER_ORDER[change.fromTier] ? 'down' : 'up';
-  const metrics = Object.entries(change.metrics).slice(0, 4);
+  const checks = thresholdChecks(change);
   return (
     <>
       <tr data-testid={`tier-change-${change.id}`} data-status={change.status}>
@@ -126,14 +129,36 @@ function TierChangeRow({
           </span>
         </td>
         <td>
-          <span className="metrics">
-            {metrics.map(([k, v]) => (
-              <span key={k}>
-                <span className="muted">{humaniseKey(k)}</span> <span className="num">{formatMetric(k, v)}</span>
-              </span>
-            ))}
+          <span className="stack approvals-evidence">
+            <span className="subtle">
+              {change.metrics.assignments ?? 0} assignments in the window
+              {checks.against === 'others' ? ' · no other tier’s rule holds' : ''}
+            </span>
+            <ul className="approvals-checks" aria-label="Figures against the thresholds">
+              {checks.rows.map((c) => (
+                <li key={c.key} data-met={c.met}>
+                  <span aria-hidden="true" className={c.met ? 'approvals-check--met' : 'approvals-check--unmet'}>
+                    {c.met ? '✓' : '✗'}
+                  </span>{' '}
+                  <span className="muted">{humaniseKey(c.metric)}</span>{' '}
+                  <span className="num">{formatMetric(c.metric, c.value)}</span>{' '}
+                  <span className="subtle">
+                    {c.op} {formatMetric(c.metric, c.threshold)}
+                    {checks.against === 'others' ? ` (${c.tier})` : ''}
+                  </span>
+                  <span className="visually-hidden">{c.met ? ', met' : ', not met'}</span>
+                </li>
+              ))}
+            </ul>
             {change.exampleCallIds.length ? (
-              <span className="subtle">{change.exampleCallIds.length} example calls</span>
+              <span className="row approvals-calls">
+                <span className="subtle">Example calls:</span>
+                {change.exampleCallIds.slice(0, 3).map((id, i) => (
+                  <a key={id} href={href(`/review/call/${encodeURIComponent(id)}`)} data-testid="example-call">
+                    Call {i + 1}
+                  </a>
+                ))}
+              </span>
             ) : null}
           </span>
         </td>
@@ -196,12 +221,15 @@ function DecisionForm({
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const needsReason = decision === 'rejected';
-
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (needsReason && reason.trim().length < 3) {
-      setError('Say why you reject this change (at least a few words); the assessor’s manager will read it.');
+    // A person decides, and says why either way (shared/tiers SPEC TR7): the note is kept with the decision.
+    if (reason.trim().length < 3) {
+      setError(
+        decision === 'rejected'
+          ? 'Say why you reject this change (at least a few words); it is kept with the decision.'
+          : 'Say why you approve this change (at least a few words); it is kept with the decision.',
+      );
       return;
     }
     setBusy(true);
@@ -230,8 +258,7 @@ function DecisionForm({
           {decision === 'approved'
             ? `Approve ${assessorName} as ${change.toTier}`
             : `Reject the move of ${assessorName} to ${change.toTier}`}{' '}
-          — reason
-          {needsReason ? '' : ' (optional)'}
+          — note (required)
         </label>
         <input
           id={`reason-${change.id}`}
