@@ -578,10 +578,15 @@ export interface CourseDoc extends BaseDoc {
   items: Array<{ clipId: string; note: string }>;
   published: boolean;
   createdAt: number;
+  /**
+   * The districts (outward codes) an "Area-Specific Strategies" course is about; empty: every area. Added in
+   * schema version 1 (migration `coursesV1AddDistricts` in renderer/src/db/migrations.ts, server migration 015).
+   */
+  districts: string[];
 }
 export const courseSchema: RxJsonSchema<CourseDoc> = {
   title: 'courses',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -609,8 +614,20 @@ export const courseSchema: RxJsonSchema<CourseDoc> = {
     },
     published: { type: 'boolean' },
     createdAt: timeField,
+    districts: { type: 'array', items: { type: 'string', maxLength: 4 }, maxItems: 200 },
   },
-  required: ['id', 'updatedAt', 'title', 'description', 'authorId', 'pricing', 'items', 'published', 'createdAt'],
+  required: [
+    'id',
+    'updatedAt',
+    'title',
+    'description',
+    'authorId',
+    'pricing',
+    'items',
+    'published',
+    'createdAt',
+    'districts',
+  ],
   additionalProperties: false,
 };
 

@@ -193,6 +193,7 @@ describe.skipIf(!pgTest.available)(
           ],
           published: true,
           createdAt: Date.now(),
+          districts: [],
         };
         await putDocuments(tx, 'clips', [clip], Date.now());
         await putDocuments(tx, 'courses', [course], Date.now());

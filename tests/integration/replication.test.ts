@@ -486,8 +486,9 @@ describe('role rules on push (R7)', () => {
       items: [{ clipId: 'clip-1', note: '' }],
       published: false,
       createdAt: T0,
+      districts: ['W1'],
     };
-    expect(await (await push(author.token, 'courses', [{ newDocumentState: course }])).json()).toEqual({
+    expect(await (await push(author.token, 'courses', [{ newDocumentState: course }], 1)).json()).toEqual({
       conflicts: [],
     });
     expect(
@@ -538,7 +539,7 @@ describe('stream (R9)', () => {
 
   it('carries several collections on one stream, each event naming its collection, within the role rules', async () => {
     const s = await openStream(
-      await ticketedStreamUrl(server.url, '/sync/stream?collections=clips:0,courses:0', author.token),
+      await ticketedStreamUrl(server.url, '/sync/stream?collections=clips:0,courses:1', author.token),
     );
     await s.until(': connected');
     await seed('calls', [callDoc('call-not-carried')]);

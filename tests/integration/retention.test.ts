@@ -79,6 +79,7 @@ function course(id: string, clipIds: string[]): CourseDoc {
     items: clipIds.map((clipId) => ({ clipId, note: '' })),
     published: true,
     createdAt: 0,
+    districts: [],
   };
 }
 

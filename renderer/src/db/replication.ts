@@ -1,6 +1,7 @@
 import {
   now,
   type RxCollection,
+  type MigrationStrategies,
   type RxConflictHandler,
   type RxDocumentData,
   type RxJsonSchema,
@@ -16,14 +17,9 @@ import { isErrorBody, type ErrorCode } from '../../../shared/errors';
 import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import type { FirstSyncWriter } from './fast-insert-storage';
 import { pulledMeta } from './lazy-meta';
+import { MIGRATION_STRATEGIES } from './migrations';
 import { ticketedEventSource } from './stream-ticket';
-import {
-  COLLECTIONS,
-  COLLECTION_NAMES,
-  schemaVersion,
-  type CollectionName,
-  type DocTypes,
-} from '../../../shared/schemas';
+import { COLLECTIONS, COLLECTION_NAMES, type CollectionName, type DocTypes } from '../../../shared/schemas';
 
 /**
  * The client side of Ringside replication (sync-server/src/replication/SPEC.md): one RxDB
@@ -132,6 +128,11 @@ export interface CollectionReplication<C extends CollectionName> {
   readonly progress$: BehaviorSubject<{ pulled: number; head: number } | null>;
   /** Documents stored by the first-sync writer, per page (RxDB's `received$` counts only its own pulls). */
   readonly firstSynced$: Observable<number>;
+  /**
+   * True once the server refused this app's schema version of the collection (`426 SCHEMA_OUTDATED`, SPEC R3):
+   * the replication has then stopped for good, local edits stay stored, and the app must be updated.
+   */
+  readonly outdated$: BehaviorSubject<boolean>;
   /** Resolves when the first full pull (and push) has completed. */
   awaitInitialReplication(): Promise<void>;
   /** Resolves when local and server state are in sync at this moment. */
@@ -141,13 +142,21 @@ export interface CollectionReplication<C extends CollectionName> {
   cancel(): Promise<void>;
 }
 
-/** The RxDB definition of a collection: its shared schema and its shared conflict handler (SPEC R5). */
+/**
+ * The RxDB definition of a collection: its shared schema, its shared conflict handler (SPEC R5) and the
+ * migration steps up to the schema's version (migrations.ts).
+ */
 export function collectionDefinition<C extends CollectionName>(
   name: C,
-): { schema: RxJsonSchema<DocTypes[C]>; conflictHandler: RxConflictHandler<DocTypes[C]> } {
+): {
+  schema: RxJsonSchema<DocTypes[C]>;
+  conflictHandler: RxConflictHandler<DocTypes[C]>;
+  migrationStrategies: MigrationStrategies;
+} {
   return {
     schema: COLLECTIONS[name] as unknown as RxJsonSchema<DocTypes[C]>,
     conflictHandler: CONFLICT_HANDLERS[name],
+    migrationStrategies: MIGRATION_STRATEGIES[name] ?? {},
   };
 }
 
@@ -184,7 +193,8 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   type Doc = DocTypes[C];
   const name = (opts.name ?? opts.collection.name) as C;
   if (!(name in COLLECTIONS)) throw new Error(`unknown collection ${name}`);
-  const version = schemaVersion(name);
+  // The version of the local collection, not of the code: that is what its documents look like (SPEC R3).
+  const version = opts.collection.schema.version;
   const scope = opts.scope ?? null;
   const live = opts.live ?? true;
   const retryTime = opts.retryTime ?? 5000;
@@ -197,6 +207,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   const errors$ = new Subject<SyncHttpError>();
   const streamStatus$ = new BehaviorSubject<StreamStatus>('closed');
   const progress$ = new BehaviorSubject<{ pulled: number; head: number } | null>(null);
+  const outdated$ = new BehaviorSubject<boolean>(false);
   const firstSynced$ = new Subject<number>();
   const remote$ = new Subject<RxReplicationPullStreamItem<Doc, SyncCheckpoint>>();
 
@@ -227,6 +238,12 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     if (!res.ok) {
       const e = await toSyncError(res);
       errors$.next(e);
+      if (e.code === 'SCHEMA_OUTDATED' && !outdated$.value) {
+        // Retrying cannot help until the app is updated; stop (after this handler returns) and keep the local
+        // documents, unpushed edits included: the updated app migrates and pushes them.
+        outdated$.next(true);
+        setTimeout(() => void cancel(), 0);
+      }
       throw e;
     }
     return res;
@@ -340,8 +357,11 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   let stopped = false;
 
   const state = replicateRxCollection<Doc, SyncCheckpoint>({
-    // A new scope or schema version is a new replication with its own checkpoint (SPEC R3, R10).
-    replicationIdentifier: `ringside:${opts.identifier ?? read(opts.baseUrl)}:${name}:v${version}:${scope ?? 'all'}`,
+    // A new scope is a new replication with its own checkpoint (SPEC R10). A new schema version is not: RxDB's
+    // migration carries the replication's meta rows over to the new version, and only under the same
+    // identifier does the replication find them, so an edit made before the update is pushed with the master
+    // state it was based on instead of being lost to a conflict (SPEC R3a).
+    replicationIdentifier: `ringside:${opts.identifier ?? read(opts.baseUrl)}:${name}:${scope ?? 'all'}`,
     collection: opts.collection,
     live,
     retryTime,
@@ -434,18 +454,10 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
 
   if (live) openStream();
 
-  return {
-    name,
-    scope,
-    state,
-    streamStatus$,
-    errors$: errors$.asObservable(),
-    progress$,
-    firstSynced$: firstSynced$.asObservable(),
-    awaitInitialReplication: () => state.awaitInitialReplication(),
-    awaitInSync: () => state.awaitInSync(),
-    reSync: () => state.reSync(),
-    async cancel() {
+  /** Stops for good; called by the app, or by this module when the server refuses the schema version. */
+  let cancelled: Promise<void> | null = null;
+  function cancel(): Promise<void> {
+    cancelled ??= (async () => {
       stopped = true;
       if (reopenTimer) clearTimeout(reopenTimer);
       source?.close();
@@ -455,6 +467,22 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
       remote$.complete();
       errors$.complete();
       firstSynced$.complete();
-    },
+    })();
+    return cancelled;
+  }
+
+  return {
+    name,
+    scope,
+    state,
+    streamStatus$,
+    errors$: errors$.asObservable(),
+    progress$,
+    outdated$,
+    firstSynced$: firstSynced$.asObservable(),
+    awaitInitialReplication: () => state.awaitInitialReplication(),
+    awaitInSync: () => state.awaitInSync(),
+    reSync: () => state.reSync(),
+    cancel,
   };
 }
