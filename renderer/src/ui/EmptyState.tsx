@@ -7,14 +7,16 @@ import type { ReactNode } from 'react';
 export function EmptyState({
   title,
   className,
+  testId,
   children,
 }: {
   title?: ReactNode;
   className?: string;
+  testId?: string;
   children?: ReactNode;
 }) {
   return (
-    <div className={className ? `empty-state ${className}` : 'empty-state'}>
+    <div className={className ? `empty-state ${className}` : 'empty-state'} data-testid={testId}>
       {title ? <p className="empty-state__title">{title}</p> : null}
       {children}
     </div>

@@ -10,6 +10,11 @@ import { LeadList } from './LeadList';
 import { useContactsData } from './use-contacts-data';
 import './contacts.css';
 import { SERVICE_LABELS } from '../../ui/labels';
+import { DateRange } from '../../ui/DateRange';
+import { dayAfter, dayStart, isoDay } from '../../ui/days';
+import { EmptyState } from '../../ui/EmptyState';
+import { Field } from '../../ui/Field';
+import { FilterSelect } from '../../ui/FilterSelect';
 
 /**
  * Contact attempts (admin; the brief's Phase 1 dashboard): every call and text between customers and
@@ -17,14 +22,6 @@ import { SERVICE_LABELS } from '../../ui/labels';
  * for a chosen period. Everything is computed on this device from replicated documents, so it updates the
  * moment a call ends and works offline with what was last synced.
  */
-const isoDay = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
-const dayStart = (iso: string) => new Date(`${iso}T00:00:00`).getTime();
-/** The "To" date is inclusive on screen; the filter's `to` is the next midnight. */
-const dayAfter = (iso: string) => new Date(`${iso}T00:00:00`).getTime() + 24 * 3600_000;
-
 export default function ContactsScreen() {
   const sub = useSubPath('/contacts');
   const tab = sub[0] === 'assessors' ? 'assessors' : 'leads';
@@ -44,8 +41,7 @@ export default function ContactsScreen() {
     <div className="ct-screen" data-testid="contacts-screen">
       <header className="ct-toolbar">
         <div className="ct-filters" role="group" aria-label="Filters">
-          <label className="field ct-filter">
-            <span className="field__label">Period</span>
+          <Field label="Period" className="ct-filter">
             <select
               className="select"
               aria-label="Period"
@@ -59,42 +55,33 @@ export default function ContactsScreen() {
               ))}
               {periodDays === null ? <option value="">Chosen dates</option> : null}
             </select>
-          </label>
-          <label className="field ct-filter ct-filter--date">
-            <span className="field__label">From</span>
-            <input
-              className="input"
-              type="date"
-              aria-label="From"
-              value={isoDay(filters.from)}
-              max={isoDay(filters.to - 1)}
-              onChange={(e) => e.target.value && setFilters({ from: dayStart(e.target.value) })}
-            />
-          </label>
-          <label className="field ct-filter ct-filter--date">
-            <span className="field__label">To</span>
-            <input
-              className="input"
-              type="date"
-              aria-label="To"
-              value={isoDay(filters.to - 1)}
-              min={isoDay(filters.from)}
-              onChange={(e) => e.target.value && setFilters({ to: dayAfter(e.target.value) })}
-            />
-          </label>
-          <Choice
+          </Field>
+          {/* The "To" date is inclusive on screen; the filter's `to` is the next midnight. A period always has
+              both ends, so clearing one is ignored. */}
+          <DateRange
+            className="ct-filter ct-filter--date"
+            bounded
+            from={isoDay(filters.from)}
+            to={isoDay(filters.to - 1)}
+            onFromChange={(day) => day && setFilters({ from: dayStart(day) })}
+            onToChange={(day) => day && setFilters({ to: dayAfter(day) })}
+          />
+          <FilterSelect
+            className="ct-filter"
             label="District"
             value={filters.district}
             options={choices.districts.map((d) => [d, d])}
             onChange={(district) => setFilters({ district })}
           />
-          <Choice
+          <FilterSelect
+            className="ct-filter"
             label="Service"
             value={filters.service}
             options={choices.services.map((s) => [s, SERVICE_LABELS[s]])}
             onChange={(service) => setFilters({ service: service as Service | null })}
           />
-          <Choice
+          <FilterSelect
+            className="ct-filter"
             label="Assessor"
             value={filters.assessorId}
             options={choices.assessorIds
@@ -102,14 +89,14 @@ export default function ContactsScreen() {
               .sort((a, b) => a[1].localeCompare(b[1]))}
             onChange={(assessorId) => setFilters({ assessorId })}
           />
-          <Choice
+          <FilterSelect
+            className="ct-filter"
             label="Lead quality"
             value={filters.grade}
             options={[...LEAD_GRADES.map((g) => [g, GRADE_LABELS[g]] as [string, string]), ['ungraded', 'Not graded']]}
             onChange={(grade) => setFilters({ grade: grade as ContactFilters['grade'] })}
           />
-          <label className="field ct-filter ct-filter--search">
-            <span className="field__label">Customer</span>
+          <Field label="Customer" className="ct-filter ct-filter--search">
             <input
               className="input"
               type="search"
@@ -118,7 +105,7 @@ export default function ContactsScreen() {
               value={filters.search}
               onChange={(e) => setFilters({ search: e.target.value })}
             />
-          </label>
+          </Field>
         </div>
         <div className="ct-summary" data-testid="contacts-summary">
           <span>
@@ -199,16 +186,16 @@ export default function ContactsScreen() {
                 assessors={assessorById}
               />
             ) : (
-              <div className="empty-state ct-detail__empty">
-                <span className="empty-state__title">
-                  {openLeadId && !data.loading ? 'Lead not in this period' : 'Choose a lead'}
-                </span>
+              <EmptyState
+                className="ct-detail__empty"
+                title={openLeadId && !data.loading ? 'Lead not in this period' : 'Choose a lead'}
+              >
                 <p>
                   {openLeadId && !data.loading
                     ? 'This lead was created outside the chosen period, or is not on this device. Widen the period to see it.'
                     : 'Pick a lead on the left to see every call and text with its outcome, ring and talk time, and the lead’s quality with its evidence.'}
                 </p>
-              </div>
+              </EmptyState>
             )}
           </section>
         </div>
@@ -219,35 +206,4 @@ export default function ContactsScreen() {
 
 function countActive(f: ContactFilters): number {
   return [f.district, f.service, f.assessorId, f.grade, f.search.trim() || null].filter((v) => v !== null).length;
-}
-
-function Choice({
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  label: string;
-  value: string | null;
-  options: Array<[string, string]>;
-  onChange(v: string | null): void;
-}) {
-  return (
-    <label className="field ct-filter">
-      <span className="field__label">{label}</span>
-      <select
-        className="select"
-        aria-label={label}
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value || null)}
-      >
-        <option value="">All</option>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 }

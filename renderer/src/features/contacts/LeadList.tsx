@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { VirtualList } from '../../ui/VirtualList';
 import type { AssessorDoc } from '../../../../shared/schemas';
 import { formatDateTime } from '../../ui/format';
 import { href } from '../../app/router';
@@ -28,13 +27,6 @@ export function LeadList({
   totalLeads: number;
 }) {
   const sort = useContactsUi((s) => s.leadSort);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
 
   return (
     <aside className="ct-list" aria-label="Leads">
@@ -55,35 +47,35 @@ export function LeadList({
           ))}
         </select>
       </div>
-      <div ref={scrollRef} className="ct-list__scroll" role="list" data-testid="lead-list">
-        {loading ? (
-          <p className="ct-list__empty muted">Loading leads…</p>
-        ) : rows.length === 0 ? (
-          <div className="ct-list__empty">
-            <p className="empty-state__title">{totalLeads === 0 ? 'No leads in this period' : 'Nothing matches'}</p>
-            <p className="muted">
-              {totalLeads === 0
-                ? 'Leads appear here as the marketplace sends them.'
-                : 'Try another period or clear the filters.'}
-            </p>
-          </div>
-        ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index];
-              return (
-                <LeadItem
-                  key={row.lead.id}
-                  row={row}
-                  top={item.start}
-                  isOpen={row.lead.id === openLeadId}
-                  assessorNames={row.lead.assignments.map((a) => assessors.get(a.assessorId)?.name ?? 'Unknown')}
-                />
-              );
-            })}
-          </div>
+      <VirtualList
+        className="ct-list__scroll"
+        testId="lead-list"
+        items={rows}
+        rowHeight={ROW_HEIGHT}
+        rowKey={(row) => row.lead.id}
+        placeholder={
+          loading ? (
+            <p className="ct-list__empty muted">Loading leads…</p>
+          ) : rows.length === 0 ? (
+            <div className="ct-list__empty">
+              <p className="empty-state__title">{totalLeads === 0 ? 'No leads in this period' : 'Nothing matches'}</p>
+              <p className="muted">
+                {totalLeads === 0
+                  ? 'Leads appear here as the marketplace sends them.'
+                  : 'Try another period or clear the filters.'}
+              </p>
+            </div>
+          ) : null
+        }
+        renderRow={(row, top) => (
+          <LeadItem
+            row={row}
+            top={top}
+            isOpen={row.lead.id === openLeadId}
+            assessorNames={row.lead.assignments.map((a) => assessors.get(a.assessorId)?.name ?? 'Unknown')}
+          />
         )}
-      </div>
+      />
     </aside>
   );
 }

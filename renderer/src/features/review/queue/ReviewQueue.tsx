@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { OUTCOMES, type AssessorDoc, type Outcome, type ReviewDoc, type Service } from '../../../../../shared/schemas';
 import { patchDoc, useDatabase, useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
@@ -18,6 +17,11 @@ import {
 } from './queue-model';
 import { formatClock } from '../../../ui/format';
 import { SERVICE_LABELS, OUTCOME_LABELS } from '../../../ui/labels';
+import { DateRange } from '../../../ui/DateRange';
+import { dayEnd, dayStart, isoDay } from '../../../ui/days';
+import { EmptyState } from '../../../ui/EmptyState';
+import { FilterSelect } from '../../../ui/FilterSelect';
+import { VirtualList } from '../../../ui/VirtualList';
 
 const ROW_HEIGHT = 68;
 
@@ -34,14 +38,6 @@ const SORT_LABELS: Record<QueueSort, string> = {
   longest: 'Longest first',
   shortest: 'Shortest first',
   assigned_first: 'Assigned to me first',
-};
-
-const dayStart = (iso: string) => new Date(`${iso}T00:00:00`).getTime();
-const dayEnd = (iso: string) => new Date(`${iso}T23:59:59.999`).getTime();
-const isoDay = (ms: number | null) => {
-  if (ms === null) return '';
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
 /**
@@ -83,14 +79,6 @@ export function ReviewQueue() {
   }, [rows, openCallId]);
   const [showFilters, setShowFilters] = useState(false);
   const activeFilters = countActive(filters);
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
 
   const checkedInView = rows.filter((r) => checked.has(r.call.id)).length;
   const assign = (assignee: string | null) => {
@@ -162,18 +150,21 @@ export function ReviewQueue() {
         {showFilters && (
           <div className="rv-filters" data-testid="filters">
             <FilterSelect
+              className="rv-filter"
               label="District"
               value={filters.district}
               options={facets.districts.map((d) => [d, d])}
               onChange={(district) => ui.setFilters({ district })}
             />
             <FilterSelect
+              className="rv-filter"
               label="Service"
               value={filters.service}
               options={facets.services.map((s) => [s, SERVICE_LABELS[s]])}
               onChange={(service) => ui.setFilters({ service: service as Service | null })}
             />
             <FilterSelect
+              className="rv-filter"
               label="Assessor"
               value={filters.assessorId}
               options={facets.assessorIds
@@ -182,12 +173,14 @@ export function ReviewQueue() {
               onChange={(assessorId) => ui.setFilters({ assessorId })}
             />
             <FilterSelect
+              className="rv-filter"
               label="Outcome"
               value={filters.outcome}
               options={[...OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as [string, string]), ['none', 'No outcome yet']]}
               onChange={(outcome) => ui.setFilters({ outcome: outcome as Outcome | 'none' | null })}
             />
             <FilterSelect
+              className="rv-filter"
               label="Assigned"
               value={filters.assignment === 'anyone' ? null : filters.assignment}
               options={[
@@ -197,24 +190,13 @@ export function ReviewQueue() {
               anyLabel="Anyone"
               onChange={(a) => ui.setFilters({ assignment: (a ?? 'anyone') as QueueFilters['assignment'] })}
             />
-            <label className="field rv-filter">
-              <span className="field__label">From</span>
-              <input
-                className="input"
-                type="date"
-                value={isoDay(filters.from)}
-                onChange={(e) => ui.setFilters({ from: e.target.value ? dayStart(e.target.value) : null })}
-              />
-            </label>
-            <label className="field rv-filter">
-              <span className="field__label">To</span>
-              <input
-                className="input"
-                type="date"
-                value={isoDay(filters.to)}
-                onChange={(e) => ui.setFilters({ to: e.target.value ? dayEnd(e.target.value) : null })}
-              />
-            </label>
+            <DateRange
+              className="rv-filter"
+              from={isoDay(filters.from)}
+              to={isoDay(filters.to)}
+              onFromChange={(day) => ui.setFilters({ from: day ? dayStart(day) : null })}
+              onToChange={(day) => ui.setFilters({ to: day ? dayEnd(day) : null })}
+            />
             <button
               type="button"
               className="btn btn--sm btn--ghost"
@@ -252,50 +234,44 @@ export function ReviewQueue() {
           </div>
         )}
       </header>
-      {/* A list only while it holds calls: an empty "list" role with a message in it is an ARIA error. */}
-      <div
-        ref={scrollRef}
+      <VirtualList
         className="rv-queue__list"
-        role={rows.length > 0 ? 'list' : undefined}
-        data-testid="queue-list"
-      >
-        {loading ? (
-          <p className="rv-queue__empty muted">Loading calls…</p>
-        ) : rows.length === 0 ? (
-          <div className="empty-state rv-queue__empty">
-            <p className="empty-state__title">{counts.all === 0 ? 'No recorded calls here' : 'Nothing matches'}</p>
-            <p className="muted">
-              {counts.all === 0
-                ? 'Calls appear here once their recording is stored.'
-                : 'Try another status tab or clear the filters.'}
-            </p>
-          </div>
-        ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index];
-              return (
-                <QueueItem
-                  key={row.call.id}
-                  row={row}
-                  top={item.start}
-                  assessorName={
-                    row.call.assessorId
-                      ? (assessors.get(row.call.assessorId)?.name ?? 'Unknown assessor')
-                      : 'No assessor'
-                  }
-                  assigneeName={staffName(staff, row.call.reviewAssignee, user.id)}
-                  isOpen={row.call.id === openCallId}
-                  isChecked={checked.has(row.call.id)}
-                  isOffline={cachedIds.has(row.call.id)}
-                  onOpen={() => ui.openCall(row.call.id)}
-                  onCheck={() => ui.toggleChecked(row.call.id)}
-                />
-              );
-            })}
-          </div>
+        testId="queue-list"
+        items={rows}
+        rowHeight={ROW_HEIGHT}
+        rowKey={(row) => row.call.id}
+        placeholder={
+          loading ? (
+            <p className="rv-queue__empty muted">Loading calls…</p>
+          ) : rows.length === 0 ? (
+            <EmptyState
+              className="rv-queue__empty"
+              title={counts.all === 0 ? 'No recorded calls here' : 'Nothing matches'}
+            >
+              <p className="muted">
+                {counts.all === 0
+                  ? 'Calls appear here once their recording is stored.'
+                  : 'Try another status tab or clear the filters.'}
+              </p>
+            </EmptyState>
+          ) : null
+        }
+        renderRow={(row, top) => (
+          <QueueItem
+            row={row}
+            top={top}
+            assessorName={
+              row.call.assessorId ? (assessors.get(row.call.assessorId)?.name ?? 'Unknown assessor') : 'No assessor'
+            }
+            assigneeName={staffName(staff, row.call.reviewAssignee, user.id)}
+            isOpen={row.call.id === openCallId}
+            isChecked={checked.has(row.call.id)}
+            isOffline={cachedIds.has(row.call.id)}
+            onOpen={() => ui.openCall(row.call.id)}
+            onCheck={() => ui.toggleChecked(row.call.id)}
+          />
         )}
-      </div>
+      />
     </div>
   );
 }
@@ -304,39 +280,6 @@ function countActive(f: QueueFilters): number {
   return (
     [f.district, f.service, f.assessorId, f.outcome, f.from, f.to].filter((v) => v !== null).length +
     (f.assignment !== 'anyone' ? 1 : 0)
-  );
-}
-
-function FilterSelect({
-  label,
-  value,
-  options,
-  onChange,
-  anyLabel = 'All',
-}: {
-  label: string;
-  value: string | null;
-  options: Array<[string, string]>;
-  onChange(v: string | null): void;
-  anyLabel?: string;
-}) {
-  return (
-    <label className="field rv-filter">
-      <span className="field__label">{label}</span>
-      <select
-        className="select"
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value || null)}
-        aria-label={label}
-      >
-        <option value="">{anyLabel}</option>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
 
