@@ -13,6 +13,7 @@ import {
 } from './contacts-model';
 import { PhoneReveal } from './PhoneReveal';
 import { QualityPanel } from './QualityBadge';
+import { WhyThisOrder } from './WhyThisOrder';
 import { SERVICE_LABELS } from '../../ui/labels';
 
 const RECORDING_WORDS: Record<CallDoc['recording']['state'], string | null> = {
@@ -205,6 +206,8 @@ export function LeadDetail({
           </table>
         </div>
       </section>
+
+      <WhyThisOrder lead={lead} />
 
       <section className="ct-section" aria-label="Calls and texts">
         <h3 className="ct-section-label">
