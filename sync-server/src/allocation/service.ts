@@ -1,36 +1,10 @@
-import { z } from 'zod';
-import { rankAssessors, type ExcludedAssessor, type RankedAssessor } from '../../../shared/allocation/rank';
-import type { Service } from '../../../shared/schemas';
+import { RankBody, type RankAnswer } from '../../../shared/contracts/allocation';
+import { rankAssessors } from '../../../shared/allocation/rank';
 import { parseInput } from '../http/errors';
-import {
-  districtOf,
-  loadPriceBook,
-  quoteFrom,
-  serviceOf,
-  tierPriceRule,
-  type PricingDeps,
-  type Quote,
-} from '../pricing/service';
+import { districtOf, loadPriceBook, quoteFrom, serviceOf, tierPriceRule, type PricingDeps } from '../pricing/service';
 import { loadWindow, performanceOf, tierRules } from '../tiers/service';
 
 /** The allocation order for a new lead (shared/allocation/SPEC.md), with the area price each assessor's price starts from. */
-export const RankBody = z
-  .object({
-    postcode: z.unknown().optional(),
-    service: z.unknown().optional(),
-    assessorIds: z.array(z.string().min(1).max(100)).max(200).optional(),
-  })
-  .strict();
-
-export interface RankAnswer {
-  district: string;
-  service: Service;
-  area: Pick<Quote, 'pricePence' | 'source' | 'overrideId'>;
-  windowDays: number;
-  ranked: RankedAssessor[];
-  excluded: ExcludedAssessor[];
-}
-
 export async function rankForLead(deps: PricingDeps, input: unknown): Promise<RankAnswer> {
   const body = parseInput(RankBody, input ?? {});
   const district = districtOf(body.postcode);

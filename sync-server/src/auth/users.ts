@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { z } from 'zod';
-import { ROLES, type Role } from '../../../shared/roles';
+import { type Role } from '../../../shared/roles';
 import type { Queryable } from '../db';
+import { NewUserInput } from '../../../shared/contracts/auth';
 import { ApiError, parseInput } from '../http/errors';
 import { hashPassword } from './passwords';
 import { announceRevocation } from './revocation';
@@ -35,14 +35,6 @@ export function toAuthUser(row: UserRow): AuthUser {
     revoked: row.revoked_at !== null,
   };
 }
-
-export const NewUserInput = z.object({
-  email: z.string().trim().toLowerCase().email('must be an email address'),
-  password: z.string().min(12, 'must be at least 12 characters').max(200),
-  role: z.enum(ROLES),
-  name: z.string().trim().min(1).max(100).optional(),
-});
-export type NewUserInput = z.infer<typeof NewUserInput>;
 
 export async function createUser(q: Queryable, input: unknown): Promise<AuthUser> {
   const data = parseInput(NewUserInput, input);

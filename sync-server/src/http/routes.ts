@@ -85,7 +85,7 @@ function hasCaller<C extends RouteContract>(contract: C, auth: RequestAuth | nul
  * VALIDATION_FAILED naming the field, after the access check (so the unauthenticated learn nothing of the shape).
  * With VALIDATE_RESPONSES on (the test servers), the answer is also checked against the contract at run time.
  */
-export function route<C extends RouteContract>(contract: C, handler: Handler<C>): RouteDef {
+export function route<C extends RouteContract>(contract: C, handler: NoInfer<Handler<C>>): RouteDef {
   return {
     method: contract.method,
     path: contract.path,

@@ -1,9 +1,10 @@
+import { revealPhone } from '../../../shared/contracts/leads';
 import { maskPhone } from '../../../shared/phone';
 import type { LeadDoc } from '../../../shared/schemas';
 import { audit } from '../audit/log';
 import type { AppContext } from '../context';
 import { ApiError } from '../http/errors';
-import type { RouteDef } from '../http/routes';
+import { route, type RouteDef } from '../http/routes';
 import { getDocument } from '../replication/store';
 
 /**
@@ -17,28 +18,20 @@ import { getDocument } from '../replication/store';
  */
 export function revealRoutes(_ctx: AppContext): RouteDef[] {
   return [
-    {
-      method: 'post',
-      path: '/api/leads/:id/reveal-phone',
-      access: ['admin'],
-      body: 'none',
-      summary: "Reveal a lead's real customer phone number to an admin (audited)",
-      async handler({ ctx, auth, req }) {
-        const id = String(req.params.id ?? '');
-        const lead = await getDocument(ctx.db, 'leads', id);
-        if (!lead) throw new ApiError('NOT_FOUND', `no lead ${id}`, 'id');
-        const phone = realPhone(lead);
-        if (!phone) throw new ApiError('NOT_FOUND', `lead ${id} has no phone number on record (erased)`, 'id');
-        await audit(ctx.db, auth!, {
-          action: 'lead.phone_reveal',
-          subjectType: 'lead',
-          subjectId: lead.id,
-          detail: { masked: maskPhone(phone) },
-          ip: req.ip ?? null,
-        });
-        return { leadId: lead.id, customerPhone: phone, customerPhoneMasked: maskPhone(phone) };
-      },
-    },
+    route(revealPhone, async ({ ctx, auth, req, params: { id } }) => {
+      const lead = await getDocument(ctx.db, 'leads', id);
+      if (!lead) throw new ApiError('NOT_FOUND', `no lead ${id}`, 'id');
+      const phone = realPhone(lead);
+      if (!phone) throw new ApiError('NOT_FOUND', `lead ${id} has no phone number on record (erased)`, 'id');
+      await audit(ctx.db, auth, {
+        action: 'lead.phone_reveal',
+        subjectType: 'lead',
+        subjectId: lead.id,
+        detail: { masked: maskPhone(phone) },
+        ip: req.ip ?? null,
+      });
+      return { leadId: lead.id, customerPhone: phone, customerPhoneMasked: maskPhone(phone) };
+    }),
   ];
 }
 

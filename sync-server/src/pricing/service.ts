@@ -23,6 +23,7 @@ import { audit } from '../audit/log';
 import type { Database, Queryable } from '../db';
 import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth } from '../http/routes';
+import { NewOverride, OverrideFilter, RevokeOverride } from '../../../shared/contracts/pricing';
 import { getDocument, getDocuments, lockCollection, putDocuments } from '../replication/store';
 import type { Rules } from './rules-file';
 
@@ -259,25 +260,6 @@ async function listOverrideRecords(q: Queryable): Promise<PriceOverrideRecord[]>
   return rows.map(toRecord);
 }
 
-const instant = z.union([
-  z
-    .string()
-    .datetime({ offset: true })
-    .transform((s) => Date.parse(s)),
-  z.number().int().min(0).max(1e13),
-]);
-
-export const NewOverride = z
-  .object({
-    district: z.string().min(1).max(10),
-    service: serviceField,
-    pricePence: z.number().int().min(0).max(100_000),
-    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(500),
-    validFrom: instant.optional(),
-    validTo: instant.nullable().optional(),
-  })
-  .strict();
-
 /** Who acts: a signed-in admin (the decision is signed by their id). */
 function adminOf(auth: RequestAuth | null): { id: string; auth: RequestAuth } {
   if (!auth?.user) throw new ApiError('FORBIDDEN', 'overrides are set by a signed-in admin');
@@ -321,14 +303,7 @@ export async function listOverrides(
   deps: PricingDeps,
   query: Record<string, unknown>,
 ): Promise<{ overrides: OverrideView[] }> {
-  const f = parseInput(
-    z.object({
-      district: z.string().max(10).optional(),
-      service: serviceField.optional(),
-      state: z.enum(['scheduled', 'active', 'expired', 'revoked']).optional(),
-    }),
-    query,
-  );
+  const f = parseInput(OverrideFilter, query);
   const district = f.district === undefined ? undefined : districtOf(f.district, 'district');
   const now = deps.now();
   const all = (await listOverrideRecords(deps.db)).map((o) => overrideView(o, now));
@@ -347,7 +322,7 @@ export async function revokeOverride(
   input: unknown,
 ): Promise<OverrideView> {
   const admin = adminOf(auth);
-  const body = parseInput(z.object({ reason: z.string().trim().max(500).optional() }).default({}), input ?? {});
+  const body = parseInput(RevokeOverride, input ?? {});
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     const { rows } = await tx.query<OverrideRow>('SELECT * FROM price_overrides WHERE id = $1 FOR UPDATE', [id]);

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { z } from 'zod';
 import { assessorPerformance } from '../../../shared/metrics';
 import {
   cooldownVerdict,
@@ -23,6 +22,7 @@ import { audit } from '../audit/log';
 import type { Database, Queryable } from '../db';
 import { ApiError, parseInput } from '../http/errors';
 import type { RequestAuth } from '../http/routes';
+import { Decision, ProposalFilter } from '../../../shared/contracts/tiers';
 import type { Rules } from '../pricing/rules-file';
 import { getDocuments, lockCollection, putDocuments } from '../replication/store';
 
@@ -283,14 +283,7 @@ export async function listProposals(
   deps: TierDeps,
   query: Record<string, unknown>,
 ): Promise<{ proposals: ProposalView[] }> {
-  const f = parseInput(
-    z.object({
-      state: z.enum(['pending', 'approved', 'rejected', 'superseded']).optional(),
-      assessorId: z.string().min(1).max(100).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(200),
-    }),
-    query,
-  );
+  const f = parseInput(ProposalFilter, query);
   const { rows } = await deps.db.query<ProposalRow & { doc: TierChangeDoc | null; name: string | null }>(
     `SELECT p.*, d.doc, a.doc->>'name' AS name FROM tier_proposals p
        LEFT JOIN sync_documents d ON d.collection = 'tierChanges' AND d.id = p.id
@@ -324,11 +317,6 @@ export async function listProposals(
 }
 
 // ───────────────────────────── decisions (TR7) ─────────────────────────────
-
-export const Decision = z.object({
-  decision: z.enum(['approve', 'reject']),
-  note: z.string().trim().min(1, 'a note is required').max(1000),
-});
 
 interface Decider {
   id: string;
