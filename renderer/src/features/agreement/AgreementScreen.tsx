@@ -19,6 +19,7 @@ import {
 } from './agreement-model';
 import './agreement.css';
 import { SERVICE_LABELS, OUTCOME_LABELS } from '../../ui/labels';
+import { EmptyState } from '../../ui/EmptyState';
 
 /**
  * How far the AI's call outcomes can be trusted: per provider, model and version, the agreement rate and
@@ -119,15 +120,14 @@ export default function AgreementScreen() {
       )}
       {!report && loading && <p className="muted">Loading…</p>}
       {report && report.groups.length === 0 && (
-        <div className="empty-state">
-          <p className="empty-state__title">Nothing to compare yet</p>
+        <EmptyState title="Nothing to compare yet">
           <p className="muted">
             The report pairs each submitted review that has an outcome with the AI's outcome for the same call.
             {report.reviewsWithoutInsight > 0
               ? ` ${report.reviewsWithoutInsight} submitted ${report.reviewsWithoutInsight === 1 ? 'review has' : 'reviews have'} no finished AI analysis to compare with.`
               : ' No review in this period has one yet.'}
           </p>
-        </div>
+        </EmptyState>
       )}
       {report && report.groups.length > 0 && (
         <div className="stack ag-groups">

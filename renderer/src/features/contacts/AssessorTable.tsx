@@ -3,6 +3,7 @@ import type { AssessorPerformance } from '../../../../shared/metrics';
 import type { AssessorDoc } from '../../../../shared/schemas';
 import { formatDuration, formatRate, sortAssessors, type AssessorColumn } from './contacts-model';
 import { useContactsUi } from './contacts-store';
+import { EmptyState } from '../../ui/EmptyState';
 
 const COLUMNS: Array<{ id: AssessorColumn; label: string; title: string; numeric: boolean }> = [
   { id: 'name', label: 'Assessor', title: 'Sort by name', numeric: false },
@@ -56,10 +57,9 @@ export function AssessorTable({
   if (loading) return <p className="muted">Loading…</p>;
   if (rows.length === 0) {
     return (
-      <div className="empty-state">
-        <span className="empty-state__title">No assignments in this period</span>
+      <EmptyState title="No assignments in this period">
         <p>Assessors appear here once leads in the period and filters were sent to them.</p>
-      </div>
+      </EmptyState>
     );
   }
   return (

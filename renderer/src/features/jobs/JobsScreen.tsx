@@ -15,6 +15,8 @@ import {
 } from './jobs-model';
 import './jobs.css';
 import { SERVICE_LABELS } from '../../ui/labels';
+import { DateRange } from '../../ui/DateRange';
+import { Field } from '../../ui/Field';
 
 const STATUSES = [
   { id: 'failed', label: 'Failed' },
@@ -320,12 +322,13 @@ function RerunCard() {
       </header>
       <form className="card__body jobs-rerun" onSubmit={submit}>
         <div className="jobs-rerun__grid">
-          <Field label="Calls from">
-            <input className="input" type="date" value={form.since} onChange={(e) => set({ since: e.target.value })} />
-          </Field>
-          <Field label="Calls until">
-            <input className="input" type="date" value={form.until} onChange={(e) => set({ until: e.target.value })} />
-          </Field>
+          <DateRange
+            labels={{ from: 'Calls from', to: 'Calls until' }}
+            from={form.since}
+            to={form.until}
+            onFromChange={(since) => set({ since })}
+            onToChange={(until) => set({ until })}
+          />
           <Field label="District">
             <input
               className="input"
@@ -448,14 +451,5 @@ function RerunCard() {
         <p className="subtle">Only calls with a stored recording are ever sent to a provider.</p>
       </form>
     </section>
-  );
-}
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <label className="field">
-      <span className="field__label">{label}</span>
-      {children}
-    </label>
   );
 }

@@ -4,6 +4,7 @@ import { ReviewQueue } from './queue/ReviewQueue';
 import { CallWorkspace } from './workspace/CallWorkspace';
 import '../../ui/panel.css';
 import './review.css';
+import { EmptyState } from '../../ui/EmptyState';
 
 /** The QA review workspace: the queue on the left, the open call on the right. */
 export function ReviewScreen() {
@@ -18,12 +19,11 @@ export function ReviewScreen() {
         {openCallId ? (
           <CallWorkspace key={openCallId} callId={openCallId} />
         ) : (
-          <div className="empty-state rv-screen__empty">
-            <p className="empty-state__title">Choose a call to review</p>
+          <EmptyState className="rv-screen__empty" title="Choose a call to review">
             <p className="muted">
               Pick a call from the queue. Press <kbd>?</kbd> in the player for keyboard shortcuts.
             </p>
-          </div>
+          </EmptyState>
         )}
       </main>
     </div>

@@ -8,6 +8,7 @@ import { describeAnswer } from './answer-keys';
 import { SERVICE_LABELS, OUTCOME_LABELS } from '../../ui/labels';
 import '../../ui/panel.css';
 import './scorecards.css';
+import { EmptyState } from '../../ui/EmptyState';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 
@@ -61,14 +62,13 @@ export function CalibrationPanel({
   if (onlyComparisons && (compared.length < 2 || !result || !card)) return null;
   if (reviews.length === 0 || !result || !card) {
     return (
-      <div className="empty-state" data-testid="calibration-empty">
-        <p className="empty-state__title">Nothing to compare yet</p>
+      <EmptyState testId="calibration-empty" title="Nothing to compare yet">
         <p className="muted">
           {reviews.length === 0
             ? 'No one has submitted a review of this call.'
             : 'The scorecard these reviews used is not on this device yet.'}
         </p>
-      </div>
+      </EmptyState>
     );
   }
   const name = (id: string) => staffName(staff, id, user.id);
@@ -209,10 +209,9 @@ export function CalibrationScreen() {
           </span>
         </header>
         {rows.length === 0 ? (
-          <div className="empty-state">
-            <p className="empty-state__title">No call has been reviewed yet</p>
+          <EmptyState title="No call has been reviewed yet">
             <p className="muted">Assign the same call to two reviewers to calibrate how they score.</p>
-          </div>
+          </EmptyState>
         ) : (
           <table className="table">
             <thead>

@@ -16,6 +16,7 @@ import {
 } from './scorecard-model';
 import '../../ui/panel.css';
 import './scorecards.css';
+import { EmptyState } from '../../ui/EmptyState';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 const newId = () => crypto.randomUUID();
@@ -71,10 +72,9 @@ export function ScorecardEditor() {
           </button>
         </header>
         {cards.length === 0 && !draft ? (
-          <div className="empty-state">
-            <p className="empty-state__title">No scorecards yet</p>
+          <EmptyState title="No scorecards yet">
             <p className="muted">Create one; reviewers answer it for every call they review.</p>
-          </div>
+          </EmptyState>
         ) : (
           <ul className="sc-list__items">
             {draft && !stored && (
@@ -107,9 +107,7 @@ export function ScorecardEditor() {
       </aside>
       <main className="sc-editor">
         {!draft ? (
-          <div className="empty-state">
-            <p className="empty-state__title">Choose a scorecard to edit, or create one</p>
-          </div>
+          <EmptyState title="Choose a scorecard to edit, or create one" />
         ) : (
           <DraftEditor
             key={draft.id}

@@ -4,6 +4,7 @@ import { usePlayhead } from '../player/playhead';
 import { orderSegments, segmentIndexAt } from './transcript-model';
 import { formatClock } from '../../../ui/format';
 import { CHANNEL_LABELS } from '../../../ui/labels';
+import { EmptyState } from '../../../ui/EmptyState';
 
 /**
  * The call's transcript beside the player: the segment being heard is highlighted and kept in view while
@@ -43,10 +44,9 @@ export function TranscriptPane({
         <header className="rv-panel__header">
           <h3>Transcript</h3>
         </header>
-        <div className="empty-state rv-transcript__empty" data-testid="transcript-empty">
-          <p className="empty-state__title">{emptyTitle(insight)}</p>
+        <EmptyState className="rv-transcript__empty" testId="transcript-empty" title={emptyTitle(insight)}>
           <p className="muted">{emptyDetail(insight)}</p>
-        </div>
+        </EmptyState>
       </section>
     );
   }

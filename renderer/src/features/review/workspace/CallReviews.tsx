@@ -7,6 +7,7 @@ import { staffName } from '../staff';
 import type { StaffMember } from '../types';
 import { formatClock } from '../../../ui/format';
 import { OUTCOME_LABELS } from '../../../ui/labels';
+import { EmptyState } from '../../../ui/EmptyState';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 
@@ -33,10 +34,9 @@ export function CallReviews({
 }) {
   if (reviews.length === 0) {
     return (
-      <div className="empty-state" data-testid="call-reviews-empty">
-        <p className="empty-state__title">No reviews yet</p>
+      <EmptyState testId="call-reviews-empty" title="No reviews yet">
         <p className="muted">Nobody has started a review of this call.</p>
-      </div>
+      </EmptyState>
     );
   }
   // Submitted first, the latest first; drafts after them.

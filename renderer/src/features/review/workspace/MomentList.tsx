@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReviewRegion } from '../../../../../shared/schemas';
 import { formatClock } from '../../../ui/format';
+import { EmptyState } from '../../../ui/EmptyState';
 
 /** Labels offered while typing; reviewers can write any label. */
 export const MOMENT_LABEL_SUGGESTIONS = [
@@ -34,12 +35,11 @@ export interface MomentListProps {
 export function MomentList(p: MomentListProps) {
   if (p.regions.length === 0) {
     return (
-      <div className="empty-state rv-moments__empty">
-        <p className="empty-state__title">No moments marked yet</p>
+      <EmptyState className="rv-moments__empty" title="No moments marked yet">
         <p className="muted">
           Drag across the waveform, or press <kbd>[</kbd> where a moment starts and <kbd>]</kbd> where it ends.
         </p>
-      </div>
+      </EmptyState>
     );
   }
   return (
