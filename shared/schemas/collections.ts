@@ -1,4 +1,4 @@
-import type { RxJsonSchema } from 'rxdb';
+import type { ExtractDocumentTypeFromTypedRxJsonSchema, RxJsonSchema } from 'rxdb';
 import {
   idField,
   refField,
@@ -11,44 +11,22 @@ import {
   SERVICES,
   TIERS,
   OUTCOMES,
-  type BaseDoc,
-  type Service,
-  type Tier,
-  type Outcome,
 } from './common';
 import type { CallAnalysis, TranscriberStamp } from '../analysis/schema';
 
+/**
+ * The client collections, each written once: a JSON schema literal (`as const`) from which RxDB's
+ * `ExtractDocumentTypeFromTypedRxJsonSchema` derives the document type, so the type and the schema cannot drift
+ * apart. Enums in the schema become string unions in the type; a field the schema lists in `required` is
+ * required in the type. The same schemas build the app's RxDB collections and validate pushes on the server
+ * (ajv). To add a field: add it to `properties` (and `required`), and raise `version` with a migration step if
+ * stored documents lack it (replication SPEC R3a).
+ */
+
 // ───────────────────────────── leads (with their assignments) ─────────────────────────────
-export interface Assignment {
-  assessorId: string;
-  assignedAt: number;
-  /** The platform number both sides of this assignment see for each other (E.164). */
-  poolNumber: string;
-  /** Present when the assessor shares this pool number across several open sessions. */
-  extension: string | null;
-  bookedAt: number | null;
-  bookingValuePence: number | null;
-  active: boolean;
-}
 export const LEAD_GRADES = ['hot', 'warm', 'cold', 'suspect'] as const;
 export type LeadGrade = (typeof LEAD_GRADES)[number];
-export interface LeadDoc extends BaseDoc {
-  externalId: string;
-  customerName: string;
-  /** Real E.164 number: admins only; other roles receive `null` (see shared/sync-policy). */
-  customerPhone: string | null;
-  /** Safe display form such as `07700 900***`. */
-  customerPhoneMasked: string;
-  postcode: string;
-  district: string;
-  service: Service;
-  createdAt: number;
-  status: 'open' | 'booked' | 'closed';
-  assignments: Assignment[];
-  quality: { grade: LeadGrade; evidence: string[] } | null;
-  sandbox: boolean;
-}
-export const leadSchema: RxJsonSchema<LeadDoc> = {
+const leadSchemaLiteral = {
   title: 'leads',
   version: 0,
   primaryKey: 'id',
@@ -58,7 +36,9 @@ export const leadSchema: RxJsonSchema<LeadDoc> = {
     updatedAt: timeField,
     externalId: shortText,
     customerName: shortText,
+    // Real E.164 number: admins only; other roles receive `null` (see shared/sync-policy).
     customerPhone: { type: ['string', 'null'], maxLength: 20 },
+    // Safe display form such as `07700 900***`.
     customerPhoneMasked: { type: 'string', maxLength: 30 },
     postcode: { type: 'string', maxLength: 10 },
     district: { type: 'string', maxLength: 4 },
@@ -73,7 +53,9 @@ export const leadSchema: RxJsonSchema<LeadDoc> = {
         properties: {
           assessorId: refField,
           assignedAt: timeField,
+          // The platform number both sides of this assignment see for each other (E.164).
           poolNumber: { type: 'string', maxLength: 20 },
+          // Present when the assessor shares this pool number across several open sessions.
           extension: { type: ['string', 'null'], maxLength: 6 },
           bookedAt: nullableTime,
           bookingValuePence: { type: ['number', 'null'], minimum: 0 },
@@ -111,24 +93,13 @@ export const leadSchema: RxJsonSchema<LeadDoc> = {
   ],
   indexes: ['createdAt', 'district'],
   additionalProperties: false,
-};
+} as const;
+export type LeadDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof leadSchemaLiteral>;
+export const leadSchema: RxJsonSchema<LeadDoc> = leadSchemaLiteral;
+export type Assignment = LeadDoc['assignments'][number];
 
 // ───────────────────────────── assessors ─────────────────────────────
-export interface AssessorDoc extends BaseDoc {
-  externalId: string;
-  name: string;
-  /** Real E.164 number: admins only; other roles receive `null`. */
-  phone: string | null;
-  phoneMasked: string;
-  districts: string[];
-  services: Service[];
-  active: boolean;
-  tier: Tier | null;
-  coursesCompleted: string[];
-  createdAt: number;
-  sandbox: boolean;
-}
-export const assessorSchema: RxJsonSchema<AssessorDoc> = {
+const assessorSchemaLiteral = {
   title: 'assessors',
   version: 0,
   primaryKey: 'id',
@@ -138,6 +109,7 @@ export const assessorSchema: RxJsonSchema<AssessorDoc> = {
     updatedAt: timeField,
     externalId: shortText,
     name: shortText,
+    // Real E.164 number: admins only; other roles receive `null`.
     phone: { type: ['string', 'null'], maxLength: 20 },
     phoneMasked: { type: 'string', maxLength: 30 },
     districts: { type: 'array', items: { type: 'string', maxLength: 4 }, maxItems: 200 },
@@ -164,7 +136,9 @@ export const assessorSchema: RxJsonSchema<AssessorDoc> = {
     'sandbox',
   ],
   additionalProperties: false,
-};
+} as const;
+export type AssessorDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof assessorSchemaLiteral>;
+export const assessorSchema: RxJsonSchema<AssessorDoc> = assessorSchemaLiteral;
 
 // ───────────────────────────── calls ─────────────────────────────
 export const CALL_DIRECTIONS = ['customer_to_assessor', 'assessor_to_customer'] as const;
@@ -182,35 +156,7 @@ export const CALL_STATUSES = [
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const RECORDING_STATES = ['none', 'opted_out', 'pending', 'stored', 'stopped', 'deleted', 'failed'] as const;
 export type RecordingState = (typeof RECORDING_STATES)[number];
-export interface CallRecording {
-  state: RecordingState;
-  durationSec: number | null;
-  /** Channel order of the stored media: index 0 is channel 1. */
-  channels: Array<'customer' | 'assessor'>;
-  storedAt: number | null;
-}
-export interface CallDoc extends BaseDoc {
-  leadId: string | null;
-  assessorId: string | null;
-  direction: CallDirection | null;
-  poolNumber: string;
-  district: string | null;
-  service: Service | null;
-  startedAt: number;
-  ringingAt: number | null;
-  answeredAt: number | null;
-  endedAt: number | null;
-  ringSeconds: number;
-  talkSeconds: number;
-  status: CallStatus;
-  connected: boolean;
-  hungUpBy: 'customer' | 'assessor' | null;
-  recording: CallRecording;
-  /** Reviewer the call is assigned to for QA, if any. */
-  reviewAssignee: string | null;
-  sandbox: boolean;
-}
-export const callSchema: RxJsonSchema<CallDoc> = {
+const callSchemaLiteral = {
   title: 'calls',
   version: 0,
   primaryKey: 'id',
@@ -238,12 +184,14 @@ export const callSchema: RxJsonSchema<CallDoc> = {
       properties: {
         state: { type: 'string', enum: [...RECORDING_STATES] },
         durationSec: { type: ['number', 'null'], minimum: 0 },
+        // Channel order of the stored media: index 0 is channel 1.
         channels: { type: 'array', items: { type: 'string', enum: ['customer', 'assessor'] }, maxItems: 2 },
         storedAt: nullableTime,
       },
       required: ['state', 'durationSec', 'channels', 'storedAt'],
       additionalProperties: false,
     },
+    // Reviewer the call is assigned to for QA, if any.
     reviewAssignee: nullableRef,
     sandbox: { type: 'boolean' },
   },
@@ -271,7 +219,10 @@ export const callSchema: RxJsonSchema<CallDoc> = {
   ],
   indexes: ['startedAt'],
   additionalProperties: false,
-};
+} as const;
+export type CallDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof callSchemaLiteral>;
+export const callSchema: RxJsonSchema<CallDoc> = callSchemaLiteral;
+export type CallRecording = CallDoc['recording'];
 
 // ───────────────────────────── messages (SMS) ─────────────────────────────
 export const MESSAGE_STATUSES = [
@@ -286,19 +237,7 @@ export const MESSAGE_STATUSES = [
   'suppressed',
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-export interface MessageDoc extends BaseDoc {
-  leadId: string | null;
-  assessorId: string | null;
-  direction: CallDirection | null;
-  poolNumber: string;
-  /** Null once erased or expired by retention. */
-  body: string | null;
-  mediaCount: number;
-  status: MessageStatus;
-  sentAt: number;
-  sandbox: boolean;
-}
-export const messageSchema: RxJsonSchema<MessageDoc> = {
+const messageSchemaLiteral = {
   title: 'messages',
   version: 0,
   primaryKey: 'id',
@@ -310,6 +249,7 @@ export const messageSchema: RxJsonSchema<MessageDoc> = {
     assessorId: nullableRef,
     direction: { type: ['string', 'null'], enum: [...CALL_DIRECTIONS, null] },
     poolNumber: { type: 'string', maxLength: 20 },
+    // Null once erased or expired by retention.
     body: { type: ['string', 'null'], maxLength: 2000 },
     mediaCount: { type: 'number', minimum: 0, maximum: 10 },
     status: { type: 'string', enum: [...MESSAGE_STATUSES] },
@@ -331,34 +271,12 @@ export const messageSchema: RxJsonSchema<MessageDoc> = {
   ],
   indexes: ['sentAt'],
   additionalProperties: false,
-};
+} as const;
+export type MessageDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof messageSchemaLiteral>;
+export const messageSchema: RxJsonSchema<MessageDoc> = messageSchemaLiteral;
 
 // ───────────────────────────── insights (AI analysis of a call) ─────────────────────────────
-export interface TranscriptSegment {
-  speaker: 'customer' | 'assessor';
-  start: number;
-  end: number;
-  text: string;
-  /** Word timings, when the transcription model gives them. */
-  words?: Array<{ word: string; start: number; end: number }>;
-}
-export interface InsightDoc extends BaseDoc {
-  callId: string;
-  /** provider/model/version of the analysis (the transcript's own stamp is `transcriber`). */
-  provider: string;
-  model: string;
-  version: string;
-  createdAt: number;
-  /** Who transcribed the call; null when no transcription provider is configured ("no transcript"). */
-  transcriber: TranscriberStamp | null;
-  transcript: TranscriptSegment[] | null;
-  /** The analysis result, validated by `CallAnalysis` in shared/analysis (null while pending, failed or untranscribed). */
-  analysis: CallAnalysis | null;
-  status: 'pending' | 'done' | 'failed';
-  error: string | null;
-  sandbox: boolean;
-}
-export const insightSchema: RxJsonSchema<InsightDoc> = {
+const insightSchemaLiteral = {
   title: 'insights',
   version: 0,
   primaryKey: 'id',
@@ -367,6 +285,7 @@ export const insightSchema: RxJsonSchema<InsightDoc> = {
     id: idField,
     updatedAt: timeField,
     callId: refField,
+    // provider/model/version of the analysis (the transcript's own stamp is `transcriber`).
     provider: shortText,
     model: shortText,
     version: shortText,
@@ -381,6 +300,7 @@ export const insightSchema: RxJsonSchema<InsightDoc> = {
           start: seconds,
           end: seconds,
           text: longText,
+          // Word timings, when the transcription model gives them.
           words: {
             type: 'array',
             maxItems: 5000,
@@ -394,6 +314,7 @@ export const insightSchema: RxJsonSchema<InsightDoc> = {
         required: ['speaker', 'start', 'end', 'text'],
       },
     },
+    // Who transcribed the call; null when no transcription provider is configured ("no transcript").
     transcriber: {
       type: ['object', 'null'],
       properties: { provider: shortText, model: shortText, version: shortText, sandbox: { type: 'boolean' } },
@@ -449,39 +370,30 @@ export const insightSchema: RxJsonSchema<InsightDoc> = {
   ],
   indexes: ['callId'],
   additionalProperties: false,
+} as const;
+/**
+ * `analysis` and `transcriber` are typed by their zod schemas in shared/analysis: the JSON schema above checks only
+ * their top level (the server validates the whole of them before any write).
+ */
+export type InsightDoc = Omit<
+  ExtractDocumentTypeFromTypedRxJsonSchema<typeof insightSchemaLiteral>,
+  'analysis' | 'transcriber'
+> & {
+  analysis: CallAnalysis | null;
+  transcriber: TranscriberStamp | null;
 };
+export const insightSchema: RxJsonSchema<InsightDoc> = insightSchemaLiteral;
+export type TranscriptSegment = NonNullable<InsightDoc['transcript']>[number];
 
 // ───────────────────────────── reviews (one per call per reviewer) ─────────────────────────────
-export interface ReviewRegion {
-  id: string;
-  start: number;
-  end: number;
-  label: string;
-  comment: string;
-}
 export type ReviewAnswer = number | boolean | string | 'na';
-export interface ReviewDoc extends BaseDoc {
-  /** `${callId}:${reviewerId}` so that two devices of one reviewer edit the same document. */
-  callId: string;
-  reviewerId: string;
-  scorecardId: string | null;
-  answers: Record<string, ReviewAnswer>;
-  score: number | null;
-  outcome: Outcome | null;
-  aiOutcome: Outcome | null;
-  notes: string;
-  regions: ReviewRegion[];
-  status: 'draft' | 'submitted';
-  submittedAt: number | null;
-  /** Client edit time, used only to break ties deterministically in the conflict handler. */
-  editedAt: number;
-}
-export const reviewSchema: RxJsonSchema<ReviewDoc> = {
+const reviewSchemaLiteral = {
   title: 'reviews',
   version: 0,
   primaryKey: 'id',
   type: 'object',
   properties: {
+    // `${callId}:${reviewerId}` so that two devices of one reviewer edit the same document.
     id: { type: 'string', maxLength: 201 },
     updatedAt: timeField,
     callId: refField,
@@ -510,6 +422,7 @@ export const reviewSchema: RxJsonSchema<ReviewDoc> = {
     },
     status: { type: 'string', enum: ['draft', 'submitted'] },
     submittedAt: nullableTime,
+    // Client edit time, used only to break ties deterministically in the conflict handler.
     editedAt: timeField,
   },
   required: [
@@ -530,21 +443,13 @@ export const reviewSchema: RxJsonSchema<ReviewDoc> = {
   ],
   indexes: ['callId'],
   additionalProperties: false,
-};
+} as const;
+export type ReviewDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof reviewSchemaLiteral>;
+export const reviewSchema: RxJsonSchema<ReviewDoc> = reviewSchemaLiteral;
+export type ReviewRegion = ReviewDoc['regions'][number];
 
 // ───────────────────────────── clips (moments cut from calls for training) ─────────────────────────────
-export interface ClipDoc extends BaseDoc {
-  callId: string;
-  authorId: string;
-  title: string;
-  notes: string;
-  start: number;
-  end: number;
-  /** Time ranges bleeped out because they contain personal data. */
-  redactions: Array<{ start: number; end: number }>;
-  createdAt: number;
-}
-export const clipSchema: RxJsonSchema<ClipDoc> = {
+const clipSchemaLiteral = {
   title: 'clips',
   version: 0,
   primaryKey: 'id',
@@ -558,6 +463,7 @@ export const clipSchema: RxJsonSchema<ClipDoc> = {
     notes: longText,
     start: seconds,
     end: seconds,
+    // Time ranges bleeped out because they contain personal data.
     redactions: {
       type: 'array',
       maxItems: 100,
@@ -567,24 +473,12 @@ export const clipSchema: RxJsonSchema<ClipDoc> = {
   },
   required: ['id', 'updatedAt', 'callId', 'authorId', 'title', 'notes', 'start', 'end', 'redactions', 'createdAt'],
   additionalProperties: false,
-};
+} as const;
+export type ClipDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof clipSchemaLiteral>;
+export const clipSchema: RxJsonSchema<ClipDoc> = clipSchemaLiteral;
 
 // ───────────────────────────── courses ─────────────────────────────
-export interface CourseDoc extends BaseDoc {
-  title: string;
-  description: string;
-  authorId: string;
-  pricing: { kind: 'free' | 'paid' | 'subscription'; pricePence: number };
-  items: Array<{ clipId: string; note: string }>;
-  published: boolean;
-  createdAt: number;
-  /**
-   * The districts (outward codes) an "Area-Specific Strategies" course is about; empty: every area. Added in
-   * schema version 1 (migration `coursesV1AddDistricts` in renderer/src/db/migrations.ts, server migration 015).
-   */
-  districts: string[];
-}
-export const courseSchema: RxJsonSchema<CourseDoc> = {
+const courseSchemaLiteral = {
   title: 'courses',
   version: 1,
   primaryKey: 'id',
@@ -614,6 +508,8 @@ export const courseSchema: RxJsonSchema<CourseDoc> = {
     },
     published: { type: 'boolean' },
     createdAt: timeField,
+    // The districts (outward codes) an "Area-Specific Strategies" course is about; empty: every area. Added in
+    // version 1 (migration `coursesV1AddDistricts` in renderer/src/db/migrations.ts, server migration 015).
     districts: { type: 'array', items: { type: 'string', maxLength: 4 }, maxItems: 200 },
   },
   required: [
@@ -629,32 +525,18 @@ export const courseSchema: RxJsonSchema<CourseDoc> = {
     'districts',
   ],
   additionalProperties: false,
-};
+} as const;
+export type CourseDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof courseSchemaLiteral>;
+export const courseSchema: RxJsonSchema<CourseDoc> = courseSchemaLiteral;
 
 // ───────────────────────────── areas (pricing per district and service) ─────────────────────────────
-export interface PriceOverride {
-  pricePence: number;
-  reason: string;
-  validFrom: number;
-  validTo: number | null;
-  by: string;
-}
-export interface AreaDoc extends BaseDoc {
-  /** `${district}:${service}` */
-  district: string;
-  service: Service;
-  leads: number;
-  callRate: number;
-  conversionRate: number;
-  suggestedPricePence: number;
-  override: PriceOverride | null;
-}
-export const areaSchema: RxJsonSchema<AreaDoc> = {
+const areaSchemaLiteral = {
   title: 'areas',
   version: 0,
   primaryKey: 'id',
   type: 'object',
   properties: {
+    // `${district}:${service}`
     id: { type: 'string', maxLength: 40 },
     updatedAt: timeField,
     district: { type: 'string', maxLength: 4 },
@@ -687,22 +569,13 @@ export const areaSchema: RxJsonSchema<AreaDoc> = {
     'override',
   ],
   additionalProperties: false,
-};
+} as const;
+export type AreaDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof areaSchemaLiteral>;
+export const areaSchema: RxJsonSchema<AreaDoc> = areaSchemaLiteral;
+export type PriceOverride = NonNullable<AreaDoc['override']>;
 
 // ───────────────────────────── tierChanges (proposed by the system, decided by an admin) ─────────────────────────────
-export interface TierChangeDoc extends BaseDoc {
-  assessorId: string;
-  fromTier: Tier | null;
-  toTier: Tier;
-  metrics: Record<string, number | null>;
-  exampleCallIds: string[];
-  status: 'proposed' | 'approved' | 'rejected';
-  decidedBy: string | null;
-  decidedAt: number | null;
-  reason: string;
-  createdAt: number;
-}
-export const tierChangeSchema: RxJsonSchema<TierChangeDoc> = {
+const tierChangeSchemaLiteral = {
   title: 'tierChanges',
   version: 0,
   primaryKey: 'id',
@@ -736,24 +609,12 @@ export const tierChangeSchema: RxJsonSchema<TierChangeDoc> = {
     'createdAt',
   ],
   additionalProperties: false,
-};
+} as const;
+export type TierChangeDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof tierChangeSchemaLiteral>;
+export const tierChangeSchema: RxJsonSchema<TierChangeDoc> = tierChangeSchemaLiteral;
 
 // ───────────────────────────── scorecards (defined by admins) ─────────────────────────────
-export interface ScorecardQuestion {
-  id: string;
-  text: string;
-  kind: 'yesno' | 'scale' | 'choice';
-  options: string[];
-  weight: number;
-  allowNA: boolean;
-}
-export interface ScorecardDoc extends BaseDoc {
-  name: string;
-  sections: Array<{ id: string; title: string; questions: ScorecardQuestion[] }>;
-  active: boolean;
-  createdAt: number;
-}
-export const scorecardSchema: RxJsonSchema<ScorecardDoc> = {
+const scorecardSchemaLiteral = {
   title: 'scorecards',
   version: 0,
   primaryKey: 'id',
@@ -795,4 +656,7 @@ export const scorecardSchema: RxJsonSchema<ScorecardDoc> = {
   },
   required: ['id', 'updatedAt', 'name', 'sections', 'active', 'createdAt'],
   additionalProperties: false,
-};
+} as const;
+export type ScorecardDoc = ExtractDocumentTypeFromTypedRxJsonSchema<typeof scorecardSchemaLiteral>;
+export const scorecardSchema: RxJsonSchema<ScorecardDoc> = scorecardSchemaLiteral;
+export type ScorecardQuestion = ScorecardDoc['sections'][number]['questions'][number];

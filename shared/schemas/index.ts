@@ -1,3 +1,4 @@
+import type { DeepReadonly } from 'rxdb';
 import {
   leadSchema,
   assessorSchema,
@@ -60,6 +61,12 @@ export interface DocTypes {
   tierChanges: TierChangeDoc;
   scorecards: ScorecardDoc;
 }
+
+/**
+ * A document as RxDB hands it out (`toJSON()`, query results): deeply read-only. Pure functions that only read
+ * documents take this form (a plain document fits it too), so features pass query results on without casts.
+ */
+export type ReadonlyDoc<C extends CollectionName> = DeepReadonly<DocTypes[C]>;
 
 export function isCollectionName(value: string): value is CollectionName {
   return Object.prototype.hasOwnProperty.call(COLLECTIONS, value);

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useState } from 'react';
-import type { DeepReadonly, MangoQuery, MangoQuerySelector } from 'rxdb';
-import type { CollectionName, DocTypes } from '../../../shared/schemas';
+import type { MangoQuery, MangoQuerySelector } from 'rxdb';
+import type { CollectionName, DocTypes, ReadonlyDoc } from '../../../shared/schemas';
 import type { RingsideDatabase } from './database';
 
 /**
@@ -15,7 +15,8 @@ export function useDatabase(): RingsideDatabase {
   return db;
 }
 
-export type Doc<C extends CollectionName> = DeepReadonly<DocTypes[C]>;
+/** A document as the hooks return it: read-only (shared/schemas `ReadonlyDoc`). */
+export type Doc<C extends CollectionName> = ReadonlyDoc<C>;
 
 export interface QueryResult<T> {
   docs: T[];
