@@ -4,6 +4,7 @@ import { adminRequest, explain } from '../../api/admin';
 import { ACTION_LABELS, describeEntry, type AuditEntry } from './audit-model';
 import { useAuditNames } from './use-audit-names';
 import './audit.css';
+import { Field } from '../../ui/Field';
 
 const PAGE = 100;
 
@@ -56,10 +57,7 @@ export default function AuditScreen() {
     <div className="page audit-page" data-testid="audit-screen">
       <PageHeader description="Sign-ins, listens, reveals, erasures and decisions, newest first, in London time. Entries are never changed or removed." />
       <form className="row audit-filters" onSubmit={submit}>
-        <div className="field">
-          <label className="field__label" htmlFor="audit-action">
-            What
-          </label>
+        <Field label="What">
           <select
             id="audit-action"
             className="select"
@@ -73,11 +71,8 @@ export default function AuditScreen() {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="audit-actor">
-            Who (email)
-          </label>
+        </Field>
+        <Field label="Who (email)">
           <input
             id="audit-actor"
             className="input"
@@ -85,7 +80,7 @@ export default function AuditScreen() {
             value={filter.actor}
             onChange={(e) => setFilter({ ...filter, actor: e.target.value })}
           />
-        </div>
+        </Field>
         <button className="btn" type="submit">
           Filter
         </button>

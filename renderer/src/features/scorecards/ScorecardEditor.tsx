@@ -17,6 +17,7 @@ import {
 import '../../ui/panel.css';
 import './scorecards.css';
 import { EmptyState } from '../../ui/EmptyState';
+import { Field } from '../../ui/Field';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
 const newId = () => crypto.randomUUID();
@@ -179,8 +180,7 @@ function DraftEditor({
   return (
     <div className="sc-draft" data-testid="scorecard-editor">
       <header className="sc-draft__head">
-        <label className="field sc-draft__name">
-          <span className="field__label">Name</span>
+        <Field label="Name" className="sc-draft__name">
           <input
             className="input"
             value={draft.name}
@@ -189,7 +189,7 @@ function DraftEditor({
             aria-invalid={problemAt('name').length > 0}
           />
           <FieldProblems messages={problemAt('name')} />
-        </label>
+        </Field>
         <label className="sc-draft__active">
           <input
             type="checkbox"
