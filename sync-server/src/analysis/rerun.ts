@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { agreementReport, type AgreementReport } from '../../../shared/analysis';
-import { SERVICES, type InsightDoc, type ReviewDoc } from '../../../shared/schemas';
+import { AgreementQuery, RerunSelection, type RerunResult } from '../../../shared/contracts/analysis';
+import type { InsightDoc, ReviewDoc } from '../../../shared/schemas';
 import type { Queryable } from '../db';
 import type { JobQueue } from '../jobs/queue';
 import { JOB_TRANSCRIBE } from './jobs';
@@ -10,35 +11,9 @@ import { JOB_TRANSCRIBE } from './jobs';
  * Re-running analysis over a chosen set of calls (after a model, prompt or lexicon change), and the agreement
  * report between AI outcomes and reviewers. Shared by the admin routes and the CLI.
  */
-export const RerunSelection = z
-  .object({
-    callIds: z.array(z.string().min(1).max(100)).max(10_000).optional(),
-    /** Calls started at or after / before these times (ms since the epoch). */
-    since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    until: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    district: z.string().max(4).optional(),
-    service: z.enum(SERVICES).optional(),
-    /** Calls that already have an insight from this provider (and model). */
-    fromProvider: z.string().max(60).optional(),
-    fromModel: z.string().max(100).optional(),
-    /** Calls whose insight failed. */
-    onlyFailed: z.boolean().optional(),
-    /** Ask the transcription provider again instead of reusing the stored transcript. */
-    retranscribe: z.boolean().default(false),
-    limit: z.number().int().min(1).max(10_000).default(1000),
-    dryRun: z.boolean().default(false),
-  })
-  .strict();
 export type RerunSelection = z.input<typeof RerunSelection>;
 
-export interface RerunResult {
-  runId: string;
-  matched: number;
-  enqueued: number;
-  dryRun: boolean;
-  /** The first 100 calls matched. */
-  callIds: string[];
-}
+export type { RerunResult };
 
 export async function selectCalls(q: Queryable, s: z.output<typeof RerunSelection>): Promise<string[]> {
   const insightFilter = s.fromProvider || s.fromModel || s.onlyFailed;
@@ -104,14 +79,6 @@ export async function rerunAnalysis(
   }
   return { runId, matched: callIds.length, enqueued, dryRun: s.dryRun, callIds: callIds.slice(0, 100) };
 }
-
-export const AgreementQuery = z.object({
-  provider: z.string().max(60).optional(),
-  model: z.string().max(100).optional(),
-  /** Reviews submitted in this window (ms since the epoch). */
-  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  until: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-});
 
 export async function agreementFromDb(
   q: Queryable,
