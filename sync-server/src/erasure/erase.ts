@@ -4,6 +4,7 @@ import type { ClipDoc, CollectionName, DocTypes } from '../../../shared/schemas'
 import { audit } from '../audit/log';
 import type { Queryable } from '../db';
 import { ApiError } from '../http/errors';
+import { emptyJobPayloads, finishedJobsMentioning } from '../jobs/payloads';
 import { lockCalls, updateCallRecording } from '../recordings/call-docs';
 import type { MediaDeps } from '../recordings/deps';
 import { enqueueTwilioDelete } from '../recordings/download-job';
@@ -126,12 +127,7 @@ export async function eraseByPhone(
       const reviewIds = await idsWhere(tx, 'reviews', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
       const clipIds = await idsWhere(tx, 'clips', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
       const recordings = (await recordingsOfCalls(tx, callIds)).filter((r) => r.state === 'stored');
-      const jobIds = (
-        await tx.query<{ id: number }>(
-          `SELECT id FROM jobs WHERE status IN ('done', 'failed') AND strpos(payload::text, $1) > 0`,
-          [phone],
-        )
-      ).rows.map((r) => r.id);
+      const jobIds = await finishedJobsMentioning(tx, [phone]);
 
       const report: ErasureReport = {
         dryRun: !!opts.dryRun,
@@ -211,7 +207,7 @@ export async function eraseByPhone(
         scrubLead,
         now,
       );
-      if (jobIds.length) await tx.query(`UPDATE jobs SET payload = '{}'::jsonb WHERE id = ANY($1::bigint[])`, [jobIds]);
+      await emptyJobPayloads(tx, jobIds);
 
       await audit(tx, actor, {
         action: 'erasure.phone',
