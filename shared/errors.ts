@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   UNKNOWN_ASSESSOR: 404,
   /** Erasure by phone number: no lead, call, text or job has that number (nothing was changed). */
   UNKNOWN_PHONE: 404,
+  /** Erasure or export by lead: no lead has that id (nothing was changed). */
+  UNKNOWN_LEAD: 404,
   CONFLICT: 409,
   DUPLICATE_ASSIGNMENT: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { ClipDoc, CollectionName, DocTypes } from '../../../shared/schemas';
+import type { AssessorDoc, ClipDoc, CollectionName, DocTypes } from '../../../shared/schemas';
 import { audit } from '../audit/log';
 import type { Queryable } from '../db';
 import { ApiError } from '../http/errors';
@@ -18,30 +18,39 @@ import { writeLeadDocs } from '../leads/docs';
 import { lockPool } from '../pool/store';
 
 /**
- * Erasure of one person's data on request (UK GDPR art. 17), found by their phone number:
- *   - their recordings (original, MP3, peaks) are deleted, here and at Twilio; the calls stay as anonymous
- *     metadata (times, durations, outcome) with recording state `deleted`;
+ * Erasure of one person's data on request (UK GDPR art. 17). The person is named one of three ways
+ * (ErasureSubject): a customer's phone number, an assessor (their id or their own number), or a lead (the
+ * customer of that one enquiry). What is found is then removed the same way for all three:
+ *   - recordings of their calls (original, MP3, peaks) are deleted, here and at Twilio; the calls stay as
+ *     anonymous metadata (times, durations, outcome) with recording state `deleted`;
  *   - transcripts and analyses of those calls are deleted (tombstones), as are clips cut from them (and those
- *     clips leave any course);
+ *     clips leave any course: training uses are re-rendered without them);
  *   - SMS bodies to and from them are emptied; reviewers' free-text notes and region comments on their calls are
  *     emptied (scores stay);
- *   - their leads lose the personal fields (name, number, full postcode), in telephony's tables and documents;
- *     their pool sessions close (relaying needs the number);
+ *   - a customer's leads lose the personal fields (name, number, full postcode), in telephony's tables and
+ *     documents; an assessor's record loses their name and number and stops taking work (their id stays, so
+ *     the marketplace metrics keep an anonymous trace); the sessions close (relaying needs the number);
  *   - finished jobs whose payload mentions the number are emptied.
  * Everything is written through the replication store in one transaction, so every app, including one offline
- * now, drops the data on its next sync. The only trace kept is an audit entry with a keyed hash of the number
- * (so a repeated request can be recognised, but the number cannot be recovered from the log) and the counts.
+ * now, drops the data on its next sync. A failure half-way rolls the whole transaction back: running the request
+ * again does all of it. Media objects are removed after the commit; any that storage refused stay marked
+ * deleted (nobody can fetch them) and the retention sweep removes them (recordings/purge.ts). The only trace
+ * kept is an audit entry with a keyed hash of the subject (so a repeated request can be recognised, but the
+ * number cannot be recovered from the log) and the counts.
  *
  * A dry run (the admin screen's preview) counts the same things, changes nothing and is audited as
- * `erasure.preview`. A number no lead, call, text or job has is refused with UNKNOWN_PHONE, preview or not,
- * after auditing the request (with `found: false`): nothing is changed, and "no one with that number" is an
- * answer the admin should see rather than a row of zeros.
+ * `erasure.preview`. A subject nothing is held about is refused (UNKNOWN_PHONE, UNKNOWN_ASSESSOR, UNKNOWN_LEAD),
+ * preview or not, after auditing the request (with `found: false`): nothing is changed, and "no one with that
+ * number" is an answer the admin should see rather than a row of zeros. A second request for the same person
+ * therefore finds no one, is audited, and changes nothing.
  */
 export interface ErasureReport {
   dryRun: boolean;
-  /** HMAC-SHA256 of the E.164 number with a server secret: recognisable, not reversible from the log. */
+  /** HMAC-SHA256 of the subject (E.164 number, `assessor:<id>` or `lead:<id>`) with a server secret. */
   subjectHash: string;
   leads: number;
+  /** Assessor records scrubbed (assessor erasure only). */
+  assessors: number;
   sessions: number;
   calls: number;
   recordings: number;
@@ -54,6 +63,12 @@ export interface ErasureReport {
   jobs: number;
 }
 
+/** Who an erasure request is about. */
+export type ErasureSubject =
+  | { kind: 'phone'; phone: string }
+  | { kind: 'assessor'; assessorId?: string; phone?: string }
+  | { kind: 'lead'; leadId: string };
+
 export const ERASURE_SECRET_NAME = 'erasure-hash-v1';
 
 export function normalisePhone(input: string): string {
@@ -63,9 +78,9 @@ export function normalisePhone(input: string): string {
   return parsed.number;
 }
 
-export async function subjectHash(q: Queryable, e164: string): Promise<string> {
+export async function subjectHash(q: Queryable, key: string): Promise<string> {
   const secret = await serverSecret(q, ERASURE_SECRET_NAME);
-  return crypto.createHmac('sha256', secret).update(e164).digest('hex');
+  return crypto.createHmac('sha256', secret).update(key).digest('hex');
 }
 
 async function idsWhere(q: Queryable, collection: string, sql: string, params: unknown[]): Promise<string[]> {
@@ -76,63 +91,216 @@ async function idsWhere(q: Queryable, collection: string, sql: string, params: u
   return rows.map((r) => r.id);
 }
 
-export async function eraseByPhone(
+const uniq = (...lists: string[][]): string[] => [...new Set(lists.flat())].sort();
+
+/** The subject as validated: its kind, the key its hash is made from, and what the refusal names. */
+interface ResolvedSubject {
+  subject: ErasureSubject;
+  key: string;
+  unknown: { code: 'UNKNOWN_PHONE' | 'UNKNOWN_ASSESSOR' | 'UNKNOWN_LEAD'; message: string; field: string };
+}
+
+const ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+function resolveSubject(subject: ErasureSubject): ResolvedSubject {
+  switch (subject.kind) {
+    case 'phone': {
+      const phone = normalisePhone(subject.phone);
+      return {
+        subject: { kind: 'phone', phone },
+        key: phone,
+        unknown: { code: 'UNKNOWN_PHONE', message: 'no one with that number: nothing was changed', field: 'phone' },
+      };
+    }
+    case 'assessor': {
+      if (!subject.assessorId === !subject.phone)
+        throw new ApiError('VALIDATION_FAILED', 'name the assessor by id or by phone, not both', 'assessorId');
+      if (subject.assessorId !== undefined && !ID.test(subject.assessorId))
+        throw new ApiError('VALIDATION_FAILED', `not an assessor id: ${subject.assessorId}`, 'assessorId');
+      const phone = subject.phone === undefined ? undefined : normalisePhone(subject.phone);
+      return {
+        subject: { kind: 'assessor', assessorId: subject.assessorId, phone },
+        key: phone ?? `assessor:${subject.assessorId}`,
+        unknown: {
+          code: 'UNKNOWN_ASSESSOR',
+          message: 'no assessor with that id or number: nothing was changed',
+          field: phone ? 'phone' : 'assessorId',
+        },
+      };
+    }
+    case 'lead':
+      if (!ID.test(subject.leadId))
+        throw new ApiError('VALIDATION_FAILED', `not a lead id: ${subject.leadId}`, 'leadId');
+      return {
+        subject,
+        key: `lead:${subject.leadId}`,
+        unknown: { code: 'UNKNOWN_LEAD', message: 'no lead with that id: nothing was changed', field: 'leadId' },
+      };
+  }
+}
+
+/** Everything held about the subject, by the ids each store uses. */
+interface Scope {
+  /** Real numbers of the person (a customer's, or an assessor's own). */
+  phones: string[];
+  tableLeads: string[];
+  docLeads: string[];
+  tableAssessors: string[];
+  docAssessors: string[];
+  sessionIds: string[];
+  callIds: string[];
+  /** Rows of telephony's messages table. */
+  tableMessages: string[];
+}
+
+/** Finds the subject's data in telephony's tables (003) and the replicated documents: either may know it alone. */
+async function findScope(tx: Queryable, subject: ErasureSubject): Promise<Scope> {
+  let phones: string[] = [];
+  let tableLeads: string[] = [];
+  let docLeads: string[] = [];
+  let tableAssessors: string[] = [];
+  let docAssessors: string[] = [];
+  let sessionIds: string[] = [];
+  let tableCalls: string[] = [];
+  let docCalls: string[] = [];
+  let tableMessages: string[] = [];
+  let docMessages: string[] = [];
+
+  if (subject.kind === 'phone' || subject.kind === 'lead') {
+    if (subject.kind === 'phone') {
+      phones = [subject.phone];
+      tableLeads = (
+        await tx.query<{ id: string }>(`SELECT id FROM leads WHERE customer_phone = $1`, [subject.phone])
+      ).rows.map((r) => r.id);
+      docLeads = await idsWhere(tx, 'leads', `doc ->> 'customerPhone' = $2`, [subject.phone]);
+    } else {
+      const rows = (
+        await tx.query<{ id: string; phone: string }>(`SELECT id, customer_phone AS phone FROM leads WHERE id = $1`, [
+          subject.leadId,
+        ])
+      ).rows;
+      tableLeads = rows.map((r) => r.id);
+      const docs = await getDocuments(tx, 'leads', [subject.leadId]);
+      docLeads = docs.filter((d) => !d.deleted).map((d) => d.id);
+      phones = uniq(
+        rows.map((r) => r.phone),
+        docs.flatMap((d) => (d.doc.customerPhone ? [d.doc.customerPhone] : [])),
+      ).filter((p) => p !== REMOVED);
+    }
+    const leadIds = uniq(tableLeads, docLeads);
+    sessionIds = (
+      subject.kind === 'phone'
+        ? await tx.query<{ id: string }>(
+            `SELECT id FROM pool_sessions WHERE customer_phone = ANY($1::text[]) OR lead_id = ANY($2::text[])`,
+            [phones, leadIds],
+          )
+        : await tx.query<{ id: string }>(`SELECT id FROM pool_sessions WHERE lead_id = ANY($1::text[])`, [leadIds])
+    ).rows.map((r) => r.id);
+    docCalls = await idsWhere(tx, 'calls', `doc ->> 'leadId' = ANY($2::text[])`, [leadIds]);
+    docMessages = await idsWhere(tx, 'messages', `doc ->> 'leadId' = ANY($2::text[])`, [leadIds]);
+  } else {
+    const rows = (
+      await tx.query<{ id: string; phone: string }>(`SELECT id, phone FROM assessors WHERE id = $1 OR phone = $2`, [
+        subject.assessorId ?? null,
+        subject.phone ?? null,
+      ])
+    ).rows;
+    tableAssessors = rows.map((r) => r.id);
+    const docs = await idsWhere(tx, 'assessors', `id = $2 OR doc ->> 'phone' = $3`, [
+      subject.assessorId ?? null,
+      subject.phone ?? null,
+    ]);
+    const docPhones = (await getDocuments(tx, 'assessors', docs)).flatMap((d) => (d.doc.phone ? [d.doc.phone] : []));
+    docAssessors = docs;
+    phones = uniq(
+      rows.map((r) => r.phone),
+      docPhones,
+      subject.phone ? [subject.phone] : [],
+    ).filter((p) => p !== REMOVED);
+    const assessorIds = uniq(tableAssessors, docAssessors);
+    sessionIds = (
+      await tx.query<{ id: string }>(
+        `SELECT id FROM pool_sessions WHERE assessor_id = ANY($1::text[]) OR assessor_phone = ANY($2::text[])`,
+        [assessorIds, phones],
+      )
+    ).rows.map((r) => r.id);
+    docCalls = await idsWhere(tx, 'calls', `doc ->> 'assessorId' = ANY($2::text[])`, [assessorIds]);
+    docMessages = await idsWhere(tx, 'messages', `doc ->> 'assessorId' = ANY($2::text[])`, [assessorIds]);
+  }
+
+  // A lead's erasure takes only that lead's calls and texts; a number's takes every call and text from it too
+  // (a call from the number outside any session, a voicemail).
+  const byPhone = subject.kind === 'lead' ? [] : phones;
+  tableCalls = (
+    await tx.query<{ call_sid: string }>(
+      `SELECT call_sid FROM calls WHERE from_phone = ANY($1::text[]) OR session_id = ANY($2::text[])`,
+      [byPhone, sessionIds],
+    )
+  ).rows.map((r) => r.call_sid);
+  tableMessages = (
+    await tx.query<{ id: string }>(
+      `SELECT id FROM messages WHERE from_phone = ANY($1::text[]) OR session_id = ANY($2::text[])`,
+      [byPhone, sessionIds],
+    )
+  ).rows.map((r) => r.id);
+  return {
+    phones,
+    tableLeads,
+    docLeads,
+    tableAssessors,
+    docAssessors,
+    sessionIds,
+    callIds: uniq(tableCalls, docCalls),
+    tableMessages: uniq(tableMessages, docMessages),
+  };
+}
+
+/** `npm run cli -- erase --phone` and POST /api/erasure: a customer by number. */
+export function eraseByPhone(
   deps: MediaDeps,
   actor: Parameters<typeof audit>[1],
   phoneInput: string,
   opts: { dryRun?: boolean } = {},
 ): Promise<ErasureReport> {
-  const phone = normalisePhone(phoneInput);
-  const hash = await subjectHash(deps.db, phone);
+  return eraseSubject(deps, actor, { kind: 'phone', phone: phoneInput }, opts);
+}
+
+export async function eraseSubject(
+  deps: MediaDeps,
+  actor: Parameters<typeof audit>[1],
+  requested: ErasureSubject,
+  opts: { dryRun?: boolean } = {},
+): Promise<ErasureReport> {
+  const { subject, key, unknown } = resolveSubject(requested);
+  const action = `erasure.${subject.kind}`;
+  const hash = await subjectHash(deps.db, key);
   const now = deps.now();
 
   const { report, purge, found } = await retryOnDeadlock(() =>
     deps.db.transaction(async (tx) => {
       // The pool lock first, as allocation takes it: erasure closes the person's sessions.
       await lockPool(tx);
-      // Telephony's working tables (003) and the replicated documents are both searched: a lead or call may be
-      // known to one only (older data, a call from the number outside any session).
-      const tableLeads = (
-        await tx.query<{ id: string }>(`SELECT id FROM leads WHERE customer_phone = $1`, [phone])
-      ).rows.map((r) => r.id);
-      const docLeads = await idsWhere(tx, 'leads', `doc ->> 'customerPhone' = $2`, [phone]);
-      const leadIds = [...new Set([...tableLeads, ...docLeads])].sort();
-      const sessionIds = (
-        await tx.query<{ id: string }>(
-          `SELECT id FROM pool_sessions WHERE customer_phone = $1 OR lead_id = ANY($2::text[])`,
-          [phone, leadIds],
-        )
-      ).rows.map((r) => r.id);
-      const tableCalls = (
-        await tx.query<{ call_sid: string }>(
-          `SELECT call_sid FROM calls WHERE from_phone = $1 OR session_id = ANY($2::text[])`,
-          [phone, sessionIds],
-        )
-      ).rows.map((r) => r.call_sid);
-      const docCalls = await idsWhere(tx, 'calls', `doc ->> 'leadId' = ANY($2::text[])`, [leadIds]);
-      const callIds = [...new Set([...tableCalls, ...docCalls])].sort();
-      const tableMessages = (
-        await tx.query<{ id: string }>(
-          `SELECT id FROM messages WHERE from_phone = $1 OR session_id = ANY($2::text[])`,
-          [phone, sessionIds],
-        )
-      ).rows.map((r) => r.id);
+      const scope = await findScope(tx, subject);
+      const { phones, tableLeads, docLeads, tableAssessors, docAssessors, sessionIds, callIds } = scope;
+      const leadIds = uniq(tableLeads, docLeads);
+      const assessorIds = uniq(tableAssessors, docAssessors);
       const messageIds = await idsWhere(
         tx,
         'messages',
-        `(doc ->> 'leadId' = ANY($2::text[]) OR id = ANY($3::text[])) AND jsonb_typeof(doc -> 'body') = 'string'`,
-        [leadIds, tableMessages],
+        `id = ANY($2::text[]) AND jsonb_typeof(doc -> 'body') = 'string'`,
+        [scope.tableMessages],
       );
       const insightIds = await idsWhere(tx, 'insights', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
       const reviewIds = await idsWhere(tx, 'reviews', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
       const clipIds = await idsWhere(tx, 'clips', `doc ->> 'callId' = ANY($2::text[])`, [callIds]);
       const recordings = (await recordingsOfCalls(tx, callIds)).filter((r) => r.state === 'stored');
-      const jobIds = await finishedJobsMentioning(tx, [phone]);
+      const jobIds = await finishedJobsMentioning(tx, phones);
 
       const report: ErasureReport = {
         dryRun: !!opts.dryRun,
         subjectHash: hash,
-        leads: leadIds.length,
+        leads: subject.kind === 'assessor' ? 0 : leadIds.length,
+        assessors: assessorIds.length,
         sessions: sessionIds.length,
         calls: callIds.length,
         recordings: recordings.length,
@@ -144,7 +312,12 @@ export async function eraseByPhone(
         courses: 0,
         jobs: jobIds.length,
       };
-      if (isEmpty(report)) return { report, purge: [], found: false };
+      // An assessor or lead already erased is still on file (scrubbed): nothing personal left is "no one".
+      const nothingLeft =
+        subject.kind !== 'phone' &&
+        phones.length === 0 &&
+        report.recordings + report.insights + report.messages + report.clips === 0;
+      if (isEmpty(report) || nothingLeft) return { report, purge: [], found: false };
       if (opts.dryRun) {
         report.courses = await coursesWithClips(tx, clipIds);
         return { report, purge: [], found: true };
@@ -165,7 +338,7 @@ export async function eraseByPhone(
         now,
       );
       // Twilio's copies too: downloaded ones still there (TWILIO_DELETE_AFTER_DOWNLOAD off, or a deletion that
-      // failed) and ones never downloaded (a failed download), known from telephony's recording callbacks.
+      // failed) and ones never downloaded (a failed download, a voicemail), known from the recording callbacks.
       const atTwilio = await tx.query<{ sid: string }>(
         `SELECT recording_sid AS sid FROM recordings WHERE call_id = ANY($1::text[]) AND twilio_deleted_at IS NULL
        UNION
@@ -181,37 +354,61 @@ export async function eraseByPhone(
       await deleteDocuments(tx, 'clips', clipIds, now, { scrub: (c: ClipDoc) => ({ ...c, title: '', notes: '' }) });
       await rewrite(tx, 'reviews', reviewIds, scrubReview, now);
       await rewrite(tx, 'messages', messageIds, scrubMessageBody, now);
-      await tx.query(`UPDATE messages SET body = NULL WHERE from_phone = $1 OR session_id = ANY($2::text[])`, [
-        phone,
-        sessionIds,
-      ]);
-      await tx.query(`UPDATE messages SET from_phone = $2 WHERE from_phone = $1`, [phone, REMOVED]);
-      await tx.query(`UPDATE calls SET from_phone = $2 WHERE from_phone = $1`, [phone, REMOVED]);
+      await tx.query(`UPDATE messages SET body = NULL WHERE id = ANY($1::text[])`, [scope.tableMessages]);
+      await tx.query(
+        `UPDATE messages SET from_phone = $3 WHERE id = ANY($1::text[]) AND from_phone = ANY($2::text[])`,
+        [scope.tableMessages, phones, REMOVED],
+      );
+      await tx.query(
+        `UPDATE calls SET from_phone = $3 WHERE call_sid = ANY($1::text[]) AND from_phone = ANY($2::text[])`,
+        [callIds, phones, REMOVED],
+      );
       // Their sessions end: relaying needs the real number, which is gone. The do-not-record and SMS STOP lists
       // keep the number, because honouring an opt-out is itself a legal duty.
       await tx.query(
-        `UPDATE pool_sessions SET customer_phone = $2, closed_at = coalesce(closed_at, $3) WHERE id = ANY($1::text[])`,
-        [sessionIds, REMOVED, now],
+        `UPDATE pool_sessions SET
+           customer_phone = CASE WHEN customer_phone = ANY($2::text[]) OR $4 THEN $3 ELSE customer_phone END,
+           assessor_phone = CASE WHEN assessor_phone = ANY($2::text[]) THEN $3 ELSE assessor_phone END,
+           closed_at = coalesce(closed_at, $5)
+         WHERE id = ANY($1::text[])`,
+        [sessionIds, phones, REMOVED, subject.kind === 'lead', now],
       );
-      await tx.query(
-        `UPDATE leads SET customer_name = $2, customer_phone = $2, postcode = district WHERE id = ANY($1::text[])`,
-        [tableLeads, REMOVED],
-      );
-      // Lead documents with a table row are rebuilt by telephony's own mapper from the scrubbed row (so a later
-      // telephony write cannot bring the old values back); documents without one are scrubbed directly.
-      const rebuilt = new Set((await writeLeadDocs(tx, tableLeads, now)).map((d) => d.id));
-      await rewrite(
-        tx,
-        'leads',
-        docLeads.filter((id) => !rebuilt.has(id)),
-        scrubLead,
-        now,
-      );
+      if (subject.kind !== 'assessor') {
+        await tx.query(
+          `UPDATE leads SET customer_name = $2, customer_phone = $2, postcode = district WHERE id = ANY($1::text[])`,
+          [tableLeads, REMOVED],
+        );
+        // Lead documents with a table row are rebuilt by telephony's own mapper from the scrubbed row (so a later
+        // telephony write cannot bring the old values back); documents without one are scrubbed directly.
+        const rebuilt = new Set((await writeLeadDocs(tx, tableLeads, now)).map((d) => d.id));
+        await rewrite(
+          tx,
+          'leads',
+          docLeads.filter((id) => !rebuilt.has(id)),
+          scrubLead,
+          now,
+        );
+      } else {
+        // The assessor leaves: no name, no number, no new work. Their id stays for the metrics and tiers.
+        await tx.query(
+          `UPDATE assessors SET name = $2, phone = $2, active = false, updated_at = $3 WHERE id = ANY($1::text[])`,
+          [tableAssessors, REMOVED, now],
+        );
+        // Their documents are scrubbed directly (a rebuild from the row would carry the placeholder as a number).
+        await rewrite(tx, 'assessors', assessorIds, scrubAssessor, now);
+        // Their sessions' lead documents list the closed assignments.
+        const touchedLeads = (
+          await tx.query<{ lead_id: string }>(`SELECT DISTINCT lead_id FROM pool_sessions WHERE id = ANY($1::text[])`, [
+            sessionIds,
+          ])
+        ).rows.map((r) => r.lead_id);
+        await writeLeadDocs(tx, touchedLeads, now);
+      }
       await emptyJobPayloads(tx, jobIds);
 
       await audit(tx, actor, {
-        action: 'erasure.phone',
-        subjectType: 'person',
+        action,
+        subjectType: subject.kind === 'assessor' ? 'assessor' : 'person',
         subjectId: hash,
         detail: auditCounts(report),
       });
@@ -221,24 +418,41 @@ export async function eraseByPhone(
 
   if (!found || report.dryRun) {
     await audit(deps.db, actor, {
-      action: report.dryRun ? 'erasure.preview' : 'erasure.phone',
-      subjectType: 'person',
+      action: report.dryRun ? 'erasure.preview' : action,
+      subjectType: subject.kind === 'assessor' ? 'assessor' : 'person',
       subjectId: hash,
-      detail: { ...auditCounts(report), found },
+      detail: { ...auditCounts(report), found, ...(report.dryRun ? { kind: subject.kind } : {}) },
     });
   }
-  if (!found) throw new ApiError('UNKNOWN_PHONE', 'no one with that number: nothing was changed', 'phone');
+  if (!found) throw new ApiError(unknown.code, unknown.message, unknown.field);
 
   if (purge.length) {
     const result = await purgeRecordingMedia(deps, purge);
     report.mediaObjectsRemoved = result.objects;
   }
-  deps.log.info(report, opts.dryRun ? 'erasure dry run' : "erased a person's data");
+  deps.log.info({ ...report, kind: subject.kind }, opts.dryRun ? 'erasure dry run' : "erased a person's data");
   return report;
 }
 
+/** An assessor document without a row in telephony's table: scrubbed as the rebuilt ones read. */
+function scrubAssessor(doc: AssessorDoc): AssessorDoc {
+  return { ...doc, name: REMOVED, phone: null, phoneMasked: REMOVED, active: false };
+}
+
 function isEmpty(r: ErasureReport): boolean {
-  return r.leads + r.sessions + r.calls + r.recordings + r.insights + r.messages + r.reviews + r.clips + r.jobs === 0;
+  return (
+    r.leads +
+      r.assessors +
+      r.sessions +
+      r.calls +
+      r.recordings +
+      r.insights +
+      r.messages +
+      r.reviews +
+      r.clips +
+      r.jobs ===
+    0
+  );
 }
 
 /** The counts as audited: no hash (it is the entry's subject) and no media object count (known after commit). */
