@@ -272,6 +272,18 @@ export async function createOverride(
   input: unknown,
 ): Promise<OverrideView> {
   const admin = adminOf(auth);
+  return setOverride(deps, { id: admin.id, actor: admin.auth }, input);
+}
+
+/**
+ * An override set by someone the caller has established: an admin through the route, or the sandbox demo
+ * (`demo`, audited as such) showing what overrides look like. Same checks either way (PR7).
+ */
+export async function setOverride(
+  deps: PricingDeps,
+  admin: { id: string; actor: Parameters<typeof audit>[1] },
+  input: unknown,
+): Promise<OverrideView> {
   const body = parseInput(NewOverride, input);
   const district = districtOf(body.district, 'district');
   const now = deps.now();
@@ -288,7 +300,7 @@ export async function createOverride(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
       [id, district, body.service, body.pricePence, body.reason, validFrom, validTo, now, admin.id],
     );
-    await audit(tx, admin.auth, {
+    await audit(tx, admin.actor, {
       action: 'pricing.override.create',
       subjectType: 'area',
       subjectId: `${district}:${body.service}`,
