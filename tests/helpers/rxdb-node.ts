@@ -11,6 +11,7 @@ import {
 } from '../../renderer/src/db/replication';
 import { ticketedEventSource } from '../../renderer/src/db/stream-ticket';
 import type { CollectionName, DocTypes } from '../../shared/schemas';
+import { waitUntil } from './wait';
 
 /**
  * A real RxDB client in Node (memory storage) that replicates with a running sync server through the app's
@@ -72,20 +73,12 @@ export async function createNodeClient(opts: {
   };
 }
 
-/** Polls a condition until it holds, failing after `timeoutMs` with the last observed value. */
-export async function waitFor<T>(
+/** Waits (vi.waitFor, through waitUntil) until a condition holds, failing after `timeoutMs` with the last value. */
+export function waitFor<T>(
   what: string,
   probe: () => Promise<T> | T,
   ok: (v: T) => boolean,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 25));
-    last = await probe();
-  }
-  return last;
+  return waitUntil(what, probe, ok, { timeout: timeoutMs });
 }

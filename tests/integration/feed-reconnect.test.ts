@@ -9,12 +9,9 @@ import { probePostgres, type TestPostgresDatabase } from '../helpers/postgres';
 
 const pgTest = await probePostgres('change feed reconnect');
 
+/** Waits (expect.poll) until `cond` holds, for `ms` at most. */
 async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await expect.poll(cond, { timeout: ms, interval: 20, message: `timed out waiting for ${what}` }).toBe(true);
 }
 
 describe.skipIf(!pgTest.available)('change feed on PostgreSQL (SPEC R9)', () => {

@@ -7,6 +7,7 @@ import { getDocument, putDocuments } from '../../sync-server/src/replication/sto
 import { assignment, makeCall, makeLead } from '../helpers/docs';
 import { probePostgres, type TestPostgresDatabase } from '../helpers/postgres';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * The pricing, tier and allocation SQL on PostgreSQL (the other suites run on PGlite): a quote from seeded
@@ -109,11 +110,11 @@ describe.skipIf(!pgTest.available)('pricing and tiers on PostgreSQL', () => {
       },
     });
     expect(await push.json()).toEqual({ conflicts: [] });
-    const until = Date.now() + 10_000;
-    while (((await getDocument(db, 'assessors', patId)) as AssessorDoc).tier !== 'gold') {
-      if (Date.now() > until) throw new Error('the approval was not applied');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(
+      'the approval to be applied',
+      async () => ((await getDocument(db, 'assessors', patId)) as AssessorDoc).tier,
+      (tier) => tier === 'gold',
+    );
     // Both instances heard it; however they raced, one applied it and a further pass finds nothing.
     await Promise.all([applyReplicatedDecisions(server.ctx), applyReplicatedDecisions(second.ctx)]);
     const { rows } = await db.query(

@@ -8,6 +8,7 @@ import { lockCollection, putDocument } from '../../sync-server/src/replication/s
 import { makeCall } from '../helpers/docs';
 import { probePostgres, type TestPostgresDatabase } from '../helpers/postgres';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * Lead quality under concurrent writers on PostgreSQL (READ COMMITTED, several connections): a call and a text
@@ -140,15 +141,16 @@ describe.skipIf(!pgTest.available)('lead quality on PostgreSQL', () => {
         textDone = true;
       });
     // Bounded wait until PostgreSQL reports the text's transaction waiting on a lock.
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (rows[0].n > 0) break;
-      if (Date.now() > deadline) throw new Error('the text transaction never waited for a lock');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      'the text transaction to wait for a lock',
+      async () =>
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows[0].n,
+      (n) => n > 0,
+    );
     expect(textDone).toBe(false);
     releaseCall();
     await Promise.all([callTx, textTx]);

@@ -6,6 +6,7 @@ import { refreshAreaDocs } from '../../sync-server/src/pricing/service';
 import { putDocuments } from '../../sync-server/src/replication/store';
 import { makeCall, makeLead } from '../helpers/docs';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitUntil } from '../helpers/wait';
 
 /** Area pricing routes (shared/pricing/SPEC.md) over a real server and database, history seeded as documents. */
 let server: TestServer;
@@ -105,15 +106,6 @@ beforeAll(async () => {
   // A district with 10 leads: blended toward the service-wide rates.
   await seedArea('SE1', 'boiler', 10, 0.9, 0.6);
 });
-async function waitFor<X>(read: () => Promise<X>, ok: (x: X) => boolean, ms = 10_000): Promise<X> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const x = await read();
-    if (ok(x)) return x;
-    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(x)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 afterAll(async () => {
   await server?.close();
@@ -363,7 +355,7 @@ describe('price overrides (PR7)', () => {
     expect(master.override).toBeNull();
     const set = { pricePence: 650, reason: 'set on the train', validFrom: T - 1000, validTo: T + DAY, by: adminId };
     expect(await push({ ...master, override: set }, master)).toEqual({ conflicts: [] });
-    const applied = await waitFor(quoteE17, (q) => q.source === 'override');
+    const applied = await waitUntil('the override to price E17', quoteE17, (q) => q.source === 'override');
     expect(applied).toMatchObject({ pricePence: 650, rulePricePence: 800 });
     const { rows } = await server.db.query<{ actor_label: string; detail: Json }>(
       `SELECT actor_label, detail FROM audit_log
@@ -381,7 +373,9 @@ describe('price overrides (PR7)', () => {
     const withOverride = await pull();
     expect(withOverride.override).toEqual(set);
     expect(await push({ ...withOverride, override: null }, withOverride)).toEqual({ conflicts: [] });
-    expect(await waitFor(quoteE17, (q) => q.source === 'rule')).toMatchObject({ pricePence: 800 });
+    expect(await waitUntil('E17 priced by the rule again', quoteE17, (q) => q.source === 'rule')).toMatchObject({
+      pricePence: 800,
+    });
     const revoked = await server.db.query<{ revoked_at: string | null }>(
       `SELECT revoked_at FROM price_overrides WHERE id = $1`,
       [applied.overrideId],
@@ -495,7 +489,9 @@ describe('price overrides (PR7)', () => {
     });
     expect((await res.json()) as Json).toEqual({ conflicts: [] });
     const quoteW1 = async () => (await get('/api/pricing/quote?postcode=W1A%201AA&service=boiler')).body;
-    expect(await waitFor(quoteW1, (q) => q.source === 'rule')).toMatchObject({ pricePence: 2500 });
+    expect(await waitUntil('W1 priced by the rule', quoteW1, (q) => q.source === 'rule')).toMatchObject({
+      pricePence: 2500,
+    });
     const record = await server.db.query<{ revoked_at: string; revoked_by: string }>(
       `SELECT revoked_at, revoked_by FROM price_overrides WHERE id = $1`,
       [made.body.override.id],
@@ -507,7 +503,7 @@ describe('price overrides (PR7)', () => {
     );
     expect(audited.rows).toEqual([{ actor_label: 'ender@test.local' }]);
     // The document shows the override as it ended, by whom; the listener does not treat that as a new one.
-    const after = await waitFor(pullW1, (d) => d.updatedAt > master.updatedAt);
+    const after = await waitUntil('a newer W1 document', pullW1, (d) => d.updatedAt > master.updatedAt);
     expect(after.override).toEqual(ended);
     const records = await server.db.query(`SELECT 1 FROM price_overrides WHERE district = 'W1'`);
     expect(records.rows).toHaveLength(1);

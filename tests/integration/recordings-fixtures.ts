@@ -19,6 +19,7 @@ import { startServer } from '../../sync-server/src/server';
 import { openTestPglite } from '../helpers/pglite-template';
 import { serverClient, testConfig, type TestServer } from '../helpers/server';
 import { callDoc } from '../helpers/sync-docs';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * Shared by the recordings, media, retention and erasure tests: synthetic dual-channel recordings, a local
@@ -284,13 +285,7 @@ export function gunzipJson<T = PeaksFile>(buf: Buffer): T {
   return JSON.parse(zlib.gunzipSync(buf).toString()) as T;
 }
 
-/** Polls a condition until it holds (no sleeps to synchronise), failing with the last value after `ms`. */
-export async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)?.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits (vi.waitFor, through waitUntil) until a condition holds, failing with the last value after `ms`. */
+export function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  return waitUntil(what, probe, ok, { timeout: ms });
 }

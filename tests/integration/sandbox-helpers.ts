@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import twilio from 'twilio';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * A tiny TwiML application for testing the sandbox on its own: every request is recorded with whether its
@@ -91,17 +92,13 @@ export function rms(samples: Int16Array, from: number, to: number): number {
   return b > a ? Math.sqrt(sum / (b - a)) : 0;
 }
 
-/** Polls until `check` returns a value (not undefined/false), failing after `timeoutMs`. */
+/** Waits (vi.waitFor, through waitUntil) until `check` returns a value (not undefined/false), for `timeoutMs` at most. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 10_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const value = await waitUntil(what, check, (v) => v !== undefined && v !== false, { timeout: timeoutMs });
+  if (value === undefined || value === false) throw new Error(`waited for ${what} and got nothing`);
+  return value;
 }

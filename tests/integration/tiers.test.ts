@@ -5,6 +5,7 @@ import { createUser } from '../../sync-server/src/auth/users';
 import { getDocument, getDocuments, putDocuments } from '../../sync-server/src/replication/store';
 import { assignment, makeCall, makeLead } from '../helpers/docs';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * Tier proposals, decisions and their effect on price and allocation order (shared/tiers/SPEC.md,
@@ -79,16 +80,6 @@ async function seedAssignments(name: string, n: number, contacted: number, booke
 async function setCourses(name: string, courses: string[]) {
   const doc = await assessorDoc(name);
   await server.db.transaction((tx) => putDocuments(tx, 'assessors', [{ ...doc, coursesCompleted: courses }], T));
-}
-
-async function waitFor<X>(what: string, read: () => Promise<X>, ok: (x: X) => boolean, ms = 10_000): Promise<X> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const x = await read();
-    if (ok(x)) return x;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(x)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 beforeAll(async () => {
@@ -319,7 +310,7 @@ describe('tier proposals, decisions and their effect', () => {
       ],
     });
     expect(push.body).toEqual({ conflicts: [] });
-    await waitFor(
+    await waitUntil(
       'Bea’s tier',
       () => assessorDoc('Bea'),
       (d) => d.tier === 'gold',

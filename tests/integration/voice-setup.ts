@@ -4,6 +4,7 @@ import { addPoolNumbers } from '../../sync-server/src/pool/store';
 import { startSandbox, type RunningSandbox } from '../../sync-server/src/twilio-sandbox';
 import type { CallDoc, MessageDoc } from '../../shared/schemas';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * Ringside's real server wired to the Twilio sandbox, as in production with Twilio: the server holds the
@@ -106,14 +107,7 @@ export async function messageDocs(t: Telephony): Promise<MessageDoc[]> {
   return rows.map((r) => r.doc);
 }
 
-/** Polls a condition with a bound (no sleeps to synchronise). */
-export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Waits (vi.waitFor, through waitUntil) until a condition holds, with a bound (no sleeps to synchronise). */
+export function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  return waitUntil(`a condition (bound ${timeoutMs} ms)`, read, ok, { timeout: timeoutMs });
 }

@@ -175,12 +175,9 @@ vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 const outDir = path.resolve('.tmp', `electron-main-test-${process.pid}`);
 let mainEntry: string;
 
+/** Waits (expect.poll) until the fake Electron shows `condition`; 10 s is a bound, not a timing claim. */
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await expect.poll(condition, { timeout: 10_000, interval: 5, message: `waiting for ${what}` }).toBe(true);
 }
 
 let logged: string[] = [];

@@ -32,9 +32,9 @@ function ticketDesk(answer: (n: number) => Response = (n) => Response.json({ tic
   return { asked, fetch };
 }
 
+/** Waits (expect.poll) until `ok` holds; 5 s is a bound, not a timing claim. */
 async function until(what: string, ok: () => boolean) {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!ok()) throw new Error(`never: ${what}`);
+  await expect.poll(ok, { timeout: 5_000, interval: 5, message: `never: ${what}` }).toBe(true);
 }
 
 describe('stream tickets in the app', () => {
