@@ -2,7 +2,10 @@
  * Assessor performance and customer behaviour, exactly as defined in docs/PRODUCT.md ("Definitions").
  * Pure functions over replicated documents; the server's reports and the app's screens both use them.
  */
-import type { CallDoc, LeadDoc, MessageDoc, ReviewDoc } from './schemas';
+import type { Assignment, CallDoc, LeadDoc, MessageDoc, ReviewDoc, Tier } from './schemas';
+
+/** Statuses of a text that never reached the other side. */
+const FAILED_TEXT: readonly string[] = ['failed', 'undelivered', 'refused'];
 
 /** One contact attempt between the two sides of an assignment: a call or a text, in either direction. */
 export interface Attempt {
@@ -48,7 +51,7 @@ export function messageAttempt(msg: MessageDoc): Attempt | null {
     bySide: msg.direction === 'customer_to_assessor' ? 'customer' : 'assessor',
     at: msg.sentAt,
     connected: false,
-    failed: ['failed', 'undelivered', 'refused'].includes(msg.status),
+    failed: FAILED_TEXT.includes(msg.status),
     ringSeconds: 0,
     talkSeconds: 0,
     status: msg.status,
@@ -77,6 +80,109 @@ export function quantile(sorted: number[], q: number): number | null {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/**
+ * Conversion's second source (PRODUCT.md "Booking"): the AI's outcome *booked*, confirmed by a reviewer's
+ * submitted review. The AI's outcome alone never counts, and neither does a draft.
+ */
+export function confirmsBooking(review: Pick<ReviewDoc, 'status' | 'outcome' | 'aiOutcome'>): boolean {
+  return review.status === 'submitted' && review.aiOutcome === 'booked' && review.outcome === 'booked';
+}
+
+/**
+ * Talk time without the recording announcement (PRODUCT.md: every call opens with the notice, which the
+ * called party hears after answering and before the two sides are bridged; Twilio's leg duration includes
+ * it). A recording starts at the bridge, so its length is the conversation when there is one; otherwise the
+ * notice's length (`announcementSec`, what the server's whisper takes to say) is taken off.
+ */
+export function conversationSeconds(call: Pick<CallDoc, 'talkSeconds' | 'recording'>, announcementSec: number): number {
+  if (call.talkSeconds <= 0) return 0;
+  const recorded = call.recording.durationSec;
+  if (recorded !== null && recorded > 0) return Math.min(call.talkSeconds, recorded);
+  return Math.max(0, call.talkSeconds - announcementSec);
+}
+
+/** What one assignment contributes to its assessor's performance (PRODUCT.md "Assessor performance"). */
+export interface AssignmentFacts {
+  /** Assessor attempts (calls and texts to the customer) made from the assignment on. */
+  attempts: number;
+  callAttempts: number;
+  smsAttempts: number;
+  contacted: boolean;
+  /** At least one connected call, either direction. */
+  connected: boolean;
+  booked: boolean;
+  bookedByMarketplace: boolean;
+  bookedByReview: boolean;
+  /** Seconds from the assignment to the assessor's first attempt; null without one. */
+  responseSec: number | null;
+  /** Seconds between consecutive assessor attempts. */
+  gapsSec: number[];
+  /**
+   * Assessor attempts before the first connected call, the connecting attempt itself not counted; null when
+   * no call connected.
+   */
+  attemptsBeforeConnect: number | null;
+  /** Failed assessor attempts: calls not answered and texts not delivered. */
+  failed: number;
+  /** Of those, the ones followed by another assessor attempt (call or text). */
+  retried: number;
+}
+
+/**
+ * One assignment's facts from its attempts (`attempts`: both sides, sorted by time, as attemptsByAssignment
+ * gives them) and whether a reviewer confirmed a booking on one of its calls.
+ */
+export function assignmentFacts(
+  asg: Pick<Assignment, 'assignedAt' | 'bookedAt'>,
+  attempts: readonly Attempt[],
+  bookedByReview: boolean,
+): AssignmentFacts {
+  const mine = attempts.filter((x) => x.bySide === 'assessor' && x.at >= asg.assignedAt);
+  const gapsSec: number[] = [];
+  for (let i = 1; i < mine.length; i++) gapsSec.push((mine[i].at - mine[i - 1].at) / 1000);
+  let failed = 0;
+  let retried = 0;
+  mine.forEach((x, i) => {
+    if (!x.failed) return;
+    failed++;
+    if (i < mine.length - 1) retried++;
+  });
+  const firstConnect = attempts.findIndex((x) => x.connected);
+  const bookedByMarketplace = asg.bookedAt !== null;
+  return {
+    attempts: mine.length,
+    callAttempts: mine.filter((x) => x.kind === 'call').length,
+    smsAttempts: mine.filter((x) => x.kind === 'sms').length,
+    contacted: mine.length > 0,
+    connected: firstConnect >= 0,
+    booked: bookedByMarketplace || bookedByReview,
+    bookedByMarketplace,
+    bookedByReview,
+    responseSec: mine.length ? (mine[0].at - asg.assignedAt) / 1000 : null,
+    gapsSec,
+    attemptsBeforeConnect:
+      firstConnect >= 0
+        ? attempts.slice(0, firstConnect).filter((x) => x.bySide === 'assessor' && x.at >= asg.assignedAt).length
+        : null,
+    failed,
+    retried,
+  };
+}
+
+/** `${leadId}|${assessorId}` of the assignments with a call whose booking a reviewer confirmed. */
+export function bookedByReviewKeys(
+  calls: readonly CallDoc[],
+  reviews: ReadonlyArray<Pick<ReviewDoc, 'callId' | 'status' | 'outcome' | 'aiOutcome'>>,
+): Set<string> {
+  const callById = new Map(calls.map((c) => [c.id, c]));
+  const keys = new Set<string>();
+  for (const r of reviews) {
+    const call = callById.get(r.callId);
+    if (confirmsBooking(r) && call?.leadId && call.assessorId) keys.add(`${call.leadId}|${call.assessorId}`);
+  }
+  return keys;
+}
+
 export interface AssessorPerformance {
   assessorId: string;
   assignments: number;
@@ -92,11 +198,11 @@ export interface AssessorPerformance {
   /** Seconds from assignment to the assessor's first attempt (call or SMS). */
   responseMedianSec: number | null;
   responseP90Sec: number | null;
-  /** Mean assessor attempts before the first connected call, over assignments that connected. */
+  /** Mean assessor attempts before the first connected call (not counting it), over assignments that connected. */
   attemptsBeforeConnect: number | null;
   /** Median seconds between consecutive assessor attempts. */
   medianGapSec: number | null;
-  /** Share of failed assessor attempts that were followed by another assessor attempt. */
+  /** Share of failed assessor attempts (calls and texts) that were followed by another assessor attempt. */
   retryAfterFailureRate: number | null;
 }
 
@@ -106,7 +212,7 @@ export interface PerformanceOptions {
   to?: number;
   district?: string;
   service?: string;
-  /** Reviews: an AI or reviewer outcome of `booked` confirmed by a reviewer counts as a booking. */
+  /** Reviews: an AI outcome of `booked` confirmed by a reviewer counts as a booking. */
   reviews?: ReviewDoc[];
 }
 
@@ -120,14 +226,7 @@ export function assessorPerformance(
   opts: PerformanceOptions = {},
 ): AssessorPerformance[] {
   const attempts = attemptsByAssignment(calls, messages);
-  const bookedByReview = new Set<string>();
-  const callById = new Map(calls.map((c) => [c.id, c]));
-  for (const r of opts.reviews ?? []) {
-    const call = callById.get(r.callId);
-    if (r.status === 'submitted' && r.outcome === 'booked' && call?.leadId && call.assessorId) {
-      bookedByReview.add(`${call.leadId}|${call.assessorId}`);
-    }
-  }
+  const bookedByReview = bookedByReviewKeys(calls, opts.reviews ?? []);
   const acc = new Map<
     string,
     { p: AssessorPerformance; responses: number[]; gaps: number[]; before: number[]; failed: number; retried: number }
@@ -166,27 +265,17 @@ export function assessorPerformance(
         acc.set(asg.assessorId, a);
       }
       const key = `${lead.id}|${asg.assessorId}`;
-      const list = attempts.get(key) ?? [];
-      const mine = list.filter((x) => x.bySide === 'assessor' && x.at >= asg.assignedAt);
+      const f = assignmentFacts(asg, attempts.get(key) ?? [], bookedByReview.has(key));
       a.p.assignments++;
-      a.p.attempts += mine.length;
-      if (mine.length) {
-        a.p.contacted++;
-        a.responses.push((mine[0].at - asg.assignedAt) / 1000);
-      }
-      for (let i = 1; i < mine.length; i++) a.gaps.push((mine[i].at - mine[i - 1].at) / 1000);
-      mine.forEach((x, i) => {
-        if (x.kind === 'call' && x.failed) {
-          a.failed++;
-          if (i < mine.length - 1) a.retried++;
-        }
-      });
-      const firstConnect = list.findIndex((x) => x.connected);
-      if (firstConnect >= 0) {
-        a.p.connected++;
-        a.before.push(list.slice(0, firstConnect + 1).filter((x) => x.bySide === 'assessor').length);
-      }
-      if (asg.bookedAt !== null || bookedByReview.has(key)) a.p.booked++;
+      a.p.attempts += f.attempts;
+      if (f.contacted) a.p.contacted++;
+      if (f.responseSec !== null) a.responses.push(f.responseSec);
+      a.gaps.push(...f.gapsSec);
+      a.failed += f.failed;
+      a.retried += f.retried;
+      if (f.connected) a.p.connected++;
+      if (f.attemptsBeforeConnect !== null) a.before.push(f.attemptsBeforeConnect);
+      if (f.booked) a.p.booked++;
     }
   }
   return [...acc.values()]
@@ -216,16 +305,29 @@ export interface CustomerBehaviour {
   calledAssessors: string[];
   /** Distinct assessors the customer contacted (call or text). */
   shopping: number;
-  /** Ring seconds the customer waited on unanswered calls before hanging up. */
+  /**
+   * Patience: ring seconds of each unanswered call the customer hung up on themselves (status `canceled`: the
+   * caller left while it rang). A call that rang out (`no-answer`: the assessor's phone timed out), was busy or
+   * failed says nothing about the customer's patience and is left out.
+   */
   unansweredRingSeconds: number[];
   /** Seconds from the lead to the customer's last attempt (how long they kept trying). */
   keptTryingSec: number | null;
 }
 
-export function customerBehaviour(lead: LeadDoc, calls: CallDoc[], messages: MessageDoc[]): CustomerBehaviour {
+/** A customer's call the customer gave up on while it rang (PRODUCT.md "Patience"). */
+export function customerHungUpRinging(call: Pick<CallDoc, 'direction' | 'status' | 'answeredAt'>): boolean {
+  return call.direction === 'customer_to_assessor' && call.status === 'canceled' && call.answeredAt === null;
+}
+
+export function customerBehaviour(
+  lead: Pick<LeadDoc, 'id' | 'createdAt'>,
+  calls: CallDoc[],
+  messages: MessageDoc[],
+): CustomerBehaviour {
   const all = [...calls.map(callAttempt), ...messages.map(messageAttempt)]
     .filter((a): a is Attempt => !!a && a.leadId === lead.id)
-    .sort((x, y) => x.at - y.at);
+    .sort((x, y) => x.at - y.at || x.id.localeCompare(y.id));
   const byCustomer = all.filter((a) => a.bySide === 'customer');
   const firstAssessorReach = all.find((a) => a.bySide === 'assessor' && (a.kind === 'sms' ? !a.failed : a.connected));
   const called: string[] = [];
@@ -235,9 +337,62 @@ export function customerBehaviour(lead: LeadDoc, calls: CallDoc[], messages: Mes
     proactive: byCustomer.length > 0 && (!firstAssessorReach || byCustomer[0].at < firstAssessorReach.at),
     calledAssessors: called,
     shopping: new Set(byCustomer.map((a) => a.assessorId)).size,
-    unansweredRingSeconds: byCustomer
-      .filter((a) => a.kind === 'call' && !a.connected && a.status !== 'completed')
-      .map((a) => a.ringSeconds),
+    unansweredRingSeconds: calls
+      .filter((c) => c.leadId === lead.id && customerHungUpRinging(c))
+      .sort((x, y) => x.startedAt - y.startedAt || x.id.localeCompare(y.id))
+      .map((c) => c.ringSeconds),
     keptTryingSec: byCustomer.length ? (byCustomer[byCustomer.length - 1].at - lead.createdAt) / 1000 : null,
   };
+}
+
+/** One assessor the customer chose to call, set beside how they were offered (PRODUCT.md "Call pattern"). */
+export interface CallChoice {
+  assessorId: string;
+  /** 1-based place in the order the customer was shown the assessors (the order of the lead's assignments). */
+  shownPosition: number;
+  /** The assessor's tier when the lead was assigned to them; null when they had none then. */
+  tier: Tier | null;
+  /**
+   * Where their price stood among the lead's assessors: `cheapest`, `dearest`, `between`, or `same` when all
+   * were priced alike. The area is the lead's for all of them, so the price follows the tier (PRODUCT.md: area
+   * price × tier price ÷ Gold price); an assessor without a tier is priced as Gold.
+   */
+  priceRank: 'cheapest' | 'dearest' | 'between' | 'same';
+}
+
+/** Tier prices relative to Gold, for ranking only (the default rule's £30, £20, £12, £8). */
+const TIER_PRICE_RANK: Record<Tier, number> = { platinum: 30, gold: 20, silver: 12, bronze: 8 };
+
+/**
+ * Call preference: the assessors the customer called, in the order of their first call, each with its place
+ * in the order shown, its tier and where its price stood.
+ */
+export function callPreference(
+  lead: Pick<LeadDoc, 'id' | 'assignments'>,
+  calls: readonly CallDoc[],
+  tierAtAssignment: Readonly<Record<string, Tier | null>>,
+): CallChoice[] {
+  const priceOf = (assessorId: string) => TIER_PRICE_RANK[tierAtAssignment[assessorId] ?? 'gold'];
+  const prices = lead.assignments.map((a) => priceOf(a.assessorId));
+  const low = Math.min(...prices);
+  const high = Math.max(...prices);
+  const seen = new Set<string>();
+  const choices: CallChoice[] = [];
+  const customerCalls = calls
+    .filter((c) => c.leadId === lead.id && c.direction === 'customer_to_assessor')
+    .sort((x, y) => x.startedAt - y.startedAt || x.id.localeCompare(y.id));
+  for (const { assessorId } of customerCalls) {
+    if (!assessorId) continue;
+    const position = lead.assignments.findIndex((a) => a.assessorId === assessorId);
+    if (seen.has(assessorId) || position < 0) continue;
+    seen.add(assessorId);
+    const price = priceOf(assessorId);
+    choices.push({
+      assessorId,
+      shownPosition: position + 1,
+      tier: tierAtAssignment[assessorId] ?? null,
+      priceRank: low === high ? 'same' : price === low ? 'cheapest' : price === high ? 'dearest' : 'between',
+    });
+  }
+  return choices;
 }

@@ -5,6 +5,7 @@ import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { preparingRoutes } from './demo/preparing';
 import { healthRoutes } from './health/routes';
+import { metricsRoutes } from './metrics/routes';
 import { registerPricingJobs } from './pricing/module';
 import { pricingRoutes } from './pricing/routes';
 import type { RouteDef } from './http/routes';
@@ -35,6 +36,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...pricingRoutes(ctx),
     ...tierRoutes(ctx),
     ...allocationRoutes(ctx),
+    ...metricsRoutes(ctx),
   ];
 }
 

@@ -86,7 +86,8 @@ describe('assessor performance (PRODUCT.md definitions)', () => {
   });
 
   it('describes the follow-up pattern', () => {
-    expect(a.attemptsBeforeConnect).toBe(1.5); // L1: 2 attempts, L2: 1
+    // PRODUCT.md "Follow-up": attempts made before the first connected call, the connecting one not counted.
+    expect(a.attemptsBeforeConnect).toBe(0.5); // L1: c1 before c2 connected; L2: c3 connected at once
     expect(a.medianGapSec).toBe(480); // c1 → c2
     expect(a.retryAfterFailureRate).toBe(1);
   });
@@ -128,7 +129,8 @@ describe('customer behaviour', () => {
         assessorId: 'B',
         direction: 'customer_to_assessor',
         startedAt: T0 + min,
-        status: 'no-answer',
+        // The customer hung up while it rang (PRODUCT.md "Patience").
+        status: 'canceled',
         ringSeconds: 25,
       }),
       makeCall({

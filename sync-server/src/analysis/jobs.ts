@@ -14,6 +14,7 @@ import { getDocuments, lockCollection, putDocument } from '../replication/store'
 import { createDocumentValidator } from '../replication/validate';
 import type { Providers } from './providers';
 import type { CallAudioSource } from './types';
+import { keepMetricsForCalls } from '../metrics/keep';
 
 /**
  * The analysis jobs. A stored recording enqueues `analysis.transcribe` {callId} (recordings/download-job.ts);
@@ -107,6 +108,8 @@ async function writeInsight(
     const invalid = validator.validate('insights', doc);
     if (invalid) throw new PermanentJobError(`insight document invalid at ${invalid.field}: ${invalid.message}`);
     const stored = await putDocument(tx, 'insights', doc, ctx.now());
+    // A finished analysis adds its objections and triggers to the day's figures (or changes them, on a re-run).
+    if (stored.status === 'done' || existing?.doc.status === 'done') await keepMetricsForCalls(tx, [callId], ctx.now());
     if (after) await after(tx);
     return stored;
   });

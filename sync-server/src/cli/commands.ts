@@ -6,6 +6,7 @@ import { registerSandboxCommands } from '../twilio-sandbox/cli';
 import { registerPoolCommands } from '../pool/cli';
 import { registerLeadQualityCommands } from '../leads/quality-cli';
 import { registerTierCommands } from '../tiers/cli';
+import { registerMetricsCommands } from '../metrics/cli';
 import type { CliEnv } from './env';
 
 /**
@@ -20,4 +21,5 @@ export function registerCliCommands(program: Command, env: () => CliEnv): void {
   registerPoolCommands(program, env);
   registerLeadQualityCommands(program, env);
   registerTierCommands(program, env);
+  registerMetricsCommands(program, env);
 }

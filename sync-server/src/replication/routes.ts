@@ -21,6 +21,7 @@ import { scopeCondition, type SqlCondition } from './scopes';
 import { HEARTBEAT_MS, serveChangeStream } from './sse';
 import { changesSince, changesSinceAsJson, collectionHead, getDocuments, lockCollection, putDocuments } from './store';
 import { createDocumentValidator } from './validate';
+import { keepMetricsAfterReviews } from '../metrics/keep';
 
 /**
  * RxDB HTTP replication endpoints (pull, push, stream) per collection. Protocol and rule ids: SPEC.md.
@@ -259,6 +260,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       }
       await putDocuments(tx, collection, live, now);
       await putDocuments(tx, collection, tombstones, now, { deleted: true });
+      if (collection === 'reviews') await keepMetricsAfterReviews(tx, [...live, ...tombstones], now);
       return { conflicts };
     });
   }

@@ -4,6 +4,7 @@ import type { Queryable } from '../db';
 import { ApiError } from '../http/errors';
 import { createDocumentValidator } from '../replication/validate';
 import { refreshLeadQualityAfterCall } from '../leads/quality';
+import { keepMetricsAfterCall } from '../metrics/keep';
 import { getDocuments, lockCollection, putDocument } from '../replication/store';
 
 /**
@@ -85,5 +86,6 @@ export async function recordCallEvents(
   assertStorable('calls', [next]);
   const doc = await putDocument(tx, 'calls', next, opts.now);
   await refreshLeadQualityAfterCall(tx, stored?.doc ?? null, doc, opts.now);
+  await keepMetricsAfterCall(tx, stored?.doc ?? null, doc, opts.now);
   return { doc, changed: true };
 }

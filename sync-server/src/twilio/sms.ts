@@ -6,6 +6,7 @@ import type { Queryable } from '../db';
 import { PermanentJobError, type JobRecord } from '../jobs/queue';
 import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../pool/store';
 import { refreshLeadQualityAfterMessage } from '../leads/quality';
+import { keepMetricsAfterMessage } from '../metrics/keep';
 import { getDocuments, lockCollection, putDocument } from '../replication/store';
 import { TwilioApiError, TwilioRest } from './rest';
 
@@ -104,6 +105,7 @@ async function writeMessageDoc(
     now,
   );
   await refreshLeadQualityAfterMessage(tx, prev?.doc ?? null, doc, now);
+  await keepMetricsAfterMessage(tx, prev?.doc ?? null, doc, now);
   return doc;
 }
 
