@@ -1,12 +1,18 @@
 // The days of a date input are the device's; pin the zone to one with clock changes so the test means the
-// same on every machine (Node reads TZ when a date is first formatted after it changes).
+// same on every machine (Node reads TZ again whenever it changes). Put back afterwards.
+const zoneBefore = process.env.TZ;
 process.env.TZ = 'Europe/London';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dayAfter, dayEnd, dayStart, isoDay } from '../../renderer/src/ui/days';
 import { formatClock, percent } from '../../renderer/src/ui/format';
 
 const HOUR = 3600_000;
+
+afterAll(() => {
+  if (zoneBefore === undefined) delete process.env.TZ;
+  else process.env.TZ = zoneBefore;
+});
 
 describe('ui/days: calendar days for date inputs and filters', () => {
   it('reads back the day it was given, from its first to its last millisecond', () => {
