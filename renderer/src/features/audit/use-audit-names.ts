@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { AssessorDoc, CallDoc, LeadDoc } from '../../../../shared/schemas';
 import { useQuery } from '../../db/hooks';
 import { adminRequest } from '../../api/admin';
 import { referencedIds, type AuditEntry, type AuditNames, type StaffRef } from './audit-model';
@@ -24,7 +23,7 @@ export function useAuditNames(entries: readonly AuditEntry[]): AuditNames {
 
   const ids = useMemo(() => referencedIds(entries), [entries]);
   const calls = useQuery('calls', { selector: { id: { $in: ids.calls } } });
-  const callDocs = calls.docs as unknown as readonly CallDoc[];
+  const callDocs = calls.docs;
   const leadIds = useMemo(
     () => [...new Set([...ids.leads, ...callDocs.flatMap((c) => (c.leadId ? [c.leadId] : []))])].sort(),
     [ids.leads, callDocs],
@@ -53,14 +52,12 @@ export function useAuditNames(entries: readonly AuditEntry[]): AuditNames {
         ]),
       ),
       leads: new Map(
-        (leads.docs as unknown as readonly LeadDoc[]).map((l) => [
+        leads.docs.map((l) => [
           l.id,
           { id: l.id, externalId: l.externalId, customerName: l.customerName, district: l.district },
         ]),
       ),
-      assessors: new Map(
-        (assessors.docs as unknown as readonly AssessorDoc[]).map((a) => [a.id, { id: a.id, name: a.name }]),
-      ),
+      assessors: new Map(assessors.docs.map((a) => [a.id, { id: a.id, name: a.name }])),
     }),
     [staff, callDocs, leads.docs, assessors.docs],
   );

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { CallDoc, ReviewDoc } from '../../../../../shared/schemas';
 import { useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
 import { useReviewOutbox } from '../outbox';
@@ -26,10 +25,7 @@ export function OfflinePanel() {
   const { docs: reviewDocs } = useQuery('reviews', { selector: { reviewerId: user.id } });
   const outbox = useReviewOutbox((s) => s.pending);
   // Entries whose review is no longer on this device (signed out and in again) are not shown.
-  const waiting = useMemo(
-    () => (reviewDocs as unknown as readonly ReviewDoc[]).filter((r) => r.id in outbox),
-    [reviewDocs, outbox],
-  );
+  const waiting = useMemo(() => reviewDocs.filter((r) => r.id in outbox), [reviewDocs, outbox]);
   const [showWaiting, setShowWaiting] = useState(false);
 
   useEffect(() => {
@@ -40,7 +36,7 @@ export function OfflinePanel() {
   const cachedList = useMemo(() => [...cachedIds], [cachedIds]);
   const { docs: cachedCalls } = useQuery('calls', { selector: { id: { $in: cachedList } } });
   useEffect(() => {
-    const stale = staleOfflineCopies(cachedIds, cachedCalls as unknown as readonly CallDoc[]);
+    const stale = staleOfflineCopies(cachedIds, cachedCalls);
     if (stale.length) void removeOfflineCopies(stale, cache).catch(() => undefined);
   }, [cachedIds, cachedCalls, cache]);
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { OUTCOMES, type AssessorDoc, type Outcome, type ReviewDoc, type Service } from '../../../../../shared/schemas';
+import { OUTCOMES, type Outcome, type Service } from '../../../../../shared/schemas';
 import { patchDoc, useDatabase, useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
 import { useOfflineStore } from '../offline/offline-store';
@@ -55,13 +55,10 @@ export function ReviewQueue() {
   const ui = useReviewUi.getState();
   const { calls, loading } = useQueueCalls(filters.from, filters.to);
   const { docs: reviewDocs } = useQuery('reviews', {});
-  const reviews = reviewDocs as unknown as readonly ReviewDoc[];
+  const reviews = reviewDocs;
   const aiOutcomes = useAiOutcomes();
   const { docs: assessorDocs } = useQuery('assessors', {});
-  const assessors = useMemo(
-    () => new Map((assessorDocs as unknown as readonly AssessorDoc[]).map((a) => [a.id, a])),
-    [assessorDocs],
-  );
+  const assessors = useMemo(() => new Map(assessorDocs.map((a) => [a.id, a])), [assessorDocs]);
   const cachedIds = useOfflineStore((s) => s.cachedIds);
   const staff = useStaff(api, user.role === 'admin');
   const preparing = usePreparing();

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CallDoc, InsightDoc, Outcome } from '../../../../../shared/schemas';
+import type { Outcome, ReadonlyDoc } from '../../../../../shared/schemas';
 import { useDatabase } from '../../../db/hooks';
 
 /**
@@ -10,9 +10,12 @@ import { useDatabase } from '../../../db/hooks';
  * (RxDocument.get shares the stored data), never the transcript, so a large queue does not copy megabytes
  * of transcripts on every change.
  */
-export function useQueueCalls(from: number | null, to: number | null): { calls: CallDoc[]; loading: boolean } {
+export function useQueueCalls(
+  from: number | null,
+  to: number | null,
+): { calls: ReadonlyDoc<'calls'>[]; loading: boolean } {
   const db = useDatabase();
-  const [state, setState] = useState<{ calls: CallDoc[]; loading: boolean }>({ calls: [], loading: true });
+  const [state, setState] = useState<{ calls: ReadonlyDoc<'calls'>[]; loading: boolean }>({ calls: [], loading: true });
   useEffect(() => {
     const startedAt: { $gte?: number; $lte?: number } = {};
     if (from !== null) startedAt.$gte = from;
@@ -22,7 +25,7 @@ export function useQueueCalls(from: number | null, to: number | null): { calls: 
         selector: { 'recording.state': 'stored', ...(from !== null || to !== null ? { startedAt } : {}) },
         sort: [{ startedAt: 'desc' }],
       })
-      .$.subscribe((docs) => setState({ calls: docs.map((d) => d.toJSON() as unknown as CallDoc), loading: false }));
+      .$.subscribe((docs) => setState({ calls: docs.map((d) => d.toJSON()), loading: false }));
     return () => sub.unsubscribe();
   }, [db, from, to]);
   return state;
@@ -35,10 +38,9 @@ export function useAiOutcomes(): ReadonlyMap<string, Outcome> {
     const sub = db.insights.find({ selector: { status: 'done' } }).$.subscribe((docs) => {
       const newest = new Map<string, { createdAt: number; outcome: Outcome }>();
       for (const d of docs) {
-        const analysis = d.get('analysis') as InsightDoc['analysis'];
+        // Field getters read the stored data (RxDocument.get) without copying the document.
+        const { analysis, callId, createdAt } = d;
         if (!analysis) continue;
-        const callId = d.get('callId') as string;
-        const createdAt = d.get('createdAt') as number;
         const prev = newest.get(callId);
         if (!prev || createdAt > prev.createdAt) newest.set(callId, { createdAt, outcome: analysis.outcome.value });
       }

@@ -1,10 +1,10 @@
-import type { CallDoc, Outcome, ReviewDoc, Service } from '../../../../../shared/schemas';
+import type { Outcome, ReadonlyDoc, Service } from '../../../../../shared/schemas';
 
 /**
  * The review queue as a pure function of the documents on this device and the reviewer's filters, so the
  * screen stays a thin shell and the rules are testable without a browser.
  *
- * - A call is in the queue when its recording is stored (CallDoc.recording.state 'stored').
+ * - A call is in the queue when its recording is stored (ReadonlyDoc<'calls'>.recording.state 'stored').
  * - "Reviewed" means at least one submitted review; "needs review" means none yet.
  * - The outcome shown is the reviewer-confirmed one when a review was submitted, else the AI's.
  * - Counts ignore the review-status and assignment filters, so the tabs show what each would give.
@@ -22,7 +22,7 @@ export interface QueueFilters {
   assessorId: string | null;
   /** 'none' = neither a reviewer nor the AI has given an outcome yet. */
   outcome: Outcome | 'none' | null;
-  /** Inclusive bounds on CallDoc.startedAt, epoch ms. */
+  /** Inclusive bounds on ReadonlyDoc<'calls'>.startedAt, epoch ms. */
   from: number | null;
   to: number | null;
   status: ReviewStatusFilter;
@@ -41,9 +41,9 @@ export const DEFAULT_FILTERS: QueueFilters = {
 };
 
 export interface QueueRow {
-  call: CallDoc;
+  call: ReadonlyDoc<'calls'>;
   submitted: number;
-  myReview: Pick<ReviewDoc, 'status' | 'score' | 'outcome'> | null;
+  myReview: Pick<ReadonlyDoc<'reviews'>, 'status' | 'score' | 'outcome'> | null;
   aiOutcome: Outcome | null;
   /** Reviewer outcome (latest submitted) or the AI's. */
   outcome: Outcome | null;
@@ -65,8 +65,8 @@ export interface QueueResult {
 }
 
 export interface QueueInput {
-  calls: readonly CallDoc[];
-  reviews: readonly ReviewDoc[];
+  calls: readonly ReadonlyDoc<'calls'>[];
+  reviews: readonly ReadonlyDoc<'reviews'>[];
   /** The AI's outcome per call (newest finished insight), see `useAiOutcomes`. */
   aiOutcomes: ReadonlyMap<string, Outcome>;
   me: string;
@@ -75,7 +75,7 @@ export interface QueueInput {
 }
 
 export function buildQueue({ calls, reviews, aiOutcomes, me, filters, sort }: QueueInput): QueueResult {
-  const reviewsByCall = new Map<string, ReviewDoc[]>();
+  const reviewsByCall = new Map<string, ReadonlyDoc<'reviews'>[]>();
   for (const r of reviews) {
     const list = reviewsByCall.get(r.callId);
     if (list) list.push(r);
@@ -94,8 +94,8 @@ export function buildQueue({ calls, reviews, aiOutcomes, me, filters, sort }: Qu
 
     const callReviews = reviewsByCall.get(call.id) ?? [];
     let submitted = 0;
-    let latestSubmitted: ReviewDoc | null = null;
-    let mine: ReviewDoc | null = null;
+    let latestSubmitted: ReadonlyDoc<'reviews'> | null = null;
+    let mine: ReadonlyDoc<'reviews'> | null = null;
     for (const r of callReviews) {
       if (r.reviewerId === me) mine = r;
       if (r.status === 'submitted') {
@@ -136,7 +136,7 @@ export function buildQueue({ calls, reviews, aiOutcomes, me, filters, sort }: Qu
   return { rows, counts };
 }
 
-const duration = (c: CallDoc) => c.recording.durationSec ?? c.talkSeconds;
+const duration = (c: ReadonlyDoc<'calls'>) => c.recording.durationSec ?? c.talkSeconds;
 
 function comparator(sort: QueueSort, me: string): (a: QueueRow, b: QueueRow) => number {
   // Ties fall back to newest first, then id, so the order never jumps between renders.
@@ -157,7 +157,7 @@ function comparator(sort: QueueSort, me: string): (a: QueueRow, b: QueueRow) => 
 }
 
 /** Distinct values present in the queue, for the filter menus. */
-export function queueFacets(calls: readonly CallDoc[]): {
+export function queueFacets(calls: readonly ReadonlyDoc<'calls'>[]): {
   districts: string[];
   services: Service[];
   assessorIds: string[];
