@@ -22,6 +22,15 @@ const useApprovalsUi = create<{ tab: Tab; deciding: { id: string; decision: 'app
   deciding: null,
 }));
 
+const OP_SIGNS = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' } as const;
+
+/** Response times are stored in seconds and read in minutes. */
+const metricLabel = (metric: string) => (metric === 'responseMedianSec' ? 'Median response' : humaniseKey(metric));
+const metricValue = (metric: string, value: number | null) =>
+  metric === 'responseMedianSec' && value !== null
+    ? `${Math.round((value / 60) * 10) / 10} min`
+    : formatMetric(metric, value);
+
 const TIER_ORDER: Record<Tier, number> = { platinum: 0, gold: 1, silver: 2, bronze: 3 };
 
 function TierBadge({ tier }: { tier: Tier | null }) {
@@ -137,16 +146,19 @@ function TierChangeRow({
             <ul className="approvals-checks" aria-label="Figures against the thresholds">
               {checks.rows.map((c) => (
                 <li key={c.key} data-met={c.met}>
-                  <span aria-hidden="true" className={c.met ? 'approvals-check--met' : 'approvals-check--unmet'}>
+                  <span
+                    role="img"
+                    aria-label={c.met ? 'met:' : 'not met:'}
+                    className={c.met ? 'approvals-check--met' : 'approvals-check--unmet'}
+                  >
                     {c.met ? '✓' : '✗'}
                   </span>{' '}
-                  <span className="muted">{humaniseKey(c.metric)}</span>{' '}
-                  <span className="num">{formatMetric(c.metric, c.value)}</span>{' '}
+                  <span className="muted">{metricLabel(c.metric)}</span>{' '}
+                  <span className="num">{metricValue(c.metric, c.value)}</span>{' '}
                   <span className="subtle">
-                    {c.op} {formatMetric(c.metric, c.threshold)}
+                    {OP_SIGNS[c.op]} {metricValue(c.metric, c.threshold)}
                     {checks.against === 'others' ? ` (${c.tier})` : ''}
                   </span>
-                  <span className="visually-hidden">{c.met ? ', met' : ', not met'}</span>
                 </li>
               ))}
             </ul>
@@ -258,7 +270,7 @@ function DecisionForm({
           {decision === 'approved'
             ? `Approve ${assessorName} as ${change.toTier}`
             : `Reject the move of ${assessorName} to ${change.toTier}`}{' '}
-          — note (required)
+          — reason (required)
         </label>
         <input
           id={`reason-${change.id}`}

@@ -35,13 +35,15 @@ export default function PricingScreen() {
   const calls = useQuery('calls', {});
   const reviews = useQuery('reviews', { selector: { status: 'submitted', outcome: 'booked' } });
   const assessors = useQuery('assessors', {});
-  // The clock of this render: states (scheduled, active, ended) and the trend's periods are read against it.
+  // The what-if's clock: the last 30 days up to when the screen opened.
   const [now] = useState(() => Date.now());
   const outcomes = useMemo(
     () => leadOutcomesFrom(leads.docs, calls.docs, reviews.docs),
     [leads.docs, calls.docs, reviews.docs],
   );
-  const rows = useMemo(() => areaRows(areas.docs, outcomes, now), [areas.docs, outcomes, now]);
+  // Whether an override applies is read against the clock when the documents change (one just saved from today
+  // applies at once); the trend keeps the screen's clock.
+  const rows = useMemo(() => areaRows(areas.docs, outcomes, Date.now()), [areas.docs, outcomes]);
   const tiers = useMemo(
     () => new Map<string, Tier | null>(assessors.docs.map((a) => [a.id, a.tier])),
     [assessors.docs],
@@ -92,16 +94,12 @@ export default function PricingScreen() {
             <thead>
               <tr>
                 <th>District</th>
-                <th className="num">Leads</th>
-                <th className="num">Call rate</th>
-                <th className="num">Conversion</th>
+                <th>Rates</th>
                 <th className="num">Rule price</th>
                 <th>Trend</th>
                 <th>Override</th>
                 <th className="num">Price now</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <th>Change</th>
               </tr>
             </thead>
             <tbody>
@@ -142,11 +140,23 @@ function AreaTableRow({
     <>
       <tr data-testid={`area-${row.id}`} data-override={row.overrideStatus ?? 'none'}>
         <td>
-          <strong>{row.district}</strong> <span className="subtle">{SERVICE_LABELS[row.service]}</span>
+          <span className="stack pricing-district">
+            <span>
+              <strong>{row.district}</strong> {SERVICE_LABELS[row.service]}
+            </span>
+            <span className="subtle">{row.leads} leads</span>
+          </span>
         </td>
-        <td className="num">{row.leads}</td>
-        <td className="num">{percent(row.callRate)}</td>
-        <td className="num">{percent(row.conversionRate)}</td>
+        <td>
+          <span className="stack pricing-rates">
+            <span>
+              <span className="subtle">call rate</span> {percent(row.callRate)}
+            </span>
+            <span>
+              <span className="subtle">conversion</span> {percent(row.conversionRate)}
+            </span>
+          </span>
+        </td>
         <td className="num">{formatPence(row.rulePricePence)}</td>
         <td>
           <span className="pricing-trend" aria-label={`Trend, oldest first: ${trendLabel}`} title={trendLabel}>
@@ -210,14 +220,14 @@ function AreaTableRow({
       </tr>
       {editing === 'set' ? (
         <tr className="table__form-row">
-          <td colSpan={9}>
+          <td colSpan={7}>
             <OverrideForm row={row} leads={leads} tiers={tiers} now={now} />
           </td>
         </tr>
       ) : null}
       {editing === 'end' && o ? (
         <tr className="table__form-row">
-          <td colSpan={9}>
+          <td colSpan={7}>
             <EndOverride row={row} />
           </td>
         </tr>
