@@ -37,6 +37,11 @@ export interface ContractSpec {
   answers?: Answers;
   /** The success answer's schema; required for `json` answers, absent otherwise. */
   response?: z.ZodType;
+  /**
+   * The handler writes the JSON answer itself (replication pull pages send stored JSON as it is, without
+   * parsing it); `response` then only documents it, and the handler returns nothing.
+   */
+  writesAnswer?: boolean;
   /** Success status codes (default [200]); e.g. [200, 201] for an idempotent create. */
   status?: readonly number[];
   /** Error codes the route answers besides the ones every route of its access can (see openapi.ts). */
@@ -60,7 +65,13 @@ export type ParamsOf<C extends ContractSpec> = Out<C['params']>;
 export type QueryOf<C extends ContractSpec> = Out<C['query']>;
 export type BodyOf<C extends ContractSpec> = Out<C['body']>;
 /** What a handler must return: the JSON answer's shape, or nothing when it writes the answer itself. */
-export type ResponseOf<C extends ContractSpec> = C['response'] extends z.ZodType ? z.output<C['response']> : void;
+export type ResponseOf<C extends ContractSpec> = C['writesAnswer'] extends true
+  ? void
+  : C['response'] extends z.ZodType
+    ? z.output<C['response']>
+    : void;
+/** What a client receives. */
+export type AnswerOf<C extends ContractSpec> = C['response'] extends z.ZodType ? z.output<C['response']> : void;
 /** What a client sends (before defaults and coercion). */
 export type ParamsInput<C extends ContractSpec> = In<C['params']>;
 export type QueryInput<C extends ContractSpec> = In<C['query']>;

@@ -1,5 +1,8 @@
 import type { AppContext } from '../context';
-import type { RouteDef } from '../http/routes';
+import { preparing as preparingContract, type Preparing } from '../../../shared/contracts/recordings';
+import { route, type RouteDef } from '../http/routes';
+
+export type { Preparing };
 
 /**
  * What is still on its way to the review queue, so the queue can say so instead of silently growing (the
@@ -8,16 +11,6 @@ import type { RouteDef } from '../http/routes';
  * Counted from the database each time (a few indexed counts); the demo's own figure is kept in memory while
  * it fills.
  */
-export interface Preparing {
-  /** Calls not in the queue yet: still to be placed by the demo, or their recording not yet stored. */
-  calls: number;
-  /** Recorded calls the demo has still to place. */
-  placing: number;
-  /** Calls whose recording waits to be downloaded. */
-  downloading: number;
-  /** Calls in the queue whose transcript or AI analysis is queued or running. */
-  analysing: number;
-}
 
 /** Recorded calls each running demo has still to place, by the server it fills. */
 const demoCallsToCome = new WeakMap<AppContext, number>();
@@ -41,13 +34,5 @@ export async function preparing(ctx: AppContext): Promise<Preparing> {
 }
 
 export function preparingRoutes(ctx: AppContext): RouteDef[] {
-  return [
-    {
-      method: 'get',
-      path: '/api/queue/preparing',
-      access: ['admin', 'reviewer', 'author'],
-      summary: 'Calls still on their way to the review queue (being placed, downloading, being analysed)',
-      handler: () => preparing(ctx),
-    },
-  ];
+  return [route(preparingContract, () => preparing(ctx))];
 }

@@ -1,11 +1,12 @@
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
+import * as contract from '../../../shared/contracts/recordings';
+import type { ParamsOf } from '../../../shared/contracts/define';
 import { audit } from '../audit/log';
 import type { AppContext } from '../context';
-import { ApiError, parseInput } from '../http/errors';
-import type { RouteDef } from '../http/routes';
+import { ApiError } from '../http/errors';
+import { route, type RouteDef } from '../http/routes';
 import { mediaDeps, type MediaDeps } from './deps';
 import { decideRange } from './range';
 import { currentRecordingOfCall, getRecording, MEDIA_FILES, type MediaFile, type Recording } from './repository';
@@ -25,23 +26,6 @@ const SCOPE_FILES: Record<MediaScope, Record<string, MediaFile>> = {
   download: { 'original.wav': 'original', 'playback.mp3': 'playback' },
 };
 
-const MediaUrlInput = z.object({
-  /** playback: the player; offline: the app caching the call for offline review; download: a file to keep. */
-  purpose: z.enum(['playback', 'offline', 'download']).default('playback'),
-  /** Download format: the original dual-channel WAV or the compressed MP3. */
-  format: z.enum(['wav', 'mp3']).default('wav'),
-});
-
-const AccessLogQuery = z.object({
-  callId: z.string().max(100).optional(),
-  actor: z.string().max(200).optional(),
-  action: z.enum(['listen', 'download']).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
 function mediaUrl(deps: MediaDeps, secret: Buffer, grant: MediaGrant, file: string): string {
   const sig = signGrant(secret, grant);
   const path = `/media/${grant.scope}/${encodeURIComponent(grant.callId)}/${grant.recordingSid}/${file}`;
@@ -59,110 +43,90 @@ export function recordingRoutes(ctx: AppContext): RouteDef[] {
     }));
 
   return [
-    {
-      method: 'post',
-      path: '/api/calls/:id/media-url',
-      access: ['admin', 'reviewer', 'author'],
-      summary: 'Short-lived signed URLs for a call recording (audio, peaks) or a download; audited',
-      async handler({ req, auth }) {
-        const input = parseInput(MediaUrlInput, req.body ?? {});
-        const callId = String(req.params.id);
-        const recording = await currentRecordingOfCall(ctx.db, callId);
-        if (!recording) throw new ApiError('RECORDING_UNAVAILABLE', `call ${callId} has no stored recording`);
-        const user = auth!.user!;
-        const nowMs = deps.now();
-        const exp = Math.floor(nowMs / 1000) + deps.config.MEDIA_URL_TTL_SECONDS;
-        const expiresAt = new Date(exp * 1000).toISOString();
-        const key = await mediaSecret();
-        const download = input.purpose === 'download';
-        const grant: MediaGrant = {
-          scope: download ? 'download' : 'play',
-          callId,
+    route(contract.mediaUrl, async ({ req, auth, body: input, params: { id: callId } }) => {
+      const recording = await currentRecordingOfCall(ctx.db, callId);
+      if (!recording) throw new ApiError('RECORDING_UNAVAILABLE', `call ${callId} has no stored recording`);
+      const user = auth.user;
+      if (!user) throw new ApiError('FORBIDDEN', 'media URLs are issued to staff accounts');
+      const nowMs = deps.now();
+      const exp = Math.floor(nowMs / 1000) + deps.config.MEDIA_URL_TTL_SECONDS;
+      const expiresAt = new Date(exp * 1000).toISOString();
+      const key = await mediaSecret();
+      const download = input.purpose === 'download';
+      const grant: MediaGrant = {
+        scope: download ? 'download' : 'play',
+        callId,
+        recordingSid: recording.recordingSid,
+        userId: user.id,
+        exp,
+      };
+      await audit(ctx.db, auth, {
+        action: download ? 'recording.download' : 'recording.listen',
+        subjectType: 'call',
+        subjectId: callId,
+        detail: {
           recordingSid: recording.recordingSid,
-          userId: user.id,
-          exp,
-        };
-        await audit(ctx.db, auth!, {
-          action: download ? 'recording.download' : 'recording.listen',
-          subjectType: 'call',
-          subjectId: callId,
-          detail: {
-            recordingSid: recording.recordingSid,
-            purpose: input.purpose,
-            ...(download ? { format: input.format } : {}),
-            expiresAt,
-          },
-          ip: req.ip ?? null,
-        });
-        if (download) {
-          const file = input.format === 'wav' ? 'original.wav' : 'playback.mp3';
-          return {
-            downloadUrl: mediaUrl(deps, key, grant, file),
-            filename: downloadName(recording, input.format),
-            expiresAt,
-          };
-        }
-        return {
-          audioUrl: mediaUrl(deps, key, grant, 'playback.mp3'),
-          peaksUrl: mediaUrl(deps, key, grant, 'peaks.json'),
-          detailPeaksUrl: mediaUrl(deps, key, grant, 'peaks-detail.json'),
+          purpose: input.purpose,
+          ...(download ? { format: input.format } : {}),
           expiresAt,
-          mimeType: 'audio/mpeg',
-          durationSec: recording.durationSec,
-          channels: recording.channels,
-          bytes: recording.playbackBytes,
+        },
+        ip: req.ip ?? null,
+      });
+      if (download) {
+        const file = input.format === 'wav' ? 'original.wav' : 'playback.mp3';
+        return {
+          downloadUrl: mediaUrl(deps, key, grant, file),
+          filename: downloadName(recording, input.format),
+          expiresAt,
         };
-      },
-    },
-    {
-      method: 'get',
-      path: '/media/:scope/:callId/:recordingSid/:file',
-      access: 'public',
-      summary: 'Recording media and peaks by signed URL, with HTTP Range',
-      async handler({ req, res }) {
-        await serveMedia(deps, await mediaSecret(), req, res);
-      },
-    },
-    {
-      method: 'get',
-      path: '/api/recordings/access-log',
-      access: ['admin'],
-      summary: 'Who listened to or downloaded which recording, when (filter by call, person, action, dates)',
-      async handler({ req }) {
-        const q = parseInput(AccessLogQuery, req.query);
-        const actions = q.action ? [`recording.${q.action}`] : ['recording.listen', 'recording.download'];
-        const { rows } = await ctx.db.query<{
-          id: number;
-          at: Date;
-          actor_label: string;
-          action: string;
-          subject_id: string | null;
-          detail: Record<string, unknown>;
-          ip: string | null;
-        }>(
-          `SELECT id, at, actor_label, action, subject_id, detail, ip FROM audit_log
+      }
+      return {
+        audioUrl: mediaUrl(deps, key, grant, 'playback.mp3'),
+        peaksUrl: mediaUrl(deps, key, grant, 'peaks.json'),
+        detailPeaksUrl: mediaUrl(deps, key, grant, 'peaks-detail.json'),
+        expiresAt,
+        mimeType: 'audio/mpeg',
+        durationSec: recording.durationSec,
+        channels: recording.channels,
+        bytes: recording.playbackBytes,
+      };
+    }),
+    route(contract.media, async ({ req, res, params }) => {
+      await serveMedia(deps, await mediaSecret(), params, req, res);
+    }),
+    route(contract.accessLog, async ({ query: q }) => {
+      const actions = q.action ? [`recording.${q.action}`] : ['recording.listen', 'recording.download'];
+      const { rows } = await ctx.db.query<{
+        id: number;
+        at: Date;
+        actor_label: string;
+        action: string;
+        subject_id: string | null;
+        detail: Record<string, unknown>;
+        ip: string | null;
+      }>(
+        `SELECT id, at, actor_label, action, subject_id, detail, ip FROM audit_log
             WHERE action = ANY($1::text[]) AND subject_type = 'call'
               AND ($2::text IS NULL OR subject_id = $2) AND ($3::text IS NULL OR actor_label = $3)
               AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
               AND ($6::bigint IS NULL OR id < $6)
             ORDER BY id DESC LIMIT $7`,
-          [actions, q.callId ?? null, q.actor ?? null, q.from ?? null, q.to ?? null, q.before ?? null, q.limit],
-        );
-        return {
-          entries: rows.map((r) => ({
-            id: r.id,
-            at: new Date(r.at).toISOString(),
-            actor: r.actor_label,
-            action: r.action,
-            callId: r.subject_id,
-            detail: r.detail,
-            ip: r.ip,
-          })),
-          // Pass as `before` to read the next (older) page.
-          next: rows.length === q.limit ? rows[rows.length - 1].id : null,
-        };
-      },
-    },
+        [actions, q.callId ?? null, q.actor ?? null, q.from ?? null, q.to ?? null, q.before ?? null, q.limit],
+      );
+      return {
+        entries: rows.map((r) => ({
+          id: r.id,
+          at: new Date(r.at).toISOString(),
+          actor: r.actor_label,
+          action: r.action,
+          callId: r.subject_id,
+          detail: r.detail,
+          ip: r.ip,
+        })),
+        // Pass as `before` to read the next (older) page.
+        next: rows.length === q.limit ? rows[rows.length - 1].id : null,
+      };
+    }),
   ];
 }
 
@@ -171,16 +135,22 @@ function downloadName(recording: Recording, format: 'wav' | 'mp3'): string {
   return `ringside-call-${recording.callId.replace(/[^A-Za-z0-9_-]/g, '_')}-${day}.${format}`;
 }
 
-async function serveMedia(deps: MediaDeps, secret: Buffer, req: Request, res: Response): Promise<void> {
-  const { scope, callId, recordingSid, file } = req.params as Record<string, string>;
-  if (!(MEDIA_SCOPES as readonly string[]).includes(scope)) throw new ApiError('NOT_FOUND', 'no such media');
-  const mediaFile = SCOPE_FILES[scope as MediaScope][file];
+async function serveMedia(
+  deps: MediaDeps,
+  secret: Buffer,
+  { scope: scopeName, callId, recordingSid, file }: ParamsOf<typeof contract.media>,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const scope = MEDIA_SCOPES.find((s) => s === scopeName);
+  if (!scope) throw new ApiError('NOT_FOUND', 'no such media');
+  const mediaFile = SCOPE_FILES[scope][file];
   if (!mediaFile) throw new ApiError('NOT_FOUND', `no media file ${file} in ${scope} URLs`);
   const { u, e, s } = req.query;
   if (typeof u !== 'string' || typeof e !== 'string' || typeof s !== 'string' || !/^\d{1,12}$/.test(e)) {
     throw new ApiError('MEDIA_URL_INVALID', 'this media URL is incomplete or malformed; ask the app for a new one');
   }
-  const grant: MediaGrant = { scope: scope as MediaScope, callId, recordingSid, userId: u, exp: Number(e) };
+  const grant: MediaGrant = { scope, callId, recordingSid, userId: u, exp: Number(e) };
   const check = checkGrant(secret, grant, s, deps.now());
   if (!check.ok) {
     deps.log.warn({ callId, recordingSid, userId: u, reason: check.reason, ip: req.ip }, 'refused a signed media URL');

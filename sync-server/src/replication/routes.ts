@@ -1,5 +1,4 @@
-import type { Request, Response } from 'express';
-import { z } from 'zod';
+import type { Response } from 'express';
 import { sameDocument } from '../../../shared/conflicts';
 import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import { ROLES, type Role } from '../../../shared/roles';
@@ -15,8 +14,10 @@ import {
   type PolicyUser,
 } from '../../../shared/sync-policy';
 import type { AppContext } from '../context';
-import { ApiError, parseInput } from '../http/errors';
-import type { RequestAuth, RouteDef } from '../http/routes';
+import { ApiError } from '../http/errors';
+import * as contract from '../../../shared/contracts/replication';
+import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_ROWS } from '../../../shared/contracts/replication';
+import { route, type Handler, type RequestAuth, type RouteDef } from '../http/routes';
 import { scopeCondition, type SqlCondition } from './scopes';
 import { HEARTBEAT_MS, serveChangeStream } from './sse';
 import { changesSince, changesSinceAsJson, collectionHead, getDocuments, lockCollection, putDocuments } from './store';
@@ -28,31 +29,13 @@ import { keepMetricsAfterReviews } from '../metrics/keep';
  * Role rules come from shared/sync-policy.ts, conflict equality from shared/conflicts.ts.
  */
 
-export const DEFAULT_PULL_LIMIT = 200;
-export const MAX_PULL_LIMIT = 2000;
-export const MAX_PUSH_ROWS = 500;
+export { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_ROWS };
 
 /** Fields RxDB keeps locally that are never stored on the server. */
 const CLIENT_ONLY_FIELDS = ['_deleted', '_meta', '_rev', '_attachments'] as const;
 
 type AnyDoc = Record<string, unknown>;
 type Stored<C extends CollectionName> = DocTypes[C];
-
-const PullQuery = z.object({
-  seq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
-  scope: z.string().min(1).max(30_000).optional(),
-});
-
-const DocObject = z.record(z.string(), z.unknown());
-const PushBody = z.object({
-  rows: z.array(
-    z.object({
-      newDocumentState: DocObject,
-      assumedMasterState: DocObject.nullable().optional(),
-    }),
-  ),
-});
 
 function staffUser(auth: RequestAuth | null): PolicyUser {
   // The route table admits staff roles only; this narrows the type and guards against a wiring mistake.
@@ -63,11 +46,11 @@ function staffUser(auth: RequestAuth | null): PolicyUser {
 }
 
 /** R3: the collection must exist and the client's schema version must be the server's. */
-function collectionOf(req: Request): CollectionName {
-  const name = String(req.params.collection);
+function collectionOf(params: { collection: string; v: string }): CollectionName {
+  const name = params.collection;
   if (!isCollectionName(name))
     throw new ApiError('UNKNOWN_COLLECTION', `there is no collection ${JSON.stringify(name.slice(0, 50))}`);
-  const v = String(req.params.v);
+  const v = params.v;
   if (!/^\d{1,6}$/.test(v)) throw new ApiError('VALIDATION_FAILED', 'the schema version must be a whole number', 'v');
   const server = schemaVersion(name);
   if (Number(v) !== server) {
@@ -139,15 +122,13 @@ export interface ReplicationRouteOptions {
 export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions = {}): RouteDef[] {
   const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
   const validator = createDocumentValidator();
-  const STAFF = ROLES;
 
   // ───────────────────────────── pull ─────────────────────────────
-  async function pull({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
-    const collection = collectionOf(req);
+  const pull: Handler<typeof contract.pull> = async ({ auth, res, params, query: q }) => {
+    const collection = collectionOf(params);
     const user = staffUser(auth);
     const rule = pullRule(collection, user.role);
     if (!rule) throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
-    const q = parseInput(PullQuery, req.query);
     let scope: SqlCondition | null = null;
     if (q.scope !== undefined) {
       const parsed = parseScope(collection, q.scope);
@@ -176,19 +157,16 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     setPageHeaders(res, seq, rows.length);
     const documents = rows.map((r) => r.json).join(',');
     res.type('application/json').send(`{"documents":[${documents}],"checkpoint":{"seq":${seq}},"head":${head}}`);
-    return undefined;
-  }
+  };
 
   // ───────────────────────────── push ─────────────────────────────
-  async function push({ auth, req }: { auth: RequestAuth | null; req: Request }) {
-    const collection = collectionOf(req);
+  const push: Handler<typeof contract.push> = async ({ auth, params, body }) => {
+    const collection = collectionOf(params);
     const user = staffUser(auth);
     if (!pushRule(collection, user.role)) throw new ApiError('FORBIDDEN', `a ${user.role} cannot write ${collection}`);
-    const rawRows = (req.body as { rows?: unknown } | undefined)?.rows;
-    if (Array.isArray(rawRows) && rawRows.length > MAX_PUSH_ROWS) {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `at most ${MAX_PUSH_ROWS} rows per push (got ${rawRows.length})`);
+    if (body.rows.length > MAX_PUSH_ROWS) {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `at most ${MAX_PUSH_ROWS} rows per push (got ${body.rows.length})`);
     }
-    const body = parseInput(PushBody, req.body);
     const now = ctx.now();
 
     // R4 before any database work: every document valid, or the whole push fails.
@@ -263,7 +241,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       if (collection === 'reviews') await keepMetricsAfterReviews(tx, [...live, ...tombstones], now);
       return { conflicts };
     });
-  }
+  };
 
   function isVisible(collection: CollectionName, user: PolicyUser, doc: object): boolean {
     const owned = pullRule(collection, user.role)?.ownedBy;
@@ -271,42 +249,17 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
   }
 
   // ───────────────────────────── stream ─────────────────────────────
-  function stream({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
-    const collection = collectionOf(req);
+  const stream: Handler<typeof contract.stream> = ({ auth, req, res, params }) => {
+    const collection = collectionOf(params);
     const user = staffUser(auth);
     if (!pullRule(collection, user.role))
       throw new ApiError('FORBIDDEN', `a ${user.role} does not receive ${collection}`);
-    return serveChangeStream(ctx, req, res, auth!, {
+    return serveChangeStream(ctx, req, res, auth, {
       heartbeatMs,
       matches: (event) => event.collection === collection,
       data: (event) => ({ seq: event.seq }),
     });
-  }
+  };
 
-  const path = (action: string) => `/sync/:collection/:v/${action}`;
-  return [
-    {
-      method: 'get',
-      path: path('pull'),
-      access: STAFF,
-      summary: 'Pull changes after a checkpoint (RxDB replication)',
-      handler: pull,
-    },
-    {
-      method: 'post',
-      path: path('push'),
-      access: STAFF,
-      summary: 'Push local changes; answers the conflicting masters',
-      handler: push,
-    },
-    {
-      method: 'get',
-      path: path('stream'),
-      access: STAFF,
-      streamTicket: true,
-      body: 'none',
-      summary: 'Server-sent events: one `change` per committed write of the collection',
-      handler: stream,
-    },
-  ];
+  return [route(contract.pull, pull), route(contract.push, push), route(contract.stream, stream)];
 }

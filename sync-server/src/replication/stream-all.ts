@@ -4,7 +4,8 @@ import { isCollectionName, schemaVersion, type CollectionName } from '../../../s
 import { pullRule } from '../../../shared/sync-policy';
 import type { AppContext } from '../context';
 import { ApiError } from '../http/errors';
-import type { RequestAuth, RouteDef } from '../http/routes';
+import { streamAll } from '../../../shared/contracts/replication';
+import { route, type RequestAuth, type RouteDef } from '../http/routes';
 import { HEARTBEAT_MS, serveChangeStream } from './sse';
 
 /**
@@ -74,15 +75,5 @@ export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } 
     });
   }
 
-  return [
-    {
-      method: 'get',
-      path: '/sync/stream',
-      access: ROLES,
-      streamTicket: true,
-      body: 'none',
-      summary: 'Server-sent events for several collections on one connection: `change` {collection, seq}',
-      handler: stream,
-    },
-  ];
+  return [route(streamAll, stream)];
 }

@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import type { AppContext } from '../context';
 import { ApiError } from '../http/errors';
-import type { RouteDef, RequestAuth } from '../http/routes';
+import * as hooks from '../../../shared/contracts/twilio';
+import { route, type RouteDef } from '../http/routes';
 import { checkWebhookParameters } from './params';
 import { deleteCallRecording, stopCallRecording } from './admin';
 import { handleIncomingSms, handleSmsStatus } from './sms';
@@ -52,88 +53,42 @@ async function guarded<T>(
     throw err;
   }
 }
-const query = (v: unknown): string => (typeof v === 'string' ? v : '');
-
 export function twilioRoutes(_ctx: AppContext): RouteDef[] {
   const hook = (
-    path: string,
-    summary: string,
-    run: (ctx: AppContext, p: Params, q: Record<string, unknown>) => Promise<string | void> | string,
-  ): RouteDef => ({
-    method: 'post',
-    path,
-    access: 'twilio',
-    summary,
-    async handler({ ctx, req, res }) {
-      const out = await guarded(ctx, req, async (p) => run(ctx, p, req.query as Record<string, unknown>));
+    webhook: hooks.Webhook,
+    run: (ctx: AppContext, p: Params, q: Partial<Record<string, string>>) => Promise<string | void> | string,
+  ): RouteDef =>
+    route(webhook, async ({ ctx, req, res, query }) => {
+      const out = await guarded(ctx, req, async (p) => run(ctx, p, query));
       xml(res, out ?? emptyTwiml());
-    },
-  });
+    });
   return [
-    hook('/twilio/voice', 'Incoming call to a pool number: route it to the session', (ctx, p) =>
-      handleIncomingCall(ctx, p),
-    ),
-    hook('/twilio/voice/extension', 'Extension keyed by an assessor on a shared number', (ctx, p, q) =>
-      handleExtension(ctx, p, Math.max(1, Number(query(q.attempt)) || 1)),
-    ),
-    hook('/twilio/voice/opt-out', 'Key pressed during the recording notice', (ctx, p) => handleOptOut(ctx, p)),
-    hook('/twilio/voice/whisper', 'Recording notice (and opt-out key) for the called party', (ctx, _p, q) =>
-      handleWhisper(ctx, query(q.recorded) !== '0'),
-    ),
-    hook('/twilio/voice/whisper-opt-out', 'Key pressed by the called party during their notice', (ctx, p) =>
-      handleWhisperOptOut(ctx, p),
-    ),
-    hook('/twilio/voice/dial-action', 'The Dial ended', (ctx, p) => handleDialAction(ctx, p)),
-    hook('/twilio/voice/leg-status', 'Status of the dialled leg', (ctx, p) => handleLegStatus(ctx, p)),
-    hook('/twilio/voice/status', 'Status of the call into the pool number', (ctx, p) => handleCallStatus(ctx, p)),
-    hook('/twilio/voice/recording', 'Recording status', (ctx, p) => handleRecordingStatus(ctx, p)),
-    hook('/twilio/voice/voicemail', 'Voicemail left outside a session', () => sayAndHangup('Thank you. Goodbye.')),
-    {
-      method: 'post',
-      path: '/twilio/sms',
-      access: 'twilio',
-      summary: 'Incoming text to a pool number: relay it to the session',
-      async handler({ ctx, req, res }) {
-        xml(res, await guarded(ctx, req, (p) => handleIncomingSms(ctx, p)));
-      },
-    },
-    {
-      method: 'post',
-      path: '/twilio/sms/status',
-      access: 'twilio',
-      summary: 'Delivery status of a relayed text',
-      async handler({ ctx, req, res }) {
-        await guarded(ctx, req, (p) => handleSmsStatus(ctx, query(req.query.m), p));
-        res.status(204).end();
-      },
-    },
+    hook(hooks.incomingCall, (ctx, p) => handleIncomingCall(ctx, p)),
+    hook(hooks.extension, (ctx, p, q) => handleExtension(ctx, p, Math.max(1, Number(q.attempt ?? '') || 1))),
+    hook(hooks.optOut, (ctx, p) => handleOptOut(ctx, p)),
+    hook(hooks.whisper, (ctx, _p, q) => handleWhisper(ctx, q.recorded !== '0')),
+    hook(hooks.whisperOptOut, (ctx, p) => handleWhisperOptOut(ctx, p)),
+    hook(hooks.dialAction, (ctx, p) => handleDialAction(ctx, p)),
+    hook(hooks.legStatus, (ctx, p) => handleLegStatus(ctx, p)),
+    hook(hooks.callStatus, (ctx, p) => handleCallStatus(ctx, p)),
+    hook(hooks.recordingStatus, (ctx, p) => handleRecordingStatus(ctx, p)),
+    hook(hooks.voicemail, () => sayAndHangup('Thank you. Goodbye.')),
+    hook(hooks.incomingSms, (ctx, p) => handleIncomingSms(ctx, p)),
+    route(hooks.smsStatus, async ({ ctx, req, res, query }) => {
+      await guarded(ctx, req, (p) => handleSmsStatus(ctx, query.m ?? '', p));
+      res.status(204).end();
+    }),
   ];
 }
-
-const actor = (auth: RequestAuth | null) => auth ?? { label: 'unknown' };
-const idParam = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : (v ?? ''));
 
 /** Admin controls on calls. */
 export function callAdminRoutes(_ctx: AppContext): RouteDef[] {
   return [
-    {
-      method: 'post',
-      path: '/api/calls/:id/recording/stop',
-      access: ['admin'],
-      body: 'none',
-      summary: 'Stop recording a call in progress',
-      handler: async ({ ctx, auth, req }) => ({
-        call: await stopCallRecording(ctx, actor(auth), idParam(req.params.id)),
-      }),
-    },
-    {
-      method: 'delete',
-      path: '/api/calls/:id/recording',
-      access: ['admin'],
-      summary: "Delete a call's recording (ours and Twilio's copy)",
-      handler: async ({ ctx, auth, req }) => ({
-        call: await deleteCallRecording(ctx, actor(auth), idParam(req.params.id)),
-      }),
-    },
+    route(hooks.stopRecording, async ({ ctx, auth, params }) => ({
+      call: await stopCallRecording(ctx, auth, params.id),
+    })),
+    route(hooks.deleteRecording, async ({ ctx, auth, params }) => ({
+      call: await deleteCallRecording(ctx, auth, params.id),
+    })),
   ];
 }
