@@ -1,25 +1,37 @@
 import { allocationRoutes } from './allocation/routes';
-import { analysisRoutes, registerAnalysisJobs } from './analysis/module';
+import { analysisDeps, analysisJobs, analysisRoutes } from './analysis/module';
 import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { preparingRoutes } from './demo/preparing';
+import { erasureRoutes } from './erasure/routes';
 import { healthRoutes } from './health/routes';
-import { metricsRoutes } from './metrics/routes';
-import { registerPricingJobs } from './pricing/module';
-import { pricingRoutes } from './pricing/routes';
 import type { RouteDef } from './http/routes';
-import { recordingsModuleRoutes, registerRecordingsJobs } from './recordings/module';
+import { defineJob, type JobDefinition } from './jobs/queue';
+import { revealRoutes } from './leads/reveal';
+import { leadRoutes } from './leads/routes';
+import { startMetricsUpkeep } from './metrics/keep';
+import { metricsRoutes } from './metrics/routes';
+import { poolRoutes } from './pool/routes';
+import { POOL_SWEEP_JOB, runPoolSweepJob, scheduleNextPoolSweep } from './leads/pool-sweep';
+import { pricingJobs, startPricing } from './pricing/module';
+import { pricingRoutes } from './pricing/routes';
+import { mediaDeps } from './recordings/deps';
+import { recordingsJobs } from './recordings/module';
+import { recordingRoutes } from './recordings/routes';
 import { replicationRoutes } from './replication/routes';
 import { streamAllRoutes } from './replication/stream-all';
-import { revealRoutes } from './leads/reveal';
-import { registerTierJobs } from './tiers/module';
+import { retentionRoutes } from './retention/routes';
+import { RETENTION_JOB, runRetentionJob, scheduleNextSweep } from './retention/schedule';
+import { startTiers, tierJobs } from './tiers/module';
 import { tierRoutes } from './tiers/routes';
-import { registerTelephonyJobs, telephonyRoutes } from './twilio/module';
+import { telephonyJobs } from './twilio/module';
+import { callAdminRoutes, twilioRoutes } from './twilio/routes';
 
 /**
- * The server's capabilities, each in its own folder. Every module contributes routes (with their access
- * rules) and may register job handlers and start-up work. This is the one list to extend.
+ * The server's capabilities, each in its own folder, wired here and only here: every module's routes (with
+ * their access rules), every job kind's handler (the kinds and their payloads are listed in jobs/kinds.ts) and
+ * the start-up work. No module wires another's routes or jobs; this is the one list to extend.
  */
 export function allRoutes(ctx: AppContext): RouteDef[] {
   return [
@@ -27,12 +39,17 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...authRoutes(),
     ...replicationRoutes(ctx),
     ...streamAllRoutes(ctx),
-    ...recordingsModuleRoutes(ctx),
+    ...recordingRoutes(ctx),
+    ...retentionRoutes(ctx),
+    ...erasureRoutes(ctx),
     ...analysisRoutes(ctx),
     ...backgroundJobRoutes(ctx),
     ...preparingRoutes(ctx),
     ...revealRoutes(ctx),
-    ...telephonyRoutes(ctx),
+    ...leadRoutes(ctx),
+    ...twilioRoutes(ctx),
+    ...callAdminRoutes(ctx),
+    ...poolRoutes(ctx),
     ...pricingRoutes(ctx),
     ...tierRoutes(ctx),
     ...allocationRoutes(ctx),
@@ -40,11 +57,36 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
   ];
 }
 
-/** Registers background job handlers for every module. */
+/** Every job kind's handler. */
+export function allJobs(ctx: AppContext): JobDefinition[] {
+  const media = mediaDeps(ctx);
+  return [
+    ...recordingsJobs(ctx),
+    defineJob(RETENTION_JOB, () => runRetentionJob(media)),
+    ...analysisJobs(ctx),
+    ...telephonyJobs(ctx),
+    defineJob(POOL_SWEEP_JOB, () => runPoolSweepJob(ctx)),
+    ...tierJobs(ctx),
+    ...pricingJobs(ctx),
+  ];
+}
+
+/** Registers every job handler, then does the modules' start-up work. */
 export function registerJobs(ctx: AppContext): void {
-  registerRecordingsJobs(ctx);
-  registerAnalysisJobs(ctx);
-  registerTelephonyJobs(ctx);
-  registerTierJobs(ctx);
-  registerPricingJobs(ctx);
+  for (const job of allJobs(ctx)) job.register(ctx.jobs);
+  ctx.log.info(analysisDeps(ctx).providers.describe(), 'analysis providers');
+  // The first daily and hourly sweeps, on an instance that runs the background worker (tests drive jobs
+  // themselves).
+  if (ctx.config.JOBS) {
+    scheduleNextSweep(mediaDeps(ctx)).catch((err: unknown) =>
+      ctx.log.error({ err }, 'could not schedule the retention sweep'),
+    );
+    scheduleNextPoolSweep(ctx, ctx.now()).catch((err: unknown) =>
+      ctx.log.error({ err }, 'could not schedule the pool sweep'),
+    );
+  }
+  startTiers(ctx);
+  startPricing(ctx);
+  // Metric aggregates within seconds of each event, where background work runs (metrics/keep.ts).
+  if (ctx.config.JOBS) startMetricsUpkeep(ctx);
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { authenticate, redeemStreamTicket } from './auth/tokens';
 import { countUsers, createUser } from './auth/users';
 import { generatePassword } from './auth/passwords';
 import type { Config } from './config';
@@ -69,7 +70,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const admin = await bootstrapAdmin(ctx);
   if (opts.jobs ?? config.JOBS) await jobs.start();
 
-  const app = createApp(ctx, allRoutes(ctx));
+  const app = createApp(ctx, allRoutes(ctx), { authenticate, redeemStreamTicket });
   const around = opts.aroundRequest;
   const server = http.createServer(around ? (req, res) => around(req, res, () => app(req, res)) : app);
   server.keepAliveTimeout = 5000;

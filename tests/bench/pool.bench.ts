@@ -271,7 +271,7 @@ if (!args.has('skip-server')) {
   const { createLogger } = await import('../../sync-server/src/log');
   const { createAssessor, createLead, closeLead } = await import('../../sync-server/src/leads/service');
   const { buildPoolReport, poolPolicy, touchSessionRow } = await import('../../sync-server/src/pool/store');
-  const { formatPoolReport } = await import('../../sync-server/src/pool/cli');
+  const { formatPoolReport } = await import('../../sync-server/src/twilio/pool-cli');
 
   const accountSid = `AC${crypto.randomBytes(16).toString('hex')}`;
   const authToken = crypto.randomBytes(16).toString('hex');

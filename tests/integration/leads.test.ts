@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../sync-server/src/auth/tokens';
 import { addPoolNumbers } from '../../sync-server/src/pool/store';
-import { sweepEndedSessions } from '../../sync-server/src/pool/sweep';
+import { sweepEndedSessions } from '../../sync-server/src/leads/pool-sweep';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;

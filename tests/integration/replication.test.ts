@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectionName } from '../../shared/schemas';
+import { authenticate, redeemStreamTicket } from '../../sync-server/src/auth/tokens';
 import { revokeUser } from '../../sync-server/src/auth/users';
 import { createApp } from '../../sync-server/src/http/app';
 import { replicationRoutes } from '../../sync-server/src/replication/routes';
@@ -567,7 +568,10 @@ describe('stream (R9)', () => {
 
   it('ends a stream whose session expired, at the next heartbeat', async () => {
     // Same routes and context, with a short heartbeat so the test does not wait 25 s.
-    const app = createApp(server.ctx, replicationRoutes(server.ctx, { heartbeatMs: 50 }));
+    const app = createApp(server.ctx, replicationRoutes(server.ctx, { heartbeatMs: 50 }), {
+      authenticate,
+      redeemStreamTicket,
+    });
     const httpServer = http.createServer(app);
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
     try {

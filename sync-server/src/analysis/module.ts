@@ -3,6 +3,7 @@ import { audit } from '../audit/log';
 import type { AppContext } from '../context';
 import { ApiError, parseInput } from '../http/errors';
 import { parseJobId } from '../jobs/ids';
+import { defineJob, type JobDefinition } from '../jobs/queue';
 import { route, type RouteDef } from '../http/routes';
 import { getDocument } from '../replication/store';
 import { recordingsAudioSource } from './audio-source';
@@ -30,12 +31,14 @@ export function analysisDeps(ctx: AppContext, overrides: { audio?: CallAudioSour
   return deps;
 }
 
-export function registerAnalysisJobs(ctx: AppContext): void {
+/** The analysis jobs (transcription, analysis, text-message analysis); modules.ts wires them. */
+export function analysisJobs(ctx: AppContext): JobDefinition[] {
   const deps = analysisDeps(ctx);
-  ctx.log.info(deps.providers.describe(), 'analysis providers');
-  ctx.jobs.register<Record<string, unknown>>(JOB_TRANSCRIBE, (job) => runTranscribeJob(deps, job));
-  ctx.jobs.register<Record<string, unknown>>(JOB_ANALYSE, (job) => runAnalyseJob(deps, job));
-  ctx.jobs.register<Record<string, unknown>>(JOB_SMS, (job) => runSmsJob(ctx, job));
+  return [
+    defineJob(JOB_TRANSCRIBE, (job) => runTranscribeJob(deps, job)),
+    defineJob(JOB_ANALYSE, (job) => runAnalyseJob(deps, job)),
+    defineJob(JOB_SMS, (job) => runSmsJob(ctx, job)),
+  ];
 }
 
 export function analysisRoutes(ctx: AppContext): RouteDef[] {

@@ -3,7 +3,7 @@ import { registerAnalysisCommands } from '../analysis/cli';
 import { registerErasureCommands } from '../erasure/cli';
 import { registerRetentionCommands } from '../retention/cli';
 import { registerSandboxCommands } from '../twilio-sandbox/cli';
-import { registerPoolCommands } from '../pool/cli';
+import { registerPoolCommands } from '../twilio/pool-cli';
 import { registerLeadQualityCommands } from '../leads/quality-cli';
 import { registerTierCommands } from '../tiers/cli';
 import { registerMetricsCommands } from '../metrics/cli';

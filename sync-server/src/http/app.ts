@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authenticate, redeemStreamTicket } from '../auth/tokens';
 import type { AppContext } from '../context';
+import type { Queryable } from '../db';
 import { ApiError, clientFaultFromDatabase } from './errors';
 import { rejectMalformedText, rejectRepeatedParameters } from './input';
 import { hasRole, type RequestAuth, type RouteDef } from './routes';
@@ -24,10 +24,19 @@ function bearer(req: Request): string | null {
 }
 
 /**
+ * Who is asking: the bearer secret or a stream ticket turned into the request's roles. auth/tokens.ts provides
+ * it; it is passed in (server.ts) because auth sits above http (its routes are RouteDefs), not below it.
+ */
+export interface Identity {
+  authenticate(q: Queryable, secret: string): Promise<RequestAuth>;
+  redeemStreamTicket(q: Queryable, ticket: string): Promise<RequestAuth>;
+}
+
+/**
  * Builds the Express app for one server instance from its route table. No module-level state: every piece of
  * state lives in `ctx`, so tests start many instances side by side.
  */
-export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express {
+export function createApp(ctx: AppContext, routes: RouteDef[], identity: Identity): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -104,14 +113,16 @@ export function createApp(ctx: AppContext, routes: RouteDef[]): express.Express 
         if (!secret && !ticket) {
           throw new ApiError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
         }
-        auth = secret ? await authenticate(ctx.db, secret) : await redeemStreamTicket(ctx.db, ticket!);
+        auth = secret
+          ? await identity.authenticate(ctx.db, secret)
+          : await identity.redeemStreamTicket(ctx.db, ticket!);
         if (!hasRole(auth, route.access)) {
           throw new ApiError('FORBIDDEN', `this needs one of the roles: ${route.access.join(', ')}`);
         }
       } else {
         // Public routes may still know who is calling.
         const secret = bearer(req);
-        if (secret) auth = await authenticate(ctx.db, secret).catch(() => null);
+        if (secret) auth = await identity.authenticate(ctx.db, secret).catch(() => null);
       }
       const result = await route.handler({ ctx, auth, req, res });
       if (!res.headersSent && result !== undefined) res.json(result);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db';
+import { dedupeKeyOf, parseJobPayload, type JobKind, type JobPayload, type JobPayloadIn } from './kinds';
 
 /**
  * A PostgreSQL-backed job queue: jobs survive a restart, retry with exponential backoff, and are claimed with
@@ -34,8 +35,22 @@ export class RetryLaterError extends Error {
 /** Throw when retrying cannot help (bad input, a refused host): the job fails at once. */
 export class PermanentJobError extends Error {}
 
+/** A kind's handler, as the wiring (modules.ts) hands it to the queue. */
+export interface JobDefinition {
+  kind: JobKind;
+  register(queue: JobQueue): void;
+}
+
+/** Pairs a kind of the table (jobs/kinds.ts) with the handler that runs it; the handler gets the parsed payload. */
+export function defineJob<K extends JobKind>(kind: K, handler: JobHandler<JobPayload<K>>): JobDefinition {
+  return { kind, register: (queue) => queue.register(kind, handler) };
+}
+
 export interface EnqueueOptions {
-  /** Same key, same job: a second enqueue is ignored (idempotent webhooks). */
+  /**
+   * Same key, same job: a second enqueue is ignored (idempotent webhooks). Defaults to the kind's own key
+   * (jobs/kinds.ts); give one for a job that is one per period or per run rather than one per payload.
+   */
   dedupeKey?: string;
   runAt?: Date;
   maxAttempts?: number;
@@ -82,26 +97,56 @@ export class JobQueue {
     private readonly opts: { concurrency?: number; pollMs?: number } = {},
   ) {}
 
-  register<P>(kind: string, handler: JobHandler<P>): void {
-    this.handlers.set(kind, handler as unknown as JobHandler);
+  /** The handler gets the payload parsed with its kind's schema; one that does not parse fails the job at once. */
+  register<K extends JobKind>(kind: K, handler: JobHandler<JobPayload<K>>): void {
+    this.handlers.set(kind, async (job) => {
+      const parsed = parseJobPayload(kind, job.payload);
+      if (!parsed.ok) throw new PermanentJobError(`invalid ${kind} payload: ${parsed.problem}`);
+      return handler({ ...job, payload: parsed.payload });
+    });
   }
 
-  async enqueue(
+  async enqueue<K extends JobKind>(
     q: Queryable,
-    kind: string,
-    payload: Record<string, unknown>,
+    kind: K,
+    payload: JobPayloadIn<K>,
     opts: EnqueueOptions = {},
   ): Promise<number | null> {
+    const dedupeKey = opts.dedupeKey ?? dedupeKeyOf(kind, payload);
     const { rows } = await q.query<{ id: number }>(
       `INSERT INTO jobs (kind, payload, dedupe_key, run_at, max_attempts)
        VALUES ($1, $2, $3, coalesce($4, now()), $5)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [kind, JSON.stringify(payload), opts.dedupeKey ?? null, opts.runAt ?? null, opts.maxAttempts ?? 8],
+      [kind, JSON.stringify(payload), dedupeKey ?? null, opts.runAt ?? null, opts.maxAttempts ?? 8],
     );
     // Wake this instance's worker, and other instances' through NOTIFY (delivered at commit).
     await q.query(`SELECT pg_notify('ringside_jobs', $1)`, [kind]);
     setImmediate(() => this.poke());
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Enqueues, and when the kind's job for this payload already exists and failed for good, puts it back in the
+   * queue (an erasure must not be stopped by an earlier failure). Only for kinds with their own dedupe key.
+   */
+  async enqueueOrRevive<K extends JobKind>(q: Queryable, kind: K, payload: JobPayloadIn<K>): Promise<void> {
+    const key = dedupeKeyOf(kind, payload);
+    if (key === undefined) throw new Error(`job kind ${kind} has no dedupe key to revive by`);
+    const id = await this.enqueue(q, kind, payload);
+    if (id === null)
+      await q.query(
+        `UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), last_error = NULL
+          WHERE dedupe_key = $1 AND status = 'failed'`,
+        [key],
+      );
+  }
+
+  /** Keeps a long-running job's lease ahead, so no other worker reclaims it while this one still works. */
+  async extendLease(jobId: number): Promise<void> {
+    await this.db.query(
+      `UPDATE jobs SET locked_until = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'running'`,
+      [jobId, LEASE_SECONDS],
+    );
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import type { JobOutcome } from '../jobs/queue';
-import { writeLeadDocs } from '../leads/docs';
+import { writeLeadDocs } from './docs';
 
 /**
  * Sessions end by themselves (P4: TTL after the last interaction), with no request to notice it. An hourly job

@@ -13,7 +13,7 @@ import { isUkE164, parseUkPhone } from '../../../shared/phone';
 import type { Config } from '../config';
 import type { Database, Queryable } from '../db';
 import { ApiError } from '../http/errors';
-import { TwilioRest } from '../twilio/rest';
+import { TwilioRest } from '../twilio-rest/rest';
 
 /**
  * The number pool on the database: rows in, the pure rules of shared/pool.ts, rows out.

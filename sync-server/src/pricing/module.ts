@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { defineJob, type JobDefinition } from '../jobs/queue';
 import { whenCollectionChanges } from '../replication/feed';
 import { applyAreaDocOverrides, refreshAreaDocs } from './service';
 
@@ -17,17 +18,23 @@ async function scheduleNextRefresh(ctx: Pick<AppContext, 'db' | 'jobs'>, afterMs
   );
 }
 
+/** The daily area price refresh; modules.ts wires it. */
+export function pricingJobs(ctx: AppContext): JobDefinition[] {
+  return [
+    defineJob(PRICING_REFRESH_JOB, async () => {
+      await scheduleNextRefresh(ctx, ctx.now());
+      return { cost: { areas: await refreshAreaDocs(ctx) } };
+    }),
+  ];
+}
+
 /**
- * Overrides made in the app reach the server as pushed `areas` documents; every instance listens and turns them
- * into override records (pricing/service.ts `applyAreaDocOverrides`, idempotent).
+ * Start-up work of pricing: the first refresh now (a new server shows every area at once), then daily. Overrides
+ * made in the app reach the server as pushed `areas` documents; every instance listens and turns them into
+ * override records (pricing/service.ts `applyAreaDocOverrides`, idempotent).
  */
-export function registerPricingJobs(ctx: AppContext): void {
-  ctx.jobs.register(PRICING_REFRESH_JOB, async () => {
-    await scheduleNextRefresh(ctx, ctx.now());
-    return { cost: { areas: await refreshAreaDocs(ctx) } };
-  });
+export function startPricing(ctx: AppContext): void {
   if (ctx.config.JOBS) {
-    // The first refresh now (a new server shows every area at once), then daily.
     ctx.jobs
       .enqueue(
         ctx.db,

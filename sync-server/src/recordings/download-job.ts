@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { z } from 'zod';
 import type { PeaksFile } from '../../../shared/peaks';
+import { JOB_KINDS } from '../jobs/kinds';
 import { PermanentJobError, RetryLaterError, type JobOutcome, type JobRecord } from '../jobs/queue';
 import { lockCalls, speakersFor, updateCallRecording } from './call-docs';
 import type { MediaDeps } from './deps';
@@ -32,16 +33,7 @@ import { readWavInfo, WavFormatError } from '../audio/wav';
  *      channel) and the follow-up jobs (transcription; deleting Twilio's copy when TWILIO_DELETE_AFTER_DOWNLOAD).
  * Running it again for a stored recording downloads nothing.
  */
-export const DownloadPayload = z.object({
-  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'a call SID'),
-  recordingSid: z.string().refine(isRecordingSid, 'a recording SID'),
-  recordingUrl: z.string().min(1).max(2000),
-  durationSec: z.coerce.number().min(0).nullable().optional(),
-  channels: z.coerce.number().int().min(1).max(2).nullable().optional(),
-  sandbox: z.boolean().optional(),
-  /** The call document's id, when telephony knows it (defaults to the CallSid). */
-  callId: z.string().min(1).max(100).optional(),
-});
+export const DownloadPayload = JOB_KINDS['recording.download'].payload;
 export type DownloadPayload = z.infer<typeof DownloadPayload>;
 
 /** A recording larger than this is refused (a 4-hour dual-channel 8 kHz WAV is ~460 MB). */
@@ -64,10 +56,8 @@ export async function runDownloadJob(deps: MediaDeps, job: JobRecord): Promise<J
   // A long call takes minutes to ingest on a busy machine: keep the job's lease (jobs.locked_until, five minutes
   // from the claim) ahead, so no other worker reclaims it while this one is still encoding.
   const heartbeat = setInterval(() => {
-    deps.db
-      .query(`UPDATE jobs SET locked_until = now() + interval '5 minutes' WHERE id = $1 AND status = 'running'`, [
-        job.id,
-      ])
+    deps.jobs
+      .extendLease(job.id)
       .catch((err: unknown) => deps.log.warn({ err, jobId: job.id }, 'could not extend the download job lease'));
   }, LEASE_HEARTBEAT_MS);
   heartbeat.unref();
@@ -251,8 +241,8 @@ async function verifyStored(
 }
 
 /**
- * Asks for Twilio's copy to be deleted (job `recording.twilio-delete`). The dedupe key is the one telephony's
- * webhooks use too, so a recording gets one such job; one that already failed for good is put back in the queue,
+ * Asks for Twilio's copy to be deleted (job `recording.twilio-delete`). The kind's dedupe key (jobs/kinds.ts) is
+ * the one telephony's webhooks use too, so a recording gets one such job; one that already failed for good is put back in the queue,
  * because an erasure must not be stopped by an earlier failure.
  */
 export async function enqueueTwilioDelete(
@@ -260,13 +250,7 @@ export async function enqueueTwilioDelete(
   q: Queryable,
   recordingSid: string,
 ): Promise<void> {
-  const key = `twilio-delete:${recordingSid}`;
-  const id = await deps.jobs.enqueue(q, 'recording.twilio-delete', { recordingSid }, { dedupeKey: key });
-  if (id === null)
-    await q.query(
-      `UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), last_error = NULL WHERE dedupe_key = $1 AND status = 'failed'`,
-      [key],
-    );
+  await deps.jobs.enqueueOrRevive(q, 'recording.twilio-delete', { recordingSid });
 }
 
 async function markFailed(deps: MediaDeps, callId: string): Promise<void> {

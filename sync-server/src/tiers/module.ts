@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { defineJob, type JobDefinition } from '../jobs/queue';
 import { whenCollectionChanges } from '../replication/feed';
 import { applyReplicatedDecisions, proposeTiers } from './service';
 
@@ -17,17 +18,23 @@ export async function scheduleNextTierRun(ctx: Pick<AppContext, 'db' | 'jobs'>, 
   );
 }
 
+/** The nightly tier proposals; modules.ts wires it. */
+export function tierJobs(ctx: AppContext): JobDefinition[] {
+  return [
+    defineJob(TIERS_PROPOSE_JOB, async () => {
+      await scheduleNextTierRun(ctx, ctx.now());
+      const report = await proposeTiers(ctx, { label: 'system:nightly' });
+      return { cost: { proposed: report.proposed.length, superseded: report.superseded.length } };
+    }),
+  ];
+}
+
 /**
- * Tier proposals: the nightly job, and the listener that applies decisions pushed through replication (an
- * admin deciding in the app, also after being offline). Every instance listens; each decision is applied once
- * (tiers/service.ts `applyReplicatedDecisions`).
+ * Start-up work of tier proposals: the first nightly run is scheduled, and every instance listens for decisions
+ * pushed through replication (an admin deciding in the app, also after being offline); each decision is applied
+ * once (tiers/service.ts `applyReplicatedDecisions`).
  */
-export function registerTierJobs(ctx: AppContext): void {
-  ctx.jobs.register(TIERS_PROPOSE_JOB, async () => {
-    await scheduleNextTierRun(ctx, ctx.now());
-    const report = await proposeTiers(ctx, { label: 'system:nightly' });
-    return { cost: { proposed: report.proposed.length, superseded: report.superseded.length } };
-  });
+export function startTiers(ctx: AppContext): void {
   if (ctx.config.JOBS) {
     scheduleNextTierRun(ctx, ctx.now()).catch((err: unknown) =>
       ctx.log.error({ err }, 'could not schedule the nightly tier proposals'),

@@ -8,7 +8,7 @@ import { purgeRecordingMedia } from '../recordings/purge';
 import { markRecordingsDeleted, recordingsOfCalls } from '../recordings/repository';
 import { getDocument, lockCollection, getDocuments, putDocument } from '../replication/store';
 import { recordCallEvents } from './calls';
-import { TwilioApiError, TwilioRest } from './rest';
+import { TwilioApiError, TwilioRest } from '../twilio-rest/rest';
 
 /** Admin controls over recordings: stop one on a live call, delete one later. Both audited. */
 export type AdminDeps = Pick<AppContext, 'db' | 'config' | 'log' | 'now'>;
@@ -67,13 +67,7 @@ export async function deleteCallRecording(ctx: AppContext, actor: Actor, callSid
         'erasure',
         now,
       );
-    for (const { sid } of sids.rows)
-      await ctx.jobs.enqueue(
-        tx,
-        'recording.twilio-delete',
-        { recordingSid: sid },
-        { dedupeKey: `twilio-delete:${sid}` },
-      );
+    for (const { sid } of sids.rows) await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid: sid });
     const next = await putDocument(tx, 'calls', { ...call, recording: { ...call.recording, state: 'deleted' } }, now);
     await audit(tx, actor, {
       action: 'recording.delete',

@@ -94,12 +94,7 @@ export async function recordingFollowUp(
   if (event.status !== 'completed') return;
   const { recordingSid } = event;
   if (doc.recording.state === 'opted_out' || doc.recording.state === 'deleted') {
-    await ctx.jobs.enqueue(
-      tx,
-      'recording.twilio-delete',
-      { recordingSid },
-      { dedupeKey: `twilio-delete:${recordingSid}` },
-    );
+    await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid });
     return;
   }
   if (!doc.direction) {

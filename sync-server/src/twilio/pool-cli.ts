@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../cli/env';
 import { createLogger } from '../log';
-import { stopCallRecording } from '../twilio/admin';
-import { TwilioRest } from '../twilio/rest';
+import { stopCallRecording } from './admin';
+import { TwilioRest } from '../twilio-rest/rest';
 import {
   addPoolNumbers,
   buildPoolReport,
@@ -10,7 +10,7 @@ import {
   releasePoolNumber,
   webhookUrls,
   type PoolReportOut,
-} from './store';
+} from '../pool/store';
 
 /** `npm run cli -- pool …` and `call stop-recording`: the operator's view of the number pool. */
 export function registerPoolCommands(program: Command, env: () => CliEnv): void {

@@ -8,7 +8,7 @@ import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../p
 import { refreshLeadQualityAfterMessage } from '../leads/quality';
 import { keepMetricsAfterMessage } from '../metrics/keep';
 import { getDocuments, lockCollection, putDocument } from '../replication/store';
-import { TwilioApiError, TwilioRest } from './rest';
+import { TwilioApiError, TwilioRest } from '../twilio-rest/rest';
 
 /**
  * Texts through the pool: an inbound message to a pool number is logged, then relayed from the same pool

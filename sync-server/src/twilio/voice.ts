@@ -10,7 +10,7 @@ import { getSession, poolPolicy, routingCandidates, touchSessionRow } from '../p
 import { getCall, recordCallEvents, setCallSession } from './calls';
 import { inboundWriter } from './inbound-batch';
 import { keepEarlyCallbacks, recordingFollowUp } from './pending';
-import { TwilioRest } from './rest';
+import { TwilioRest } from '../twilio-rest/rest';
 
 /**
  * Voice webhooks: the TwiML that routes a call into a pool number to the other party of its session, with
@@ -522,12 +522,7 @@ export async function handleRecordingStatus(ctx: AppContext, p: Params): Promise
     }
     if (!doc) {
       ctx.log.warn({ callSid, recordingSid }, "recording callback for an erased call; deleting Twilio's copy");
-      await ctx.jobs.enqueue(
-        tx,
-        'recording.twilio-delete',
-        { recordingSid },
-        { dedupeKey: `twilio-delete:${recordingSid}` },
-      );
+      await ctx.jobs.enqueue(tx, 'recording.twilio-delete', { recordingSid });
       return false;
     }
     await recordingFollowUp(ctx, tx, callSid, doc, event, detail);
