@@ -97,6 +97,8 @@ const BESIDE_A_SERVER: Record<string, 'server' | 'local' | 'refuse'> = {
   sandbox: 'local',
   analyse: 'local',
   help: 'local',
+  // Subject access exports read recordings from the server's storage and write beside the caller (cwd is sent).
+  export: 'server',
 };
 
 export function buildProgram(makeCliEnv: () => CliEnv = makeEnv): Command {

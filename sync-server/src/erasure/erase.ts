@@ -94,7 +94,7 @@ async function idsWhere(q: Queryable, collection: string, sql: string, params: u
 const uniq = (...lists: string[][]): string[] => [...new Set(lists.flat())].sort();
 
 /** The subject as validated: its kind, the key its hash is made from, and what the refusal names. */
-interface ResolvedSubject {
+export interface ResolvedSubject {
   subject: ErasureSubject;
   key: string;
   unknown: { code: 'UNKNOWN_PHONE' | 'UNKNOWN_ASSESSOR' | 'UNKNOWN_LEAD'; message: string; field: string };
@@ -102,7 +102,7 @@ interface ResolvedSubject {
 
 const ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-function resolveSubject(subject: ErasureSubject): ResolvedSubject {
+export function resolveSubject(subject: ErasureSubject): ResolvedSubject {
   switch (subject.kind) {
     case 'phone': {
       const phone = normalisePhone(subject.phone);
@@ -140,7 +140,7 @@ function resolveSubject(subject: ErasureSubject): ResolvedSubject {
 }
 
 /** Everything held about the subject, by the ids each store uses. */
-interface Scope {
+export interface Scope {
   /** Real numbers of the person (a customer's, or an assessor's own). */
   phones: string[];
   tableLeads: string[];
@@ -154,7 +154,7 @@ interface Scope {
 }
 
 /** Finds the subject's data in telephony's tables (003) and the replicated documents: either may know it alone. */
-async function findScope(tx: Queryable, subject: ErasureSubject): Promise<Scope> {
+export async function findScope(tx: Queryable, subject: ErasureSubject): Promise<Scope> {
   let phones: string[] = [];
   let tableLeads: string[] = [];
   let docLeads: string[] = [];
