@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState } from 'react';
-import type { MangoQuery, MangoQuerySelector } from 'rxdb';
+import type { MangoQuery, MangoQuerySelector, RxCollection } from 'rxdb';
 import type { CollectionName, DocTypes, ReadonlyDoc } from '../../../shared/schemas';
 import type { RingsideDatabase } from './database';
 
@@ -17,6 +17,11 @@ export function useDatabase(): RingsideDatabase {
 
 /** A document as the hooks return it: read-only (shared/schemas `ReadonlyDoc`). */
 export type Doc<C extends CollectionName> = ReadonlyDoc<C>;
+
+/** The typed collection of one name (indexing the database with a generic name keeps the pairing). */
+function collectionOf<C extends CollectionName>(db: RingsideDatabase, name: C): RxCollection<DocTypes[C]> {
+  return db.collections[name];
+}
 
 export interface QueryResult<T> {
   docs: T[];
@@ -38,11 +43,10 @@ export function useQuery<C extends CollectionName>(
   const [state, setState] = useState<QueryResult<Doc<C>>>({ docs: [], loading: true, error: null });
   useEffect(() => {
     const parsed = JSON.parse(key) as MangoQuery<DocTypes[C]>;
-    // RxDB's generated collection types are a union over C here; narrowing per call is not expressible.
-    const col = db[collection] as unknown as RingsideDatabase['leads'];
+    const col = collectionOf(db, collection);
     setState((s) => (s.loading ? s : { ...s, loading: true }));
-    const sub = col.find(parsed as MangoQuery<DocTypes['leads']>).$.subscribe({
-      next: (docs) => setState({ docs: docs.map((d) => d.toJSON() as unknown as Doc<C>), loading: false, error: null }),
+    const sub = col.find(parsed).$.subscribe({
+      next: (docs) => setState({ docs: docs.map((d) => d.toJSON()), loading: false, error: null }),
       error: (err: unknown) =>
         setState({ docs: [], loading: false, error: err instanceof Error ? err : new Error(String(err)) }),
     });
@@ -60,9 +64,9 @@ export function useCount<C extends CollectionName>(
   const key = JSON.stringify(selector);
   const [count, setCount] = useState<number | null>(null);
   useEffect(() => {
-    const col = db[collection] as unknown as RingsideDatabase['leads'];
+    const col = collectionOf(db, collection);
     const sub = col
-      .count({ selector: JSON.parse(key) as MangoQuerySelector<DocTypes['leads']> })
+      .count({ selector: JSON.parse(key) as MangoQuerySelector<DocTypes[C]> })
       .$.subscribe((n) => setCount(n));
     return () => sub.unsubscribe();
   }, [db, collection, key]);
@@ -81,10 +85,8 @@ export function useDocument<C extends CollectionName>(
       setState({ doc: null, loading: false });
       return;
     }
-    const col = db[collection] as unknown as RingsideDatabase['leads'];
-    const sub = col
-      .findOne(id)
-      .$.subscribe((d) => setState({ doc: d ? (d.toJSON() as unknown as Doc<C>) : null, loading: false }));
+    const col = collectionOf(db, collection);
+    const sub = col.findOne(id).$.subscribe((d) => setState({ doc: d ? d.toJSON() : null, loading: false }));
     return () => sub.unsubscribe();
   }, [db, collection, id]);
   return state;
@@ -100,8 +102,7 @@ export async function patchDoc<C extends CollectionName>(
   id: string,
   patch: Partial<DocTypes[C]>,
 ): Promise<void> {
-  const col = db[collection] as unknown as RingsideDatabase['leads'];
-  const doc = await col.findOne(id).exec();
+  const doc = await collectionOf(db, collection).findOne(id).exec();
   if (!doc) throw new Error(`${collection}/${id} is not on this device`);
-  await doc.incrementalPatch(patch as Partial<DocTypes['leads']>);
+  await doc.incrementalPatch(patch);
 }
