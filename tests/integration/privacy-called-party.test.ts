@@ -49,7 +49,7 @@ describe('the called party can opt out during the whisper', () => {
       const result = await t.sandbox.placeCall({
         from: callerPhone,
         to: P,
-        callee: { ringSec: 2, input: ['9'] },
+        callee: { ringSec: 2, input: [{ digits: '9', afterPrompts: true }] },
         talkSec: 30,
         hangup: 'callee',
       });
@@ -95,7 +95,7 @@ describe('the called party can opt out during the whisper', () => {
       to: lead.assignments[0].poolNumber,
       timing: 'real',
       talkSec: 'manual',
-      callee: { ringSec: 0, input: ['9'] },
+      callee: { ringSec: 0, input: [{ digits: '9', afterPrompts: true }] },
     });
     await live.whenBridged;
     const recordingSid = await until(

@@ -286,6 +286,34 @@ describe('Twilio sandbox: voice', () => {
     expect(accepted.dials[0].bridged).toBe(true);
   });
 
+  it('a called party can hear the whole whisper notice before pressing a key (afterPrompts)', async () => {
+    app.routes['/twilio/whisper'] = () =>
+      xml(
+        '<Gather numDigits="1" action="/twilio/accept"><Say>This call is recorded.</Say><Say>Press 9 to opt out.</Say></Gather>',
+      );
+    app.routes['/twilio/accept'] = () => xml('<Say>You have opted out.</Say>');
+    const early = await sandbox.placeCall({ from: CUSTOMER, to: POOL, callee: { input: ['9'] }, talkSec: 5 });
+    // A bare key is pressed half a second in: the notice is cut short and the prompt never heard.
+    expect(early.heard.callee.map((h) => [h.text, h.interrupted])).toEqual([
+      ['This call is recorded.', true],
+      ['You have opted out.', false],
+    ]);
+    app.hits.length = 0;
+    const late = await sandbox.placeCall({
+      from: CUSTOMER,
+      to: POOL,
+      callee: { input: [{ digits: '9', afterPrompts: true }] },
+      talkSec: 5,
+    });
+    expect(late.heard.callee.map((h) => [h.text, h.interrupted])).toEqual([
+      ['This call is recorded.', false],
+      ['Press 9 to opt out.', false],
+      ['You have opted out.', false],
+    ]);
+    expect(app.hitsTo('/twilio/accept')[0].params).toMatchObject({ Digits: '9' });
+    expect(late.dials[0].bridged).toBe(true);
+  });
+
   it('virtual timing backdates a call: Timestamps and X-Sandbox-Virtual-Time follow the scenario start', async () => {
     const at = Date.UTC(2026, 0, 5, 9, 30, 0);
     await sandbox.placeCall({

@@ -20,10 +20,12 @@ export type CallStatus =
 /**
  * Digits a party presses at a <Gather>: a string (pressed half a second in, i.e. during the prompt), or timed,
  * or kept for the prompt that asks for it: `when` is a phrase (case-insensitive) the Gather's <Say> must
- * contain, the way a person answers the question actually asked ("extension", "opt out"). Answers without
+ * contain, the way a person answers the question actually asked ("extension", "opt out"). `afterPrompts`
+ * presses once every prompt of the Gather has played: someone who hears a notice out before pressing (a
+ * called party who hears the recording notice and then "press 9 to opt out" in the whisper). Answers without
  * `when` go to the Gathers in order; null is a Gather left unanswered.
  */
-export type GatherAnswer = string | { digits: string; afterSec?: number; when?: string } | null;
+export type GatherAnswer = string | { digits: string; afterSec?: number; afterPrompts?: boolean; when?: string } | null;
 
 export interface DialledPartyBehaviour {
   /** Picks up (default: the phone's profile, else true). */

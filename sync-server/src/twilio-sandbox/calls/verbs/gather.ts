@@ -37,14 +37,14 @@ export async function gather(
   leg: LegRecord,
 ): Promise<Next> {
   const answer = takeAnswer(inputs, verb);
+  const promptTotal = verb.prompts.reduce((s, p) => s + promptDuration(p), 0);
   const press =
     answer === null || answer === undefined
       ? null
       : typeof answer === 'string'
         ? { digits: answer, afterSec: 0.5 }
-        : { digits: answer.digits, afterSec: answer.afterSec ?? 0.5 };
+        : { digits: answer.digits, afterSec: answer.afterPrompts ? promptTotal : (answer.afterSec ?? 0.5) };
   const callerMayLeave = side === 'caller';
-  const promptTotal = verb.prompts.reduce((s, p) => s + promptDuration(p), 0);
   let keys: { collected: string; finishedOnKey: string } | 'stop';
   if (press && press.afterSec <= promptTotal + verb.timeout) {
     keys = await pressKeys(line, verb, side, press, callerMayLeave);
