@@ -21,6 +21,7 @@ import {
   type DemoReviewer,
   type District,
 } from './plan';
+import { inRankOrder, leaveForAdmins, type DemoMarketplace } from './marketplace';
 import { setDemoCallsToCome } from './preparing';
 
 /**
@@ -51,6 +52,8 @@ export interface DemoSummary {
     District,
     { leads: number; connected: number; booked: number; targetCallRate: number; targetConversion: number }
   >;
+  /** Area prices, tier proposals waiting and overrides left for an admin (demo/marketplace.ts). */
+  marketplace: DemoMarketplace | null;
   ms: number;
 }
 
@@ -128,6 +131,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
         },
       ]),
     ) as DemoSummary['byDistrict'],
+    marketplace: null,
     ms: 0,
   };
 
@@ -184,6 +188,14 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
   const runEvent = async (e: DemoEvent): Promise<void> => {
     const lead = leadsByKey.get(e.lead) as DemoLead;
     if (e.kind === 'lead') {
+      // The marketplace shows a lead to its shortlist in the allocation order (tier, courses, recent results).
+      const shortlist = lead.assessors.map((k) => assessorIds.get(k) ?? k);
+      const rank = (await api(
+        'POST',
+        '/api/allocation/rank',
+        { postcode: lead.postcode, service: lead.service, assessorIds: shortlist },
+        e.at,
+      )) as { ranked: Array<{ assessorId: string }> } | undefined;
       const out = (await api(
         'POST',
         '/api/leads',
@@ -192,7 +204,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
           customer: { name: lead.name, phone: lead.phone },
           postcode: lead.postcode,
           service: lead.service,
-          assessorIds: lead.assessors.map((k) => assessorIds.get(k)),
+          assessorIds: inRankOrder(shortlist, rank?.ranked ?? []),
         },
         e.at,
       )) as { lead: { id: string }; assignments: Assignment[] };
@@ -305,6 +317,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
   setDemoCallsToCome(opts.server.ctx, 0);
   if (!opts.signal?.aborted) summary.reviews = await submitReviews(opts, reviewers, reviewable);
   summary.grades = await gradeMix(opts);
+  if (!opts.signal?.aborted) summary.marketplace = await leaveForAdmins(opts.server.ctx);
   summary.ms = Date.now() - started;
   log.info({ ...summary, byDistrict: undefined, grades: undefined }, 'demo filled');
   const n = Math.max(1, summary.leads);
