@@ -15,6 +15,7 @@ import { metricsRoutes } from './metrics/routes';
 import { poolRoutes } from './pool/routes';
 import { POOL_SWEEP_JOB, runPoolSweepJob, scheduleNextPoolSweep } from './leads/pool-sweep';
 import { pricingJobs, startPricing } from './pricing/module';
+import { privacyRoutes } from './privacy/routes';
 import { pricingRoutes } from './pricing/routes';
 import { mediaDeps } from './recordings/deps';
 import { recordingsJobs } from './recordings/module';
@@ -42,6 +43,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...recordingRoutes(ctx),
     ...retentionRoutes(ctx),
     ...erasureRoutes(ctx),
+    // Erasure of assessors and leads, and subject access exports (issue 16).
+    ...privacyRoutes(ctx),
     ...analysisRoutes(ctx),
     ...backgroundJobRoutes(ctx),
     ...preparingRoutes(ctx),

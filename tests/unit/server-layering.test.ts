@@ -49,7 +49,7 @@ const ALLOWED: Record<string, string[]> = {
   recordings: ['audio', 'audit', 'cli/env', 'config.ts', 'db', 'http', 'jobs', 'log.ts', 'replication'],
   retention: ['audit', 'cli/env', 'db', 'http', 'jobs', 'recordings', 'replication'],
   erasure: ['audit', 'cli/env', 'db', 'http', 'jobs', 'leads', 'pool', 'recordings', 'replication', 'retention'],
-  privacy: ['audit', 'db', 'erasure', 'http', 'recordings', 'replication'],
+  privacy: ['audit', 'cli/env', 'db', 'erasure', 'http', 'recordings', 'replication'],
   analysis: [
     'audio',
     'audit',

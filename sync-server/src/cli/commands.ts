@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAnalysisCommands } from '../analysis/cli';
 import { registerErasureCommands } from '../erasure/cli';
+import { registerPrivacyCommands } from '../privacy/cli';
 import { registerRetentionCommands } from '../retention/cli';
 import { registerSandboxCommands } from '../twilio-sandbox/cli';
 import { registerPoolCommands } from '../twilio/pool-cli';
@@ -15,6 +16,7 @@ import type { CliEnv } from './env';
  */
 export function registerCliCommands(program: Command, env: () => CliEnv): void {
   registerErasureCommands(program, env);
+  registerPrivacyCommands(program, env);
   registerRetentionCommands(program, env);
   registerAnalysisCommands(program, env);
   registerSandboxCommands(program, env);

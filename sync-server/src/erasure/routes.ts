@@ -1,7 +1,6 @@
 import { erase } from '../../../shared/contracts/privacy';
 import type { AppContext } from '../context';
 import { route, type RouteDef } from '../http/routes';
-import { privacyRoutes } from '../privacy/routes';
 import { mediaDeps } from '../recordings/deps';
 import { eraseByPhone, normalisePhone } from './erase';
 
@@ -12,7 +11,5 @@ export function erasureRoutes(ctx: AppContext): RouteDef[] {
       // The number as the server read it, so the admin confirms the person the counts are about.
       return { report, phone: normalisePhone(body.phone) };
     }),
-    // Erasure of assessors and leads, and subject access exports (issue 16).
-    ...privacyRoutes(ctx),
   ];
 }
