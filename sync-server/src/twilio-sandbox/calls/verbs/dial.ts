@@ -20,7 +20,7 @@ export async function dial(line: CallLine, verb: DialVerb, docUrl: string): Prom
   const rung = await ring(line, verb, legs, dialStart);
 
   let dialCallStatus: DialOutcome['dialCallStatus'];
-  let talk: Talk = { bridged: false, talkSec: 0, recording: null };
+  let talked: Talk = { bridged: false, talkSec: 0, recording: null };
   if (!rung.stillThere) {
     // The caller gave up (or was hung up on) while it rang.
     for (const l of legs) endUnanswered(line, l, 'canceled', rung);
@@ -36,7 +36,7 @@ export async function dial(line: CallLine, verb: DialVerb, docUrl: string): Prom
             ? 'busy'
             : 'failed';
   } else {
-    talk = await connect(line, verb, docUrl, legs, rung.winner, rung);
+    talked = await connect(line, verb, docUrl, legs, rung.winner, rung);
     dialCallStatus = 'completed';
   }
 
@@ -47,13 +47,13 @@ export async function dial(line: CallLine, verb: DialVerb, docUrl: string): Prom
     callerId,
     status: first?.child.status ?? 'failed',
     dialCallStatus,
-    bridged: talk.bridged,
+    bridged: talked.bridged,
     ringSec: Math.round(((rung.winner?.child.answerTime ?? rung.endedAt) - rung.ringStart) / 1000),
-    talkSec: talk.talkSec,
-    recordingSid: talk.recording?.sid ?? null,
+    talkSec: talked.talkSec,
+    recordingSid: talked.recording?.sid ?? null,
   };
   line.dials.push(outcome);
-  return reportToAction(line, verb, docUrl, outcome, first, talk.recording);
+  return reportToAction(line, verb, docUrl, outcome, first, talked.recording);
 }
 
 interface Rung {
