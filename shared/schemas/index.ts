@@ -1,4 +1,4 @@
-import type { DeepReadonly } from 'rxdb';
+import type { DeepReadonly, RxJsonSchema } from 'rxdb';
 import {
   leadSchema,
   assessorSchema,
@@ -67,6 +67,14 @@ export interface DocTypes {
  * documents take this form (a plain document fits it too), so features pass query results on without casts.
  */
 export type ReadonlyDoc<C extends CollectionName> = DeepReadonly<DocTypes[C]>;
+
+/** The schemas keyed so that a generic collection name keeps its document type. */
+const SCHEMAS: { readonly [C in CollectionName]: RxJsonSchema<DocTypes[C]> } = COLLECTIONS;
+
+/** The JSON schema of one collection, typed by its document type. */
+export function schemaOf<C extends CollectionName>(name: C): RxJsonSchema<DocTypes[C]> {
+  return SCHEMAS[name];
+}
 
 export function isCollectionName(value: string): value is CollectionName {
   return Object.prototype.hasOwnProperty.call(COLLECTIONS, value);

@@ -19,7 +19,7 @@ import type { FirstSyncWriter } from './fast-insert-storage';
 import { pulledMeta } from './lazy-meta';
 import { MIGRATION_STRATEGIES } from './migrations';
 import { ticketedEventSource } from './stream-ticket';
-import { COLLECTIONS, COLLECTION_NAMES, type CollectionName, type DocTypes } from '../../../shared/schemas';
+import { COLLECTIONS, COLLECTION_NAMES, schemaOf, type CollectionName, type DocTypes } from '../../../shared/schemas';
 
 /**
  * The client side of Ringside replication (sync-server/src/replication/SPEC.md): one RxDB
@@ -154,7 +154,7 @@ export function collectionDefinition<C extends CollectionName>(
   migrationStrategies: MigrationStrategies;
 } {
   return {
-    schema: COLLECTIONS[name] as unknown as RxJsonSchema<DocTypes[C]>,
+    schema: schemaOf(name),
     conflictHandler: CONFLICT_HANDLERS[name],
     migrationStrategies: MIGRATION_STRATEGIES[name] ?? {},
   };
