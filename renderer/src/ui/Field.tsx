@@ -2,8 +2,9 @@ import type { ReactNode } from 'react';
 
 /**
  * A labelled form control: the label wraps the control, so clicking the words focuses it and the control's
- * accessible name is the label (the e2e tests find fields by it). A hint and an error go under the control;
- * give the control `aria-describedby={hintId}` when the hint explains it.
+ * accessible name is the label (the e2e tests find fields by it). A hint and an error go under the control,
+ * outside the label so they do not become part of that name; give the control `aria-describedby={hintId}`
+ * when the hint explains it.
  */
 export function Field({
   label,
@@ -21,10 +22,17 @@ export function Field({
   className?: string;
   children: ReactNode;
 }) {
-  return (
-    <label className={className ? `field ${className}` : 'field'}>
+  const classes = className ? `field ${className}` : 'field';
+  const labelled = (
+    <label className={hint || error ? 'field' : classes}>
       <span className="field__label">{label}</span>
       {children}
+    </label>
+  );
+  if (!hint && !error) return labelled;
+  return (
+    <div className={classes}>
+      {labelled}
       {hint ? (
         <span className="field__hint" id={hintId}>
           {hint}
@@ -35,6 +43,6 @@ export function Field({
           {error}
         </span>
       ) : null}
-    </label>
+    </div>
   );
 }

@@ -4,6 +4,7 @@ import { describeError } from '../../api/messages';
 import { changeServer, signIn } from '../../app/runtime';
 import { checkServer, normaliseServerUrl } from '../../platform/storage';
 import { useSessionStore } from '../../state/session';
+import { Field } from '../../ui/Field';
 
 /**
  * Sign-in: email and password against the configured sync server, whose address can be changed here (it
@@ -59,10 +60,7 @@ export function LoginScreen() {
           noValidate={false}
           aria-describedby={error ? 'login-error' : undefined}
         >
-          <div className="field">
-            <label className="field__label" htmlFor="login-email">
-              Email
-            </label>
+          <Field label="Email">
             <input
               id="login-email"
               className="input"
@@ -74,11 +72,8 @@ export function LoginScreen() {
               aria-invalid={error?.field === 'email' || undefined}
               onChange={(e) => setEmail(e.target.value)}
             />
-          </div>
-          <div className="field">
-            <label className="field__label" htmlFor="login-password">
-              Password
-            </label>
+          </Field>
+          <Field label="Password">
             <input
               id="login-password"
               className="input"
@@ -89,7 +84,7 @@ export function LoginScreen() {
               aria-invalid={error?.field === 'password' || undefined}
               onChange={(e) => setPassword(e.target.value)}
             />
-          </div>
+          </Field>
           {error ? (
             <div className="alert alert--error" role="alert" id="login-error" data-testid="login-error">
               {error.message}
@@ -159,10 +154,11 @@ function ServerForm({ current, onDone }: { current: string; onDone(): void }) {
 
   return (
     <form className="stack" onSubmit={(e) => void submit(e)}>
-      <div className="field">
-        <label className="field__label" htmlFor="server-url">
-          Server address
-        </label>
+      <Field
+        label="Server address"
+        hint="The Ringside sync server of your organisation. It is remembered on this device."
+        hintId="server-hint"
+      >
         <input
           id="server-url"
           className="input mono"
@@ -176,10 +172,7 @@ function ServerForm({ current, onDone }: { current: string; onDone(): void }) {
           onChange={(e) => setValue(e.target.value)}
           autoFocus
         />
-        <span className="field__hint" id="server-hint">
-          The Ringside sync server of your organisation. It is remembered on this device.
-        </span>
-      </div>
+      </Field>
       {error ? (
         <div className="alert alert--error" role="alert" data-testid="server-error">
           {error}

@@ -17,6 +17,7 @@ import {
   type RetentionSettings,
 } from './privacy-model';
 import './privacy.css';
+import { Field } from '../../ui/Field';
 
 /**
  * Retention and erasure for admins (UK GDPR): the retention periods in force with a preview of what the
@@ -233,10 +234,7 @@ function ErasureCard() {
         </p>
         {step.kind !== 'done' ? (
           <form className="row privacy-form" onSubmit={submitPreview}>
-            <div className="field">
-              <label className="field__label" htmlFor="erase-phone">
-                Phone number
-              </label>
+            <Field label="Phone number">
               <input
                 id="erase-phone"
                 className="input"
@@ -249,7 +247,7 @@ function ErasureCard() {
                   if (step.kind === 'preview') setStep({ kind: 'enter' });
                 }}
               />
-            </div>
+            </Field>
             <button className="btn" type="submit" disabled={busy || typed.trim() === ''}>
               {busy && step.kind === 'enter' ? 'Looking…' : 'Show what would be erased'}
             </button>
@@ -266,10 +264,7 @@ function ErasureCard() {
               Erasing <strong className="num">{displayPhone(step.phone)}</strong> would remove:
             </p>
             <Counts rows={erasureRows(step.report)} testId="erasure-counts" />
-            <div className="field">
-              <label className="field__label" htmlFor="erase-confirm">
-                Type the number again to confirm
-              </label>
+            <Field label="Type the number again to confirm" hint="This cannot be undone.">
               <input
                 id="erase-confirm"
                 className="input privacy-confirm"
@@ -278,8 +273,7 @@ function ErasureCard() {
                 value={confirm}
                 onChange={(e) => setConfirm(e.target.value)}
               />
-              <span className="field__hint">This cannot be undone.</span>
-            </div>
+            </Field>
             <div className="row">
               <button className="btn btn--danger" type="submit" disabled={busy || !samePhone(confirm, step.phone)}>
                 {busy ? 'Erasing…' : 'Erase this person’s data'}

@@ -7,6 +7,7 @@ import { databaseName } from '../../db/database';
 import { isDesktop } from '../../platform/bridge';
 import { useSessionStore } from '../../state/session';
 import { DeviceData } from '../sync';
+import { Field } from '../../ui/Field';
 
 const ROLE_LABELS: Record<Role, string> = { admin: 'Administrator', reviewer: 'QA reviewer', author: 'Course author' };
 
@@ -193,10 +194,7 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
     <form className="card__body add-user" onSubmit={(e) => void submit(e)}>
       <h3>Add a staff member</h3>
       <div className="add-user__fields">
-        <div className="field">
-          <label className="field__label" htmlFor="new-email">
-            Email
-          </label>
+        <Field label="Email">
           <input
             id="new-email"
             className="input"
@@ -206,22 +204,16 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
             aria-invalid={error?.field === 'email' || undefined}
             onChange={(e) => setForm({ ...form, email: e.target.value })}
           />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="new-name">
-            Name
-          </label>
+        </Field>
+        <Field label="Name">
           <input
             id="new-name"
             className="input"
             value={form.name}
             onChange={(e) => setForm({ ...form, name: e.target.value })}
           />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="new-role">
-            Role
-          </label>
+        </Field>
+        <Field label="Role">
           <select
             id="new-role"
             className="select"
@@ -234,11 +226,8 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="new-password">
-            First password
-          </label>
+        </Field>
+        <Field label="First password" hint="At least 12 characters." hintId="new-password-hint">
           <input
             id="new-password"
             className="input"
@@ -251,10 +240,7 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
             aria-describedby="new-password-hint"
             onChange={(e) => setForm({ ...form, password: e.target.value })}
           />
-          <span className="field__hint" id="new-password-hint">
-            At least 12 characters.
-          </span>
-        </div>
+        </Field>
         <button className="btn btn--primary" type="submit" style={{ alignSelf: 'center' }}>
           Add
         </button>
