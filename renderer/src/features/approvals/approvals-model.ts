@@ -40,9 +40,9 @@ export function thresholdChecks(change: Pick<TierChangeDoc, 'toTier' | 'metrics'
   const all: ThresholdCheck[] = [];
   for (const [key, threshold] of Object.entries(change.metrics)) {
     const m = /^([a-z]+)\.([A-Za-z]+) (<=|>=|<|>)$/.exec(key);
-    if (!m || threshold === null || !TIERS.includes(m[1] as Tier)) continue;
-    const tier = TIERS.find((t) => t === m[1])!;
-    const op = OPS.find((o) => o === m[3])!;
+    const tier = m ? TIERS.find((t) => t === m[1]) : undefined;
+    const op = m ? OPS.find((o) => o === m[3]) : undefined;
+    if (!m || !tier || !op || threshold === null) continue;
     const value = change.metrics[m[2]] ?? null;
     all.push({ key, tier, metric: m[2], op, threshold, value, met: value !== null && holds(op, value, threshold) });
   }

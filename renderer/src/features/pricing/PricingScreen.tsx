@@ -61,7 +61,7 @@ export default function PricingScreen() {
             <select
               className="select"
               value={service}
-              onChange={(e) => usePricingUi.setState({ service: e.target.value as Service | 'all' })}
+              onChange={(e) => usePricingUi.setState({ service: SERVICES.find((s) => s === e.target.value) ?? 'all' })}
             >
               <option value="all">All services</option>
               {SERVICES.map((s) => (
