@@ -15,9 +15,9 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * What the success answer is: `json` (validated against `response`), `twiml` (XML for Twilio), `event-stream`
- * (server-sent events), `media` (audio bytes with Range support). Only `json` answers have a response schema.
+ * (server-sent events), `media` (audio bytes with Range support), `html` (a page for people). Only `json` answers have a response schema.
  */
-export type Answers = 'json' | 'twiml' | 'event-stream' | 'media';
+export type Answers = 'json' | 'twiml' | 'event-stream' | 'media' | 'html';
 
 /** How the request body is read: json (default for post/put/patch), a form (webhooks), none, or left unread. */
 export type BodyFormat = 'json' | 'urlencoded' | 'raw' | 'none';

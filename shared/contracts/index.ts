@@ -2,6 +2,7 @@ import type { RouteContract } from './define';
 import * as allocation from './allocation';
 import * as analysis from './analysis';
 import * as auth from './auth';
+import * as docs from './docs';
 import * as health from './health';
 import * as leads from './leads';
 import * as metrics from './metrics';
@@ -18,6 +19,7 @@ export * from './define';
 /** Every contract, for the OpenAPI document and the coverage test. Add each area's module here. */
 const areas: Record<string, Record<string, unknown>> = {
   health,
+  docs,
   auth,
   replication,
   recordings,

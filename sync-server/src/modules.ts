@@ -1,13 +1,14 @@
 import { allocationRoutes } from './allocation/routes';
 import { analysisDeps, analysisJobs, analysisRoutes } from './analysis/module';
-import { backgroundJobRoutes } from './analysis/background-jobs';
 import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { preparingRoutes } from './demo/preparing';
 import { erasureRoutes } from './erasure/routes';
+import { apiDocsRoutes } from './health/api-docs';
 import { healthRoutes } from './health/routes';
 import type { RouteDef } from './http/routes';
 import { defineJob, type JobDefinition } from './jobs/queue';
+import { jobRoutes } from './jobs/routes';
 import { revealRoutes } from './leads/reveal';
 import { leadRoutes } from './leads/routes';
 import { startMetricsUpkeep } from './metrics/keep';
@@ -37,6 +38,7 @@ import { callAdminRoutes, twilioRoutes } from './twilio/routes';
 export function allRoutes(ctx: AppContext): RouteDef[] {
   return [
     ...healthRoutes(),
+    ...apiDocsRoutes(),
     ...authRoutes(),
     ...replicationRoutes(ctx),
     ...streamAllRoutes(ctx),
@@ -46,7 +48,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     // Erasure of assessors and leads, and subject access exports (issue 16).
     ...privacyRoutes(ctx),
     ...analysisRoutes(ctx),
-    ...backgroundJobRoutes(ctx),
+    ...jobRoutes(ctx),
     ...preparingRoutes(ctx),
     ...revealRoutes(ctx),
     ...leadRoutes(ctx),
