@@ -63,7 +63,7 @@ export interface DocTypes {
 }
 
 /**
- * A document as RxDB hands it out (`toJSON()`, query results): deeply read-only. Pure functions that only read
+ * A document in the form RxDB hands out (`toJSON()`, query results): deeply read-only. Pure functions that only read
  * documents take this form (a plain document fits it too), so features pass query results on without casts.
  */
 export type ReadonlyDoc<C extends CollectionName> = DeepReadonly<DocTypes[C]>;
