@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStaleness, findElectronBinary } from '../../scripts/launch.mjs';
+import { waitUntil } from '../helpers/wait';
 
 /**
  * `npm start` and `npm run desktop` as a person runs them: real child processes, a real sync server on a
@@ -46,13 +47,17 @@ function spawnScript(script: string, args: string[], env: Record<string, string>
   return { child, output: () => output, exited };
 }
 
+/** Waits (vi.waitFor, through waitUntil) for the output to match, or the process to exit first (a failure). */
 async function waitForOutput(spawned: Spawned, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(spawned.output())) {
-    if (spawned.child.exitCode !== null) throw new Error(`exited early:\n${spawned.output()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${spawned.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(
+    `output matching ${pattern}`,
+    () => pattern.test(spawned.output()) || spawned.child.exitCode !== null,
+    Boolean,
+    { timeout: timeoutMs, interval: 50 },
+  ).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${spawned.output()}`);
+  });
+  if (!pattern.test(spawned.output())) throw new Error(`exited early:\n${spawned.output()}`);
 }
 
 describe('npm start', () => {
