@@ -313,13 +313,13 @@ for (const kind of ['pglite', 'postgres'] as const) {
         const [failed] = await insightsOf(call.id);
         expect(failed.status).toBe('failed');
         expect(failed.error).toMatch(/500/);
-        const list = await server.api('/api/analysis/jobs?status=failed', { token: admin });
+        const list = await server.api('/api/jobs?family=analysis&status=failed', { token: admin });
         const { jobs } = (await list.json()) as { jobs: Array<{ id: number; callId: string; error: string }> };
         expect(jobs.find((j) => j.id === jobId)).toMatchObject({
           callId: call.id,
           error: expect.stringMatching(/500/),
         });
-        const retry = await server.api(`/api/analysis/jobs/${jobId}/retry`, { method: 'POST', token: admin });
+        const retry = await server.api(`/api/jobs/${jobId}/retry`, { method: 'POST', token: admin });
         expect(retry.status).toBe(200);
         await server.ctx.jobs.drain();
         expect((await insightsOf(call.id))[0]).toMatchObject({ status: 'done', error: null });
@@ -349,7 +349,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       it('reviewers cannot use the analysis admin routes', async () => {
         for (const [method, url] of [
           ['GET', '/api/analysis/status'],
-          ['GET', '/api/analysis/jobs'],
+          ['GET', '/api/jobs?family=analysis'],
           ['POST', '/api/analysis/rerun'],
           ['GET', '/api/analysis/agreement'],
           ['GET', '/api/analysis/sms-report'],

@@ -36,7 +36,7 @@ const ALLOWED: Record<string, string[]> = {
   'twilio-rest': ['config.ts'],
   http: ['db', 'config.ts'],
   health: ['db', 'http'],
-  jobs: ['db', 'http'],
+  jobs: ['audit', 'db', 'http'],
   audit: ['db', 'http'],
   auth: ['audit', 'db', 'http'],
   metrics: ['cli/env', 'db', 'http'],

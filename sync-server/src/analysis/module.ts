@@ -1,13 +1,12 @@
 import * as contract from '../../../shared/contracts/analysis';
 import { audit } from '../audit/log';
 import type { AppContext } from '../context';
-import { ApiError, parseInput } from '../http/errors';
-import { parseJobId } from '../jobs/ids';
+import { ApiError } from '../http/errors';
 import { defineJob, type JobDefinition } from '../jobs/queue';
+import { jobCostsByKind } from '../jobs/routes';
 import { route, type RouteDef } from '../http/routes';
 import { getDocument } from '../replication/store';
 import { recordingsAudioSource } from './audio-source';
-import { JOB_COLUMNS, JobsQuery, jobView, type JobRow } from './background-jobs';
 import { JOB_ANALYSE, JOB_TRANSCRIBE, mayAnalyse, runAnalyseJob, runTranscribeJob, type AnalysisDeps } from './jobs';
 import { createProviders } from './providers';
 import { agreementFromDb, rerunAnalysis } from './rerun';
@@ -45,21 +44,7 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
   const deps = () => analysisDeps(ctx);
   return [
     route(contract.status, async () => {
-      const { rows } = await ctx.db.query<{
-        kind: string;
-        status: string;
-        jobs: number;
-        audio_minutes: number | null;
-        prompt_tokens: number | null;
-        completion_tokens: number | null;
-      }>(
-        `SELECT kind, status, count(*)::int AS jobs,
-                  sum((cost ->> 'audioMinutes')::float8) AS audio_minutes,
-                  sum((cost ->> 'promptTokens')::float8) AS prompt_tokens,
-                  sum((cost ->> 'completionTokens')::float8) AS completion_tokens
-             FROM jobs WHERE kind LIKE 'analysis.%' AND created_at > now() - interval '30 days'
-            GROUP BY kind, status ORDER BY kind, status`,
-      );
+      const rows = await jobCostsByKind(ctx, 'analysis');
       const p = deps().providers;
       return {
         providers: {
@@ -75,36 +60,6 @@ export function analysisRoutes(ctx: AppContext): RouteDef[] {
         },
       };
     }),
-    {
-      method: 'get',
-      path: '/api/analysis/jobs',
-      access: ['admin'],
-      summary: 'Analysis jobs with their errors and cost (failed ones for the retry action)',
-      async handler({ req }) {
-        const q = parseInput(JobsQuery, req.query);
-        const { rows } = await ctx.db.query<JobRow>(
-          `SELECT ${JOB_COLUMNS} FROM jobs
-            WHERE kind LIKE 'analysis.%' AND ($1::text IS NULL OR status = $1) ORDER BY id DESC LIMIT $2`,
-          [q.status ?? null, q.limit],
-        );
-        return { jobs: rows.map((r) => ({ ...jobView(r), payload: r.payload })) };
-      },
-    },
-    {
-      method: 'post',
-      path: '/api/analysis/jobs/:id/retry',
-      access: ['admin'],
-      body: 'none',
-      summary: 'Put a failed analysis job back in the queue',
-      async handler({ req, auth }) {
-        const id = parseJobId(req.params.id);
-        const { rows } = await ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1`, [id]);
-        if (!rows[0] || !rows[0].kind.startsWith('analysis.')) throw new ApiError('NOT_FOUND', `no analysis job ${id}`);
-        if (!(await ctx.jobs.retry(id))) throw new ApiError('CONFLICT', `job ${id} has not failed`);
-        await audit(ctx.db, auth!, { action: 'analysis.job.retry', subjectType: 'job', subjectId: String(id) });
-        return { ok: true, id };
-      },
-    },
     route(contract.retryCall, async ({ auth, params: { callId }, body: { retranscribe } }) => {
       const call = await getDocument(ctx.db, 'calls', callId);
       if (!call) throw new ApiError('NOT_FOUND', `no call ${callId}`);

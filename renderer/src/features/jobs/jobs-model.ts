@@ -1,6 +1,6 @@
 import type { Service } from '../../../../shared/schemas';
 
-/** Answers of the admin job routes (sync-server/src/analysis/background-jobs.ts and module.ts). */
+/** Answers of the admin job routes (sync-server/src/jobs/routes.ts: GET /api/jobs, POST /api/jobs/:id/retry). */
 export interface JobRow {
   id: number;
   family: 'analysis' | 'recording' | 'telephony' | null;
