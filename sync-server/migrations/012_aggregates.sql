@@ -1,5 +1,5 @@
--- Per-day metric aggregates (shared/aggregates/SPEC.md), kept in the transaction of each event that changes
--- them (sync-server/src/metrics/keep.ts) and rebuilt by `npm run cli -- metrics rebuild`.
+-- Per-day metric aggregates (shared/aggregates/SPEC.md), kept within seconds of each event by the upkeep loop
+-- (sync-server/src/metrics/keep.ts) and rebuilt by `npm run cli -- metrics rebuild`.
 -- Rows hold counts only: no names, numbers or message text, so an erased person's calls stay as anonymous counts.
 
 -- One row per Europe/London day × district × service × assessor; assessor_id '' is the lead-level row of the
@@ -21,6 +21,13 @@ CREATE TABLE metric_leads (
   lead_id text PRIMARY KEY,
   rows jsonb NOT NULL DEFAULT '[]'::jsonb,
   updated_at bigint NOT NULL
+);
+
+-- Leads an event may have changed the figures of, marked in the event's transaction; the upkeep loop
+-- recomputes and removes them.
+CREATE TABLE metric_dirty (
+  lead_id text PRIMARY KEY,
+  marked_at bigint NOT NULL
 );
 
 -- a + b counter by counter, zeros left out: one statement adds a difference to a day row, however many

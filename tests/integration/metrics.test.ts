@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFigures, type AggregateRow } from '../../shared/aggregates/aggregate';
 import { bucketOf, bucketValue } from '../../shared/aggregates/sketch';
 import { runInServer } from '../../sync-server/src/cli';
-import { ANNOUNCEMENT_SEC, rebuildMetrics } from '../../sync-server/src/metrics/keep';
+import { ANNOUNCEMENT_SEC, drainMetrics, rebuildMetrics, startMetricsUpkeep } from '../../sync-server/src/metrics/keep';
 import { OPT_OUT_PROMPT, RECORDING_NOTICE } from '../../sync-server/src/twilio/voice';
 import {
   addAssessor,
@@ -18,8 +18,8 @@ import {
 
 /**
  * Per-day aggregates kept by the server (shared/aggregates/SPEC.md) through the Twilio sandbox and the real
- * webhooks on PGlite: each figure is read right after the sandbox's last callback was answered (no waiting:
- * the rows change in the callback's own transaction), and what was kept event by event equals
+ * webhooks on PGlite: each event marks its lead in its own transaction, the upkeep recomputes marked leads
+ * (drained here by the test; the server's loop does it every second), and what was kept event by event equals
  * `metrics rebuild` for random histories, with callbacks duplicated and shuffled.
  */
 const POOL = ['+447700900861', '+447700900862', '+447700900863', '+447700900864'];
@@ -37,7 +37,12 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** The rows once the upkeep has run (the test server runs no background work: the test drains, as the loop would). */
 async function stored(): Promise<AggregateRow[]> {
+  await drainMetrics(t.server.db, Date.now);
+  return storedAsIs();
+}
+async function storedAsIs(): Promise<AggregateRow[]> {
   const { rows } = await t.server.db.query<AggregateRow>(
     `SELECT day, district, service, assessor_id AS "assessorId", figures FROM metric_days
       WHERE figures <> '{}'::jsonb ORDER BY day, district, service, assessor_id`,
@@ -63,7 +68,7 @@ describe('aggregates kept as events arrive', () => {
     expect(Math.abs(ANNOUNCEMENT_SEC - (say(RECORDING_NOTICE) + say(OPT_OUT_PROMPT) + 1))).toBeLessThan(1);
   });
 
-  it('AG5/AG6 an assignment, a call and a duplicated, shuffled callback set count once, in the callback’s transaction', async () => {
+  it('AG5/AG6 an assignment, a call and a duplicated, shuffled callback set count once', async () => {
     const [a] = assessors;
     const before = await figuresOf(a);
     const customer = nextCustomer();
@@ -75,6 +80,9 @@ describe('aggregates kept as events arrive', () => {
       talkSec: 40,
       callbacks: { duplicate: 1, reorder: true, seed: 7 },
     });
+    // The callback's own transaction marked the lead for the upkeep.
+    const marked = await t.server.db.query('SELECT 1 FROM metric_dirty WHERE lead_id = $1', [lead.id]);
+    expect(marked.rows.length).toBe(1);
     const after = await figuresOf(a);
     expect(after.calls - (before.calls ?? 0)).toBe(1);
     expect(after.contacted - (before.contacted ?? 0)).toBe(1);
@@ -104,6 +112,7 @@ describe('aggregates kept as events arrive', () => {
     const call = await callDoc(t, gaveUp.callSid);
     expect(call).toMatchObject({ status: 'canceled', direction: 'customer_to_assessor' });
     expect(call!.ringSeconds).toBeGreaterThan(0);
+    await drainMetrics(t.server.db, Date.now);
     const from = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     const to = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const res = await t.server.api(`/api/metrics/daily?from=${from}&to=${to}&district=W1&service=boiler`, {
@@ -203,6 +212,28 @@ describe('aggregates kept as events arrive', () => {
       ),
       { numRuns: 6, seed: 20261203 },
     );
+  });
+
+  it('the upkeep loop counts a marked lead within seconds, without anyone draining', async () => {
+    const [a] = assessors;
+    const shutdown = new AbortController();
+    startMetricsUpkeep({ db: t.server.db, now: Date.now, log: t.server.ctx.log, shutdown });
+    try {
+      const before = (await figuresOf(a)).assignments ?? 0;
+      await addLead(t, 'mt-lead-loop', { name: 'Pia Lund', phone: nextCustomer() }, [a]);
+      await expect
+        .poll(
+          async () => {
+            const rows = (await storedAsIs()).filter((r) => r.assessorId === a);
+            return rows.reduce((n, r) => n + (r.figures.assignments ?? 0), 0);
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(before + 1);
+      expect((await t.server.db.query('SELECT 1 FROM metric_dirty')).rows.length).toBe(0);
+    } finally {
+      shutdown.abort();
+    }
   });
 
   it('`metrics rebuild` runs from the CLI on the server’s database and restores rows that drifted', async () => {

@@ -27,7 +27,7 @@ import {
   type AssignmentView,
   type LeadRow,
 } from './docs';
-import { keepMetrics } from '../metrics/keep';
+import { markMetrics } from '../metrics/keep';
 
 /**
  * The marketplace's lead and assessor intake. Every operation is one transaction: validated first, and on any
@@ -388,7 +388,7 @@ export async function createLead(
       const lead = rows[0];
       const sessions = await assignInTx(tx, deps, lead, assessors, now, policy);
       const [doc] = await writeLeadDocs(tx, [lead.id], now);
-      await keepMetrics(tx, [lead.id], now);
+      await markMetrics(tx, [lead.id], now);
       await audit(tx, actor, {
         action: 'lead.create',
         subjectType: 'lead',
@@ -450,7 +450,7 @@ export async function addAssignments(deps: LeadDeps, actor: Actor, ref: string, 
       const now = deps.now();
       const sessions = await assignInTx(tx, deps, lead, assessors, now, policy);
       const [doc] = await writeLeadDocs(tx, [lead.id], now);
-      await keepMetrics(tx, [lead.id], now);
+      await markMetrics(tx, [lead.id], now);
       await audit(tx, actor, {
         action: 'lead.assign',
         subjectType: 'lead',
@@ -480,7 +480,7 @@ export async function recordBooking(deps: LeadDeps, actor: Actor, ref: string, i
     if (lead.status === 'open') await tx.query(`UPDATE leads SET status = 'booked' WHERE id = $1`, [lead.id]);
     const now = deps.now();
     await writeLeadDocs(tx, [lead.id], now);
-    await keepMetrics(tx, [lead.id], now);
+    await markMetrics(tx, [lead.id], now);
     await audit(tx, actor, {
       action: 'lead.booking',
       subjectType: 'lead',
