@@ -509,6 +509,44 @@ describe('price overrides (PR7)', () => {
     expect(records.rows).toHaveLength(1);
     const listed = await get('/api/pricing/overrides?district=W1', admin);
     expect(listed.body.overrides[0]).toMatchObject({ state: 'revoked', revokedBy: other.id });
+
+    // A scheduled override withdrawn in the app before it begins: revoked at once, under the withdrawing admin.
+    const scheduled = await post('/api/pricing/overrides', {
+      district: 'W1',
+      service: 'boiler',
+      pricePence: 2200,
+      reason: 'next week',
+      validFrom: T + 5 * DAY,
+      validTo: T + 9 * DAY,
+    });
+    const withScheduled = await waitUntil(
+      'the scheduled override on W1',
+      pullW1,
+      (d) => d.override?.pricePence === 2200,
+    );
+    const withdrawn = { ...withScheduled.override, validTo: T + 5 * DAY + 1, by: other.id };
+    const res2 = await server.api('/sync/areas/0/push', {
+      method: 'POST',
+      token: otherToken,
+      json: {
+        rows: [{ newDocumentState: { ...withScheduled, override: withdrawn }, assumedMasterState: withScheduled }],
+      },
+    });
+    expect((await res2.json()) as Json).toEqual({ conflicts: [] });
+    const gone = await waitUntil(
+      'the scheduled override withdrawn',
+      async () =>
+        (
+          await server.db.query<{ revoked_at: string | null; revoked_by: string | null }>(
+            `SELECT revoked_at, revoked_by FROM price_overrides WHERE id = $1`,
+            [scheduled.body.override.id],
+          )
+        ).rows[0],
+      (r) => r.revoked_at !== null,
+    );
+    expect([Number(gone.revoked_at), gone.revoked_by]).toEqual([T + 2 * DAY, other.id]);
+    clock = T + 6 * DAY;
+    expect((await quoteW1()).source).toBe('rule');
     clock = T;
   });
 });

@@ -485,17 +485,19 @@ export async function applyAreaDocOverrides(deps: PricingDeps): Promise<number> 
       const wanted = area.override;
       const ending = wanted ? records.find((o) => endsOverride(wanted, o)) : undefined;
       if (wanted && ending) {
-        // Ended early in the app: revoked from the end the admin chose, under their name (PR7).
+        // Ended early in the app: revoked from the end the admin chose, under their name (PR7). One that has not
+        // begun is withdrawn at once (the app sends an end just after its start; it never applies).
+        const endsAt = ending.validFrom > now ? now : wanted.validTo;
         await tx.query('UPDATE price_overrides SET revoked_at = $2, revoked_by = $3 WHERE id = $1', [
           ending.id,
-          wanted.validTo,
+          endsAt,
           wanted.by,
         ]);
         await audit(tx, await actorOf(tx, wanted.by), {
           action: 'pricing.override.revoke',
           subjectType: 'area',
           subjectId: area.id,
-          detail: { overrideId: ending.id, endsAt: wanted.validTo, revokedBy: wanted.by, via: 'replication' },
+          detail: { overrideId: ending.id, endsAt, revokedBy: wanted.by, via: 'replication' },
         });
       } else if (wanted) {
         if (records.some((o) => sameOverride(wanted, o))) return false;

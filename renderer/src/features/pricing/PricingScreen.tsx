@@ -391,8 +391,8 @@ function OverrideForm({
 }
 
 /**
- * Ends an override now (PR7): an applying one is pushed back with today's end, signed by this admin, so the
- * server revokes it from then under their name; a scheduled one that never applied is withdrawn.
+ * Ends an override now (PR7): pushed back with an earlier end, signed by this admin, so the server revokes it
+ * under their name — an applying one from now, a scheduled one before it ever applies.
  */
 function EndOverride({ row }: { row: AreaRow }) {
   const db = useDatabase();
@@ -406,7 +406,9 @@ function EndOverride({ row }: { row: AreaRow }) {
     setBusy(true);
     try {
       await patchDoc(db, 'areas', row.id, {
-        override: scheduled ? null : { ...o, validTo: Math.max(Date.now(), o.validFrom + 1), by: me },
+        // Signed by this admin either way, so the server records who ended it; a scheduled one ends just after its
+        // start, which the server reads as withdrawn before it began (PR7).
+        override: { ...o, validTo: scheduled ? o.validFrom + 1 : Math.max(Date.now(), o.validFrom + 1), by: me },
       });
       usePricingUi.setState({ editing: null });
     } catch (err) {
