@@ -1,4 +1,5 @@
 import {
+  addRxPlugin,
   now,
   type RxCollection,
   type MigrationStrategies,
@@ -9,6 +10,7 @@ import {
   type RxReplicationWriteToMasterRow,
   type WithDeleted,
 } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 
 import { BehaviorSubject, Subject, filter, firstValueFrom, type Observable } from 'rxjs';
@@ -20,6 +22,11 @@ import { pulledMeta } from './lazy-meta';
 import { MIGRATION_STRATEGIES } from './migrations';
 import { ticketedEventSource } from './stream-ticket';
 import { COLLECTIONS, COLLECTION_NAMES, schemaOf, type CollectionName, type DocTypes } from '../../../shared/schemas';
+
+// Every collection definition below carries its migration steps, and RxDB refuses a collection above version 0
+// without the migration plugin: whoever builds collections from these definitions gets it (adding it twice is
+// a no-op).
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 /**
  * The client side of Ringside replication (sync-server/src/replication/SPEC.md): one RxDB

@@ -10,8 +10,6 @@ import { createRxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { computePeaks, type PeaksFile } from '../../../../../shared/peaks';
 import {
-  COLLECTIONS,
-  COLLECTION_NAMES,
   SERVICES,
   type CallDoc,
   type InsightDoc,
@@ -20,6 +18,7 @@ import {
 } from '../../../../../shared/schemas';
 import type { RingsideCollections } from '../../../db/database';
 import { DatabaseContext } from '../../../db/hooks';
+import { collectionDefinitions } from '../../../db/replication';
 import { ScorecardEditor, starterScorecard } from '../../scorecards';
 import { ReviewEnvContext } from '../env';
 import { createBrowserRecordingCache } from '../offline/recording-cache';
@@ -111,7 +110,8 @@ async function main() {
     name: `harness${Date.now()}`,
     storage: getRxStorageMemory(),
   });
-  await db.addCollections(Object.fromEntries(COLLECTION_NAMES.map((n) => [n, { schema: COLLECTIONS[n] }])) as never);
+  // The app's own definitions: schemas, conflict handlers and migration steps (courses is past version 0).
+  await db.addCollections(collectionDefinitions());
   const now = Date.now();
   const assessors = ['Priya Shah', 'Tom Walker', 'Ade Okafor', 'Lucy Chen'].map((name, i) => ({
     id: `as${i}`,
