@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
- * The admin's job routes behind the Jobs screen (sync-server/src/analysis/background-jobs.ts): failed
+ * The admin's job routes behind the Jobs screen (sync-server/src/jobs/routes.ts): failed
  * analysis and recording jobs with their errors, a retry that puts one back in the queue, and nothing else
  * from the job table (an SMS relay job is not the Jobs screen's to retry).
  */
