@@ -18,6 +18,7 @@ import {
 } from './privacy-model';
 import './privacy.css';
 import { Field } from '../../ui/Field';
+import { ExportCard } from './ExportCard';
 
 /**
  * Retention and erasure for admins (UK GDPR): the retention periods in force with a preview of what the
@@ -28,10 +29,11 @@ import { Field } from '../../ui/Field';
 export default function PrivacyScreen() {
   return (
     <div className="page privacy-page" data-testid="privacy-screen">
-      <PageHeader description="How long recordings, transcripts and texts are kept, and one person's erasure on request. Every run and every erasure is in the audit trail." />
+      <PageHeader description="How long recordings, transcripts and texts are kept, one person's erasure on request, and a copy of everything held about them. Every run, erasure and copy is in the audit trail." />
       <div className="stack">
         <RetentionCard />
         <ErasureCard />
+        <ExportCard />
       </div>
     </div>
   );

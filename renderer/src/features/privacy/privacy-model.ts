@@ -166,3 +166,36 @@ export function erasureProblem(code: string | null, fallback: string): string {
       return fallback;
   }
 }
+
+/** How the admin names the person a subject access export is for (POST /api/privacy/export). */
+export type SubjectKind = 'phone' | 'assessorId' | 'assessorPhone' | 'leadId';
+
+export const SUBJECT_KINDS: ReadonlyArray<{ kind: SubjectKind; label: string; placeholder: string }> = [
+  { kind: 'phone', label: 'Customer’s phone number', placeholder: '07700 900123' },
+  { kind: 'assessorPhone', label: 'Assessor’s own phone number', placeholder: '07700 900456' },
+  { kind: 'assessorId', label: 'Assessor id', placeholder: 'as-…' },
+  { kind: 'leadId', label: 'Lead id', placeholder: 'lead-…' },
+];
+
+/** The request body: exactly one way of naming the person. */
+export function exportBody(kind: SubjectKind, value: string): Partial<Record<SubjectKind, string>> {
+  return { [kind]: value.trim() };
+}
+
+/** What an admin is told when an export cannot be made. */
+export function exportProblem(code: string | null, fallback: string): string {
+  switch (code) {
+    case 'UNKNOWN_PHONE':
+      return 'No one with that number: no lead, call, text or job has it. Nothing to export.';
+    case 'UNKNOWN_ASSESSOR':
+      return 'No assessor with that id or number. Nothing to export.';
+    case 'UNKNOWN_LEAD':
+      return 'No lead with that id. Nothing to export.';
+    case 'INVALID_PHONE':
+      return 'That is not a phone number. Write it as 07700 900123 or +44 7700 900123.';
+    case 'UNAVAILABLE':
+      return 'A stored recording could not be read just now. Nothing was exported; try again.';
+    default:
+      return fallback;
+  }
+}
