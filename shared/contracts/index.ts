@@ -10,6 +10,7 @@ import * as pool from './pool';
 import * as pricing from './pricing';
 import * as privacy from './privacy';
 import * as recordings from './recordings';
+import * as subjectAccess from './subject-access';
 import * as replication from './replication';
 import * as tiers from './tiers';
 import * as twilio from './twilio';
@@ -31,6 +32,7 @@ const areas: Record<string, Record<string, unknown>> = {
   pool,
   metrics,
   privacy,
+  subjectAccess,
   twilio,
 };
 
