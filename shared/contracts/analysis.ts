@@ -41,6 +41,8 @@ export const RerunSelection = z
   })
   .strict();
 
+export type RerunSelectionInput = z.input<typeof RerunSelection>;
+
 export const RerunResult = z.object({
   runId: z.string(),
   matched: z.number(),

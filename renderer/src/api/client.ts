@@ -1,3 +1,12 @@
+import {
+  fillPath,
+  queryString,
+  type AnswerOf,
+  type BodyInput,
+  type ParamsInput,
+  type QueryInput,
+  type RouteContract,
+} from '../../../shared/contracts/define';
 import { isErrorBody, type ErrorCode } from '../../../shared/errors';
 
 /**
@@ -64,4 +73,43 @@ export async function requestJson<T>(serverUrl: string, path: string, opts: Requ
   }
   if (isErrorBody(body)) throw new RequestError(body.error.code, body.error.message, res.status, body.error.field);
   throw new RequestError('NOT_RINGSIDE', `${serverUrl} answered ${res.status} without a Ringside error`, res.status);
+}
+
+/** A part the contract declares is required; one it does not declare cannot be sent. */
+type Part<K extends string, T> = [T] extends [undefined] ? { [P in K]?: undefined } : { [P in K]: T };
+
+/** What a call sends, typed by the route's contract (shared/contracts): path parameters, query and body. */
+export type ApiInput<C extends RouteContract> = Part<'params', ParamsInput<C>> & {
+  query?: QueryInput<C>;
+} & Part<'body', BodyInput<C>>;
+
+/**
+ * One request described by its route contract: the path is filled from `params`, the answer is the contract's
+ * response type. The same contract types the server's handler, so the two cannot drift apart.
+ */
+export function callApi<C extends RouteContract>(
+  serverUrl: string,
+  contract: C,
+  input: ApiInput<C>,
+  opts: { token?: string | null; signal?: AbortSignal } = {},
+): Promise<AnswerOf<C>> {
+  const params = input.params ?? undefined;
+  const query = input.query ?? undefined;
+  const path = fillPath(contract.path, params ?? {}) + queryString(query ?? undefined);
+  const method =
+    contract.method === 'get'
+      ? 'GET'
+      : contract.method === 'delete'
+        ? 'DELETE'
+        : contract.method === 'patch'
+          ? 'PATCH'
+          : contract.method === 'put'
+            ? 'PUT'
+            : 'POST';
+  return requestJson<AnswerOf<C>>(serverUrl, path, {
+    method,
+    token: opts.token,
+    json: contract.bodyFormat === 'none' ? undefined : (input.body ?? undefined),
+    signal: opts.signal,
+  });
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { PageHeader } from '../../app/PageHeader';
-import { adminRequest, explain } from '../../api/admin';
+import { listAudit } from '../../../../shared/contracts/auth';
+import { adminApi, explain } from '../../api/admin';
 import { ACTION_LABELS, describeEntry, type AuditEntry } from './audit-model';
 import { useAuditNames } from './use-audit-names';
 import './audit.css';
@@ -27,12 +28,14 @@ export default function AuditScreen() {
     async (before: number | null) => {
       setLoading(true);
       setError(null);
-      const params = new URLSearchParams({ limit: String(PAGE) });
-      if (applied.action) params.set('action', applied.action);
-      if (applied.actor) params.set('actor', applied.actor);
-      if (before) params.set('before', String(before));
+      const query = {
+        limit: PAGE,
+        action: applied.action || undefined,
+        actor: applied.actor || undefined,
+        before: before ?? undefined,
+      };
       try {
-        const { entries } = await adminRequest<{ entries: AuditEntry[] }>(`/api/audit?${params}`);
+        const { entries } = await adminApi(listAudit, { query });
         setRows((prev) => (before ? [...prev, ...entries] : entries));
         setMore(entries.length === PAGE);
       } catch (err) {

@@ -1,3 +1,4 @@
+import type { AuditRow } from '../../../../shared/contracts/auth';
 import type { Service } from '../../../../shared/schemas';
 import { SERVICE_LABELS } from '../../ui/labels';
 
@@ -9,17 +10,8 @@ import { SERVICE_LABELS } from '../../ui/labels';
  * device's documents and the staff list; anything not found still reads as text, never as JSON or epoch ms.
  */
 
-export interface AuditEntry {
-  id: number;
-  /** ISO time the server wrote the entry. */
-  at: string;
-  /** Email, `apikey:<name>`, `system:<job>` or `cli[:<account>]`. */
-  actor: string;
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  detail: Record<string, unknown>;
-}
+/** One entry of GET /api/audit. `actor`: an email, `apikey:<name>`, `system:<job>` or `cli[:<account>]`. */
+export type AuditEntry = AuditRow;
 
 export interface StaffRef {
   id: string;

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '../../db/hooks';
-import { adminRequest } from '../../api/admin';
+import { listUsers } from '../../../../shared/contracts/auth';
+import { adminApi } from '../../api/admin';
 import { referencedIds, type AuditEntry, type AuditNames, type StaffRef } from './audit-model';
 
 /**
@@ -12,7 +13,7 @@ export function useAuditNames(entries: readonly AuditEntry[]): AuditNames {
   const [staff, setStaff] = useState<ReadonlyMap<string, StaffRef>>(new Map());
   useEffect(() => {
     let live = true;
-    adminRequest<{ users: StaffRef[] }>('/api/users').then(
+    adminApi(listUsers, {}).then(
       ({ users }) => live && setStaff(new Map(users.map((u) => [u.id, { id: u.id, email: u.email, name: u.name }]))),
       () => undefined,
     );

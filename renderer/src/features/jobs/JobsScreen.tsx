@@ -3,7 +3,8 @@ import { SERVICES, type Service } from '../../../../shared/schemas';
 import { formatCount, formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { href } from '../../app/router';
-import { adminRequest, explain, type RerunResult } from '../../api/admin';
+import { rerun, status as analysisStatus } from '../../../../shared/contracts/analysis';
+import { adminApi, adminRequest, explain, type RerunResult } from '../../api/admin';
 import {
   JOB_KIND_LABELS,
   rerunBody,
@@ -49,7 +50,7 @@ function ProvidersCard() {
   const [status, setStatus] = useState<StatusAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    adminRequest<StatusAnswer>('/api/analysis/status').then(setStatus, (err: unknown) => setError(explain(err)));
+    adminApi(analysisStatus, {}).then(setStatus, (err: unknown) => setError(explain(err)));
   }, []);
   const counts = status ? statusCounts(status.jobs) : null;
   return (
@@ -296,7 +297,7 @@ function RerunCard() {
     setBusy(true);
     setError(null);
     try {
-      const r = await adminRequest<RerunResult>('/api/analysis/rerun', { json: rerunBody(form, dryRun) });
+      const r = await adminApi(rerun, { body: rerunBody(form, dryRun) });
       if (dryRun) setPreview(r);
       else {
         setDone(r);

@@ -1,3 +1,4 @@
+import type { AnalysisStatus, RerunSelectionInput } from '../../../../shared/contracts/analysis';
 import type { Service } from '../../../../shared/schemas';
 
 /** Answers of the admin job routes (sync-server/src/jobs/routes.ts: GET /api/jobs, POST /api/jobs/:id/retry). */
@@ -21,16 +22,8 @@ export interface JobsAnswer {
   counts: Array<{ family: string; status: string; jobs: number }>;
   jobs: JobRow[];
 }
-export interface StatusAnswer {
-  providers: {
-    transcription: string;
-    analysis: string;
-    analysisStamp: { provider: string; model: string; version: string };
-    transcriptionStamp: { provider: string; model: string; version: string } | null;
-  };
-  jobs: Array<{ kind: string; status: string; jobs: number }>;
-  cost30d: { audioMinutes: number; promptTokens: number; completionTokens: number };
-}
+/** GET /api/analysis/status, as its contract declares it. */
+export type StatusAnswer = AnalysisStatus;
 
 export const JOB_KIND_LABELS: Record<string, string> = {
   'analysis.transcribe': 'Transcribe call',
@@ -75,8 +68,8 @@ function localDay(date: string, plusDays = 0): number | undefined {
  * The body of `POST /api/analysis/rerun` for a form: empty fields are left out, the "until" date counts as a
  * whole day (calls started before the next midnight).
  */
-export function rerunBody(form: RerunForm, dryRun: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { dryRun, retranscribe: form.retranscribe };
+export function rerunBody(form: RerunForm, dryRun: boolean): RerunSelectionInput {
+  const body: RerunSelectionInput = { dryRun, retranscribe: form.retranscribe };
   const since = localDay(form.since);
   const until = localDay(form.until, 1);
   if (since !== undefined) body.since = since;

@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
-import { requestJson } from '../../api/client';
+import { listUsers } from '../../../../shared/contracts/auth';
+import { mediaUrl } from '../../../../shared/contracts/recordings';
+import { callApi } from '../../api/client';
 import { useSessionStore } from '../../state/session';
 import { createRecordingCache } from './offline/recording-cache';
-import type { MediaUrls, ReviewApi, ReviewEnv, StaffMember } from './types';
+import type { MediaUrls, ReviewApi, ReviewEnv } from './types';
 
 /** The server calls of the review workspace, made with the signed-in session (read at call time). */
 export function sessionReviewApi(): ReviewApi {
@@ -12,21 +14,22 @@ export function sessionReviewApi(): ReviewApi {
     return s;
   };
   return {
-    mediaUrl(callId, purpose) {
+    async mediaUrl(callId, purpose): Promise<MediaUrls> {
       const s = session();
-      return requestJson<MediaUrls>(s.serverUrl, `/api/calls/${encodeURIComponent(callId)}/media-url`, {
-        token: s.token,
-        json: { purpose },
-      });
+      const urls = await callApi(
+        s.serverUrl,
+        mediaUrl,
+        { params: { id: callId }, body: { purpose } },
+        { token: s.token },
+      );
+      // Asked for playback or offline use, the server answers playback URLs (a download answers a file link).
+      if (!('audioUrl' in urls)) throw new Error('the server answered a download link for playback');
+      return urls;
     },
     async listReviewers() {
       const s = session();
       if (s.user.role !== 'admin') return [];
-      const { users } = await requestJson<{ users: Array<StaffMember & { revoked: boolean }> }>(
-        s.serverUrl,
-        '/api/users',
-        { token: s.token },
-      );
+      const { users } = await callApi(s.serverUrl, listUsers, {}, { token: s.token });
       return users.filter((u) => !u.revoked).map(({ id, name, email, role }) => ({ id, name, email, role }));
     },
   };

@@ -1,16 +1,10 @@
 import { useEffect, useState } from 'react';
-import { requestJson } from '../../../api/client';
+import { preparing as preparingContract, type Preparing } from '../../../../../shared/contracts/recordings';
+import { callApi } from '../../../api/client';
 import { useSessionStore } from '../../../state/session';
 
 /** GET /api/queue/preparing: calls still on their way to the review queue (sync-server/src/demo/preparing.ts). */
-export interface Preparing {
-  /** Calls not in the queue yet: still being placed (sandbox demo) or their recording still downloading. */
-  calls: number;
-  placing: number;
-  downloading: number;
-  /** Calls in the queue whose transcript or AI analysis is still being made. */
-  analysing: number;
-}
+export type { Preparing };
 
 /** Asked again this often while something is on its way, and less often once nothing is. */
 const BUSY_MS = 10_000;
@@ -30,7 +24,7 @@ export function usePreparing(): Preparing | null {
     const ask = async () => {
       let next: Preparing | null = null;
       try {
-        next = await requestJson<Preparing>(session.serverUrl, '/api/queue/preparing', { token: session.token });
+        next = await callApi(session.serverUrl, preparingContract, {}, { token: session.token });
       } catch {
         next = null;
       }
