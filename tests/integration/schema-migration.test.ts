@@ -5,6 +5,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectionDefinition, replicateCollection, type SyncHttpError } from '../../renderer/src/db/replication';
+import { LazyMeta } from '../../renderer/src/db/lazy-meta';
 import { coursesV1AddDistricts, type CourseDocV0 } from '../../renderer/src/db/migrations';
 import { COLLECTIONS, type CourseDoc } from '../../shared/schemas';
 import { readMigrations } from '../../sync-server/src/db/migrate';
@@ -56,7 +57,21 @@ const course = (over: Partial<CourseDoc> = {}): CourseDoc => ({
 const serverBeforeUpdate: typeof fetch = (input, init) =>
   globalThis.fetch(String(input).replace('/sync/courses/0/', '/sync/courses/1/'), init);
 
-async function openApp(name: string, storage: ReturnType<typeof getRxStorageMemory>, version: 0 | 1) {
+type Storage = ReturnType<typeof getRxStorageMemory>;
+
+/** Memory storage with the app's lazy replication meta rows (renderer/src/db/lazy-meta.ts), as the app's storage has. */
+function lazyMetaStorage(): Storage {
+  const inner = getRxStorageMemory();
+  const lazy = new LazyMeta();
+  return {
+    ...inner,
+    async createStorageInstance(params) {
+      return lazy.wrap(await inner.createStorageInstance(params), params.databaseName);
+    },
+  };
+}
+
+async function openApp(name: string, storage: Storage, version: 0 | 1) {
   const db: RxDatabase = await createRxDatabase({ name, storage, multiInstance: false });
   const definition =
     version === 0
@@ -109,53 +124,74 @@ describe('courses 0 → 1: coursesV1AddDistricts', () => {
     expect(await getDocument(server.db, 'courses', 'course-sql')).toEqual(coursesV1AddDistricts(before.rows[0]!.doc));
   });
 
-  it('R3a: an old app gets 426 and keeps its unpushed edit; updated, it migrates and pushes the edit', async () => {
-    // The server before its update holds a version-0 course, which the old app pulls.
-    await server.db.transaction((tx) => putDocuments(tx, 'courses', [course()], T0));
-    await server.db.query(`UPDATE sync_documents SET doc = doc - 'districts' WHERE collection = 'courses'`);
-    const storage = getRxStorageMemory();
-    const name = `app${crypto.randomBytes(6).toString('hex')}`;
-    const oldApp = await openApp(name, storage, 0);
-    const before = replicate(oldApp, serverBeforeUpdate);
-    await before.awaitInitialReplication();
-    await before.cancel();
-    const pulled = await oldApp.collections.courses!.findOne('course-1').exec();
-    expect(pulled?.toJSON()).not.toHaveProperty('districts');
+  it('R3a: an old app gets 426 and keeps its unpushed edit; updated, it migrates and pushes the edit', () =>
+    oldAppMeetsUpdatedServer('plain', getRxStorageMemory));
 
-    // Offline, the author renames the course.
-    await pulled!.incrementalPatch({ title: 'Objection handling (2026 edition)' });
-
-    // The server is updated: migration 015 runs over its stored documents.
-    await server.db.exec(readMigrations().find((m) => m.version === 15)!.sql);
-
-    // The old app comes back online: refused with 426, it stops syncing courses and keeps the edit.
-    const refused = replicate(oldApp);
-    const errors: SyncHttpError[] = [];
-    refused.errors$.subscribe((e) => errors.push(e));
-    await firstValueFrom(refused.outdated$.pipe(filter(Boolean)));
-    expect(errors[0]).toMatchObject({ status: 426, code: 'SCHEMA_OUTDATED' });
-    await firstValueFrom(refused.state.canceled$.pipe(filter(Boolean)));
-    expect(refused.state.isStopped()).toBe(true);
-    expect((await oldApp.collections.courses!.findOne('course-1').exec())?.title).toBe(
-      'Objection handling (2026 edition)',
-    );
-    expect((await getDocument(server.db, 'courses', 'course-1'))?.title).toBe('Objection handling');
-    await oldApp.close();
-
-    // The updated app opens the same local database: RxDB runs coursesV1AddDistricts over it.
-    const newApp = await openApp(name, storage, 1);
-    const migrated = await newApp.collections.courses!.findOne('course-1').exec();
-    expect(migrated?.toJSON()).toMatchObject({ title: 'Objection handling (2026 edition)', districts: [] });
-
-    // It pushes the edit, based on the migrated master state, and the server takes it (no conflict).
-    const after = replicate(newApp);
-    await after.awaitInitialReplication();
-    await after.awaitInSync();
-    expect(await getDocument(server.db, 'courses', 'course-1')).toMatchObject({
-      title: 'Objection handling (2026 edition)',
-      districts: [],
-    });
-    await after.cancel();
-    await newApp.close();
-  });
+  // Known gap, left for a follow-up: the app's storage keeps a pulled document's replication meta row
+  // "virtual" (lazy-meta.ts), and RxDB's migration moves only stored meta rows, so after the update the edit
+  // is pushed without the master state it was based on and loses the conflict (the server keeps the old
+  // title). lazy-meta.ts must hand RxDB's migration its virtual rows (or store them before a version change).
+  it.skip('R3a with the app’s lazy meta rows (skipped: lazy-meta.ts loses edits across a migration, see above)', () =>
+    oldAppMeetsUpdatedServer('lazy', lazyMetaStorage));
 });
+
+/** An app at courses version 0 with an unpushed edit meets the updated server, then is updated itself. */
+async function oldAppMeetsUpdatedServer(prefix: string, makeStorage: () => Storage) {
+  const edited = `${prefix}-edited`;
+  const untouched = `${prefix}-untouched`;
+  // The server before its update holds version-0 courses, which the old app pulls.
+  await server.db.transaction((tx) =>
+    putDocuments(tx, 'courses', [course({ id: edited }), course({ id: untouched, title: 'First contact' })], T0),
+  );
+  await server.db.query(`UPDATE sync_documents SET doc = doc - 'districts' WHERE collection = 'courses'`);
+  const storage = makeStorage();
+  const name = `app${crypto.randomBytes(6).toString('hex')}`;
+  const oldApp = await openApp(name, storage, 0);
+  const before = replicate(oldApp, serverBeforeUpdate);
+  await before.awaitInitialReplication();
+  await before.cancel();
+  const pulled = await oldApp.collections.courses!.findOne(edited).exec();
+  expect(pulled?.toJSON()).not.toHaveProperty('districts');
+
+  // Offline, the author renames one course.
+  await pulled!.incrementalPatch({ title: 'Objection handling (2026 edition)' });
+
+  // The server is updated: migration 015 runs over its stored documents.
+  await server.db.exec(readMigrations().find((m) => m.version === 15)!.sql);
+
+  // The old app comes back online: refused with 426, it stops syncing courses and keeps the edit.
+  const refused = replicate(oldApp);
+  const errors: SyncHttpError[] = [];
+  refused.errors$.subscribe((e) => errors.push(e));
+  await firstValueFrom(refused.outdated$.pipe(filter(Boolean)));
+  expect(errors[0]).toMatchObject({ status: 426, code: 'SCHEMA_OUTDATED' });
+  await firstValueFrom(refused.state.canceled$.pipe(filter(Boolean)));
+  expect(refused.state.isStopped()).toBe(true);
+  expect((await oldApp.collections.courses!.findOne(edited).exec())?.title).toBe('Objection handling (2026 edition)');
+  expect((await getDocument(server.db, 'courses', edited))?.title).toBe('Objection handling');
+  await oldApp.close();
+
+  // The updated app opens the same local database: RxDB runs coursesV1AddDistricts over it.
+  const newApp = await openApp(name, storage, 1);
+  const migrated = await newApp.collections.courses!.findOne(edited).exec();
+  expect(migrated?.toJSON()).toMatchObject({ title: 'Objection handling (2026 edition)', districts: [] });
+
+  // It pushes the edit, based on the migrated master state, and the server takes it (no conflict).
+  const after = replicate(newApp);
+  await after.awaitInitialReplication();
+  await after.awaitInSync();
+  expect(await getDocument(server.db, 'courses', edited)).toMatchObject({
+    title: 'Objection handling (2026 edition)',
+    districts: [],
+  });
+
+  // A course pulled before the update and edited after it is based on its migrated master state too.
+  await (await newApp.collections.courses!.findOne(untouched).exec())!.incrementalPatch({ districts: ['W1'] });
+  await after.awaitInSync();
+  expect(await getDocument(server.db, 'courses', untouched)).toMatchObject({
+    title: 'First contact',
+    districts: ['W1'],
+  });
+  await after.cancel();
+  await newApp.close();
+}
