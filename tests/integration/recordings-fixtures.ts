@@ -233,20 +233,15 @@ export async function enqueueDownload(
     callId?: string;
   },
 ): Promise<number | null> {
-  return server.ctx.jobs.enqueue(
-    server.db,
-    'recording.download',
-    {
-      callSid: p.callSid,
-      recordingSid: p.recordingSid,
-      recordingUrl: p.recordingUrl,
-      durationSec: p.durationSec,
-      channels: p.channels ?? 2,
-      sandbox: false,
-      ...(p.callId ? { callId: p.callId } : {}),
-    },
-    { dedupeKey: `recording:${p.recordingSid}` },
-  );
+  return server.ctx.jobs.enqueue(server.db, 'recording.download', {
+    callSid: p.callSid,
+    recordingSid: p.recordingSid,
+    recordingUrl: p.recordingUrl,
+    durationSec: p.durationSec,
+    channels: p.channels ?? 2,
+    sandbox: false,
+    ...(p.callId ? { callId: p.callId } : {}),
+  });
 }
 
 /**

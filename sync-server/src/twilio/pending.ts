@@ -52,7 +52,7 @@ export async function keepEarlyCallbacks(
     tx,
     PENDING_CALLBACKS_JOB,
     { callId: callSid },
-    { dedupeKey: `${PENDING_CALLBACKS_JOB}:${callSid}`, runAt: new Date(Date.now() + FIRST_CHECK_MS), maxAttempts: 5 },
+    { runAt: new Date(Date.now() + FIRST_CHECK_MS), maxAttempts: 5 },
   );
   ctx.log.info(
     { callSid, types: events.map((e) => e.type) },
@@ -113,19 +113,14 @@ export async function recordingFollowUp(
     );
     return;
   }
-  await ctx.jobs.enqueue(
-    tx,
-    'recording.download',
-    {
-      callSid,
-      recordingSid,
-      recordingUrl: detail.recordingUrl,
-      durationSec: event.durationSec,
-      channels: event.channels,
-      sandbox: doc.sandbox,
-    },
-    { dedupeKey: `recording:${recordingSid}` },
-  );
+  await ctx.jobs.enqueue(tx, 'recording.download', {
+    callSid,
+    recordingSid,
+    recordingUrl: detail.recordingUrl,
+    durationSec: event.durationSec,
+    channels: event.channels,
+    sandbox: doc.sandbox,
+  });
 }
 
 /**

@@ -184,7 +184,7 @@ export async function handleIncomingSms(ctx: AppContext, p: Params): Promise<str
       } else {
         status = 'queued';
         if (mediaCount > 0) answer = REPLIES.mediaDropped;
-        await ctx.jobs.enqueue(tx, SMS_RELAY_JOB, { messageId: sid }, { dedupeKey: `sms-relay:${sid}` });
+        await ctx.jobs.enqueue(tx, SMS_RELAY_JOB, { messageId: sid });
       }
     }
     const { rows } = await tx.query<MessageRow>(
