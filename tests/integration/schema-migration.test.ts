@@ -66,7 +66,9 @@ function lazyMetaStorage(): Storage {
   return {
     ...inner,
     async createStorageInstance(params) {
-      return lazy.wrap(await inner.createStorageInstance(params), params.databaseName);
+      const instance = await inner.createStorageInstance(params);
+      lazy.wrap(instance, params.databaseName); // patches the instance in place
+      return instance;
     },
   };
 }
