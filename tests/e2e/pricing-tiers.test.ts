@@ -267,6 +267,23 @@ describe.skipIf(!browserProbe.available)('tier approvals offline, why this order
     );
     expect(audit.rows).toEqual([{ actor_label: TEST_ADMIN.email }]);
     problems.push(...layoutProblems('pricing-with-override', await checkLayouts(page, 'pricing-with-override')));
+
+    // Ended early from the app: the server revokes it under this admin's name and W1 goes back to the rule.
+    await row.getByRole('button', { name: 'End now' }).click();
+    await page.getByRole('button', { name: 'End it now' }).click();
+    await page.locator('[data-testid="area-W1:boiler"][data-override="ended"]').waitFor({ timeout: 30_000 });
+    const me = (await (await server.api('/api/auth/me', { token })).json()) as { user: { id: string } };
+    await expect
+      .poll(
+        async () =>
+          ((await (await server.api('/api/pricing/overrides?district=W1', { token })).json()) as Json).overrides[0],
+        { timeout: 30_000 },
+      )
+      .toMatchObject({ state: 'revoked', revokedBy: me.user.id });
+    expect(
+      ((await (await server.api('/api/pricing/quote?postcode=W1D%203QF&service=boiler', { token })).json()) as Json)
+        .source,
+    ).toBe('rule');
     expect(problems).toEqual([]);
     expectNoPageErrors(errors);
     await close();
