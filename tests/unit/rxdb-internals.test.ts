@@ -317,7 +317,7 @@ describe(`${BULK}: the first-sync bulk path`, () => {
           throw stop;
         },
       },
-      IDBKeyRange: {},
+      IDBKeyRange: { bound: () => stop, lowerBound: () => stop, upperBound: () => stop },
       async onCreate(dexie: Parameters<NonNullable<typeof APP_DEXIE_SETTINGS.onCreate>>[0], name: string) {
         // Recorded beneath the app's own wrapper, so this sees what reaches Dexie.
         const version = dexie.version.bind(dexie);
