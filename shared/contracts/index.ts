@@ -4,6 +4,7 @@ import * as analysis from './analysis';
 import * as auth from './auth';
 import * as docs from './docs';
 import * as health from './health';
+import * as jobs from './jobs';
 import * as leads from './leads';
 import * as metrics from './metrics';
 import * as pool from './pool';
@@ -25,6 +26,7 @@ const areas: Record<string, Record<string, unknown>> = {
   replication,
   recordings,
   analysis,
+  jobs,
   leads,
   allocation,
   pricing,

@@ -47,10 +47,9 @@ export interface RouteDef {
   body?: BodyFormat;
   streamTicket?: boolean;
   summary: string;
-  /** Optional only while routes move to contracts (issue 11); tests/integration/contracts.test.ts lists any left. */
-  contract?: RouteContract;
+  contract: RouteContract;
   /** Parses the input with the contract and runs the typed handler; what it returns is sent as JSON. */
-  handler: (rc: RouteContext) => unknown;
+  handler: (rc: RouteContext) => Promise<unknown>;
 }
 
 /** Signed-in routes always have a caller; public and webhook routes may not. */

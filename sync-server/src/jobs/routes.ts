@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as contract from '../../../shared/contracts/jobs';
 import { audit } from '../audit/log';
 import type { AppContext } from '../context';
-import { ApiError, parseInput } from '../http/errors';
-import type { RouteDef } from '../http/routes';
+import { ApiError } from '../http/errors';
+import { route, type RouteDef } from '../http/routes';
 import { parseJobId } from './ids';
 import { JOB_KINDS } from './kinds';
 
@@ -18,16 +18,6 @@ type Family = keyof typeof JOB_FAMILIES;
 const FAMILY_KINDS = Object.keys(JOB_KINDS).filter((kind) =>
   Object.values(JOB_FAMILIES).some((prefix) => kind.startsWith(prefix)),
 );
-
-const JobsQuery = z.object({
-  family: z.enum(['analysis', 'recording', 'telephony']).optional(),
-  kind: z
-    .string()
-    .refine((k) => FAMILY_KINDS.includes(k), { message: `one of ${FAMILY_KINDS.join(', ')}` })
-    .optional(),
-  status: z.enum(['queued', 'running', 'done', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
 
 interface JobRow {
   id: number;
@@ -85,17 +75,12 @@ export async function jobCostsByKind(
 
 export function jobRoutes(ctx: AppContext): RouteDef[] {
   return [
-    {
-      method: 'get',
-      path: '/api/jobs',
-      access: ['admin'],
-      summary:
-        'Analysis, recording and telephony jobs (family, kind, status) with their error, attempts, call and cost, newest first',
-      async handler({ req }) {
-        const q = parseInput(JobsQuery, req.query);
-        const prefixes = q.family ? [JOB_FAMILIES[q.family]] : Object.values(JOB_FAMILIES);
-        const { rows } = await ctx.db.query<JobRow>(
-          `SELECT id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, finished_at, run_at,
+    route(contract.listJobs, async ({ query: q }) => {
+      if (q.kind !== undefined && !FAMILY_KINDS.includes(q.kind))
+        throw new ApiError('VALIDATION_FAILED', `kind: one of ${FAMILY_KINDS.join(', ')}`, 'kind');
+      const prefixes = q.family ? [JOB_FAMILIES[q.family]] : Object.values(JOB_FAMILIES);
+      const { rows } = await ctx.db.query<JobRow>(
+        `SELECT id, kind, status, attempts, max_attempts, last_error, payload, cost, created_at, finished_at, run_at,
                   -- A later job of the same kind for the same call finished: this failure no longer matters.
                   (status = 'failed' AND payload ? 'callId' AND EXISTS (
                     SELECT 1 FROM jobs later WHERE later.kind = jobs.kind AND later.id > jobs.id
@@ -103,53 +88,45 @@ export function jobRoutes(ctx: AppContext): RouteDef[] {
              FROM jobs
             WHERE kind LIKE ANY($1::text[]) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3)
             ORDER BY id DESC LIMIT $4`,
-          [prefixes.map((p) => `${p}%`), q.status ?? null, q.kind ?? null, q.limit],
-        );
-        const counts = await ctx.db.query<{ family: string; status: string; jobs: number }>(
-          `SELECT split_part(kind, '.', 1) AS family, status, count(*)::int AS jobs FROM jobs
+        [prefixes.map((p) => `${p}%`), q.status ?? null, q.kind ?? null, q.limit],
+      );
+      const counts = await ctx.db.query<{ family: string; status: string; jobs: number }>(
+        `SELECT split_part(kind, '.', 1) AS family, status, count(*)::int AS jobs FROM jobs
             WHERE kind LIKE ANY($1::text[]) GROUP BY 1, 2 ORDER BY 1, 2`,
-          [Object.values(JOB_FAMILIES).map((p) => `${p}%`)],
-        );
-        return {
-          counts: counts.rows,
-          jobs: rows.map((r) => ({
-            id: r.id,
-            kind: r.kind,
-            family: familyOf(r.kind),
-            status: r.status,
-            attempts: r.attempts,
-            maxAttempts: r.max_attempts,
-            error: r.last_error,
-            callId: typeof r.payload.callId === 'string' ? r.payload.callId : null,
-            cost: r.cost,
-            createdAt: new Date(r.created_at).toISOString(),
-            finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
-            runAt: new Date(r.run_at).toISOString(),
-            superseded: r.superseded,
-          })),
-        };
-      },
-    },
-    {
-      method: 'post',
-      path: '/api/jobs/:id/retry',
-      access: ['admin'],
-      body: 'none',
-      summary: 'Put a failed analysis, recording or telephony job back in the queue',
-      async handler({ req, auth }) {
-        const id = parseJobId(req.params.id);
-        const { rows } = await ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1`, [id]);
-        const family = rows[0] ? familyOf(rows[0].kind) : null;
-        if (!family) throw new ApiError('NOT_FOUND', `no analysis, recording or telephony job ${id}`);
-        if (!(await ctx.jobs.retry(id))) throw new ApiError('CONFLICT', `job ${id} has not failed`);
-        await audit(ctx.db, auth!, {
-          action: `${family}.job.retry`,
-          subjectType: 'job',
-          subjectId: String(id),
-          detail: { kind: rows[0].kind },
-        });
-        return { ok: true, id };
-      },
-    },
+        [Object.values(JOB_FAMILIES).map((p) => `${p}%`)],
+      );
+      return {
+        counts: counts.rows,
+        jobs: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          family: familyOf(r.kind),
+          status: r.status,
+          attempts: r.attempts,
+          maxAttempts: r.max_attempts,
+          error: r.last_error,
+          callId: typeof r.payload.callId === 'string' ? r.payload.callId : null,
+          cost: r.cost,
+          createdAt: new Date(r.created_at).toISOString(),
+          finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+          runAt: new Date(r.run_at).toISOString(),
+          superseded: r.superseded,
+        })),
+      };
+    }),
+    route(contract.retryJob, async ({ params, auth }) => {
+      const id = parseJobId(params.id);
+      const { rows } = await ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE id = $1`, [id]);
+      const family = rows[0] ? familyOf(rows[0].kind) : null;
+      if (!family) throw new ApiError('NOT_FOUND', `no analysis, recording or telephony job ${id}`);
+      if (!(await ctx.jobs.retry(id))) throw new ApiError('CONFLICT', `job ${id} has not failed`);
+      await audit(ctx.db, auth, {
+        action: `${family}.job.retry`,
+        subjectType: 'job',
+        subjectId: String(id),
+        detail: { kind: rows[0].kind },
+      });
+      return { ok: true, id };
+    }),
   ];
 }
