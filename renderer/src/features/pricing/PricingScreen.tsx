@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { create } from 'zustand';
 import { leadOutcomesFrom } from '../../../../shared/pricing/what-if';
 import { SERVICES, type Service, type Tier } from '../../../../shared/schemas';
@@ -10,6 +10,7 @@ import { SERVICE_LABELS } from '../../ui/labels';
 import {
   WHAT_IF_DAYS,
   areaRows,
+  priceAt,
   checkDraft,
   dateValue,
   whatIf,
@@ -41,9 +42,16 @@ export default function PricingScreen() {
     () => leadOutcomesFrom(leads.docs, calls.docs, reviews.docs),
     [leads.docs, calls.docs, reviews.docs],
   );
-  // Whether an override applies is read against the clock when the documents change (one just saved from today
-  // applies at once); the trend keeps the screen's clock.
-  const rows = useMemo(() => areaRows(areas.docs, outcomes, Date.now()), [areas.docs, outcomes]);
+  const trended = useMemo(() => areaRows(areas.docs, outcomes, now), [areas.docs, outcomes, now]);
+  // Whether an override applies is read against the clock at every render (one just saved from today applies at
+  // once) and at least once a minute (one that runs out stops applying on screen too, with no write).
+  const [, setMinute] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setMinute((n) => n + 1), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  const clock = Date.now();
+  const rows = trended.map((r) => ({ ...r, ...priceAt(r, clock) }));
   const tiers = useMemo(
     () => new Map<string, Tier | null>(assessors.docs.map((a) => [a.id, a.tier])),
     [assessors.docs],

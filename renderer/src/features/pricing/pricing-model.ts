@@ -30,6 +30,18 @@ export function overrideStatus(o: Pick<PriceOverride, 'validFrom' | 'validTo'>, 
   return 'active';
 }
 
+/** Where the row's override stands at `now`, and so what a lead costs then. */
+export function priceAt(
+  row: Pick<AreaRow, 'override' | 'rulePricePence'>,
+  now: number,
+): Pick<AreaRow, 'overrideStatus' | 'pricePence'> {
+  const status = row.override ? overrideStatus(row.override, now) : null;
+  return {
+    overrideStatus: status,
+    pricePence: row.override && status === 'active' ? row.override.pricePence : row.rulePricePence,
+  };
+}
+
 export interface AreaRow {
   id: string;
   district: string;
