@@ -87,7 +87,7 @@ export function ExportCard() {
               ))}
             </select>
           </Field>
-          <Field label={chosen.label}>
+          <Field label="Number or id">
             <input
               id="export-value"
               className="input"

@@ -171,10 +171,10 @@ export function erasureProblem(code: string | null, fallback: string): string {
 export type SubjectKind = 'phone' | 'assessorId' | 'assessorPhone' | 'leadId';
 
 export const SUBJECT_KINDS: ReadonlyArray<{ kind: SubjectKind; label: string; placeholder: string }> = [
-  { kind: 'phone', label: 'Customer’s phone number', placeholder: '07700 900123' },
-  { kind: 'assessorPhone', label: 'Assessor’s own phone number', placeholder: '07700 900456' },
-  { kind: 'assessorId', label: 'Assessor id', placeholder: 'as-…' },
-  { kind: 'leadId', label: 'Lead id', placeholder: 'lead-…' },
+  { kind: 'phone', label: 'Customer, by their number', placeholder: '07700 900123' },
+  { kind: 'assessorPhone', label: 'Assessor, by their own number', placeholder: '07700 900456' },
+  { kind: 'assessorId', label: 'Assessor, by id', placeholder: 'as-…' },
+  { kind: 'leadId', label: 'Lead, by id', placeholder: 'lead-…' },
 ];
 
 /** The request body: exactly one way of naming the person. */
