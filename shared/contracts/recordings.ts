@@ -47,9 +47,9 @@ export const media = defineRoute({
   // Checked by the signature: a malformed or forged URL is MEDIA_URL_INVALID, an old one MEDIA_URL_EXPIRED.
   params: z.object({ scope: z.string(), callId: z.string(), recordingSid: z.string(), file: z.string() }),
   query: z.object({
-    u: z.unknown().meta({ description: 'the user the URL was issued to' }),
-    e: z.unknown().meta({ description: 'expiry, seconds since the epoch' }),
-    s: z.unknown().meta({ description: 'signature' }),
+    u: z.unknown().optional().meta({ description: 'the user the URL was issued to' }),
+    e: z.unknown().optional().meta({ description: 'expiry, seconds since the epoch' }),
+    s: z.unknown().optional().meta({ description: 'signature' }),
   }),
   answers: 'media',
   status: [200, 206],

@@ -93,7 +93,7 @@ export const streamAll = defineRoute({
   summary: 'Server-sent events for several collections on one connection: `change` {collection, seq}',
   // `collections` is read by the stream (VALIDATION_FAILED naming it when malformed).
   query: Ticket.extend({
-    collections: z.unknown().meta({ description: 'name:schemaVersion pairs, e.g. calls:0,leads:0' }),
+    collections: z.unknown().optional().meta({ description: 'name:schemaVersion pairs, e.g. calls:0,leads:0' }),
   }),
   answers: 'event-stream',
   errors: ['SCHEMA_OUTDATED', 'UNKNOWN_COLLECTION'],
