@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../../../shared/roles';
-import { requestJson } from '../../api/client';
+import { createUser, listUsers, revokeUser, type StaffUser } from '../../../../shared/contracts/auth';
+import { callApi } from '../../api/client';
 import { describeError } from '../../api/messages';
 import { formatDate, formatDateTime } from '../../ui/format';
 import { databaseName } from '../../db/database';
@@ -77,15 +78,6 @@ export default function SettingsScreen() {
   );
 }
 
-interface StaffUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  revoked: boolean;
-}
-
 /** Staff accounts, read from the server (accounts are not replicated to devices). */
 function StaffAccounts() {
   const session = useSessionStore((s) => s.session)!;
@@ -94,9 +86,7 @@ function StaffAccounts() {
 
   const load = useCallback(async () => {
     try {
-      const { users } = await requestJson<{ users: StaffUser[] }>(session.serverUrl, '/api/users', {
-        token: session.token,
-      });
+      const { users } = await callApi(session.serverUrl, listUsers, {}, { token: session.token });
       setUsers(users);
       setError(null);
     } catch (err) {
@@ -110,7 +100,7 @@ function StaffAccounts() {
 
   async function revoke(email: string) {
     try {
-      await requestJson(session.serverUrl, '/api/users/revoke', { token: session.token, json: { email } });
+      await callApi(session.serverUrl, revokeUser, { body: { email } }, { token: session.token });
       await load();
     } catch (err) {
       setError(describeError(err, session.serverUrl));
@@ -177,10 +167,12 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
     setError(null);
     setDone(null);
     try {
-      await requestJson(session.serverUrl, '/api/users', {
-        token: session.token,
-        json: { ...form, name: form.name || undefined },
-      });
+      await callApi(
+        session.serverUrl,
+        createUser,
+        { body: { ...form, name: form.name || undefined } },
+        { token: session.token },
+      );
       setDone(`${form.email} can now sign in.`);
       setForm({ email: '', name: '', role: form.role, password: '' });
       onAdded();
