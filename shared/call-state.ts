@@ -25,8 +25,19 @@ export type LegStatus =
 export const TERMINAL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
+const TERMINAL = new Set<string>(TERMINAL_STATUSES);
+
 export function isTerminal(status: string): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+  return TERMINAL.has(status);
+}
+
+/** The event with the first terminal status in TERMINAL_STATUSES order (completed before busy …), if any. */
+function firstTerminal<E extends { status: string }>(
+  events: readonly E[],
+): (E & { status: TerminalStatus }) | undefined {
+  return events
+    .filter((e): e is E & { status: TerminalStatus } => isTerminal(e.status))
+    .sort((a, b) => TERMINAL_STATUSES.indexOf(a.status) - TERMINAL_STATUSES.indexOf(b.status))[0];
 }
 
 export interface RoutedInfo {
@@ -131,18 +142,8 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
   const legAt = (status: LegStatus) => minOf(legs.filter((l) => l.status === status).map((l) => l.at));
   const initiatedAt = legAt('initiated');
   const ringingAt = legAt('ringing') ?? initiatedAt;
-  const legTerminal = legs
-    .filter((l) => isTerminal(l.status))
-    .sort(
-      (a, b) =>
-        TERMINAL_STATUSES.indexOf(a.status as TerminalStatus) - TERMINAL_STATUSES.indexOf(b.status as TerminalStatus),
-    )[0];
-  const parentTerminal = parents
-    .filter((p) => isTerminal(p.status))
-    .sort(
-      (a, b) =>
-        TERMINAL_STATUSES.indexOf(a.status as TerminalStatus) - TERMINAL_STATUSES.indexOf(b.status as TerminalStatus),
-    )[0];
+  const legTerminal = firstTerminal(legs);
+  const parentTerminal = firstTerminal(parents);
 
   // Talk time: the dialled leg's CallDuration, else the Dial action's DialCallDuration.
   const talkFromLeg = legTerminal?.status === 'completed' ? legTerminal.durationSec : null;
@@ -158,11 +159,10 @@ export function foldCall(callSid: string, input: readonly CallEvent[], opts: Fol
   // Final status: the dialled leg decides; then the Dial action; then the parent call (no Dial happened).
   let status: CallStatus;
   if (legTerminal)
-    status =
-      legTerminal.status === 'completed' && answeredAt === null ? 'no-answer' : (legTerminal.status as TerminalStatus);
+    status = legTerminal.status === 'completed' && answeredAt === null ? 'no-answer' : legTerminal.status;
   else if (action && isTerminal(action.dialStatus)) status = action.dialStatus;
   else if (action?.dialStatus === 'answered') status = 'completed';
-  else if (parentTerminal) status = parentTerminal.status as TerminalStatus;
+  else if (parentTerminal) status = parentTerminal.status;
   else if (answeredAt !== null) status = 'in-progress';
   else if (ringingAt !== null) status = 'ringing';
   else status = created ? 'ringing' : 'queued';

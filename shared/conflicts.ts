@@ -1,4 +1,5 @@
 import type { RxConflictHandler, RxConflictHandlerInput, WithDeleted } from 'rxdb';
+import { isRecord } from './objects';
 import type { CollectionName, DocTypes, ReviewDoc, ReviewRegion } from './schemas';
 
 /**
@@ -16,23 +17,22 @@ import type { CollectionName, DocTypes, ReviewDoc, ReviewRegion } from './schema
  */
 export const IGNORED_FIELDS = ['updatedAt', '_meta', '_rev', '_attachments'] as const;
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type AnyDoc = Record<string, unknown>;
+
+const IGNORED = new Set<string>(IGNORED_FIELDS);
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   }
-  const ao = a as AnyDoc;
-  const bo = b as AnyDoc;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const ak = Object.keys(a).filter((k) => a[k] !== undefined);
+  const bk = Object.keys(b).filter((k) => b[k] !== undefined);
   return (
-    ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]))
+    ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
   );
 }
 
@@ -40,10 +40,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export function comparable(doc: object): AnyDoc {
   const out: AnyDoc = {};
   for (const [k, v] of Object.entries(doc)) {
-    if ((IGNORED_FIELDS as readonly string[]).includes(k) || v === undefined) continue;
+    if (IGNORED.has(k) || v === undefined) continue;
     out[k] = v;
   }
-  out._deleted = (doc as { _deleted?: unknown })._deleted === true;
+  out._deleted = '_deleted' in doc && doc._deleted === true;
   return out;
 }
 
@@ -55,12 +55,12 @@ export function sameDocument(a: object | null | undefined, b: object | null | un
 
 /** JSON with sorted keys: a total, deterministic order on documents for the last tie-break. */
 export function canonicalJson(value: unknown): string {
-  const norm = (v: unknown): Json => {
-    if (v === null || typeof v !== 'object') return (v === undefined ? null : v) as Json;
+  // Returns what JSON.stringify is then given: documents are JSON, so in practice a JSON value.
+  const norm = (v: unknown): unknown => {
+    if (!isRecord(v)) return v === undefined ? null : v;
     if (Array.isArray(v)) return v.map(norm);
-    const o = v as AnyDoc;
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(o).sort()) if (o[k] !== undefined) out[k] = norm(o[k]);
+    const out: AnyDoc = {};
+    for (const k of Object.keys(v).sort()) if (v[k] !== undefined) out[k] = norm(v[k]);
     return out;
   };
   return JSON.stringify(norm(value));

@@ -1,7 +1,8 @@
 import { IGNORED_FIELDS, sameDocument } from './conflicts';
+import { fieldOf, isRecord } from './objects';
 import { maskFreeText, maskWords, restoreMasked } from './pii/free-text';
 import type { Role } from './roles';
-import type { CollectionName, DocTypes } from './schemas';
+import { COLLECTION_NAMES, type CollectionName, type DocTypes } from './schemas';
 
 /**
  * Who may pull and push what through replication (SPEC R6, R7, R10). Pure data and functions: the server
@@ -88,9 +89,6 @@ export interface CollectionPolicy<C extends CollectionName> {
   pull: Partial<Record<Role, PullRule<C>>>;
   push: Partial<Record<Role, PushRule<C>>>;
 }
-
-/** Reads a field of any document by name (documents are plain JSON objects). */
-const fieldOf = (doc: object, key: string): unknown => (doc as Record<string, unknown>)[key];
 
 const forbidden = (message: string, field?: string): Violation =>
   field ? { code: 'FORBIDDEN_FIELD', message, field } : { code: 'FORBIDDEN', message };
@@ -364,21 +362,21 @@ function reviewIdentity({ next }: PushCheckInput<'reviews'>): Violation | null {
 }
 
 export function pullRule<C extends CollectionName>(collection: C, role: Role): PullRule<C> | null {
-  return (SYNC_POLICY[collection].pull as Partial<Record<Role, PullRule<C>>>)[role] ?? null;
+  return SYNC_POLICY[collection].pull[role] ?? null;
 }
 
 export function pushRule<C extends CollectionName>(collection: C, role: Role): PushRule<C> | null {
-  return (SYNC_POLICY[collection].push as Partial<Record<Role, PushRule<C>>>)[role] ?? null;
+  return SYNC_POLICY[collection].push[role] ?? null;
 }
 
 /** The collections a role replicates (the app opens only these). */
 export function pullableCollections(role: Role): CollectionName[] {
-  return (Object.keys(SYNC_POLICY) as CollectionName[]).filter((c) => pullRule(c, role) !== null);
+  return COLLECTION_NAMES.filter((c) => pullRule(c, role) !== null);
 }
 
 /** The collections a role may push to. */
 export function pushableCollections(role: Role): CollectionName[] {
-  return (Object.keys(SYNC_POLICY) as CollectionName[]).filter((c) => pushRule(c, role) !== null);
+  return COLLECTION_NAMES.filter((c) => pushRule(c, role) !== null);
 }
 
 /**
@@ -402,7 +400,7 @@ function mapPath(
   other?: unknown,
 ): unknown {
   if (path.length === 0) return fn(value, other);
-  if (value === null || typeof value !== 'object') return value;
+  if (!isRecord(value)) return value;
   const [step, ...rest] = path;
   if (step === '*') {
     if (!Array.isArray(value)) return value;
@@ -415,9 +413,8 @@ function mapPath(
     return changed ? out : value;
   }
   if (!(step in value)) return value;
-  const current = (value as Record<string, unknown>)[step];
-  const otherNext = other !== null && typeof other === 'object' ? (other as Record<string, unknown>)[step] : undefined;
-  const mapped = mapPath(current, rest, fn, otherNext);
+  const current = value[step];
+  const mapped = mapPath(current, rest, fn, fieldOf(other, step));
   return mapped === current ? value : { ...value, [step]: mapped };
 }
 
@@ -425,12 +422,20 @@ const splitPath = (p: string) => p.split('.');
 
 const maskString = (v: unknown) => (typeof v === 'string' ? maskFreeText(v) : v);
 
-function maskWordList(v: unknown): unknown {
-  if (!Array.isArray(v) || !v.every((w) => typeof (w as { word?: unknown })?.word === 'string')) return v;
-  const list = v as Array<{ word: string }>;
-  const masked = maskWords(list.map((w) => w.word));
-  return masked.some((w, k) => w !== list[k].word) ? list.map((w, k) => ({ ...w, word: masked[k] })) : v;
+interface TimedWord {
+  readonly word: string;
 }
+
+const isWordList = (v: unknown): v is readonly TimedWord[] =>
+  Array.isArray(v) && v.every((w) => typeof fieldOf(w, 'word') === 'string');
+
+/** A word list with every word masked; the same list when no word changes. */
+function maskedWordList(list: readonly TimedWord[]): readonly TimedWord[] {
+  const masked = maskWords(list.map((w) => w.word));
+  return masked.some((w, k) => w !== list[k].word) ? list.map((w, k) => ({ ...w, word: masked[k] })) : list;
+}
+
+const maskWordList = (v: unknown): unknown => (isWordList(v) ? maskedWordList(v) : v);
 
 /** A document as `role` receives it: hidden fields are `null` (R6), free text masked (R6a). Returns a copy. */
 export function redactForRole<C extends CollectionName, D extends DocTypes[C]>(collection: C, role: Role, doc: D): D {
@@ -444,6 +449,7 @@ export function redactForRole<C extends CollectionName, D extends DocTypes[C]>(c
   }
   for (const p of rule.freeText ?? []) out = mapPath(out, splitPath(p), maskString);
   for (const p of rule.wordLists ?? []) out = mapPath(out, splitPath(p), maskWordList);
+  // Cast kept: hidden fields are nullable and masking maps strings to strings, so the shape is D's; TS cannot follow a path walk.
   return out as D;
 }
 
@@ -478,12 +484,13 @@ export function keepHiddenFields<C extends CollectionName, D extends DocTypes[C]
       splitPath(p),
       (v, real) => {
         if (!Array.isArray(v) || !Array.isArray(real)) return v;
-        const shown = maskWordList(real) as unknown[];
+        const shown: readonly unknown[] = isWordList(real) ? maskedWordList(real) : real;
         return v.map((w, k) => (sameValue(w, shown[k]) ? real[k] : w));
       },
       stored,
     );
   }
+  // Cast kept: the copy of D only had masked strings put back (strings for strings); TS cannot follow a path walk.
   return restored as D;
 }
 
@@ -516,8 +523,8 @@ export function checkPush<C extends CollectionName>(
       if (sameValue(a, b)) continue;
       const allowed =
         rule.fields === '*'
-          ? !(rule.immutable as readonly string[] | undefined)?.includes(key) && key !== 'id'
-          : (rule.fields as readonly string[]).includes(key);
+          ? !rule.immutable?.some((f) => f === key) && key !== 'id'
+          : rule.fields.some((f) => f === key);
       if (!allowed) return forbidden(`a ${user.role} cannot change ${collection}.${key}`, key);
     }
   }

@@ -46,7 +46,7 @@ export const COLLECTIONS = {
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;
-export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS).filter(isCollectionName);
 
 export interface DocTypes {
   leads: LeadDoc;
