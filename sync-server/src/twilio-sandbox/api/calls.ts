@@ -1,4 +1,4 @@
-import express, { type Request } from 'express';
+import express from 'express';
 import type { LegRecord } from '../calls';
 import { TwilioApiError } from '../messages';
 import { rfc2822 } from '../webhooks';
@@ -49,15 +49,15 @@ export function callsRouter(state: SandboxState): express.Router {
     trunk_sid: null,
     uri: `${API_PREFIX}/${accountSid}/Calls/${leg.sid}.json`,
   });
-  const legOf = (req: Request): LegRecord | undefined => legs.get((req.params.file as string).replace(/\.json$/, ''));
+  const legOf = (file: string): LegRecord | undefined => legs.get(file.replace(/\.json$/, ''));
 
   router.get('/Calls/:file', (req, res) => {
-    const leg = legOf(req);
-    if (!leg || !(req.params.file as string).endsWith('.json')) return twilioError(res, notFound(req));
+    const leg = legOf(req.params.file);
+    if (!leg || !req.params.file.endsWith('.json')) return twilioError(res, notFound(req));
     res.json(callJson(leg));
   });
   router.post('/Calls/:file', (req, res) => {
-    const leg = legOf(req);
+    const leg = legOf(req.params.file);
     if (!leg) return twilioError(res, notFound(req));
     const status = param(req.body, 'Status');
     if (param(req.body, 'Url') || param(req.body, 'Twiml')) {

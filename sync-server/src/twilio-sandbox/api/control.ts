@@ -35,14 +35,14 @@ export function controlRouter(state: SandboxState): express.Router {
     }
   });
   control.put('/phones/:number', (req, res) => {
-    res.json(phones.set({ ...(req.body as object), number: req.params.number as string }));
+    res.json(phones.set({ ...(req.body as object), number: req.params.number }));
   });
   control.get('/phones/:number/inbox', (req, res) => {
-    res.json(phones.inbox(req.params.number as string));
+    res.json(phones.inbox(req.params.number));
   });
   control.get('/transcripts/:file', async (req, res, next) => {
     try {
-      const t = await state.transcript((req.params.file as string).replace(/\.json$/, ''));
+      const t = await state.transcript(req.params.file.replace(/\.json$/, ''));
       if (!t) return twilioError(res, notFound(req));
       res.json(t);
     } catch (err) {

@@ -6,6 +6,7 @@ import type { PhoneRegistry } from '../phones';
 import type { RecordingStore } from '../recordings';
 import type { CallScenario, CallSimulation, LegRecord } from '../calls';
 import type { LiveCall, SandboxTranscript } from '../index';
+import { fieldOf, isRecord } from '../../../../shared/objects';
 
 /** What the REST API's routers and the sandbox's control routes work on. */
 export interface SandboxState {
@@ -44,9 +45,20 @@ export function notFound(req: Request): TwilioApiError {
 
 /** A form parameter as one string (Twilio's SDKs never repeat the ones the sandbox reads). */
 export function param(body: unknown, name: string): string | undefined {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
+  const v = fieldOf(body, name);
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A form body's fields: strings, and lists of strings for repeated ones (MediaUrl); anything else is dropped. */
+export function formFields(body: unknown): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  if (!isRecord(body)) return fields;
+  for (const [name, v] of Object.entries(body)) {
+    if (typeof v === 'string') fields[name] = v;
+    else if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) fields[name] = v;
+  }
+  return fields;
 }
 
 /** Twilio's envelope for a list resource: everything on one page. */
@@ -97,9 +109,12 @@ export function errorHandler(state: Pick<SandboxState, 'log'>): express.ErrorReq
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     state.log?.warn({ err, url: req.originalUrl }, 'sandbox request failed');
     if (res.headersSent) return res.end();
-    const status = (err as { status?: number }).status;
+    // Errors from express and body-parser (http-errors) carry the HTTP status to answer with.
+    const status = fieldOf(err, 'status');
     if (status === 404) return twilioError(res, notFound(req));
-    if (status && status < 500) return twilioError(res, new TwilioApiError(status, 20001, (err as Error).message));
+    if (typeof status === 'number' && status && status < 500) {
+      return twilioError(res, new TwilioApiError(status, 20001, String(fieldOf(err, 'message'))));
+    }
     twilioError(res, new TwilioApiError(500, 20500, 'An internal server error has occurred'));
   };
 }

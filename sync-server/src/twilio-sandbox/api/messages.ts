@@ -1,13 +1,13 @@
 import express from 'express';
 import { messageJson, TwilioApiError } from '../messages';
-import { notFound, twilioError, type SandboxState } from './http';
+import { formFields, notFound, param, twilioError, type SandboxState } from './http';
 
 /** Messages: send a text (Messages.json POST), list them, fetch one. */
 export function messagesRouter({ messages }: SandboxState): express.Router {
   const router = express.Router({ mergeParams: true });
   router.post('/Messages.json', (req, res) => {
     try {
-      const m = messages.create(req.body as Record<string, string | string[]>);
+      const m = messages.create(formFields(req.body));
       res.status(201).json(messageJson(m));
     } catch (err) {
       if (err instanceof TwilioApiError) twilioError(res, err);
@@ -15,9 +15,7 @@ export function messagesRouter({ messages }: SandboxState): express.Router {
     }
   });
   router.get('/Messages.json', (req, res) => {
-    const list = messages
-      .list({ to: req.query.To as string | undefined, from: req.query.From as string | undefined })
-      .map(messageJson);
+    const list = messages.list({ to: param(req.query, 'To'), from: param(req.query, 'From') }).map(messageJson);
     res.json({
       messages: list,
       page: 0,
@@ -31,9 +29,9 @@ export function messagesRouter({ messages }: SandboxState): express.Router {
     });
   });
   router.get('/Messages/:file', (req, res) => {
-    const sid = (req.params.file as string).replace(/\.json$/, '');
-    const m = messages.get(sid);
-    if (!m || !(req.params.file as string).endsWith('.json')) return twilioError(res, notFound(req));
+    const { file } = req.params;
+    const m = messages.get(file.replace(/\.json$/, ''));
+    if (!m || !file.endsWith('.json')) return twilioError(res, notFound(req));
     res.json(messageJson(m));
   });
   return router;

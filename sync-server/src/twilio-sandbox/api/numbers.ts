@@ -1,12 +1,6 @@
-import express, { type Request } from 'express';
+import express from 'express';
 import { TwilioApiError } from '../messages';
-import {
-  availableNumberJson,
-  incomingNumberJson,
-  type NumberType,
-  type NumberUpdate,
-  type OwnedNumber,
-} from '../numbers';
+import { availableNumberJson, incomingNumberJson, type NumberUpdate, type OwnedNumber } from '../numbers';
 import { listPage, notFound, param, twilioError, type SandboxState } from './http';
 
 /** AvailablePhoneNumbers (numbers for sale) and IncomingPhoneNumbers (buy, list, configure, release). */
@@ -15,13 +9,13 @@ export function numbersRouter(state: SandboxState): express.Router {
   const router = express.Router({ mergeParams: true });
 
   router.get('/AvailablePhoneNumbers/:country/:file', (req, res) => {
-    const type = (req.params.file as string).replace(/\.json$/, '') as NumberType;
-    if (!(req.params.file as string).endsWith('.json') || (type !== 'Mobile' && type !== 'Local'))
-      return twilioError(res, notFound(req));
+    const file = req.params.file;
+    const type = file.replace(/\.json$/, '');
+    if (!file.endsWith('.json') || (type !== 'Mobile' && type !== 'Local')) return twilioError(res, notFound(req));
     const size = Math.min(1000, Math.max(1, Number(req.query.PageSize ?? 50) || 50));
     const found =
       req.params.country === 'GB'
-        ? numbers.available(type, { contains: req.query.Contains as string | undefined, limit: size })
+        ? numbers.available(type, { contains: param(req.query, 'Contains'), limit: size })
         : [];
     res.json({
       available_phone_numbers: found.map(availableNumberJson),
@@ -41,13 +35,13 @@ export function numbersRouter(state: SandboxState): express.Router {
     if (!phoneNumber) return twilioError(res, new TwilioApiError(400, 21421, 'PhoneNumber or AreaCode is required.'));
     if (!numbers.isForSale(phoneNumber))
       return twilioError(res, new TwilioApiError(400, 21422, `PhoneNumber ${phoneNumber} requested is not available.`));
-    const n = numbers.buy(phoneNumber, req.body as NumberUpdate);
+    const n = numbers.buy(phoneNumber, numberUpdate(req.body));
     saveNumbers();
     state.log?.info({ phoneNumber, sid: n.sid }, 'sandbox sold a number');
     res.status(201).json(incomingNumberJson(accountSid, n));
   });
   router.get('/IncomingPhoneNumbers.json', (req, res) => {
-    const want = req.query.PhoneNumber as string | undefined;
+    const want = param(req.query, 'PhoneNumber');
     // A number the account holds without having bought it here (ownsAllNumbers) is listed like any other.
     if (want && numbers.adopt(want)) saveNumbers();
     const list = numbers
@@ -56,28 +50,51 @@ export function numbersRouter(state: SandboxState): express.Router {
       .map((n) => incomingNumberJson(accountSid, n));
     res.json(listPage(req, 'incoming_phone_numbers', list));
   });
-  const numberBySid = (req: Request): OwnedNumber | undefined => {
-    const file = req.params.file as string;
-    return file.endsWith('.json') ? numbers.bySid(file.replace(/\.json$/, '')) : undefined;
-  };
+  const numberBySid = (file: string): OwnedNumber | undefined =>
+    file.endsWith('.json') ? numbers.bySid(file.replace(/\.json$/, '')) : undefined;
   router.get('/IncomingPhoneNumbers/:file', (req, res) => {
-    const n = numberBySid(req);
+    const n = numberBySid(req.params.file);
     if (!n) return twilioError(res, notFound(req));
     res.json(incomingNumberJson(accountSid, n));
   });
   router.post('/IncomingPhoneNumbers/:file', (req, res) => {
-    const n = numberBySid(req);
+    const n = numberBySid(req.params.file);
     if (!n) return twilioError(res, notFound(req));
-    numbers.update(n.sid, req.body as NumberUpdate);
+    numbers.update(n.sid, numberUpdate(req.body));
     saveNumbers();
     res.json(incomingNumberJson(accountSid, n));
   });
   router.delete('/IncomingPhoneNumbers/:file', (req, res) => {
-    const n = numberBySid(req);
+    const n = numberBySid(req.params.file);
     if (!n) return twilioError(res, notFound(req));
     numbers.release(n.sid);
     saveNumbers();
     res.status(204).end();
   });
   return router;
+}
+
+/** The fields of a number a buy or update form may set (Twilio's names); the registry reads only these. */
+const NUMBER_UPDATE_FIELDS = [
+  'FriendlyName',
+  'VoiceUrl',
+  'VoiceMethod',
+  'VoiceFallbackUrl',
+  'VoiceFallbackMethod',
+  'StatusCallback',
+  'StatusCallbackMethod',
+  'SmsUrl',
+  'SmsMethod',
+  'SmsFallbackUrl',
+  'SmsFallbackMethod',
+] as const satisfies readonly (keyof NumberUpdate)[];
+
+/** The number settings a form body carries. */
+function numberUpdate(body: unknown): NumberUpdate {
+  const update: NumberUpdate = {};
+  for (const field of NUMBER_UPDATE_FIELDS) {
+    const value = param(body, field);
+    if (value !== undefined) update[field] = value;
+  }
+  return update;
 }

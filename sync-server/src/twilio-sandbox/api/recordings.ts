@@ -1,4 +1,4 @@
-import express, { type Request } from 'express';
+import express from 'express';
 import { TwilioApiError } from '../messages';
 import { recordingJson, type RecordingRecord } from '../recordings';
 import { listPage, notFound, param, twilioError, type SandboxState } from './http';
@@ -12,12 +12,10 @@ export function recordingsRouter(state: SandboxState): express.Router {
   const router = express.Router({ mergeParams: true });
 
   router.get('/Calls/:callSid/Recordings.json', (req, res) => {
-    const list = recordings.forCall(req.params.callSid as string).map((r) => recordingJson(r, state.baseUrl()));
+    const list = recordings.forCall(req.params.callSid).map((r) => recordingJson(r, state.baseUrl()));
     res.json(listPage(req, 'recordings', list));
   });
-  const callRecording = (req: Request): RecordingRecord | undefined => {
-    const callSid = req.params.callSid as string;
-    const file = req.params.file as string;
+  const callRecording = (callSid: string, file: string): RecordingRecord | undefined => {
     if (!file.endsWith('.json')) return undefined;
     const sid = file.replace(/\.json$/, '');
     if (sid === 'Twilio.CURRENT') return legs.get(callSid)?.live?.activeRecording() ?? undefined;
@@ -25,12 +23,12 @@ export function recordingsRouter(state: SandboxState): express.Router {
     return r && r.callSid === callSid && r.status !== 'deleted' ? r : undefined;
   };
   router.get('/Calls/:callSid/Recordings/:file', (req, res) => {
-    const r = callRecording(req);
+    const r = callRecording(req.params.callSid, req.params.file);
     if (!r) return twilioError(res, notFound(req));
     res.json(recordingJson(r, state.baseUrl()));
   });
   router.post('/Calls/:callSid/Recordings/:file', (req, res) => {
-    const r = callRecording(req);
+    const r = callRecording(req.params.callSid, req.params.file);
     if (!r) return twilioError(res, notFound(req));
     const status = param(req.body, 'Status');
     if (status !== 'stopped' && status !== 'paused' && status !== 'in-progress') {
@@ -58,12 +56,12 @@ export function recordingsRouter(state: SandboxState): express.Router {
   });
 
   router.get('/Recordings.json', (req, res) => {
-    const callSid = req.query.CallSid as string | undefined;
+    const callSid = param(req.query, 'CallSid');
     const list = callSid ? recordings.forCall(callSid).map((r) => recordingJson(r, state.baseUrl())) : [];
     res.json(listPage(req, 'recordings', list));
   });
   router.get('/Recordings/:file', async (req, res, next) => {
-    const m = /^(RE[0-9a-f]{32})(\.json|\.wav|\.mp3)?$/.exec(req.params.file as string);
+    const m = /^(RE[0-9a-f]{32})(\.json|\.wav|\.mp3)?$/.exec(req.params.file);
     const r = m ? recordings.get(m[1]) : undefined;
     if (!m || !r || r.status === 'deleted') return twilioError(res, notFound(req));
     if (m[2] === '.json') return res.json(recordingJson(r, state.baseUrl()));
@@ -80,7 +78,7 @@ export function recordingsRouter(state: SandboxState): express.Router {
     }
   });
   router.delete('/Recordings/:file', (req, res) => {
-    const m = /^(RE[0-9a-f]{32})\.json$/.exec(req.params.file as string);
+    const m = /^(RE[0-9a-f]{32})\.json$/.exec(req.params.file);
     const r = m ? recordings.get(m[1]) : undefined;
     if (!m || !r || r.status === 'deleted') return twilioError(res, notFound(req));
     if (r.status === 'in-progress' || r.status === 'paused') {
