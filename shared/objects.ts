@@ -12,3 +12,14 @@ export function isRecord(value: unknown): value is Readonly<Record<string, unkno
 export function fieldOf(value: unknown, key: string): unknown {
   return isRecord(value) ? value[key] : undefined;
 }
+
+/** The `code` a thrown error carries (Node's errno codes such as ENOENT, commander's codes), if it is a string. */
+export function errorCode(err: unknown): string | undefined {
+  const code = fieldOf(err, 'code');
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What was thrown, as a message for people: an Error's message, anything else as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -13,6 +13,7 @@ import { registerCliCommands } from './commands';
 import { sendToServer, type ControlReply, type ControlRequest } from './control';
 import { capturingConsole, printer, type CliEnv } from './env';
 import { runServe } from './serve';
+import { errorCode, fieldOf } from '../../../shared/objects';
 
 /**
  * Operators' command line: `npm run cli -- <command>`. Each command opens the configured database
@@ -206,13 +207,17 @@ function firstCommand(argv: string[]): string | undefined {
   return argv.find((a) => !a.startsWith('-'));
 }
 
+/** The exit code commander puts on the errors it throws, 1 when there is none. */
+function exitCodeOf(err: unknown): number {
+  const exitCode = fieldOf(err, 'exitCode');
+  return typeof exitCode === 'number' ? exitCode : 1;
+}
+
 /** Prints a failed command's error the way an operator reads it; returns the exit code. */
 function reportError(err: unknown, out: Console): number {
-  const code = (err as { code?: string }).code;
-  if (typeof code === 'string' && code.startsWith('commander.')) {
-    return code === 'commander.helpDisplayed' || code === 'commander.version'
-      ? 0
-      : ((err as { exitCode?: number }).exitCode ?? 1);
+  const code = errorCode(err);
+  if (code?.startsWith('commander.')) {
+    return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : exitCodeOf(err);
   }
   if (err instanceof ConfigError) out.error(err.message);
   else if (err instanceof ApiError) out.error(`${err.code}: ${err.message}`);

@@ -9,6 +9,7 @@ import { createLogger } from '../log';
 import { startServer, type RunningServer } from '../server';
 import { startSandbox, type RunningSandbox } from '../twilio-sandbox';
 import { sandboxClock, withRequestTime } from '../twilio-sandbox/virtual-time';
+import { errorCode } from '../../../shared/objects';
 
 export interface ServeHooks {
   onReady?: (s: RunningServer) => void;
@@ -46,7 +47,7 @@ async function startLocalSandbox(config: Config, log: ReturnType<typeof createLo
   try {
     return await startSandbox({ ...common, port: preferred });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || preferred === 0) throw err;
+    if (errorCode(err) !== 'EADDRINUSE' || preferred === 0) throw err;
     log.warn(
       { port: preferred },
       'the Twilio sandbox port is taken; using a free one (recording URLs from earlier runs will not resolve)',

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { errorCode } from '../../../shared/objects';
 
 /**
  * One owner per embedded database directory. PGlite keeps the whole database inside one process: a second
@@ -62,7 +63,7 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errorCode(err) === 'EPERM';
   }
 }
 
@@ -72,7 +73,7 @@ export function readOwner(dir: string): DataDirOwner | null {
   try {
     text = fs.readFileSync(lockFileFor(dir), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errorCode(err) === 'ENOENT') return null;
     throw err;
   }
   let owner: DataDirOwner;
@@ -94,7 +95,7 @@ function writeExclusive(file: string, owner: DataDirOwner): boolean {
     fs.linkSync(tmp, file);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errorCode(err) === 'EEXIST') return false;
     throw err;
   } finally {
     fs.rmSync(tmp, { force: true });

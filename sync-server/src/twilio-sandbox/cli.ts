@@ -5,6 +5,7 @@ import type { CliEnv } from '../cli/env';
 import type { CallResult, CallScenario, GatherAnswer } from './calls';
 import type { InboundSmsResult } from './messages';
 import type { ReceivedMessage } from './phones';
+import { errorMessage } from '../../../shared/objects';
 
 /**
  * Operator commands for the running sandbox (the server in sandbox mode, `npm start` without Twilio
@@ -52,7 +53,7 @@ async function control<T>(sb: Running, method: string, route: string, body?: unk
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw new Error(`cannot reach the Twilio sandbox at ${sb.url} (${(err as Error).message}): is the server running?`);
+    throw new Error(`cannot reach the Twilio sandbox at ${sb.url} (${errorMessage(err)}): is the server running?`);
   }
   const text = await res.text();
   if (!res.ok) throw new Error(`the sandbox answered ${res.status}: ${text.slice(0, 300)}`);

@@ -3,6 +3,7 @@ import type { NumberRegistry } from './numbers';
 import type { PhoneRegistry } from './phones';
 import { parseMessagingTwiml, TwimlParseError, type HttpMethod, type TwimlWarning } from './twiml';
 import { CallbackOutbox, rfc2822, type CallbackChaos, type WebhookClient, type WebhookLogEntry } from './webhooks';
+import { errorMessage } from '../../../shared/objects';
 
 /**
  * Texts: the Messages REST resource (the application sends an SMS/MMS from one of its numbers; the sandbox
@@ -295,7 +296,7 @@ export class MessageService {
       verbs = parsed.verbs;
       warnings.push(...parsed.warnings);
     } catch (err) {
-      warnings.push({ code: err instanceof TwimlParseError ? err.code : 12100, message: (err as Error).message });
+      warnings.push({ code: err instanceof TwimlParseError ? err.code : 12100, message: errorMessage(err) });
       return { messageSid: m.sid, replies, requests, warnings };
     }
     const deliveries: Promise<void>[] = [];

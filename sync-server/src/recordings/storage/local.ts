@@ -12,6 +12,7 @@ import {
   type MediaStorage,
   type StoredObjectInfo,
 } from './types';
+import { errorCode } from '../../../../shared/objects';
 
 /**
  * Media in a local directory (RECORDINGS_DIR, default DATA_DIR/recordings). Writes go to a temporary file in
@@ -55,7 +56,7 @@ export class LocalMediaStorage implements MediaStorage {
       const st = await fsp.stat(this.pathOf(key));
       return st.isFile() ? { size: st.size, contentType: contentTypeFor(key) } : null;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (errorCode(err) === 'ENOENT') return null;
       throw err;
     }
   }
@@ -99,7 +100,7 @@ export class LocalMediaStorage implements MediaStorage {
       try {
         entries = await fsp.readdir(dir, { withFileTypes: true });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        if (errorCode(err) === 'ENOENT') return;
         throw err;
       }
       for (const e of entries) {

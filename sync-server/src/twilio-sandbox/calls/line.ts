@@ -15,6 +15,7 @@ import {
   type GatherAnswer,
   type LegRecord,
 } from './types';
+import { errorMessage } from '../../../../shared/objects';
 
 /** A TwiML document fetched for the call: its verbs, and its URL (relative URLs in it resolve against it). */
 export interface TwimlDoc {
@@ -279,7 +280,7 @@ export class CallLine {
       } catch (err) {
         this.warnings.push({
           code: err instanceof TwimlParseError ? err.code : 12100,
-          message: `${url}: ${(err as Error).message}`,
+          message: `${url}: ${errorMessage(err)}`,
         });
       }
     } else {
