@@ -7,13 +7,17 @@
  * P1  Customer side: every open session in which a phone takes part has a distinct P when that phone is the
  *     customer, so (From = customer, To = P) names exactly one session. A phone that is the customer on P in an
  *     open session takes part in no other open session on P, in either role.
- * P2  Assessor side: an assessor's phone may share P across many open sessions. The first session on P for
- *     that phone is direct (no extension); each further one carries an extension unique among that phone's
- *     open sessions on P. Extensions are three digits whose last digit is a Damm check digit, so one mistyped
- *     digit or two swapped neighbours are refused instead of reaching another customer.
- * P3  Routing (From, To[, digits]): a customer key routes directly; an assessor key routes directly only when
- *     it is that phone's single open session on P and has no extension; otherwise the caller keys the
- *     extension (or `0` for the session listed without one). Anything else is out of session: never a guess.
+ * P2  Assessor side: an assessor's phone may share P across many open sessions. Every new session carries an
+ *     extension unique among that phone's open and cooling sessions on P: the listing's fallback, asked for only
+ *     when the number alone is ambiguous (P3, P10). Extensions are three digits whose last digit is a Damm check
+ *     digit, so one mistyped digit or two swapped neighbours are refused instead of reaching another customer.
+ *     Sessions made before this rule may have none (listed without an extension, "direct").
+ * P3  Routing (From, To[, digits]): a customer key routes directly. An assessor's keyed digits name their
+ *     session by extension (`0` still names a direct session). An assessor's bare call or text (no digits)
+ *     connects at once, in this order: to their direct session on P when they have exactly one (a listing
+ *     without an extension never reaches a prompt); to their only open session on P; to their one live and
+ *     recent session on P (P10). Otherwise it is genuinely ambiguous and the caller keys the extension.
+ *     Anything else is out of session: never a guess.
  * P4  Sessions expire a sliding TTL after their last interaction (calls and texts through the session), or
  *     when the lead is closed.
  * P5  Cool-down: for `cooldownMs` after a session ends, its routing keys (customer phone + P; assessor phone +
@@ -25,6 +29,18 @@
  *     its monthly budget or answers POOL_EXHAUSTED.
  * P8  A lead's customer phone and an assessor's phone must differ (otherwise no key could tell them apart).
  * P9  Choices are deterministic: the same state and request give the same allocation.
+ * P10 Live and recent: a session is *recent* at t when it is open and its last interaction (the assignment,
+ *     or a call or text through it, such as the customer's missed call) is less than `recentMs` before t. A
+ *     session that ended (closed or expired) with its last interaction less than `recentMs` before t is
+ *     *recently ended*. A bare assessor contact connects to the one recent session only when no other session of
+ *     that phone on P is recent or recently ended for a different customer.
+ * P11 Spreading: a new session goes, among the numbers free on the customer side, to one on which the
+ *     assessor's phone has no recent or recently ended session, least recently used by that phone first (then
+ *     the least loaded number, then by name), so the assessor's fresh sessions are each alone on their number
+ *     while they are being called.
+ * P12 Buying for the assessor's time: when every usable number already holds a recent session of the phone
+ *     (the new session would be prompted), the server buys another number if the monthly budget allows
+ *     (POOL_MONTHLY_BUDGET_PENCE); otherwise the session shares the least recently used number, extension kept.
  */
 
 export interface PoolPolicy {
@@ -32,10 +48,18 @@ export interface PoolPolicy {
   sessionTtlMs: number;
   /** Rest before a freed routing key goes to a different counterpart. */
   cooldownMs: number;
+  /** P10: how long after its last interaction a session stays recent (a bare call connects to it at once). */
+  recentMs: number;
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_POOL_POLICY: PoolPolicy = { sessionTtlMs: 30 * DAY_MS, cooldownMs: 7 * DAY_MS };
+/** Most assessor calls come in the first two days after assignment or right after a customer's missed call. */
+export const DEFAULT_RECENT_MS = 2 * DAY_MS;
+export const DEFAULT_POOL_POLICY: PoolPolicy = {
+  sessionTtlMs: 30 * DAY_MS,
+  cooldownMs: 7 * DAY_MS,
+  recentMs: DEFAULT_RECENT_MS,
+};
 
 /** Extensions are two digits plus a check digit: 100 per assessor phone per pool number. */
 export const EXTENSION_CAPACITY = 100;
@@ -71,6 +95,24 @@ export function isOpen(s: Pick<PoolSession, 'expiresAt' | 'closedAt'>, now: numb
 export function isCooling(s: Pick<PoolSession, 'expiresAt' | 'closedAt'>, now: number, policy: PoolPolicy): boolean {
   const end = sessionEndsAt(s);
   return end <= now && now < end + policy.cooldownMs;
+}
+
+/** P10: open, with its last interaction less than `recentMs` ago. */
+export function isRecent(
+  s: Pick<PoolSession, 'expiresAt' | 'closedAt' | 'lastActivityAt'>,
+  now: number,
+  recentMs: number,
+): boolean {
+  return isOpen(s, now) && now - s.lastActivityAt < recentMs;
+}
+
+/** P10: ended, with its last interaction less than `recentMs` ago. */
+export function isRecentlyEnded(
+  s: Pick<PoolSession, 'expiresAt' | 'closedAt' | 'lastActivityAt'>,
+  now: number,
+  recentMs: number,
+): boolean {
+  return !isOpen(s, now) && now - s.lastActivityAt < recentMs;
 }
 
 /** An interaction at `at` slides the expiry; an interaction with an ended session changes nothing. */
@@ -158,8 +200,14 @@ export interface Contact {
   digits?: string | null;
 }
 
+/**
+ * How a contact found its session: the customer's own key; the assessor's keyed extension; or, for an
+ * assessor's bare contact, their direct listing, their only session on the number, or their one recent one.
+ */
+export type RoutedBy = 'customer' | 'extension' | 'direct' | 'only' | 'recent';
+
 export type Route =
-  | { kind: 'session'; session: PoolSession; side: 'customer' | 'assessor' }
+  | { kind: 'session'; session: PoolSession; side: 'customer' | 'assessor'; by?: RoutedBy }
   /** The caller is an assessor whose phone needs an extension on this number: ask for it. */
   | { kind: 'needs-extension'; sessions: number }
   /** Digits were keyed but name no open session of this caller on this number. */
@@ -175,6 +223,8 @@ export interface ResolveOptions {
    * so `P,,123` for an old contact never rings the remaining customer (P5).
    */
   cooldownMs?: number;
+  /** P10's window (defaults to DEFAULT_RECENT_MS). */
+  recentMs?: number;
 }
 
 /**
@@ -197,34 +247,47 @@ export function resolveContact(
   if (asCustomer.length > 0) {
     // P1 guarantees a single session; anything else is a broken invariant, and guessing could misroute.
     if (asCustomer.length === 1 && asAssessor.length === 0)
-      return { kind: 'session', session: asCustomer[0], side: 'customer' };
+      return { kind: 'session', session: asCustomer[0], side: 'customer', by: 'customer' };
     return { kind: 'out-of-session', reason: 'conflict' };
   }
   if (asAssessor.length === 0) return { kind: 'out-of-session', reason: 'no-session' };
   const direct = asAssessor.filter((s) => s.extension === null);
   if (direct.length > 1) return { kind: 'out-of-session', reason: 'conflict' };
-  if (asAssessor.length === 1 && direct.length === 1) {
-    const cooldownMs = opts.cooldownMs ?? 0;
-    const recentOtherExtension = onNumber.some(
+  const digits = normaliseDigits(contact.digits);
+  if (digits !== null) {
+    if (digits === DIRECT_CODE) {
+      return direct.length === 1
+        ? { kind: 'session', session: direct[0], side: 'assessor', by: 'direct' }
+        : { kind: 'unknown-extension', invalid: false };
+    }
+    const matches = asAssessor.filter((s) => s.extension === digits);
+    if (matches.length === 1) return { kind: 'session', session: matches[0], side: 'assessor', by: 'extension' };
+    if (matches.length > 1) return { kind: 'out-of-session', reason: 'conflict' };
+    return { kind: 'unknown-extension', invalid: !isValidExtension(digits) };
+  }
+  // A bare call or text (P3). A listing without an extension has nothing to key: it never reaches a prompt.
+  if (direct.length === 1) return { kind: 'session', session: direct[0], side: 'assessor', by: 'direct' };
+  const cooldownMs = opts.cooldownMs ?? 0;
+  const recentMs = opts.recentMs ?? DEFAULT_RECENT_MS;
+  /**
+   * P5 and P10: another customer's session of this phone on P that ended recently, or whose key was the bare
+   * number (listed without an extension) and still cools: the assessor may be calling that old contact.
+   */
+  const oldContactFor = (keep: PoolSession) =>
+    onNumber.some(
       (s) =>
         s.assessorPhone === contact.from &&
-        s.extension !== null &&
-        s.customerPhone !== direct[0].customerPhone &&
-        isCooling(s, now, { sessionTtlMs: 0, cooldownMs }),
+        s.customerPhone !== keep.customerPhone &&
+        !isOpen(s, now) &&
+        (isRecentlyEnded(s, now, recentMs) ||
+          (s.extension === null && isCooling(s, now, { sessionTtlMs: 0, cooldownMs, recentMs }))),
     );
-    if (!recentOtherExtension) return { kind: 'session', session: direct[0], side: 'assessor' };
-  }
-  const digits = normaliseDigits(contact.digits);
-  if (digits === null) return { kind: 'needs-extension', sessions: asAssessor.length };
-  if (digits === DIRECT_CODE) {
-    return direct.length === 1
-      ? { kind: 'session', session: direct[0], side: 'assessor' }
-      : { kind: 'unknown-extension', invalid: false };
-  }
-  const matches = asAssessor.filter((s) => s.extension === digits);
-  if (matches.length === 1) return { kind: 'session', session: matches[0], side: 'assessor' };
-  if (matches.length > 1) return { kind: 'out-of-session', reason: 'conflict' };
-  return { kind: 'unknown-extension', invalid: !isValidExtension(digits) };
+  if (asAssessor.length === 1 && !oldContactFor(asAssessor[0]))
+    return { kind: 'session', session: asAssessor[0], side: 'assessor', by: 'only' };
+  const recent = asAssessor.filter((s) => isRecent(s, now, recentMs));
+  if (recent.length === 1 && !oldContactFor(recent[0]))
+    return { kind: 'session', session: recent[0], side: 'assessor', by: 'recent' };
+  return { kind: 'needs-extension', sessions: asAssessor.length };
 }
 
 // ───────────────────────────── allocation (P5–P9) ─────────────────────────────
@@ -244,12 +307,16 @@ export interface AllocationRequest {
   now: number;
 }
 
-export type AllocationChoice = 'sticky' | 'free-both-sides' | 'customer-side-extension';
+/** P6 the pair's old number; P11 a number with no recent session of this phone; P12 shared, budget spent. */
+export type AllocationChoice = 'sticky' | 'alone-while-recent' | 'shared-while-recent';
 
 export type Allocation =
   | { kind: 'allocated'; session: PoolSession; choice: AllocationChoice }
-  /** No number is free on the customer side (P7): the server must add one, or answer POOL_EXHAUSTED. */
-  | { kind: 'needs-number' }
+  /**
+   * P7: no number is free on the customer side, so the server must add one or answer POOL_EXHAUSTED; P12:
+   * every usable number holds a recent session of this phone and the caller said the budget allows another.
+   */
+  | { kind: 'needs-number'; reason: 'customer-side' | 'assessor-time' }
   | { kind: 'invalid'; reason: 'same-phone' };
 
 /**
@@ -263,6 +330,8 @@ export function allocateSession(
   policy: PoolPolicy,
   /** Open sessions per pool number across the whole pool (defaults to counting `sessions`). */
   numberLoad?: ReadonlyMap<string, number>,
+  /** P12: the monthly budget allows another number, so ask for one rather than share a recent number. */
+  mayBuy = false,
 ): Allocation {
   const C = req.customerPhone;
   const A = req.assessorPhone;
@@ -328,44 +397,55 @@ export function allocateSession(
     .sort();
   const candidates = active.filter(customerFree);
   const states = new Map(candidates.map((P) => [P, assessorState(P)] as const));
-  /** P2: direct only while the phone has no other open session on P and the direct key is not cooling. */
-  const directFree = (P: string) => {
-    const st = states.get(P);
-    return !!st && !st.blocked && st.used.length === 0 && !st.taken.has(null);
-  };
 
-  // 1. Sticky: the number (and, when still free, the extension) the same pair used most recently.
+  // 1. Sticky (P6): the number (and, when still free, the extension) the same pair used most recently.
   const previous = involving
     .filter((s) => samePair(s) && !isOpen(s, now))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1))[0];
   const stickyState = previous ? states.get(previous.poolNumber) : undefined;
   if (previous && stickyState && !stickyState.blocked) {
-    if (directFree(previous.poolNumber)) return make(previous.poolNumber, null, 'sticky');
-    const ext = pickExtension(stickyState.taken, previous.extension);
+    const ext = pickExtension(stickyState.taken, previous.extension ?? null);
     if (ext !== null) return make(previous.poolNumber, ext, 'sticky');
   }
 
-  // 2. Free on both sides: the assessor's phone gets it direct. Spread load: fewest open sessions first.
+  // 2. P11: a number on which this phone has no recent session, least recently used by the phone first.
   const load = new Map<string, number>(numberLoad ?? []);
   if (!numberLoad)
     for (const s of sessions) if (isOpen(s, now)) load.set(s.poolNumber, (load.get(s.poolNumber) ?? 0) + 1);
+  const lastUsed = new Map<string, number>();
+  const busy = new Set<string>();
+  for (const s of involving) {
+    if (s.assessorPhone !== A) continue;
+    lastUsed.set(s.poolNumber, Math.max(lastUsed.get(s.poolNumber) ?? -Infinity, s.lastActivityAt));
+    if (isRecent(s, now, policy.recentMs) || isRecentlyEnded(s, now, policy.recentMs)) busy.add(s.poolNumber);
+  }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const byLoad = [...candidates].sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0) || byName(a, b));
-  for (const P of byLoad) if (directFree(P)) return make(P, null, 'free-both-sides');
-
-  // 3. Free on the customer side, with an extension: the number where this phone has the fewest sessions.
-  const used = (P: string) => states.get(P)?.used.length ?? 0;
-  const byAssessorLoad = [...candidates].sort(
-    (a, b) => used(a) - used(b) || (load.get(a) ?? 0) - (load.get(b) ?? 0) || byName(a, b),
-  );
-  for (const P of byAssessorLoad) {
+  const usable = candidates
+    .filter((P) => !states.get(P)?.blocked)
+    .sort(
+      (a, b) =>
+        (lastUsed.get(a) ?? -Infinity) - (lastUsed.get(b) ?? -Infinity) ||
+        (load.get(a) ?? 0) - (load.get(b) ?? 0) ||
+        byName(a, b),
+    );
+  const place = (P: string, choice: AllocationChoice): Allocation | null => {
     const st = states.get(P);
-    if (!st || st.blocked) continue;
-    const ext = pickExtension(st.taken, null);
-    if (ext !== null) return make(P, ext, 'customer-side-extension');
+    const ext = st ? pickExtension(st.taken, null) : null;
+    return ext === null ? null : make(P, ext, choice);
+  };
+  for (const P of usable) {
+    if (busy.has(P)) continue;
+    const a = place(P, 'alone-while-recent');
+    if (a) return a;
+  }
+  // 3. P12: every usable number would make this session ambiguous while it is fresh.
+  if (mayBuy) return { kind: 'needs-number', reason: 'assessor-time' };
+  for (const P of usable) {
+    const a = place(P, 'shared-while-recent');
+    if (a) return a;
   }
 
-  return { kind: 'needs-number' };
+  return { kind: 'needs-number', reason: 'customer-side' };
 }
 
 // ───────────────────────────── invariants (for tests and the report) ─────────────────────────────

@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   // Number pool
   POOL_SESSION_TTL_DAYS: int(1, 3650).default(30),
   POOL_COOLDOWN_DAYS: int(0, 365).default(7),
+  // shared/pool P10: an assessor's bare call connects to their one session on the number this recent
+  POOL_RECENT_HOURS: int(1, 24 * 30).default(48),
   POOL_MONTHLY_BUDGET_PENCE: int(0, 1e9).default(5000),
   POOL_NUMBER_MONTHLY_PENCE: int(0, 100000).default(100),
   // Recordings

@@ -261,6 +261,204 @@ for (const fixed of [null, 40] as const) {
   if (r.misroutes) process.exitCode = 1;
 }
 
+// ───────────────────────────── 1b. the assessor's experience (issue 17) ─────────────────────────────
+
+/**
+ * Assessor-originated calls with realistic timing: one to three in the first 48 hours after the assignment
+ * (most within hours), now and then one later (days 2–14), and a callback within two hours of a missed call
+ * from the customer (30 % of assignments, days 0.5–10; the missed call touches the session, P4). Every call is
+ * the bare pool number, as an assessor calls back from the phone's log; the extension is keyed only when asked.
+ * Outcomes: connected at once to the intended customer, prompted for the extension, or connected at once to
+ * another of the same assessor's own customers (a bare call for an old session while a newer one is recent).
+ */
+interface CallPlan {
+  at: number;
+  lead: Lead;
+  assessor: string;
+  kind: 'assessor' | 'customer-missed';
+}
+
+function callPlan(leads: Lead[], seed: number): CallPlan[] {
+  const r = rng(seed * 31 + 5);
+  const plan: CallPlan[] = [];
+  for (const lead of leads) {
+    for (const a of lead.assessors) {
+      const early = 1 + Math.floor(r() * 3);
+      for (let i = 0; i < early; i++)
+        plan.push({
+          at: lead.at + Math.min(47.9, -Math.log(1 - r()) * 8) * 3600_000,
+          lead,
+          assessor: a,
+          kind: 'assessor',
+        });
+      if (r() < 0.25) plan.push({ at: lead.at + (2 + r() * 12) * DAY_MS, lead, assessor: a, kind: 'assessor' });
+      if (r() < 0.3) {
+        const missed = lead.at + (0.5 + r() * 9.5) * DAY_MS;
+        plan.push({ at: missed, lead, assessor: a, kind: 'customer-missed' });
+        plan.push({ at: missed + r() * 2 * 3600_000, lead, assessor: a, kind: 'assessor' });
+      }
+    }
+  }
+  return plan.sort((x, y) => x.at - y.at);
+}
+
+interface ExperienceResult {
+  numbers: number;
+  costPence: number;
+  assessorCalls: number;
+  prompted: number;
+  wrongOwn: number;
+  misroutes: number;
+}
+
+/** Replays the month with `initial` numbers, buying under P7 and (with a budget) P12, and the call plan. */
+function replayExperience(
+  assessors: Assessor[],
+  leads: Lead[],
+  initial: number,
+  budgetPence: number | null,
+): ExperienceResult {
+  const phoneOf = new Map(assessors.map((a) => [a.id, a.phone]));
+  const numbers: PoolNumberInfo[] = Array.from({ length: initial }, (_, i) => ({
+    number: `+4477009009${String(i).padStart(2, '0')}`,
+    active: true,
+  }));
+  const sessions = new Map<string, PoolSession>();
+  const byPhoneNumber = new Map<string, PoolSession[]>();
+  const byPhone = new Map<string, PoolSession[]>();
+  const index = (s: PoolSession) => {
+    for (const phone of new Set([s.customerPhone, s.assessorPhone])) {
+      const k = `${phone}|${s.poolNumber}`;
+      byPhoneNumber.set(k, [...(byPhoneNumber.get(k) ?? []), s]);
+      byPhone.set(phone, [...(byPhone.get(phone) ?? []), s]);
+    }
+  };
+  const replace = (next: PoolSession) => {
+    sessions.set(next.id, next);
+    for (const [map, keyOf] of [
+      [byPhoneNumber, (p: string) => `${p}|${next.poolNumber}`],
+      [byPhone, (p: string) => p],
+    ] as const)
+      for (const phone of new Set([next.customerPhone, next.assessorPhone])) {
+        const k = keyOf(phone);
+        map.set(
+          k,
+          (map.get(k) ?? []).map((s) => (s.id === next.id ? next : s)),
+        );
+      }
+  };
+  const res: ExperienceResult = { numbers: 0, costPence: 0, assessorCalls: 0, prompted: 0, wrongOwn: 0, misroutes: 0 };
+  type Step = { at: number; order: number; run: () => void };
+  const steps: Step[] = [];
+  for (const e of timeline(leads)) {
+    if (e.kind === 'lead')
+      steps.push({
+        at: e.at,
+        order: 0,
+        run: () => {
+          for (const assessorId of e.lead.assessors) {
+            const phone = phoneOf.get(assessorId)!;
+            const req = {
+              sessionId: `${e.lead.id}:${assessorId}`,
+              leadId: e.lead.id,
+              assessorId,
+              customerPhone: e.lead.customer,
+              assessorPhone: phone,
+              now: e.at,
+            };
+            const involved = [...(byPhone.get(e.lead.customer) ?? []), ...(byPhone.get(phone) ?? [])];
+            for (;;) {
+              const mayBuy = budgetPence !== null && (numbers.length + 1) * 100 <= budgetPence;
+              const a = allocateSession(numbers, involved, req, policy, undefined, mayBuy);
+              if (a.kind === 'allocated') {
+                sessions.set(a.session.id, a.session);
+                index(a.session);
+                break;
+              }
+              if (a.kind === 'invalid') throw new Error('allocation failed');
+              numbers.push({ number: `+4477009009${String(numbers.length).padStart(2, '0')}`, active: true });
+            }
+          }
+        },
+      });
+    else if (e.kind === 'close')
+      steps.push({
+        at: e.at,
+        order: 2,
+        run: () => {
+          for (const a of e.lead.assessors) {
+            const s = sessions.get(`${e.lead.id}:${a}`);
+            if (s && s.closedAt === null) replace({ ...s, closedAt: e.at });
+          }
+        },
+      });
+  }
+  for (const c of callPlan(leads, SEED))
+    steps.push({
+      at: c.at,
+      order: 1,
+      run: () => {
+        const s = sessions.get(`${c.lead.id}:${c.assessor}`);
+        if (!s || !isOpen(s, c.at)) return;
+        const opts = { cooldownMs: policy.cooldownMs, recentMs: policy.recentMs };
+        if (c.kind === 'customer-missed') {
+          const route = resolveContact(
+            byPhoneNumber.get(`${s.customerPhone}|${s.poolNumber}`) ?? [],
+            { from: s.customerPhone, to: s.poolNumber },
+            c.at,
+            opts,
+          );
+          if (route.kind !== 'session' || route.session.id !== s.id) res.misroutes++;
+          replace(touchSession(s, c.at, policy));
+          return;
+        }
+        res.assessorCalls++;
+        const candidates = byPhoneNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? [];
+        let route = resolveContact(candidates, { from: s.assessorPhone, to: s.poolNumber }, c.at, opts);
+        if (route.kind === 'needs-extension') {
+          res.prompted++;
+          route = resolveContact(
+            candidates,
+            { from: s.assessorPhone, to: s.poolNumber, digits: s.extension ?? DIRECT_CODE },
+            c.at,
+            opts,
+          );
+          if (route.kind !== 'session' || route.session.id !== s.id) res.misroutes++;
+        } else if (route.kind !== 'session' || route.session.assessorPhone !== s.assessorPhone) res.misroutes++;
+        else if (route.session.id !== s.id) res.wrongOwn++;
+        if (route.kind === 'session') replace(touchSession(route.session, c.at, policy));
+      },
+    });
+  steps.sort((a, b) => a.at - b.at || a.order - b.order);
+  for (const step of steps) step.run();
+  res.numbers = numbers.length;
+  res.costPence = numbers.length * 100;
+  res.misroutes += findRoutingConflicts([...sessions.values()], T0 + 30 * DAY_MS, policy).length;
+  return res;
+}
+
+const pct = (n: number, d: number) => `${((n / Math.max(1, d)) * 100).toFixed(1)} %`;
+console.log(
+  `\nthe assessor's experience: bare calls to the pool number (recent = ${policy.recentMs / 3600_000} h, shared/pool P10)`,
+);
+console.log('  numbers  £/month  assessor calls  prompted   reached another own customer  misroutes');
+let curveOk = true;
+for (const n of [12, 16, 20, 24, 30, 36, 40, 50, 60]) {
+  const r = replayExperience(assessors, leads, n, null);
+  console.log(
+    `  ${String(r.numbers).padStart(7)}  ${pounds(r.costPence).padStart(7)}  ${String(r.assessorCalls).padStart(14)}  ${pct(r.prompted, r.assessorCalls).padStart(8)}   ${pct(r.wrongOwn, r.assessorCalls).padStart(27)}  ${String(r.misroutes).padStart(9)}`,
+  );
+  if (r.misroutes) curveOk = false;
+}
+const budget = 4000;
+const ruled = replayExperience(assessors, leads, 0, budget);
+console.log(
+  `  buying rule (P7 + P12) within ${pounds(budget)}: ${ruled.numbers} numbers, ${pounds(ruled.costPence)}/month, ${pct(ruled.prompted, ruled.assessorCalls)} of ${ruled.assessorCalls} assessor calls prompted, ${pct(ruled.wrongOwn, ruled.assessorCalls)} reached another own customer, ${ruled.misroutes} misroutes`,
+);
+const met = ruled.prompted / ruled.assessorCalls <= 0.1 && ruled.costPence <= budget && ruled.misroutes === 0;
+console.log(`  target ≤ 10 % prompted within £40 and 0 misroutes: ${met ? 'met' : 'NOT met'}`);
+if (!curveOk || ruled.misroutes) process.exitCode = 1;
+
 // ───────────────────────────── 2. the real server ─────────────────────────────
 
 if (!args.has('skip-server')) {
@@ -269,7 +467,8 @@ if (!args.has('skip-server')) {
   const { openPglite } = await import('../../sync-server/src/db');
   const { startServer } = await import('../../sync-server/src/server');
   const { createLogger } = await import('../../sync-server/src/log');
-  const { createAssessor, createLead, closeLead } = await import('../../sync-server/src/leads/service');
+  const { createAssessor } = await import('../../sync-server/src/assessors/service');
+  const { createLead, closeLead } = await import('../../sync-server/src/leads/service');
   const { buildPoolReport, poolPolicy, touchSessionRow } = await import('../../sync-server/src/pool/store');
   const { formatPoolReport } = await import('../../sync-server/src/twilio/pool-cli');
 

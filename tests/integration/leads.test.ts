@@ -104,8 +104,9 @@ describe('marketplace API', () => {
     const [dan, amy] = r.body.assignments;
     expect(dan.poolNumber).not.toBe(amy.poolNumber);
     expect(dan.customerSees).toMatch(/^Dan Price - 07700 90000\d$/);
-    expect(dan.assessorSees).toMatch(/^John Smith - 07700 90000\d$/);
-    expect(dan.extension).toBeUndefined();
+    // every listing carries its extension as the fallback (shared/pool P2); it is asked for only when ambiguous
+    expect(dan.assessorSees).toMatch(/^John Smith - 07700 90000\d ext \d{3}$/);
+    expect(dan.extension).toMatch(/^\d{3}$/);
     // the replicated document carries the same assignments
     const doc = await server.db.query<{ doc: { assignments: Array<{ poolNumber: string }> } }>(
       `SELECT doc FROM sync_documents WHERE collection = 'leads' AND id = $1`,

@@ -83,12 +83,12 @@ describe('number pool on the server', () => {
       numbersInUse: 3,
       numbersNeeded: 3,
       openSessions: 7,
-      sessionsWithExtension: 2,
+      sessionsWithExtension: 7,
       monthlyCostPence: 300,
       assignmentsInMonth: 7,
       oneNumberPerAssignmentPence: 700,
     });
-    expect(report.extensionRate).toBeCloseTo(2 / 7);
+    expect(report.extensionRate).toBeCloseTo(1);
     expect(numbers.reduce((n, x) => n + x.openSessions, 0)).toBe(7);
     expect((await t.server.api('/api/pool/report', { token: t.apiKey })).status).toBe(403);
   });

@@ -80,39 +80,136 @@ describe('pool allocation rules', () => {
     }
   });
 
-  it('P2: an assessor gets numbers direct until the pool is used up, then extensions that are unique per number', () => {
+  it('P2, P11: every new session carries an extension, unique per number, and fresh sessions spread over the numbers', () => {
     const sim = new Sim(3);
-    const made = Array.from({ length: 9 }, (_, i) => sim.assign(cust(i), 'a1', asr(1), T0));
-    expect(made.slice(0, 3).every((s) => s.extension === null)).toBe(true);
-    expect(made.slice(3).every((s) => s.extension !== null && isValidExtension(s.extension))).toBe(true);
+    const made = Array.from({ length: 9 }, (_, i) => sim.assign(cust(i), 'a1', asr(1), T0 + i * DAY_MS));
+    expect(made.every((s) => s.extension !== null && isValidExtension(s.extension))).toBe(true);
+    // least recently used first: the first three take the three numbers, the fourth goes back to the first
+    expect(made.slice(0, 3).map((s) => s.poolNumber)).toEqual([num(0), num(1), num(2)]);
+    expect(made[3].poolNumber).toBe(num(0));
     expect(sim.bought).toBe(0);
-    expect(findRoutingConflicts(sim.sessions, T0, policy)).toEqual([]);
+    expect(findRoutingConflicts(sim.sessions, T0 + 9 * DAY_MS, policy)).toEqual([]);
   });
 
-  it('P3: an assessor calling a shared number is asked for the extension, and 0 reaches the session listed without one', () => {
-    const sim = new Sim(1);
-    const direct = sim.assign(cust(1), 'a1', asr(1), T0);
-    const withExt = sim.assign(cust(2), 'a1', asr(1), T0);
-    const to = direct.poolNumber;
-    expect(resolveContact(sim.sessions, { from: asr(1), to }, T0)).toEqual({ kind: 'needs-extension', sessions: 2 });
-    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: withExt.extension }, T0)).toMatchObject({
+  it('P3: a listing without an extension (made before P2 gave every session one) connects a bare call, never a prompt', () => {
+    const base = {
+      leadId: 'l',
+      assessorPhone: asr(1),
+      poolNumber: num(0),
+      closedAt: null,
+      expiresAt: T0 + 30 * DAY_MS,
+    };
+    const direct: PoolSession = {
+      ...base,
+      id: 'd',
+      assessorId: 'a1',
+      customerPhone: cust(1),
+      extension: null,
+      createdAt: T0,
+      lastActivityAt: T0,
+    };
+    const withExt: PoolSession = { ...direct, id: 'e', customerPhone: cust(2), extension: extensionFor(12) };
+    const sessions = [direct, withExt];
+    const to = num(0);
+    expect(resolveContact(sessions, { from: asr(1), to }, T0)).toMatchObject({
       kind: 'session',
-      session: { id: withExt.id },
+      session: { id: 'd' },
+      by: 'direct',
     });
-    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: DIRECT_CODE }, T0)).toMatchObject({
+    expect(resolveContact(sessions, { from: asr(1), to, digits: withExt.extension }, T0)).toMatchObject({
       kind: 'session',
-      session: { id: direct.id },
+      session: { id: 'e' },
+      by: 'extension',
     });
-    expect(resolveContact(sim.sessions, { from: asr(1), to, digits: '999' }, T0)).toMatchObject({
+    expect(resolveContact(sessions, { from: asr(1), to, digits: DIRECT_CODE }, T0)).toMatchObject({
+      kind: 'session',
+      session: { id: 'd' },
+    });
+    expect(resolveContact(sessions, { from: asr(1), to, digits: '999' }, T0)).toMatchObject({
       kind: 'unknown-extension',
     });
-    expect(resolveContact(sim.sessions, { from: asr(9), to }, T0)).toEqual({
+    expect(resolveContact(sessions, { from: asr(9), to }, T0)).toEqual({
       kind: 'out-of-session',
       reason: 'no-session',
     });
-    expect(resolveContact(sim.sessions, { from: 'anonymous', to }, T0, { withheld: true })).toEqual({
+    expect(resolveContact(sessions, { from: 'anonymous', to }, T0, { withheld: true })).toEqual({
       kind: 'out-of-session',
       reason: 'withheld',
+    });
+  });
+
+  it('P3, P10: a bare call connects the one live and recent session at once; two recent ones ask for the extension', () => {
+    const sim = new Sim(1, 1);
+    const older = sim.assign(cust(1), 'a1', asr(1), T0);
+    const to = older.poolNumber;
+    // alone on the number: connected whatever its age
+    expect(resolveContact(sim.sessions, { from: asr(1), to }, T0 + 5 * DAY_MS)).toMatchObject({
+      kind: 'session',
+      session: { id: older.id },
+      by: 'only',
+    });
+    const fresh = sim.assign(cust(2), 'a1', asr(1), T0 + 5 * DAY_MS);
+    expect(fresh.poolNumber).toBe(to);
+    expect(resolveContact(sim.sessions, { from: asr(1), to }, T0 + 6 * DAY_MS)).toMatchObject({
+      kind: 'session',
+      session: { id: fresh.id },
+      by: 'recent',
+    });
+    // the window is P10's: two days after the assignment the fresh session is no longer recent
+    expect(resolveContact(sim.sessions, { from: asr(1), to }, T0 + 7 * DAY_MS + 1)).toEqual({
+      kind: 'needs-extension',
+      sessions: 2,
+    });
+    // the older customer's missed call makes it recent too: genuinely ambiguous, so the extension is asked for
+    sim.touch(older.id, T0 + 6 * DAY_MS);
+    expect(resolveContact(sim.sessions, { from: asr(1), to }, T0 + 6 * DAY_MS + 1)).toEqual({
+      kind: 'needs-extension',
+      sessions: 2,
+    });
+    // the listed extension always reaches its own customer
+    for (const s of [older, fresh])
+      expect(
+        resolveContact(sim.sessions, { from: asr(1), to, digits: s.extension }, T0 + 6 * DAY_MS + 1),
+      ).toMatchObject({ kind: 'session', session: { id: s.id }, by: 'extension' });
+  });
+
+  it('P10: a session of another customer that ended recently keeps a bare call from guessing', () => {
+    const sim = new Sim(1, 1);
+    const ended = sim.assign(cust(1), 'a1', asr(1), T0);
+    sim.sessions = sim.sessions.map((s) => ({ ...s, closedAt: T0 + DAY_MS }));
+    sim.touch(ended.id, T0 + DAY_MS - 1);
+    const next = sim.assign(cust(2), 'a1', asr(1), T0 + DAY_MS + 1);
+    expect(resolveContact(sim.sessions, { from: asr(1), to: next.poolNumber }, T0 + DAY_MS + 2, policy)).toEqual({
+      kind: 'needs-extension',
+      sessions: 1,
+    });
+    // once the old contact is no longer recent, the only open session connects
+    expect(
+      resolveContact(sim.sessions, { from: asr(1), to: next.poolNumber }, T0 + 3 * DAY_MS + 2, policy),
+    ).toMatchObject({ kind: 'session', session: { id: next.id }, by: 'only' });
+  });
+
+  it('P12: with room in the budget, a session that would share a number with a recent one asks for a number', () => {
+    const sim = new Sim(2, 2);
+    sim.assign(cust(1), 'a1', asr(1), T0);
+    sim.assign(cust(2), 'a1', asr(1), T0 + 1);
+    const req: AllocationRequest = {
+      sessionId: 'x',
+      leadId: 'l',
+      assessorId: 'a1',
+      customerPhone: cust(3),
+      assessorPhone: asr(1),
+      now: T0 + 2,
+    };
+    expect(allocateSession(sim.numbers, sim.sessions, req, policy, undefined, true)).toEqual({
+      kind: 'needs-number',
+      reason: 'assessor-time',
+    });
+    // without room it shares the least recently used number, extension kept
+    expect(allocateSession(sim.numbers, sim.sessions, req, policy, undefined, false)).toMatchObject({
+      kind: 'allocated',
+      choice: 'shared-while-recent',
+      session: { poolNumber: num(0) },
     });
   });
 
@@ -165,14 +262,14 @@ describe('pool allocation rules', () => {
   it('P5: an assessor key that just ended is not handed to a different customer', () => {
     const sim = new Sim(1, 1);
     const first = sim.assign(cust(1), 'a1', asr(1), T0);
-    expect(first.extension).toBeNull();
     const next = sim.assign(cust(2), 'a1', asr(1), T0 + 31 * DAY_MS);
     expect(next.poolNumber).toBe(first.poolNumber);
-    expect(next.extension).not.toBeNull();
-    // the assessor redialling the old contact without an extension is asked for one, never connected to customer 2
-    expect(resolveContact(sim.sessions, { from: asr(1), to: first.poolNumber }, T0 + 31 * DAY_MS)).toMatchObject({
-      kind: 'needs-extension',
-    });
+    expect(next.extension).not.toBe(first.extension);
+    // the assessor redialling the old contact with its extension is refused, never connected to customer 2
+    expect(
+      resolveContact(sim.sessions, { from: asr(1), to: first.poolNumber, digits: first.extension }, T0 + 31 * DAY_MS),
+    ).toMatchObject({ kind: 'unknown-extension' });
+    expect(findRoutingConflicts(sim.sessions, T0 + 31 * DAY_MS, policy)).toEqual([]);
   });
 
   it('P6: the same pair gets its previous number and extension back', () => {
@@ -212,7 +309,7 @@ describe('pool allocation rules', () => {
       { sessionId: 's3', leadId: 'l', assessorId: 'a3', customerPhone: cust(1), assessorPhone: asr(3), now: T0 },
       policy,
     );
-    expect(third).toEqual({ kind: 'needs-number' });
+    expect(third).toEqual({ kind: 'needs-number', reason: 'customer-side' });
   });
 
   it('P8: a customer and an assessor with the same phone are refused', () => {
@@ -273,12 +370,12 @@ describe('pool allocation rules', () => {
       numbersInUse: 2,
       numbersNeeded: 1,
       openSessions: 5,
-      sessionsWithExtension: 3,
+      sessionsWithExtension: 5,
       monthlyCostPence: 200,
       assignmentsInMonth: 5,
       oneNumberPerAssignmentPence: 500,
     });
-    expect(r.extensionRate).toBeCloseTo(0.6);
+    expect(r.extensionRate).toBeCloseTo(1);
   });
 });
 
@@ -350,11 +447,15 @@ function checkRouting(all: PoolSession[], now: number) {
       opts,
     );
     expect(fromCustomer.kind === 'session' && fromCustomer.session.id === s.id).toBe(true);
-    const shared = (byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) > 1 || s.extension !== null;
     const sessions = onNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? [];
-    const first = resolveContact(sessions, { from: s.assessorPhone, to: s.poolNumber }, now, opts);
-    if (shared) expect(first.kind).toBe('needs-extension');
-    else expect(first.kind === 'needs-extension' || (first.kind === 'session' && first.session.id === s.id)).toBe(true);
+    const bare = resolveContact(sessions, { from: s.assessorPhone, to: s.poolNumber }, now, opts);
+    // a bare call is asked for the extension, or reaches one of this phone's own sessions by P3's reasons
+    if (bare.kind === 'session') {
+      expect(bare.session.assessorPhone).toBe(s.assessorPhone);
+      if ((byAssessorNumber.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) > 1)
+        expect(bare.by === 'recent' || bare.by === 'direct').toBe(true);
+      if (bare.by === 'recent') expect(now - bare.session.lastActivityAt).toBeLessThan(policy.recentMs);
+    } else expect(bare.kind).toBe('needs-extension');
     const keyed = resolveContact(
       sessions,
       { from: s.assessorPhone, to: s.poolNumber, digits: s.extension ?? DIRECT_CODE },

@@ -22,8 +22,31 @@ import { TwilioRest } from '../twilio-rest/rest';
  */
 const POOL_LOCK = 727_003;
 
-export function poolPolicy(config: Pick<Config, 'POOL_SESSION_TTL_DAYS' | 'POOL_COOLDOWN_DAYS'>): PoolPolicy {
-  return { sessionTtlMs: config.POOL_SESSION_TTL_DAYS * DAY_MS, cooldownMs: config.POOL_COOLDOWN_DAYS * DAY_MS };
+export function poolPolicy(
+  config: Pick<Config, 'POOL_SESSION_TTL_DAYS' | 'POOL_COOLDOWN_DAYS' | 'POOL_RECENT_HOURS'>,
+): PoolPolicy {
+  return {
+    sessionTtlMs: config.POOL_SESSION_TTL_DAYS * DAY_MS,
+    cooldownMs: config.POOL_COOLDOWN_DAYS * DAY_MS,
+    recentMs: config.POOL_RECENT_HOURS * 3600_000,
+  };
+}
+
+/** How far back a router must look: cooling keys (P5) and recently ended sessions (P10). */
+export function routingLookbackMs(policy: PoolPolicy): number {
+  return Math.max(policy.cooldownMs, policy.recentMs);
+}
+
+/** P12: another number fits in the monthly budget and there is an account to buy it with. */
+export async function budgetAllowsAnotherNumber(
+  q: Queryable,
+  config: Pick<Config, 'POOL_MONTHLY_BUDGET_PENCE' | 'POOL_NUMBER_MONTHLY_PENCE' | 'twilio'>,
+): Promise<boolean> {
+  if (!config.twilio) return false;
+  const { rows } = await q.query<{ total: number }>(
+    'SELECT coalesce(sum(monthly_cost_pence), 0)::int AS total FROM pool_numbers WHERE released_at IS NULL',
+  );
+  return rows[0].total + config.POOL_NUMBER_MONTHLY_PENCE <= config.POOL_MONTHLY_BUDGET_PENCE;
 }
 
 export interface SessionRow {
@@ -89,9 +112,15 @@ export async function isActivePoolNumber(q: Queryable, number: string): Promise<
  * Allocates a session inside the caller's transaction (which must hold lockPool). Loads every session in
  * which either phone takes part and that is open, cooling, or the pair's history; the pure rules decide.
  */
-export async function allocateInTx(tx: Queryable, req: AllocationRequest, policy: PoolPolicy): Promise<Allocation> {
+export async function allocateInTx(
+  tx: Queryable,
+  req: AllocationRequest,
+  policy: PoolPolicy,
+  /** P12: ask for another number rather than share a number where the assessor has a recent session. */
+  mayBuy = false,
+): Promise<Allocation> {
   const phones = [req.customerPhone, req.assessorPhone];
-  const coolingSince = req.now - policy.cooldownMs;
+  const coolingSince = req.now - routingLookbackMs(policy);
   const numbers = await tx.query<{ number: string; active: boolean }>(
     'SELECT number, released_at IS NULL AS active FROM pool_numbers',
   );
@@ -111,6 +140,7 @@ export async function allocateInTx(tx: Queryable, req: AllocationRequest, policy
     req,
     policy,
     new Map(load.rows.map((r) => [r.pool_number, r.n])),
+    mayBuy,
   );
 }
 
@@ -149,7 +179,7 @@ export async function routingCandidates(
     `SELECT ${SESSION_COLUMNS} FROM pool_sessions
       WHERE pool_number = $2 AND (customer_phone = $1 OR assessor_phone = $1)
         AND LEAST(coalesce(closed_at, expires_at), expires_at) > $3`,
-    [from, to, now - policy.cooldownMs],
+    [from, to, now - routingLookbackMs(policy)],
   );
   return rows.map(toPoolSession);
 }

@@ -4,7 +4,7 @@ import { resolveContact, type PoolSession } from '../../../shared/pool';
 import type { CallDoc, Service } from '../../../shared/schemas';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db';
-import { poolPolicy, toPoolSession, type SessionRow } from '../pool/store';
+import { poolPolicy, routingLookbackMs, toPoolSession, type SessionRow } from '../pool/store';
 import { putDocuments } from '../replication/store';
 import { assertStorable } from './calls';
 import { recordingFollowUp, takePendingCallbacks } from './pending';
@@ -139,7 +139,7 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
 
   // 2. Every session each caller could belong to (open or cooling), with what the call log and recording need.
   const lookups = calls.filter((c, i) => mine[i] && !isWithheld(c.from));
-  const oldest = Math.min(...calls.map((c) => c.now)) - policy.cooldownMs;
+  const oldest = Math.min(...calls.map((c) => c.now)) - routingLookbackMs(policy);
   const routing = lookups.length
     ? await tx.query<RoutingRow>(
         // Two index lookups (customer side, assessor side) rather than one OR join, which scans every session.
@@ -187,6 +187,7 @@ async function writeBatch(ctx: AppContext, tx: Queryable, calls: InboundCall[]):
     const route = resolveContact(rows.map(toPoolSession), { from: c.from, to: c.to }, c.now, {
       withheld,
       cooldownMs: policy.cooldownMs,
+      recentMs: policy.recentMs,
     });
     if (route.kind === 'session') {
       const row = rows.find((r) => r.id === route.session.id)!;

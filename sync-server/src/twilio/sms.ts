@@ -33,7 +33,7 @@ export const REPLIES = {
   help: 'This number connects you with the tradesperson or customer for your enquiry. Reply STOP to stop texts.',
   noSession: 'This number is not linked to an active enquiry for your phone, so your message was not passed on.',
   needsExtension:
-    'This number is shared by several of your customers. Start your text with the extension, for example "123 See you at 3". Use 0 for the customer listed without one.',
+    'This number is shared by several of your customers. Start your text with the customer’s extension, for example "123 See you at 3".',
   suppressed:
     'This person has opted out of text messages, so your message was not passed on. Please call them instead.',
   mediaRefused: 'Pictures and files cannot be sent through this number. Please send text only.',
@@ -137,12 +137,17 @@ export async function handleIncomingSms(ctx: AppContext, p: Params): Promise<str
 
     const word = keyword(body);
     const candidates = await routingCandidates(tx, from, to, now, policy);
-    let route = resolveContact(candidates, { from, to }, now, { cooldownMs: policy.cooldownMs });
+    // An assessor's text names its customer by a leading extension when it has one; otherwise it goes where a
+    // bare call would (shared/pool P3, P10: their direct listing, their only or their one recent session), and
+    // only a genuinely ambiguous text is answered with the one-line extension request.
+    const opts = { cooldownMs: policy.cooldownMs, recentMs: policy.recentMs };
+    let route = resolveContact(candidates, { from, to }, now, opts);
     let text = body;
-    if (route.kind === 'needs-extension') {
-      const split = splitTextExtension(body);
-      if (split.digits) {
-        route = resolveContact(candidates, { from, to, digits: split.digits }, now, { cooldownMs: policy.cooldownMs });
+    const split = splitTextExtension(body);
+    if (split.digits && !(route.kind === 'session' && route.side === 'customer')) {
+      const keyed = resolveContact(candidates, { from, to, digits: split.digits }, now, opts);
+      if (keyed.kind === 'session' || route.kind === 'needs-extension') {
+        route = keyed;
         text = split.rest;
       }
     }

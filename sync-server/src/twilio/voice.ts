@@ -31,8 +31,7 @@ export const CALLED_OPT_OUT_PROMPT = `Press ${OPT_OUT_KEY} to opt out.`;
 export const NOT_RECORDED_NOTICE = 'This call is not being recorded.';
 export const OPTED_OUT_NOTICE =
   'You have opted out. This call will not be recorded, and calls with this number will not be recorded again.';
-export const EXTENSION_PROMPT =
-  'Please enter the extension of the customer you are calling, then press hash. If their listing has no extension, press 0 then hash.';
+export const EXTENSION_PROMPT = 'Please enter the extension of the customer you are calling, then press hash.';
 /** Seconds a dialled phone rings before the Dial gives up. */
 export const RING_TIMEOUT_SEC = 30;
 const MAX_EXTENSION_ATTEMPTS = 3;
@@ -281,7 +280,11 @@ async function handleKnownCall(ctx: AppContext, callSid: string, from: string, t
     const events: CallEvent[] = [];
     const withheld = isWithheld(from);
     const candidates = withheld ? [] : await routingCandidates(tx, from, to, now, policy);
-    const route = resolveContact(candidates, { from, to }, now, { withheld, cooldownMs: policy.cooldownMs });
+    const route = resolveContact(candidates, { from, to }, now, {
+      withheld,
+      cooldownMs: policy.cooldownMs,
+      recentMs: policy.recentMs,
+    });
     let twiml: string;
     if (route.kind === 'session') twiml = await connect(ctx, tx, callSid, route, now, events);
     else if (route.kind === 'needs-extension' || route.kind === 'unknown-extension') twiml = extensionTwiml(ctx, 1);
@@ -314,6 +317,7 @@ export async function handleExtension(ctx: AppContext, p: Params, attempt: numbe
     const digits = (p.Digits ?? '').replace(/[^0-9]/g, '');
     const route = resolveContact(candidates, { from: call.from_phone, to: call.to_number, digits }, now, {
       cooldownMs: policy.cooldownMs,
+      recentMs: policy.recentMs,
     });
     if (route.kind === 'session') {
       const events: CallEvent[] = [];
