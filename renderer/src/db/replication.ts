@@ -174,7 +174,36 @@ export function collectionDefinitions(names: readonly CollectionName[] = COLLECT
   };
 }
 
-const read = <T>(v: T | (() => T)): T => (typeof v === 'function' ? (v as () => T)() : v);
+// Only strings are read this way, so a function is always the getter (never a value that happens to be one).
+const read = <T extends string | null>(v: T | (() => T)): T => (typeof v === 'function' ? v() : v);
+
+/** One field of a pulled document, read by a name known only at run time (the schema's primary path). */
+function fieldOf(doc: object, field: string): unknown {
+  const value: unknown = Object.getOwnPropertyDescriptor(doc, field)?.value;
+  return value;
+}
+
+function isPushResponse<T>(body: unknown): body is { conflicts: Array<WithDeleted<T>> } {
+  return typeof body === 'object' && body !== null && 'conflicts' in body && Array.isArray(body.conflicts);
+}
+
+function isPullResponse<T>(body: unknown): body is PullResponse<T> {
+  if (typeof body !== 'object' || body === null) return false;
+  if (!('documents' in body) || !Array.isArray(body.documents)) return false;
+  if (!('checkpoint' in body) || typeof body.checkpoint !== 'object' || body.checkpoint === null) return false;
+  return 'seq' in body.checkpoint && typeof body.checkpoint.seq === 'number';
+}
+
+/**
+ * The body of a pull page, checked at the boundary: documents are the server's (validated there against the
+ * same schema); the page's shape is what the first sync and RxDB rely on.
+ */
+async function readPullPage<T>(res: Response): Promise<PullResponse<T>> {
+  const body: unknown = await res.json();
+  if (!isPullResponse<T>(body))
+    throw new SyncHttpError(res.status, 'INTERNAL', 'sync server answered a malformed pull page');
+  return body;
+}
 
 async function toSyncError(res: Response): Promise<SyncHttpError> {
   let body: unknown = null;
@@ -206,7 +235,8 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   const live = opts.live ?? true;
   const retryTime = opts.retryTime ?? 5000;
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const NativeES = (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
+  // Node 20 has no global EventSource, whatever the DOM typings say.
+  const NativeES: EventSourceConstructor | undefined = 'EventSource' in globalThis ? globalThis.EventSource : undefined;
   const ES =
     opts.EventSource ??
     (NativeES && ticketedEventSource(NativeES, { token: () => read(opts.token), fetch: opts.fetch }));
@@ -222,12 +252,8 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   const endpoint = (action: 'pull' | 'push' | 'stream') =>
     new URL(
       `${read(opts.baseUrl).replace(/\/+$/, '')}/sync/${encodeURIComponent(name)}/${version}/${action}`,
-      (globalThis as { location?: { href: string } }).location?.href,
+      'location' in globalThis ? globalThis.location.href : undefined,
     ).toString();
-
-  async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
-    return (await send(url, init)).json() as Promise<T>;
-  }
 
   /** A request with the session token; failures are reported on errors$ and thrown. */
   async function send(url: string, init: RequestInit = {}): Promise<Response> {
@@ -238,7 +264,11 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     try {
       res = await doFetch(url, { ...init, headers });
     } catch (err) {
-      const e = new SyncHttpError(0, 'OFFLINE', `cannot reach the sync server (${(err as Error).message})`);
+      const e = new SyncHttpError(
+        0,
+        'OFFLINE',
+        `cannot reach the sync server (${err instanceof Error ? err.message : String(err)})`,
+      );
       errors$.next(e);
       throw e;
     }
@@ -265,7 +295,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
   }
 
   function pullPage(seq: number, limit: number): Promise<PullResponse<Doc>> {
-    return request<PullResponse<Doc>>(pullUrl(seq, limit));
+    return send(pullUrl(seq, limit)).then((res) => readPullPage<Doc>(res));
   }
 
   /**
@@ -282,7 +312,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
     const count = res.headers.get(PAGE_COUNT_HEADER);
     const next =
       checkpoint === null || count === null ? undefined : Number(count) === limit ? Number(checkpoint) : null;
-    return { next, limit, body: res.json() as Promise<PullResponse<Doc>> };
+    return { next, limit, body: readPullPage<Doc>(res) };
   }
 
   /**
@@ -309,7 +339,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
       new Promise((resolve) => setTimeout(resolve, 2000)),
     ]);
     const rev = `1-${opts.collection.database.token}`;
-    const primaryPath = opts.collection.schema.primaryPath as string;
+    const primaryPath: string = opts.collection.schema.primaryPath;
     let reached: SyncCheckpoint | null = null;
     let error: unknown = null;
     let failed = false;
@@ -323,13 +353,20 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
         if (pull.next === undefined && page.documents.length === pull.limit) {
           next = startPull(page.checkpoint.seq, batchSize);
         }
-        if (page.documents.some((d) => writer.has((d as unknown as Record<string, string>)[primaryPath]))) break;
+        const seen = (d: object) => {
+          const id = fieldOf(d, primaryPath);
+          return typeof id === 'string' && writer.has(id);
+        };
+        if (page.documents.some(seen)) break;
         if (typeof page.head === 'number') progress$.next({ pulled: page.checkpoint.seq, head: page.head });
         if (page.documents.length === 0) break;
         const lwt = now();
-        const docs = page.documents.map(
-          (d) => ({ ...d, _meta: pulledMeta(lwt), _rev: rev, _attachments: {} }) as unknown as RxDocumentData<Doc>,
-        );
+        const stored: Omit<RxDocumentData<object>, '_deleted'> = {
+          _meta: pulledMeta(lwt),
+          _rev: rev,
+          _attachments: {},
+        };
+        const docs = page.documents.map((d): RxDocumentData<Doc> => ({ ...d, ...stored }));
         // IndexedDB commits transactions on one table in order, so these settle in page order.
         commits.push(
           writer.insert(docs, context).then(
@@ -401,7 +438,7 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
         : {
             batchSize: opts.pushBatchSize ?? 100,
             async handler(rows: RxReplicationWriteToMasterRow<Doc>[]) {
-              const body = await request<{ conflicts: Array<WithDeleted<Doc>> }>(endpoint('push'), {
+              const res = await send(endpoint('push'), {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
                 body: JSON.stringify({
@@ -411,6 +448,10 @@ export function replicateCollection<C extends CollectionName>(opts: ReplicateOpt
                   })),
                 }),
               });
+              const body: unknown = await res.json();
+              if (!isPushResponse<Doc>(body)) {
+                throw new SyncHttpError(res.status, 'INTERNAL', 'sync server answered a malformed push result');
+              }
               return body.conflicts;
             },
           },

@@ -1,8 +1,10 @@
 import type { Session } from '../state/session';
-import type { RingsideDatabase } from './database';
+import type { RxCollection } from 'rxdb';
+import type { CollectionName, DocTypes } from '../../../shared/schemas';
+import type { RingsideCollections, RingsideDatabase } from './database';
 import { databaseName } from './database';
 import { firstSyncWriter } from './fast-insert-storage';
-import { replicateCollection, type EventSourceConstructor } from './replication';
+import { replicateCollection } from './replication';
 import { StreamHub } from './shared-stream';
 import { ticketedEventSource } from './stream-ticket';
 import { SyncController, type ReplicationHandle } from './sync-controller';
@@ -15,20 +17,24 @@ import { PULL_BATCH_SIZE, workingSet, type CollectionPlan } from './working-set'
 /** The later replications start at most this long after the first ones, even if those are still pulling. */
 const LATER_START_MAX_MS = 5000;
 
+function collectionOf<C extends CollectionName>(db: RingsideDatabase, name: C): RxCollection<DocTypes[C]> {
+  const collections: RingsideCollections = db;
+  return collections[name];
+}
+
 export function startUserSync(
   db: RingsideDatabase,
   session: Session,
   opts: { token: () => string | null; onSessionEnded(message: string): void },
 ): SyncController {
   // One connection carries every collection's live stream (see shared-stream.ts for why).
-  const hub = new StreamHub(
-    ticketedEventSource(globalThis.EventSource as unknown as EventSourceConstructor, { token: opts.token }),
-  );
-  const start = (plan: CollectionPlan): ReplicationHandle =>
-    // Typed through one member of the union: each plan pairs a collection name with its own collection.
-    replicateCollection<'leads'>({
-      collection: db[plan.collection] as unknown as RingsideDatabase['leads'],
-      name: plan.collection as 'leads',
+  const hub = new StreamHub(ticketedEventSource(globalThis.EventSource, { token: opts.token }));
+  const start = (plan: CollectionPlan): ReplicationHandle => startOne(plan.collection, plan);
+  // Generic in the collection, so each plan's name and its own collection stay paired for the type checker.
+  const startOne = <C extends CollectionName>(name: C, plan: CollectionPlan): ReplicationHandle =>
+    replicateCollection<C>({
+      collection: collectionOf(db, name),
+      name,
       baseUrl: session.serverUrl,
       token: opts.token,
       scope: plan.scope,
@@ -36,8 +42,8 @@ export function startUserSync(
       pullBatchSize: PULL_BATCH_SIZE,
       identifier: databaseName(session.serverUrl, session.user.id),
       EventSource: hub.EventSource,
-      firstSyncWriter: () => firstSyncWriter(db.name, plan.collection),
-    }) as unknown as ReplicationHandle;
+      firstSyncWriter: () => firstSyncWriter(db.name, name),
+    });
 
   const plans = workingSet(session.user.role);
   const first = plans.filter((p) => p.first).map(start);

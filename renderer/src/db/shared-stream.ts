@@ -20,7 +20,6 @@ interface Member {
   collection: string;
   version: string;
   origin: string;
-  source: SharedSource;
 }
 
 class SharedSource implements EventSourceLike {
@@ -65,11 +64,16 @@ export class StreamHub {
 
   /** The constructor to hand to replicateCollection's `EventSource` option. */
   readonly EventSource: EventSourceConstructor = ((hub: StreamHub) =>
-    class {
+    // `new` hands back the hub's member (a constructor may return another object); the declared members
+    // only tell TypeScript what that object is, they emit nothing.
+    class implements EventSourceLike {
+      declare readonly readyState: number;
+      declare addEventListener: EventSourceLike['addEventListener'];
+      declare close: EventSourceLike['close'];
       constructor(url: string) {
         return hub.join(url);
       }
-    } as unknown as EventSourceConstructor)(this);
+    })(this);
 
   join(url: string): EventSourceLike {
     const u = new URL(url);
@@ -79,9 +83,7 @@ export class StreamHub {
       collection: decodeURIComponent(m[1]),
       version: m[2],
       origin: u.origin,
-      source: null as unknown as SharedSource,
     });
-    source.member.source = source;
     if (this.closed) {
       source.readyState = CLOSED;
       return source;
@@ -147,12 +149,14 @@ export class StreamHub {
     });
     real.addEventListener('change', (event) => {
       if (!mine()) return;
-      let collection: unknown = null;
+      let parsed: unknown = null;
       try {
-        collection = (JSON.parse(String(event.data)) as { collection?: unknown }).collection;
+        parsed = JSON.parse(String(event.data));
       } catch {
         return;
       }
+      const collection =
+        typeof parsed === 'object' && parsed !== null && 'collection' in parsed ? parsed.collection : null;
       for (const s of [...this.members]) if (s.member.collection === collection) s.emit('change', event);
     });
     real.addEventListener('closed', (event) => {

@@ -3,7 +3,8 @@ import type { CollectionName } from '../../../shared/schemas';
 import { health } from '../api/auth';
 import { SESSION_ENDED_CODES } from '../api/messages';
 import { initialSyncState, patchCollectionSync, useSyncStore } from '../state/sync';
-import type { CollectionReplication } from './replication';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import type { CollectionReplication, SyncCheckpoint } from './replication';
 import { classifySyncError } from './sync-errors';
 
 /**
@@ -12,8 +13,17 @@ import { classifySyncError } from './sync-errors';
  */
 export const acceptedByServer$ = new Subject<{ collection: CollectionName; doc: unknown }>();
 
-/** One running replication of one collection (db/replication.ts); any collection. */
-export type ReplicationHandle = CollectionReplication<CollectionName>;
+/**
+ * One running replication of one collection (db/replication.ts); any collection. The controller only watches
+ * the replication state's streams and stops or resyncs it, so that is all a handle must offer (RxDB's state
+ * for one collection does not fit the type of the state for "any collection": its collection is invariant).
+ */
+export type ReplicationHandle = Omit<CollectionReplication<CollectionName>, 'state'> & {
+  readonly state: Pick<
+    RxReplicationState<unknown, SyncCheckpoint>,
+    'active$' | 'error$' | 'received$' | 'sent$' | 'isStopped' | 'reSync'
+  >;
+};
 
 export interface SyncControllerOptions {
   serverUrl: string;
