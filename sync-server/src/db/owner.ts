@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { errorCode } from '../../../shared/objects';
 
 /**
@@ -25,6 +26,16 @@ export interface DataDirOwner {
   /** Sent with every control request; only readers of the lock file know it. */
   secret?: string;
 }
+
+/** The lock file's content, as read back (it is ours, but a half-written or foreign file must not crash). */
+const OwnerFile: z.ZodType<DataDirOwner> = z.object({
+  pid: z.number(),
+  kind: z.enum(['server', 'cli']),
+  command: z.string(),
+  startedAt: z.number(),
+  socket: z.string().optional(),
+  secret: z.string().optional(),
+});
 
 export class DataDirBusyError extends Error {
   constructor(
@@ -76,14 +87,16 @@ export function readOwner(dir: string): DataDirOwner | null {
     if (errorCode(err) === 'ENOENT') return null;
     throw err;
   }
-  let owner: DataDirOwner;
+  let json: unknown;
   try {
-    owner = JSON.parse(text) as DataDirOwner;
+    json = JSON.parse(text);
   } catch {
     // A lock file being written this instant reads empty: treat it as held by an unknown live process.
     return { pid: -1, kind: 'cli', command: 'starting', startedAt: Date.now() };
   }
-  return Number.isInteger(owner.pid) && isAlive(owner.pid) ? owner : null;
+  // A file that does not name an owner (no integer pid, or not our format) holds nothing, like a dead owner's.
+  const owner = OwnerFile.safeParse(json);
+  return owner.success && Number.isInteger(owner.data.pid) && isAlive(owner.data.pid) ? owner.data : null;
 }
 
 function writeExclusive(file: string, owner: DataDirOwner): boolean {
@@ -151,7 +164,7 @@ export async function claimDataDir(
       released = true;
       process.removeListener('exit', onExit);
       try {
-        const held = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as DataDirOwner;
+        const held = OwnerFile.parse(JSON.parse(fs.readFileSync(lockFile, 'utf8')));
         if (held.pid === process.pid && held.startedAt === owner.startedAt) fs.rmSync(lockFile, { force: true });
       } catch {
         /* already gone */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { COLLECTION_NAMES, type CollectionName } from '../../../shared/schemas';
 import type { Database } from '../db';
 import { SYNC_CHANNEL } from './store';
@@ -7,6 +8,9 @@ export interface ChangeEvent {
   collection: CollectionName;
   seq: number;
 }
+
+/** A NOTIFY payload as store.ts sends it. */
+const ChangeEventJson: z.ZodType<ChangeEvent> = z.object({ collection: z.enum(COLLECTION_NAMES), seq: z.number() });
 
 /**
  * Turns committed writes into live events. Writers NOTIFY on commit (store.ts); every instance LISTENs, so a
@@ -26,7 +30,7 @@ export class ChangeFeed {
       SYNC_CHANNEL,
       (payload) => {
         try {
-          this.emit(JSON.parse(payload) as ChangeEvent);
+          this.emit(ChangeEventJson.parse(JSON.parse(payload)));
         } catch (err) {
           this.log.warn({ err, payload }, 'ignored malformed change notification');
         }
