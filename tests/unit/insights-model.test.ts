@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_SCHEMA_VERSION, type CallAnalysis } from '../../shared/analysis';
 import { agreementQuery, disagreementsIn, kappaWords } from '../../renderer/src/features/agreement/agreement-model';
+import { queryString } from '../../shared/contracts/define';
 import { insightState, markersOf, sentimentGeometry } from '../../renderer/src/features/insights/insight-model';
 import { rerunBody, type RerunForm } from '../../renderer/src/features/jobs/jobs-model';
 
@@ -140,8 +141,10 @@ describe('agreement screen', () => {
 
   it('asks for reviews since the start of the period, or for all of them', () => {
     const now = 1_700_000_000_000;
-    expect(agreementQuery('30d', now)).toBe(`/api/analysis/agreement?since=${now - 30 * 86_400_000}`);
-    expect(agreementQuery('all', now)).toBe('/api/analysis/agreement');
+    expect(agreementQuery('30d', now)).toEqual({ since: now - 30 * 86_400_000 });
+    expect(queryString(agreementQuery('30d', now))).toBe(`?since=${now - 30 * 86_400_000}`);
+    expect(agreementQuery('all', now)).toEqual({});
+    expect(queryString(agreementQuery('all', now))).toBe('');
   });
 
   it('a confusion-matrix cell filters the disagreements to that pair', () => {

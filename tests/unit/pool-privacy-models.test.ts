@@ -159,6 +159,11 @@ describe('privacy wording', () => {
   it('a retention preview and run say whether anything is or was removed', () => {
     const empty: RetentionReport = {
       dryRun: true,
+      cutoffs: {
+        recordings: '2024-12-04T00:00:00.000Z',
+        transcripts: '2024-12-04T00:00:00.000Z',
+        clips: '2021-12-04T00:00:00.000Z',
+      },
       recordingsDeleted: 0,
       mediaObjectsRemoved: 0,
       mediaPurgeFailures: 0,

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AgreementGroup, AgreementReport } from '../../../../shared/analysis';
+import { agreement } from '../../../../shared/contracts/analysis';
+import { listUsers } from '../../../../shared/contracts/auth';
 import { OUTCOMES, type Outcome } from '../../../../shared/schemas';
 import { formatDateTime, percent } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { href } from '../../app/router';
 import { useDatabase, useQuery } from '../../db/hooks';
-import { adminRequest, explain } from '../../api/admin';
+import { adminApi, explain } from '../../api/admin';
 import {
   FEW_PAIRS,
   PERIODS,
@@ -46,7 +48,7 @@ export default function AgreementScreen() {
     const mine = ++request.current;
     setLoading(true);
     try {
-      const r = await adminRequest<AgreementReport>(agreementQuery(period, Date.now()));
+      const r = await adminApi(agreement, { query: agreementQuery(period, Date.now()) });
       if (mine !== request.current) return;
       setReport(r);
       setLoadedAt(Date.now());
@@ -79,7 +81,7 @@ export default function AgreementScreen() {
   }, [db, load]);
 
   useEffect(() => {
-    adminRequest<{ users: Array<{ id: string; name: string; email: string }> }>('/api/users').then(
+    adminApi(listUsers, {}).then(
       ({ users }) => setReviewers(new Map(users.map((u) => [u.id, u.name || u.email]))),
       // Names are a nicety: without them the list shows reviewer ids.
       () => undefined,

@@ -1,5 +1,7 @@
 import type { AgreementGroup, Disagreement } from '../../../../shared/analysis';
 import type { Outcome } from '../../../../shared/schemas';
+import type { agreement } from '../../../../shared/contracts/analysis';
+import type { QueryInput } from '../../../../shared/contracts/define';
 
 /** Periods the report can cover (by when the review was submitted). */
 export const PERIODS = [
@@ -10,12 +12,9 @@ export const PERIODS = [
 ] as const;
 export type PeriodId = (typeof PERIODS)[number]['id'];
 
-export function agreementQuery(period: PeriodId, now: number): string {
+export function agreementQuery(period: PeriodId, now: number): QueryInput<typeof agreement> {
   const p = PERIODS.find((x) => x.id === period) ?? PERIODS[1];
-  const params = new URLSearchParams();
-  if (p.days !== null) params.set('since', String(now - p.days * 86_400_000));
-  const s = params.toString();
-  return `/api/analysis/agreement${s ? `?${s}` : ''}`;
+  return p.days === null ? {} : { since: now - p.days * 86_400_000 };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { requestJson } from '../../api/client';
+import { revealPhone } from '../../../../shared/contracts/leads';
+import { callApi } from '../../api/client';
 import { describeError } from '../../api/messages';
 import { useSessionStore } from '../../state/session';
 
@@ -18,11 +19,7 @@ export function PhoneReveal({ leadId, masked }: { leadId: string; masked: string
     if (!session) return;
     setState({ kind: 'asking' });
     try {
-      const res = await requestJson<{ customerPhone: string }>(
-        session.serverUrl,
-        `/api/leads/${encodeURIComponent(leadId)}/reveal-phone`,
-        { method: 'POST', token: session.token },
-      );
+      const res = await callApi(session.serverUrl, revealPhone, { params: { id: leadId } }, { token: session.token });
       setState({ kind: 'shown', phone: res.customerPhone });
     } catch (err) {
       setState({ kind: 'error', message: describeError(err, session.serverUrl) });

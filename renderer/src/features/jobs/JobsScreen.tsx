@@ -4,16 +4,16 @@ import { formatCount, formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { href } from '../../app/router';
 import { rerun, status as analysisStatus } from '../../../../shared/contracts/analysis';
-import { adminApi, adminRequest, explain, type RerunResult } from '../../api/admin';
 import {
-  JOB_KIND_LABELS,
-  rerunBody,
-  statusCounts,
-  type JobRow,
+  JOB_FAMILY_NAMES,
+  JOB_STATUSES,
+  listJobs,
+  retryJob,
+  type JobView,
   type JobsAnswer,
-  type RerunForm,
-  type StatusAnswer,
-} from './jobs-model';
+} from '../../../../shared/contracts/jobs';
+import { adminApi, explain, type RerunResult } from '../../api/admin';
+import { JOB_KIND_LABELS, rerunBody, statusCounts, type RerunForm, type StatusAnswer } from './jobs-model';
 import './jobs.css';
 import { SERVICE_LABELS } from '../../ui/labels';
 import { DateRange } from '../../ui/DateRange';
@@ -118,11 +118,15 @@ function JobsCard() {
   const load = useCallback(async () => {
     const mine = ++request.current;
     setLoading(true);
-    const params = new URLSearchParams({ limit: '200' });
-    if (family) params.set('family', family);
-    if (status) params.set('status', status);
     try {
-      const a = await adminRequest<JobsAnswer>(`/api/jobs?${params}`);
+      const a = await adminApi(listJobs, {
+        query: {
+          limit: 200,
+          family: family || undefined,
+          // '' is "any status": no filter.
+          status: JOB_STATUSES.find((s) => s === status),
+        },
+      });
       if (mine !== request.current) return;
       setAnswer(a);
       setError(null);
@@ -137,10 +141,10 @@ function JobsCard() {
     void load();
   }, [load]);
 
-  const retry = async (job: JobRow) => {
+  const retry = async (job: JobView) => {
     setRetried((r) => ({ ...r, [job.id]: 'Queuing…' }));
     try {
-      await adminRequest(`/api/jobs/${job.id}/retry`, { method: 'POST' });
+      await adminApi(retryJob, { params: { id: String(job.id) } });
       setRetried((r) => ({ ...r, [job.id]: 'Queued again' }));
     } catch (err) {
       setRetried((r) => ({ ...r, [job.id]: explain(err) }));
@@ -164,7 +168,7 @@ function JobsCard() {
             className="select jobs-select"
             aria-label="Kind of job"
             value={family}
-            onChange={(e) => setFamily(e.target.value as typeof family)}
+            onChange={(e) => setFamily(JOB_FAMILY_NAMES.find((f) => f === e.target.value) ?? '')}
           >
             <option value="">All kinds</option>
             <option value="analysis">Analysis</option>

@@ -1,27 +1,6 @@
 import type { AnalysisStatus, RerunSelectionInput } from '../../../../shared/contracts/analysis';
 import type { Service } from '../../../../shared/schemas';
 
-/** Answers of the admin job routes (sync-server/src/jobs/routes.ts: GET /api/jobs, POST /api/jobs/:id/retry). */
-export interface JobRow {
-  id: number;
-  family: 'analysis' | 'recording' | 'telephony' | null;
-  kind: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  attempts: number;
-  maxAttempts: number;
-  error: string | null;
-  callId: string | null;
-  cost: Record<string, number> | null;
-  createdAt: string;
-  runAt: string;
-  finishedAt: string | null;
-  /** Failed, but a later job of the same kind for the same call has since finished. */
-  superseded: boolean;
-}
-export interface JobsAnswer {
-  counts: Array<{ family: string; status: string; jobs: number }>;
-  jobs: JobRow[];
-}
 /** GET /api/analysis/status, as its contract declares it. */
 export type StatusAnswer = AnalysisStatus;
 

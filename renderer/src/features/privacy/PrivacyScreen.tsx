@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { RequestError } from '../../api/client';
 import { PageHeader } from '../../app/PageHeader';
-import { adminRequest, explain } from '../../api/admin';
+import { adminApi, explain } from '../../api/admin';
+import { erase, retention, runRetention } from '../../../../shared/contracts/privacy';
 import {
   displayPhone,
   erasureProblem,
@@ -62,10 +63,7 @@ function RetentionCard() {
   const preview = useCallback(async () => {
     setBusy('preview');
     try {
-      const [s, r] = await Promise.all([
-        adminRequest<RetentionSettings>('/api/retention'),
-        adminRequest<{ report: RetentionReport }>('/api/retention/run', { json: { dryRun: true } }),
-      ]);
+      const [s, r] = await Promise.all([adminApi(retention, {}), adminApi(runRetention, { body: { dryRun: true } })]);
       setSettings(s);
       setReport(r.report);
       setError(null);
@@ -83,7 +81,7 @@ function RetentionCard() {
     setBusy('run');
     setConfirming(false);
     try {
-      setReport((await adminRequest<{ report: RetentionReport }>('/api/retention/run', { json: {} })).report);
+      setReport((await adminApi(runRetention, { body: { dryRun: false } })).report);
       setError(null);
     } catch (err) {
       setError(explain(err));
@@ -193,9 +191,7 @@ function ErasureCard() {
     setBusy(true);
     setProblem(null);
     try {
-      const answer = await adminRequest<{ report: ErasureReport; phone: string }>('/api/erasure', {
-        json: { phone, dryRun },
-      });
+      const answer = await adminApi(erase, { body: { phone, dryRun } });
       setStep({ kind: dryRun ? 'preview' : 'done', phone: answer.phone, report: answer.report });
       setConfirm('');
     } catch (err) {

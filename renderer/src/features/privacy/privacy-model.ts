@@ -1,3 +1,4 @@
+import type { ErasureReport, RetentionReport, RetentionSettings } from '../../../../shared/contracts/privacy';
 import { formatNational, parseUkPhone } from '../../../../shared/phone';
 
 /**
@@ -5,39 +6,8 @@ import { formatNational, parseUkPhone } from '../../../../shared/phone';
  * POST /api/erasure with and without dryRun). Pure, so what an admin is told before and after removing data
  * is tested without a browser.
  */
-export interface RetentionSettings {
-  periods: { recordingDays: number; transcriptDays: number; clipDays: number };
-  cutoffs: { recordings: string; transcripts: string; clips: string };
-  nextSweepAt: string;
-}
-
-export interface RetentionReport {
-  dryRun: boolean;
-  recordingsDeleted: number;
-  mediaObjectsRemoved: number;
-  mediaPurgeFailures: number;
-  clipsExpired: number;
-  clipsWithRecording: number;
-  insightsScrubbed: number;
-  messageBodiesScrubbed: number;
-  messageRowsScrubbed: number;
-}
-
-export interface ErasureReport {
-  dryRun: boolean;
-  subjectHash: string;
-  leads: number;
-  sessions: number;
-  calls: number;
-  recordings: number;
-  mediaObjectsRemoved: number;
-  insights: number;
-  messages: number;
-  reviews: number;
-  clips: number;
-  courses: number;
-  jobs: number;
-}
+/** The answers' shapes are the route contracts' (shared/contracts/privacy.ts), never written again here. */
+export type { ErasureReport, RetentionReport, RetentionSettings } from '../../../../shared/contracts/privacy';
 
 export interface CountRow {
   id: string;
