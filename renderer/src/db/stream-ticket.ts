@@ -114,8 +114,9 @@ export function ticketedEventSource(Native: EventSourceConstructor, opts: Stream
         headers: { authorization: `Bearer ${token}` },
       });
       if (!res.ok) return null;
-      const body = (await res.json()) as { ticket?: unknown };
-      return typeof body.ticket === 'string' ? body.ticket : null;
+      const body: unknown = await res.json();
+      const ticket = typeof body === 'object' && body !== null && 'ticket' in body ? body.ticket : null;
+      return typeof ticket === 'string' ? ticket : null;
     }
   };
 }

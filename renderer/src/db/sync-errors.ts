@@ -37,7 +37,7 @@ export function classifySyncError(err: unknown, serverUrl: string): { code: Clie
     if (e.code === 'OFFLINE')
       return { code: 'NETWORK', message: describeError(new RequestError('NETWORK', e.message ?? '', null), serverUrl) };
     if (e.code === 'NETWORK' || e.code === 'NOT_RINGSIDE' || isErrorCode(e.code)) {
-      const code = e.code as ClientErrorCode;
+      const code: ClientErrorCode = e.code;
       return { code, message: describeError(new RequestError(code, e.message ?? code, null), serverUrl) };
     }
   }

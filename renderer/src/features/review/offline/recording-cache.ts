@@ -1,5 +1,11 @@
 import type { RingsideDesktopApi } from '../../../../../electron/preload/api';
 import { peaksFileProblem, type PeaksFile } from '../../../../../shared/peaks';
+import { desktopBridge } from '../../../platform/bridge';
+
+/** A peaks file that passed shared/peaks.ts's checks (what came from disk or the network may be anything). */
+export function isPeaksFile(value: unknown): value is PeaksFile {
+  return peaksFileProblem(value) === null;
+}
 
 /**
  * Where a reviewer's offline copies of recordings live: on disk through the Electron preload API, or in
@@ -74,8 +80,8 @@ export function createBrowserRecordingCache(storage: CacheStorage = caches): Rec
       ]);
       if (!audioRes || !peaksRes) return null;
       const peaks: unknown = await peaksRes.json();
-      if (peaksFileProblem(peaks) !== null) return null;
-      return { audio: await audioRes.blob(), peaks: peaks as PeaksFile };
+      if (!isPeaksFile(peaks)) return null;
+      return { audio: await audioRes.blob(), peaks };
     },
     async remove(callId) {
       const cache = await open();
@@ -112,10 +118,7 @@ export function createBrowserRecordingCache(storage: CacheStorage = caches): Rec
  * The cache for this runtime: the desktop app's disk cache when the preload exposes it, Cache Storage otherwise.
  */
 export function createRecordingCache(): RecordingCache {
-  const desktop =
-    typeof window !== 'undefined'
-      ? (window as unknown as { ringside?: { recordingCache?: DesktopRecordingCache } }).ringside?.recordingCache
-      : undefined;
+  const desktop = desktopBridge()?.recordingCache;
   return desktop ? createDesktopRecordingCache(desktop) : createBrowserRecordingCache();
 }
 
@@ -146,9 +149,9 @@ export function createDesktopRecordingCache(disk: DesktopRecordingCache): Record
       const [audio, peaksEntry] = await Promise.all([disk.get(callId), disk.get(callId + PEAKS_SUFFIX)]);
       if (!audio || !peaksEntry) return null;
       const peaks: unknown = JSON.parse(new TextDecoder().decode(peaksEntry.data));
-      if (peaksFileProblem(peaks) !== null) return null;
+      if (!isPeaksFile(peaks)) return null;
       // Copy into a fresh ArrayBuffer-backed view: the IPC result may be backed by a SharedArrayBuffer type.
-      return { audio: new Blob([new Uint8Array(audio.data)], { type: audio.contentType }), peaks: peaks as PeaksFile };
+      return { audio: new Blob([new Uint8Array(audio.data)], { type: audio.contentType }), peaks };
     },
     async remove(callId) {
       await Promise.all([disk.remove(callId), disk.remove(callId + PEAKS_SUFFIX)]);

@@ -1,5 +1,5 @@
 import { peaksFileProblem, type PeaksFile } from '../../../../../shared/peaks';
-import type { RecordingCache } from '../offline/recording-cache';
+import { isPeaksFile, type RecordingCache } from '../offline/recording-cache';
 import type { ReviewApi } from '../types';
 
 /**
@@ -35,9 +35,10 @@ export async function fetchPeaks(peaksUrl: string, signal?: AbortSignal): Promis
       res.status === 404 ? 'not_found' : 'failed',
     );
   const body: unknown = await res.json();
-  const problem = peaksFileProblem(body);
-  if (problem) throw new RecordingUnavailableError(`waveform data is malformed: ${problem}`, 'bad_peaks');
-  return body as PeaksFile;
+  if (!isPeaksFile(body)) {
+    throw new RecordingUnavailableError(`waveform data is malformed: ${peaksFileProblem(body)}`, 'bad_peaks');
+  }
+  return body;
 }
 
 export async function openRecording(
@@ -60,7 +61,7 @@ export async function openRecording(
   try {
     urls = await deps.api.mediaUrl(callId, 'playback');
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code: unknown = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
     if (code === 'NETWORK' || (typeof navigator !== 'undefined' && navigator.onLine === false)) {
       throw new RecordingUnavailableError(
         'You are offline and this call has not been made available offline.',
@@ -69,13 +70,13 @@ export async function openRecording(
     }
     if (code === 'NOT_FOUND' || code === 'RECORDING_UNAVAILABLE')
       throw new RecordingUnavailableError('The recording is no longer stored.', 'not_found');
-    throw new RecordingUnavailableError((err as Error).message, 'failed');
+    throw new RecordingUnavailableError(err instanceof Error ? err.message : String(err), 'failed');
   }
   let peaks: PeaksFile;
   try {
     peaks = await fetchPeaks(urls.peaksUrl, signal);
   } catch (err) {
-    if (err instanceof RecordingUnavailableError || (err as Error).name === 'AbortError') throw err;
+    if (err instanceof RecordingUnavailableError || (err instanceof Error && err.name === 'AbortError')) throw err;
     throw new RecordingUnavailableError(
       'You are offline and this call has not been made available offline.',
       'offline',
