@@ -10,6 +10,7 @@ import type { RouteDef } from './http/routes';
 import { defineJob, type JobDefinition } from './jobs/queue';
 import { jobRoutes } from './jobs/routes';
 import { revealRoutes } from './leads/reveal';
+import { assessorRoutes } from './assessors/routes';
 import { leadRoutes } from './leads/routes';
 import { startMetricsUpkeep } from './metrics/keep';
 import { metricsRoutes } from './metrics/routes';
@@ -51,6 +52,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...jobRoutes(ctx),
     ...preparingRoutes(ctx),
     ...revealRoutes(ctx),
+    ...assessorRoutes(ctx),
     ...leadRoutes(ctx),
     ...twilioRoutes(ctx),
     ...callAdminRoutes(ctx),

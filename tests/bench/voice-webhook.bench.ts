@@ -146,7 +146,8 @@ const { openPglite, openPostgres } = await import('../../sync-server/src/db');
 const { startServer } = await import('../../sync-server/src/server');
 const { createLogger } = await import('../../sync-server/src/log');
 const { addPoolNumbers } = await import('../../sync-server/src/pool/store');
-const { createAssessor, createLead } = await import('../../sync-server/src/leads/service');
+const { createAssessor } = await import('../../sync-server/src/assessors/service');
+const { createLead } = await import('../../sync-server/src/leads/service');
 
 const SECONDS = Number(args.get('seconds') ?? 8);
 const RATE = Number(args.get('rate') ?? 200);

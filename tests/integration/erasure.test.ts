@@ -5,7 +5,8 @@ import type { ClipDoc, CourseDoc, InsightDoc, MessageDoc } from '../../shared/sc
 import type { Database, Queryable } from '../../sync-server/src/db';
 import { openPostgres } from '../../sync-server/src/db/postgres';
 import { subjectHash } from '../../sync-server/src/erasure/erase';
-import { writeAssessorDocs, writeLeadDocs } from '../../sync-server/src/leads/docs';
+import { writeAssessorDocs } from '../../sync-server/src/assessors/docs';
+import { writeLeadDocs } from '../../sync-server/src/leads/docs';
 import { mediaDeps } from '../../sync-server/src/recordings/deps';
 import { getRecording } from '../../sync-server/src/recordings/repository';
 import { getDocument, getDocuments, putDocuments } from '../../sync-server/src/replication/store';

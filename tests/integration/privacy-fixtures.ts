@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { ClipDoc, CourseDoc, InsightDoc, MessageDoc } from '../../shared/schemas';
 import type { Queryable } from '../../sync-server/src/db';
-import { writeAssessorDocs, writeLeadDocs } from '../../sync-server/src/leads/docs';
+import { writeAssessorDocs } from '../../sync-server/src/assessors/docs';
+import { writeLeadDocs } from '../../sync-server/src/leads/docs';
 import { putDocuments } from '../../sync-server/src/replication/store';
 import { reviewDoc } from '../helpers/sync-docs';
 import { ingestCall, type FakeTwilio, type MediaTestServer } from './recordings-fixtures';

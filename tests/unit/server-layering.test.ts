@@ -45,7 +45,8 @@ const ALLOWED: Record<string, string[]> = {
   tiers: ['audit', 'cli/env', 'db', 'http', 'jobs', 'pricing', 'pricing/rules-file', 'replication'],
   allocation: ['http', 'pricing', 'tiers'],
   pool: ['config.ts', 'db', 'http', 'twilio-rest'],
-  leads: ['audit', 'cli/env', 'config.ts', 'db', 'http', 'jobs', 'metrics', 'pool', 'replication'],
+  assessors: ['audit', 'config.ts', 'db', 'http', 'pool', 'replication'],
+  leads: ['assessors', 'audit', 'cli/env', 'config.ts', 'db', 'http', 'jobs', 'metrics', 'pool', 'replication'],
   recordings: ['audio', 'audit', 'cli/env', 'config.ts', 'db', 'http', 'jobs', 'log.ts', 'replication'],
   retention: ['audit', 'cli/env', 'db', 'http', 'jobs', 'recordings', 'replication'],
   erasure: ['audit', 'cli/env', 'db', 'http', 'jobs', 'leads', 'pool', 'recordings', 'replication', 'retention'],
@@ -82,6 +83,7 @@ const ALLOWED: Record<string, string[]> = {
   'modules.ts': [
     'allocation',
     'analysis',
+    'assessors',
     'auth',
     'demo',
     'erasure',

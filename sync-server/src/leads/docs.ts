@@ -1,24 +1,12 @@
 import { contactLabel, maskPhone } from '../../../shared/phone';
-import type { AssessorDoc, Assignment, LeadDoc, Service } from '../../../shared/schemas';
+import type { Assignment, LeadDoc, Service } from '../../../shared/schemas';
+import type { AssessorRow } from '../assessors/docs';
 import type { Queryable } from '../db';
 import { getDocuments, lockCollection, putDocuments } from '../replication/store';
 import { SESSION_COLUMNS, type SessionRow } from '../pool/store';
 import { NEW_LEAD_QUALITY } from './quality';
 
 /** Rows of this area and the one mapper from rows to the replicated documents. */
-export interface AssessorRow {
-  id: string;
-  external_id: string;
-  name: string;
-  phone: string;
-  districts: string[];
-  services: Service[];
-  active: boolean;
-  sandbox: boolean;
-  created_at: number;
-  updated_at: number;
-}
-
 export interface LeadRow {
   id: string;
   external_id: string;
@@ -32,26 +20,6 @@ export interface LeadRow {
   created_at: number;
   closed_at: number | null;
   sandbox: boolean;
-}
-
-/** The real number is stored for admins; the replication policy hides it from other roles. */
-export function assessorDoc(r: AssessorRow, previous: AssessorDoc | null): AssessorDoc {
-  return {
-    id: r.id,
-    updatedAt: r.updated_at,
-    externalId: r.external_id,
-    name: r.name,
-    phone: r.phone,
-    phoneMasked: maskPhone(r.phone),
-    districts: r.districts,
-    services: r.services,
-    active: r.active,
-    // Tiers and courses are decided elsewhere (tier approvals, training): kept as stored.
-    tier: previous?.tier ?? null,
-    coursesCompleted: previous?.coursesCompleted ?? [],
-    createdAt: r.created_at,
-    sandbox: r.sandbox,
-  };
 }
 
 /** `active`: the session still routes calls and texts (not closed, not past its sliding expiry). */
@@ -108,19 +76,6 @@ export async function writeLeadDocs(tx: Queryable, leadIds: string[], now: numbe
     ),
   );
   return putDocuments(tx, 'leads', docs, now);
-}
-
-export async function writeAssessorDocs(tx: Queryable, ids: string[], now: number): Promise<AssessorDoc[]> {
-  if (!ids.length) return [];
-  await lockCollection(tx, 'assessors');
-  const rows = await tx.query<AssessorRow>('SELECT * FROM assessors WHERE id = ANY($1::text[]) ORDER BY id', [ids]);
-  const previous = new Map((await getDocuments(tx, 'assessors', ids, { forUpdate: true })).map((d) => [d.id, d.doc]));
-  return putDocuments(
-    tx,
-    'assessors',
-    rows.rows.map((r) => assessorDoc(r, previous.get(r.id) ?? null)),
-    now,
-  );
 }
 
 /** What the marketplace shows each side for one assignment. */

@@ -4,21 +4,13 @@ import { route, type RouteDef } from '../http/routes';
 import {
   addAssignments,
   closeLead,
-  createAssessor,
   createLead,
   getLead,
   recordBooking,
-  updateAssessor,
 } from './service';
 
 export function leadRoutes(_ctx: AppContext): RouteDef[] {
   return [
-    route(contract.createAssessor, async ({ ctx, auth, body, res }) => {
-      const out = await createAssessor(ctx, auth, body);
-      res.status(out.created ? 201 : 200);
-      return { assessor: out.assessor };
-    }),
-    route(contract.updateAssessor, ({ ctx, auth, params, body }) => updateAssessor(ctx, auth, params.id, body)),
     route(contract.createLead, async ({ ctx, auth, body, res }) => {
       const out = await createLead(ctx, auth, body);
       res.status(out.created ? 201 : 200);
