@@ -19,6 +19,7 @@ import {
   callPreference,
   conversationSeconds,
   customerBehaviour,
+  type AssessorPerformance,
 } from '../metrics';
 import type { CallDoc, InsightDoc, LeadDoc, MessageDoc, ReviewDoc, Tier } from '../schemas';
 import { bucketOf, sketchQuantile } from './sketch';
@@ -221,19 +222,7 @@ function tally(f: Figures, prefix: string): Record<string, number> {
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
 /** The figures of one row, or of rows merged over a period, as the dashboards show them (AG13). */
-export interface DailyMetrics {
-  assignments: number;
-  contacted: number;
-  connected: number;
-  booked: number;
-  contactRate: number | null;
-  successRate: number | null;
-  conversionRate: number | null;
-  responseMedianSec: number | null;
-  responseP90Sec: number | null;
-  attemptsBeforeConnect: number | null;
-  medianGapSec: number | null;
-  retryAfterFailureRate: number | null;
+export interface DailyMetrics extends Omit<AssessorPerformance, 'assessorId' | 'attempts'> {
   objections: Record<string, number>;
   triggers: number;
   analysedCalls: number;

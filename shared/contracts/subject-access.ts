@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from './define';
+import { ErasureReport } from './privacy';
 
 /**
  * Erasure and subject access for anyone on the line (issue 16): a customer by number, an assessor by id or by
@@ -15,22 +16,8 @@ export const SubjectBody = z
   .strict();
 export type SubjectBody = z.infer<typeof SubjectBody>;
 
-export const SubjectErasureReport = z.object({
-  dryRun: z.boolean(),
-  subjectHash: z.string(),
-  leads: z.number(),
-  assessors: z.number(),
-  sessions: z.number(),
-  calls: z.number(),
-  recordings: z.number(),
-  mediaObjectsRemoved: z.number(),
-  insights: z.number(),
-  messages: z.number(),
-  reviews: z.number(),
-  clips: z.number(),
-  courses: z.number(),
-  jobs: z.number(),
-});
+/** The phone erasure's report, and how many assessor records were anonymised. */
+export const SubjectErasureReport = ErasureReport.extend({ assessors: z.number() });
 export type SubjectErasureReport = z.infer<typeof SubjectErasureReport>;
 
 export const eraseSubject = defineRoute({
