@@ -4,5 +4,5 @@ export type Role = (typeof ROLES)[number];
 export type Principal = Role | 'marketplace';
 
 export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+  return ROLES.some((role) => role === value);
 }

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { fieldOf, isRecord } from '../../shared/objects';
 
 /**
  * Logs: one pino logger per server instance, written as JSON lines (one object per line, for log collectors)
@@ -52,12 +53,15 @@ function field(key: string, value: unknown): string {
  * An error's message follows the line; its stack only for errors and worse (a warning's stack is noise).
  */
 export function formatLogLine(json: string, colour: boolean): string {
-  let entry: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    entry = JSON.parse(json) as Record<string, unknown>;
+    parsed = JSON.parse(json);
   } catch {
-    return json.endsWith('\n') ? json : `${json}\n`;
+    parsed = undefined;
   }
+  // Not a JSON log entry (a line some library printed): shown as it is.
+  if (!isRecord(parsed)) return json.endsWith('\n') ? json : `${json}\n`;
+  const entry = parsed;
   const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const level = LEVELS[Number(entry.level)] ?? { label: String(entry.level).padEnd(5), colour: 0 };
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : '';
@@ -68,10 +72,13 @@ export function formatLogLine(json: string, colour: boolean): string {
   let stack = '';
   for (const [key, value] of Object.entries(entry)) {
     if (SHOWN.has(key) || value === undefined) continue;
-    if (key === 'err' && value && typeof value === 'object') {
-      const err = value as { message?: string; stack?: string };
-      rest.push(field('err', err.message ?? JSON.stringify(value)));
-      if (Number(entry.level) >= 50 && err.stack) stack = `\n${paint(90, err.stack.replace(/^/gm, '    '))}`;
+    if (key === 'err' && isRecord(value)) {
+      const message = fieldOf(value, 'message');
+      const errStack = fieldOf(value, 'stack');
+      rest.push(field('err', typeof message === 'string' ? message : JSON.stringify(value)));
+      if (Number(entry.level) >= 50 && typeof errStack === 'string' && errStack) {
+        stack = `\n${paint(90, errStack.replace(/^/gm, '    '))}`;
+      }
       continue;
     }
     rest.push(field(key, value));

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ROLES, type Role } from '../../../shared/roles';
+import { isRole, type Role } from '../../../shared/roles';
 import { isCollectionName, schemaVersion, type CollectionName } from '../../../shared/schemas';
 import { pullRule } from '../../../shared/sync-policy';
 import type { AppContext } from '../context';
@@ -64,10 +64,11 @@ export function streamAllRoutes(ctx: AppContext, opts: { heartbeatMs?: number } 
   const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
 
   function stream({ auth, req, res }: { auth: RequestAuth | null; req: Request; res: Response }) {
-    if (!auth?.user || !(ROLES as readonly string[]).includes(auth.principal)) {
+    const role = auth?.principal;
+    if (!auth?.user || !isRole(role)) {
       throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
     }
-    const collections = new Set(parseCollections(req.query.collections, auth.principal as Role));
+    const collections = new Set(parseCollections(req.query.collections, role));
     return serveChangeStream(ctx, req, res, auth, {
       heartbeatMs,
       matches: (event) => collections.has(event.collection),

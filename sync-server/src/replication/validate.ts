@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { fieldOf } from '../../../shared/objects';
 import { COLLECTIONS, type CollectionName } from '../../../shared/schemas';
 
 /**
@@ -13,9 +14,10 @@ export interface DocumentValidator {
 /** Turns an ajv error into the field a person would look for: `assignments.0.poolNumber`, `customerName`. */
 function describe(err: ErrorObject): { field: string; message: string } {
   const path = err.instancePath.split('/').filter(Boolean);
-  const params = err.params as { missingProperty?: string; additionalProperty?: string };
-  if (err.keyword === 'required' && params.missingProperty) path.push(params.missingProperty);
-  if (err.keyword === 'additionalProperties' && params.additionalProperty) path.push(params.additionalProperty);
+  const missing = fieldOf(err.params, 'missingProperty');
+  const additional = fieldOf(err.params, 'additionalProperty');
+  if (err.keyword === 'required' && typeof missing === 'string' && missing) path.push(missing);
+  if (err.keyword === 'additionalProperties' && typeof additional === 'string' && additional) path.push(additional);
   const field = path.join('.') || '(document)';
   const message =
     err.keyword === 'required'
