@@ -22,13 +22,30 @@ import { TwilioRest } from '../twilio-rest/rest';
  */
 const POOL_LOCK = 727_003;
 
+/** The pool's policy on this server, with what P12 may spend on numbers bought to spare assessors a prompt. */
+export interface ServerPoolPolicy extends PoolPolicy {
+  /** Null when no Twilio account is configured to buy with. */
+  buying: { budgetPence: number; numberMonthlyPence: number } | null;
+}
+
 export function poolPolicy(
-  config: Pick<Config, 'POOL_SESSION_TTL_DAYS' | 'POOL_COOLDOWN_DAYS' | 'POOL_RECENT_HOURS'>,
-): PoolPolicy {
+  config: Pick<
+    Config,
+    | 'POOL_SESSION_TTL_DAYS'
+    | 'POOL_COOLDOWN_DAYS'
+    | 'POOL_RECENT_HOURS'
+    | 'POOL_MONTHLY_BUDGET_PENCE'
+    | 'POOL_NUMBER_MONTHLY_PENCE'
+    | 'twilio'
+  >,
+): ServerPoolPolicy {
   return {
     sessionTtlMs: config.POOL_SESSION_TTL_DAYS * DAY_MS,
     cooldownMs: config.POOL_COOLDOWN_DAYS * DAY_MS,
     recentMs: config.POOL_RECENT_HOURS * 3600_000,
+    buying: config.twilio
+      ? { budgetPence: config.POOL_MONTHLY_BUDGET_PENCE, numberMonthlyPence: config.POOL_NUMBER_MONTHLY_PENCE }
+      : null,
   };
 }
 
@@ -38,15 +55,17 @@ export function routingLookbackMs(policy: PoolPolicy): number {
 }
 
 /** P12: another number fits in the monthly budget and there is an account to buy it with. */
-export async function budgetAllowsAnotherNumber(
-  q: Queryable,
-  config: Pick<Config, 'POOL_MONTHLY_BUDGET_PENCE' | 'POOL_NUMBER_MONTHLY_PENCE' | 'twilio'>,
-): Promise<boolean> {
-  if (!config.twilio) return false;
+export async function budgetAllowsAnotherNumber(q: Queryable, policy: PoolPolicy): Promise<boolean> {
+  const buying = 'buying' in policy && isBuying(policy.buying) ? policy.buying : null;
+  if (!buying) return false;
   const { rows } = await q.query<{ total: number }>(
     'SELECT coalesce(sum(monthly_cost_pence), 0)::int AS total FROM pool_numbers WHERE released_at IS NULL',
   );
-  return rows[0].total + config.POOL_NUMBER_MONTHLY_PENCE <= config.POOL_MONTHLY_BUDGET_PENCE;
+  return rows[0].total + buying.numberMonthlyPence <= buying.budgetPence;
+}
+
+function isBuying(v: unknown): v is NonNullable<ServerPoolPolicy['buying']> {
+  return typeof v === 'object' && v !== null && 'budgetPence' in v && 'numberMonthlyPence' in v;
 }
 
 export interface SessionRow {
@@ -115,10 +134,11 @@ export async function isActivePoolNumber(q: Queryable, number: string): Promise<
 export async function allocateInTx(
   tx: Queryable,
   req: AllocationRequest,
+  /** The server's policy (poolPolicy) also says what P12 may spend; a bare PoolPolicy never buys for it. */
   policy: PoolPolicy,
-  /** P12: ask for another number rather than share a number where the assessor has a recent session. */
-  mayBuy = false,
 ): Promise<Allocation> {
+  /** P12: ask for another number rather than share a number where the assessor has a recent session. */
+  const mayBuy = await budgetAllowsAnotherNumber(tx, policy);
   const phones = [req.customerPhone, req.assessorPhone];
   const coolingSince = req.now - routingLookbackMs(policy);
   const numbers = await tx.query<{ number: string; active: boolean }>(
