@@ -4,7 +4,7 @@ import { Field } from './Field';
  * A labelled filter choice where the empty option means "any": `onChange(null)` when it is chosen. Options
  * are `[value, label]` pairs.
  */
-export function FilterSelect({
+export function FilterSelect<V extends string>({
   label,
   value,
   options,
@@ -13,9 +13,10 @@ export function FilterSelect({
   className,
 }: {
   label: string;
-  value: string | null;
-  options: ReadonlyArray<readonly [string, string]>;
-  onChange(value: string | null): void;
+  value: V | null;
+  /** Each option's value and label; the value handed to onChange is always one of these (or null). */
+  options: ReadonlyArray<readonly [V, string]>;
+  onChange(value: V | null): void;
   /** The words for "no filter" (All, Anyone …). */
   anyLabel?: string;
   className?: string;
@@ -26,7 +27,7 @@ export function FilterSelect({
         className="select"
         aria-label={label}
         value={value ?? ''}
-        onChange={(e) => onChange(e.target.value || null)}
+        onChange={(e) => onChange(options.find(([v]) => v === e.target.value)?.[0] ?? null)}
       >
         <option value="">{anyLabel}</option>
         {options.map(([v, l]) => (

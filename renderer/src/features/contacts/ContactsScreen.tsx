@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { LEAD_GRADES, type Service } from '../../../../shared/schemas';
+import { LEAD_GRADES, type LeadGrade } from '../../../../shared/schemas';
 import { navigate, useSubPath } from '../../app/router';
 import { AssessorTable } from './AssessorTable';
 import { buildContactsView, facets, type ContactFilters } from './contacts-model';
-import { PERIODS, useContactsUi } from './contacts-store';
+import { PERIODS, isPeriod, useContactsUi } from './contacts-store';
 import { GRADE_LABELS } from './QualityBadge';
 import { LeadDetail } from './LeadDetail';
 import { LeadList } from './LeadList';
@@ -46,7 +46,10 @@ export default function ContactsScreen() {
               className="select"
               aria-label="Period"
               value={periodDays ?? ''}
-              onChange={(e) => e.target.value && setPeriod(Number(e.target.value) as keyof typeof PERIODS)}
+              onChange={(e) => {
+                const days = Number(e.target.value);
+                if (e.target.value && isPeriod(days)) setPeriod(days);
+              }}
             >
               {Object.entries(PERIODS).map(([d, label]) => (
                 <option key={d} value={d}>
@@ -78,14 +81,14 @@ export default function ContactsScreen() {
             label="Service"
             value={filters.service}
             options={choices.services.map((s) => [s, SERVICE_LABELS[s]])}
-            onChange={(service) => setFilters({ service: service as Service | null })}
+            onChange={(service) => setFilters({ service })}
           />
           <FilterSelect
             className="ct-filter"
             label="Assessor"
             value={filters.assessorId}
             options={choices.assessorIds
-              .map((id) => [id, assessorById.get(id)?.name ?? 'Unknown assessor'] as [string, string])
+              .map((id): [string, string] => [id, assessorById.get(id)?.name ?? 'Unknown assessor'])
               .sort((a, b) => a[1].localeCompare(b[1]))}
             onChange={(assessorId) => setFilters({ assessorId })}
           />
@@ -93,8 +96,11 @@ export default function ContactsScreen() {
             className="ct-filter"
             label="Lead quality"
             value={filters.grade}
-            options={[...LEAD_GRADES.map((g) => [g, GRADE_LABELS[g]] as [string, string]), ['ungraded', 'Not graded']]}
-            onChange={(grade) => setFilters({ grade: grade as ContactFilters['grade'] })}
+            options={[
+              ...LEAD_GRADES.map((g): [LeadGrade | 'ungraded', string] => [g, GRADE_LABELS[g]]),
+              ['ungraded', 'Not graded'],
+            ]}
+            onChange={(grade) => setFilters({ grade })}
           />
           <Field label="Customer" className="ct-filter ct-filter--search">
             <input

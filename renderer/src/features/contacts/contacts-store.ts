@@ -22,6 +22,11 @@ export function lastDays(days: number, now = Date.now()): { from: number; to: nu
 
 export const PERIODS = { 7: 'Last 7 days', 30: 'Last 30 days', 90: 'Last 90 days' } as const;
 
+/** Whether a number of days is one of the offered periods (the Period select's values come back as text). */
+export function isPeriod(days: number): days is keyof typeof PERIODS {
+  return Object.prototype.hasOwnProperty.call(PERIODS, days);
+}
+
 interface ContactsUi {
   filters: ContactFilters;
   /** The preset the period came from, or null once dates were picked by hand. */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { OUTCOMES, type Outcome, type Service } from '../../../../../shared/schemas';
+import { OUTCOMES, type Outcome } from '../../../../../shared/schemas';
 import { patchDoc, useDatabase, useQuery } from '../../../db/hooks';
 import { useReviewEnv } from '../env';
 import { useOfflineStore } from '../offline/offline-store';
@@ -10,6 +10,7 @@ import { preparingText, usePreparing } from './use-preparing';
 import {
   buildQueue,
   queueFacets,
+  QUEUE_SORTS,
   type QueueFilters,
   type QueueRow,
   type QueueSort,
@@ -123,7 +124,10 @@ export function ReviewQueue() {
           <select
             className="select rv-queue__sort"
             value={sort}
-            onChange={(e) => ui.setSort(e.target.value as QueueSort)}
+            onChange={(e) => {
+              const next = QUEUE_SORTS.find((s) => s === e.target.value);
+              if (next) ui.setSort(next);
+            }}
             aria-label="Sort"
           >
             {Object.entries(SORT_LABELS).map(([k, v]) => (
@@ -158,14 +162,14 @@ export function ReviewQueue() {
               label="Service"
               value={filters.service}
               options={facets.services.map((s) => [s, SERVICE_LABELS[s]])}
-              onChange={(service) => ui.setFilters({ service: service as Service | null })}
+              onChange={(service) => ui.setFilters({ service })}
             />
             <FilterSelect
               className="rv-filter"
               label="Assessor"
               value={filters.assessorId}
               options={facets.assessorIds
-                .map((id) => [id, assessors.get(id)?.name ?? id] as [string, string])
+                .map((id): [string, string] => [id, assessors.get(id)?.name ?? id])
                 .sort((a, b) => a[1].localeCompare(b[1]))}
               onChange={(assessorId) => ui.setFilters({ assessorId })}
             />
@@ -173,8 +177,11 @@ export function ReviewQueue() {
               className="rv-filter"
               label="Outcome"
               value={filters.outcome}
-              options={[...OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]] as [string, string]), ['none', 'No outcome yet']]}
-              onChange={(outcome) => ui.setFilters({ outcome: outcome as Outcome | 'none' | null })}
+              options={[
+                ...OUTCOMES.map((o): [Outcome | 'none', string] => [o, OUTCOME_LABELS[o]]),
+                ['none', 'No outcome yet'],
+              ]}
+              onChange={(outcome) => ui.setFilters({ outcome })}
             />
             <FilterSelect
               className="rv-filter"
@@ -185,7 +192,7 @@ export function ReviewQueue() {
                 ['unassigned', `Unassigned (${counts.unassigned})`],
               ]}
               anyLabel="Anyone"
-              onChange={(a) => ui.setFilters({ assignment: (a ?? 'anyone') as QueueFilters['assignment'] })}
+              onChange={(a) => ui.setFilters({ assignment: a ?? 'anyone' })}
             />
             <DateRange
               className="rv-filter"
