@@ -129,11 +129,9 @@ describe('courses 0 → 1: coursesV1AddDistricts', () => {
   it('R3a: an old app gets 426 and keeps its unpushed edit; updated, it migrates and pushes the edit', () =>
     oldAppMeetsUpdatedServer('plain', getRxStorageMemory));
 
-  // Known gap, left for a follow-up: the app's storage keeps a pulled document's replication meta row
-  // "virtual" (lazy-meta.ts), and RxDB's migration moves only stored meta rows, so after the update the edit
-  // is pushed without the master state it was based on and loses the conflict (the server keeps the old
-  // title). lazy-meta.ts must hand RxDB's migration its virtual rows (or store them before a version change).
-  it.skip('R3a with the app’s lazy meta rows (skipped: lazy-meta.ts loses edits across a migration, see above)', () =>
+  // The app's storage keeps a pulled document's replication meta row "virtual" (lazy-meta.ts); RxDB's migration
+  // moves only stored rows, so lazy-meta.ts carries the virtual state across itself.
+  it('R3a with the app’s lazy meta rows: the edit survives the migration too', () =>
     oldAppMeetsUpdatedServer('lazy', lazyMetaStorage));
 });
 

@@ -1,5 +1,6 @@
 import {
   META_INSTANCE_SCHEMA_TITLE,
+  getChangedDocumentsSince,
   getHeightOfRevision,
   now,
   type BulkWriteRow,
@@ -28,13 +29,18 @@ import {
  *    state the edit is based on) in the new document's `_meta.rsm`, and answers meta lookups from that, so
  *    the push still carries the right assumed master state, also after an offline edit made while no
  *    replication was running;
- *  - treats RxDB's writes over a virtual row as inserts (or as updates of a row stored meanwhile).
+ *  - treats RxDB's writes over a virtual row as inserts (or as updates of a row stored meanwhile);
+ *  - stores the virtual rows of a collection's older schema version when RxDB's schema migration reads its meta
+ *    rows (see materialise), so that the migration carries them to the new version like stored ones.
  * Meta rows RxDB writes in any other situation (after a push, after a conflict, checkpoints) are stored as
  * usual. tests/e2e/bulk-path-storage.test.ts runs pushes, pulls, conflicts and offline edits through RxDB's
  * replication on this storage and on RxDB's own, and requires the same results on both sides.
  */
 
 const VIRTUAL_REV = '1-lazymeta';
+/** The revision of a virtual row stored for a schema migration: a stored row like any other from then on. */
+const MATERIALISED_REV = '1-lazymetastored';
+const MIGRATION_STATE_PREFIX = 'rx-migration-state-';
 const DOWNSTREAM_CONTEXT = 'replication-downstream-';
 const DOWN_META_CONTEXT = 'replication-down-write-meta';
 
@@ -76,6 +82,8 @@ function docState(doc: AnyDoc): Record<string, unknown> {
 /** One collection's storage instance and the replication meta instances open on it. */
 interface Fork {
   readonly databaseName: string;
+  readonly collectionName: string;
+  readonly schemaVersion: number;
   readonly propertiesKey: string;
   readonly primaryPath: string;
   readonly instance: Instance<AnyDoc>;
@@ -103,6 +111,7 @@ export class LazyMeta {
   wrap<T>(instance: Instance<T>, databaseName: string): Instance<T> {
     const schema = instance.schema as unknown as {
       title?: string;
+      version: number;
       properties: Record<string, { properties?: unknown }>;
       attachments?: unknown;
     };
@@ -116,6 +125,8 @@ export class LazyMeta {
     }
     const fork: Fork = {
       databaseName,
+      collectionName: instance.collectionName,
+      schemaVersion: schema.version,
       propertiesKey: propertiesKey(schema.properties),
       primaryPath: (instance as unknown as { primaryPath: string }).primaryPath,
       instance: instance as unknown as Instance<AnyDoc>,
@@ -182,6 +193,7 @@ export class LazyMeta {
   private wrapMeta(instance: Instance<MetaDoc>, fork: Fork): Instance<MetaDoc> {
     const findDocumentsById = instance.findDocumentsById.bind(instance);
     const bulkWrite = instance.bulkWrite.bind(instance);
+    this.materialiseBeforeMigration(instance, fork, findDocumentsById, bulkWrite);
     instance.findDocumentsById = async (ids: string[], withDeleted: boolean) => {
       const found = await findDocumentsById(ids, withDeleted);
       const have = new Set(found.map((d) => d.id));
@@ -220,5 +232,81 @@ export class LazyMeta {
       return bulkWrite(keep, context);
     };
     return instance;
+  }
+
+  /**
+   * RxDB's schema migration moves a collection's stored replication meta rows to the new version, running the
+   * migration step over their master states; it reads them from the old version's meta instance (a count, then a
+   * change feed), which never shows virtual rows. A virtual row carried over only inside the migrated document
+   * would be wrong: the base of an edit (`_meta.rsm`) would keep the old version's shape and the edit would lose
+   * its conflict on the server (replication SPEC R3a). So when the meta instance of a version older than one
+   * already open on the same collection is opened (only the migration does that), every virtual row is stored
+   * before anything reads it, and the migration step handles it like any other. A one-off cost of the update,
+   * off the pull path.
+   */
+  private materialiseBeforeMigration(
+    instance: Instance<MetaDoc>,
+    fork: Fork,
+    findDocumentsById: Instance<MetaDoc>['findDocumentsById'],
+    bulkWrite: Instance<MetaDoc>['bulkWrite'],
+  ): void {
+    // The migration's own bookkeeping of what it has moved (`rx-migration-state-meta-…`) has the same shape,
+    // but is not a replication of this collection: it keeps its rows as RxDB writes them.
+    if (instance.collectionName.startsWith(MIGRATION_STATE_PREFIX)) return;
+    const migrating = [...this.forks].some(
+      (f) =>
+        f.databaseName === fork.databaseName &&
+        f.collectionName === fork.collectionName &&
+        f.schemaVersion > fork.schemaVersion,
+    );
+    if (!migrating) return;
+    const materialised = this.materialise(fork, findDocumentsById, bulkWrite);
+    const query = instance.query.bind(instance);
+    const count = instance.count.bind(instance);
+    instance.query = async (preparedQuery) => {
+      await materialised;
+      return query(preparedQuery);
+    };
+    instance.count = async (preparedQuery) => {
+      await materialised;
+      return count(preparedQuery);
+    };
+    const changedSince = instance.getChangedDocumentsSince?.bind(instance);
+    if (changedSince) {
+      instance.getChangedDocumentsSince = async (limit, checkpoint) => {
+        await materialised;
+        return changedSince(limit, checkpoint);
+      };
+    }
+  }
+
+  /** Stores the virtual meta row of every document of the fork that has one and no stored row. */
+  private async materialise(
+    fork: Fork,
+    findDocumentsById: Instance<MetaDoc>['findDocumentsById'],
+    bulkWrite: Instance<MetaDoc>['bulkWrite'],
+  ): Promise<void> {
+    let checkpoint: unknown = undefined;
+    for (;;) {
+      const batch = await getChangedDocumentsSince(fork.instance, 200, checkpoint);
+      if (batch.documents.length === 0) return;
+      checkpoint = batch.checkpoint;
+      const virtual = batch.documents.flatMap((doc) => {
+        const master = assumedMaster(doc);
+        return master ? [this.virtualRow(fork, doc, master)] : [];
+      });
+      const stored = new Set(
+        (
+          await findDocumentsById(
+            virtual.map((row) => row.id),
+            true,
+          )
+        ).map((row) => row.id),
+      );
+      const rows = virtual
+        .filter((row) => !stored.has(row.id))
+        .map((row): BulkWriteRow<MetaDoc> => ({ document: { ...row, _rev: MATERIALISED_REV } }));
+      if (rows.length > 0) await bulkWrite(rows, 'lazy-meta-materialise');
+    }
   }
 }
