@@ -1,4 +1,6 @@
 import { useState, type FormEvent } from 'react';
+import { exportSubject } from '../../../../shared/contracts/subject-access';
+import { isErrorBody } from '../../../../shared/errors';
 import { explain } from '../../api/admin';
 import { useSessionStore } from '../../state/session';
 import { Field } from '../../ui/Field';
@@ -25,7 +27,8 @@ export function ExportCard() {
     setProblem(null);
     setSaved(null);
     try {
-      const res = await fetch(`${session.serverUrl}/api/privacy/export`, {
+      // The answer is a zip, not JSON, so this is a plain fetch; the path and body still come from the contract.
+      const res = await fetch(session.serverUrl + exportSubject.path, {
         method: 'POST',
         headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
         body: JSON.stringify(exportBody(kind, value)),
@@ -33,13 +36,8 @@ export function ExportCard() {
       });
       if (!res.ok) {
         const answer: unknown = await res.json().catch(() => null);
-        const error =
-          answer && typeof answer === 'object' && 'error' in answer && answer.error && typeof answer.error === 'object'
-            ? answer.error
-            : null;
-        const code = error && 'code' in error && typeof error.code === 'string' ? error.code : null;
-        const message = error && 'message' in error && typeof error.message === 'string' ? error.message : '';
-        setProblem(exportProblem(code, message || `The server answered ${res.status}.`));
+        const error = isErrorBody(answer) ? answer.error : null;
+        setProblem(exportProblem(error?.code ?? null, error?.message || `The server answered ${res.status}.`));
         return;
       }
       // The server names the file (no personal data in the name).

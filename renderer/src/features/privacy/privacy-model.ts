@@ -1,4 +1,5 @@
 import type { ErasureReport, RetentionReport, RetentionSettings } from '../../../../shared/contracts/privacy';
+import type { SubjectBody } from '../../../../shared/contracts/subject-access';
 import { formatNational, parseUkPhone } from '../../../../shared/phone';
 
 /**
@@ -148,7 +149,7 @@ export const SUBJECT_KINDS: ReadonlyArray<{ kind: SubjectKind; label: string; pl
 ];
 
 /** The request body: exactly one way of naming the person. */
-export function exportBody(kind: SubjectKind, value: string): Partial<Record<SubjectKind, string>> {
+export function exportBody(kind: SubjectKind, value: string): SubjectBody {
   return { [kind]: value.trim() };
 }
 
