@@ -15,6 +15,7 @@
  * Baseline: the brief's plan of one number per assessor per lead (4,000 numbers, £4,000 a month).
  */
 import crypto from 'node:crypto';
+import { seededRandom } from '../../shared/random';
 import {
   DAY_MS,
   DEFAULT_POOL_POLICY,
@@ -33,17 +34,6 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const SEED = Number(args.get('seed') ?? 7);
 const policy = DEFAULT_POOL_POLICY;
 const T0 = Date.UTC(2026, 2, 2);
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ───────────────────────────── the month ─────────────────────────────
 
@@ -64,7 +54,7 @@ interface Lead {
 }
 
 function month(seed: number): { assessors: Assessor[]; leads: Lead[] } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const districts = ['W1', 'EC1', 'N1', 'E17'];
   const assessors: Assessor[] = Array.from({ length: 60 }, (_, i) => ({
     id: `asr-${i}`,
@@ -279,7 +269,7 @@ interface CallPlan {
 }
 
 function callPlan(leads: Lead[], seed: number): CallPlan[] {
-  const r = rng(seed * 31 + 5);
+  const r = seededRandom(seed * 31 + 5);
   const plan: CallPlan[] = [];
   for (const lead of leads) {
     for (const a of lead.assessors) {

@@ -7,7 +7,7 @@ import { SCRIPTS } from '../../sync-server/src/twilio-sandbox/scripts';
 import { twilioSignature } from '../../sync-server/src/twilio-sandbox/signature';
 import { parseMessagingTwiml, parseVoiceTwiml, TwimlParseError } from '../../sync-server/src/twilio-sandbox/twiml';
 import { sandboxClock, withRequestTime } from '../../sync-server/src/twilio-sandbox/virtual-time';
-import { seededRandom } from '../../sync-server/src/twilio-sandbox/webhooks';
+import { seededRandom } from '../../shared/random';
 
 /** The sandbox's pure parts: its signer, its TwiML reader and the demo's plan. */
 

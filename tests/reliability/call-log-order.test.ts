@@ -13,6 +13,7 @@ import {
 } from '../integration/voice-setup';
 import { fmt, PROBE_TIMEOUT, report, scaled } from './size';
 import { formBody, signedForm } from './twilio-sign';
+import { seededRandom } from '../../shared/random';
 
 /**
  * The order-proof call log (issue 9, C1/C2 of shared/call-state.ts) under load: many calls, each a realistic
@@ -261,18 +262,6 @@ function arrival(cbs: Callback[], rnd: () => number): { order: Callback[]; displ
   return { order: [...head, voice, ...order], displaced, duplicated };
 }
 
-/** A small seeded generator: the same seed gives the same calls and the same arrival orders. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = (d: CallDoc) => {
   const { updatedAt: _u, reviewAssignee: _r, ...rest } = d;
   return rest;
@@ -282,7 +271,7 @@ describe('order-proof call log', () => {
   it(
     "every call's document equals the fold of its callbacks in true order, whatever order and repetition they arrive in",
     async () => {
-      const rnd = mulberry32(SEED);
+      const rnd = seededRandom(SEED);
       const calls = Array.from({ length: CALLS }, (_, i) => {
         const s = scenario(i, rnd);
         return { ...s, ...arrival(s.callbacks, rnd) };

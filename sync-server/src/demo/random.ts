@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../shared/random';
 /**
  * The demo's seeded randomness: the same seed gives the same month, draw for draw. Every draw comes from one
  * sequence, so the order the planner draws in is part of the demo (reordering draws changes the story).
@@ -13,20 +14,8 @@ export interface Draw {
   weighted<T>(items: Array<[T, number]>): T;
 }
 
-/** mulberry32: small, fast and good enough for a story. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function seededDraw(seed: number): Draw {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   return {
     next: r,
     pick: (list) => list[Math.floor(r() * list.length)],

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { twilioSignature } from './signature';
 import type { HttpMethod } from './twiml';
+import { seededRandom } from '../../../shared/random';
 
 /**
  * Requests from the sandbox to the application, made the way Twilio makes them: form-encoded POST (or GET
@@ -122,18 +123,6 @@ export interface CallbackChaos {
   delayMs?: number | [number, number];
   /** Seed for the shuffles and coin flips, so a failing run can be replayed. */
   seed?: number;
-}
-
-/** A small seeded PRNG (mulberry32): the sandbox's chaos must be reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Queued {

@@ -2,7 +2,8 @@ import { newSid } from '../ids';
 import type { RecordingRecord } from '../recordings';
 import { voiceForNumber } from '../speech';
 import { parseVoiceTwiml, TwimlParseError, type HttpMethod, type TwimlWarning, type VoiceVerb } from '../twiml';
-import { CallbackOutbox, seededRandom, type WebhookKind, type WebhookLogEntry } from '../webhooks';
+import { seededRandom } from '../../../../shared/random';
+import { CallbackOutbox, type WebhookKind, type WebhookLogEntry } from '../webhooks';
 import { CallClock } from './clock';
 import type { CallSimulation } from './simulation';
 import {
