@@ -532,6 +532,12 @@ export interface PoolReport {
   sessionsWithExtension: number;
   /** Share of open sessions whose assessor side needs an extension (0–1). */
   extensionRate: number;
+  /** P10: open sessions with an interaction in the recent window (the ones assessors are calling now). */
+  recentSessions: number;
+  /** Of those, the ones sharing their number with another recent session of the same assessor phone: a bare call to them is asked for the extension now. */
+  recentAmbiguous: number;
+  /** recentAmbiguous / recentSessions (0–1): how often an assessor calling back now would hear the prompt. */
+  promptExposure: number;
   monthlyCostPence: number;
   /** Assignments live at some point in the last 30 days: one number each in the brief's plan. */
   assignmentsInMonth: number;
@@ -545,6 +551,7 @@ export function poolReport(
   sessions: readonly PoolSession[],
   now: number,
   numberMonthlyPence: number,
+  recentMs: number = DEFAULT_RECENT_MS,
 ): PoolReport {
   const owned = numbers.filter((n) => n.active);
   const open = sessions.filter((s) => isOpen(s, now));
@@ -560,6 +567,13 @@ export function poolReport(
   // Each number carries one direct session plus EXTENSION_CAPACITY extensions for one assessor phone.
   for (const n of perAssessorPhone.values()) needed = Math.max(needed, Math.ceil(n / (EXTENSION_CAPACITY + 1)));
   const withExt = open.filter((s) => s.extension !== null).length;
+  const recent = open.filter((s) => isRecent(s, now, recentMs));
+  const recentPerKey = new Map<string, number>();
+  for (const s of recent) {
+    const k = `${s.assessorPhone}|${s.poolNumber}`;
+    recentPerKey.set(k, (recentPerKey.get(k) ?? 0) + 1);
+  }
+  const ambiguous = recent.filter((s) => (recentPerKey.get(`${s.assessorPhone}|${s.poolNumber}`) ?? 0) > 1).length;
   const monthAgo = now - 30 * DAY_MS;
   const inMonth = sessions.filter((s) => s.createdAt <= now && sessionEndsAt(s) > monthAgo).length;
   const monthlyCost = owned.reduce((sum, n) => sum + n.monthlyCostPence, 0);
@@ -571,6 +585,9 @@ export function poolReport(
     openSessions: open.length,
     sessionsWithExtension: withExt,
     extensionRate: open.length ? withExt / open.length : 0,
+    recentSessions: recent.length,
+    recentAmbiguous: ambiguous,
+    promptExposure: recent.length ? ambiguous / recent.length : 0,
     monthlyCostPence: monthlyCost,
     assignmentsInMonth: inMonth,
     oneNumberPerAssignmentPence: briefPlan,

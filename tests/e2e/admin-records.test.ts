@@ -174,7 +174,7 @@ describe.skipIf(!browserProbe.available)('admin records in Chromium: audit, pool
     await page.getByTestId('pool-owned').waitFor();
     expect(await page.getByTestId('pool-owned').textContent()).toContain('1');
     expect(await page.getByTestId('pool-in-use').textContent()).toMatch(/In use\s*1\s*carrying 1 open assignment/);
-    expect(await page.getByTestId('pool-extension-rate').textContent()).toContain('0 %');
+    expect(await page.getByTestId('pool-prompt-exposure').textContent()).toContain('0 %');
     expect(await page.getByTestId('pool-cost').textContent()).toContain('£1');
     expect(await page.getByTestId('pool-number').allTextContents()).toEqual([
       expect.stringMatching(/^07700 900821\s*1 open\s*in use\s*£1 \/ month/i),

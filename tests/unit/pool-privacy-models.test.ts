@@ -27,6 +27,9 @@ const report: PoolReport = {
   openSessions: 7,
   sessionsWithExtension: 2,
   extensionRate: 2 / 7,
+  recentSessions: 5,
+  recentAmbiguous: 1,
+  promptExposure: 1 / 5,
   monthlyCostPence: 300,
   assignmentsInMonth: 24,
   oneNumberPerAssignmentPence: 2400,
@@ -51,12 +54,16 @@ function number(over: Partial<PoolNumber>): PoolNumber {
 }
 
 describe('pool figures', () => {
-  it('reads owned, in use, needed and the extension rate with what each means', () => {
+  it('reads owned, in use, needed and how often a call back now is asked for an extension', () => {
     expect(poolFigures(report).map((f) => [f.label, f.value, f.hint])).toEqual([
       ['Numbers owned', '3', 'held now, released ones not counted'],
       ['In use', '3', 'carrying 7 open assignments'],
       ['Needed', '2', 'the fewest that could carry today’s assignments'],
-      ['Extension rate', '29 %', '2 of 7 assignments need the assessor to dial an extension'],
+      [
+        'Asked for an extension',
+        '20 %',
+        '1 of 5 recent assignments share their number with another recent one of the same assessor; calls to the others connect at once',
+      ],
     ]);
   });
 
@@ -85,7 +92,7 @@ describe('pool figures', () => {
       number({ number: '+447700900823' }),
     ]);
     expect(rows.map((r) => [r.display, r.use, r.statusLabel, r.source])).toEqual([
-      ['07700 900822', '5 open, 4 with extension', 'In use', 'Bought by Ringside'],
+      ['07700 900822', '5 open', 'In use', 'Bought by Ringside'],
       ['07700 900821', '1 open', 'In use', 'Added by an operator'],
       ['07700 900823', 'none', 'Idle', 'Added by an operator'],
       ['07700 900830', 'none', 'Released', 'Added by an operator'],

@@ -343,6 +343,7 @@ export async function buildPoolReport(deps: PoolDeps): Promise<PoolReportOut> {
     rows.map(toPoolSession),
     now,
     deps.config.POOL_NUMBER_MONTHLY_PENCE,
+    poolPolicy(deps.config).recentMs,
   );
   return {
     ...report,

@@ -77,10 +77,10 @@ export function poolFigures(r: PoolReport): Figure[] {
       hint: 'the fewest that could carry today’s assignments',
     },
     {
-      id: 'extension-rate',
-      label: 'Extension rate',
-      value: percent(r.extensionRate),
-      hint: `${count(r.sessionsWithExtension)} of ${count(r.openSessions)} assignments need the assessor to dial an extension`,
+      id: 'prompt-exposure',
+      label: 'Asked for an extension',
+      value: percent(r.promptExposure),
+      hint: `${count(r.recentAmbiguous)} of ${count(r.recentSessions)} recent assignments share their number with another recent one of the same assessor; calls to the others connect at once`,
     },
   ];
 }
@@ -141,9 +141,8 @@ export function numberRows(numbers: readonly PoolNumber[]): NumberRow[] {
       since: londonDay(n.acquiredAt),
       cost: n.monthlyCostPence === null ? '—' : `${pounds(n.monthlyCostPence)} / month`,
       use:
-        n.openSessions === 0
-          ? 'none'
-          : `${n.openSessions.toLocaleString('en-GB')} open${n.withExtension ? `, ${n.withExtension.toLocaleString('en-GB')} with extension` : ''}`,
+        // Every listing carries an extension now (shared/pool P2), so only the open count tells numbers apart.
+        n.openSessions === 0 ? 'none' : `${n.openSessions.toLocaleString('en-GB')} open`,
       status: !n.active ? 'released' : n.openSessions > 0 ? 'in-use' : 'idle',
       statusLabel: !n.active ? 'Released' : n.openSessions > 0 ? 'In use' : 'Idle',
       sandbox: n.sandbox,
