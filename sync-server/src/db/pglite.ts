@@ -1,17 +1,12 @@
 import fs from 'node:fs';
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { claimDataDir, type DataDirClaim, type DataDirOwner } from './owner';
 import type { Database, Queryable, QueryResult } from './types';
 
-interface PgliteLike {
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
-  exec(sql: string): Promise<unknown>;
-}
-
-function wrap(q: PgliteLike): Queryable {
+function wrap(q: PGlite | Transaction): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const res = await q.query<R>(sql, params as unknown[]);
+      const res = await q.query<R>(sql, [...params]);
       return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
     },
     async exec(sql: string) {
@@ -55,11 +50,11 @@ export async function openPglite(dir: string, opts: OpenPgliteOptions = {}): Pro
     claim?.release();
     throw err;
   }
-  const base = wrap(pg as unknown as PgliteLike);
+  const base = wrap(pg);
   return {
     kind: 'pglite',
     ...base,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx as unknown as PgliteLike))),
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
     async listen(channel, onPayload) {
       const unsubscribe = await pg.listen(channel, onPayload);
       return async () => unsubscribe();

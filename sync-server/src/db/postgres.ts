@@ -12,7 +12,7 @@ const typeParsers = {
 function wrap(q: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const res = await q.query({ text: sql, values: params as unknown[], types: typeParsers });
+      const res = await q.query({ text: sql, values: [...params], types: typeParsers });
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
     async exec(sql: string) {
