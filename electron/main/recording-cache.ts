@@ -8,6 +8,7 @@ import type {
   RecordingCacheUsage,
 } from '../preload/api';
 import { SerialQueue, writeFileAtomic } from './files';
+import { errnoCode } from './errno';
 
 /**
  * Recordings kept on disk so a reviewer can listen offline (and the peaks their waveform is drawn from).
@@ -95,7 +96,7 @@ export class RecordingCache {
       if (parsed.success) loaded = parsed.data.entries;
       else this.opts.onWarning?.('recording cache index was unreadable; starting empty', parsed.error);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (errnoCode(err) !== 'ENOENT') {
         this.opts.onWarning?.('recording cache index was unreadable; starting empty', err);
       }
     }
@@ -206,7 +207,7 @@ export class RecordingCache {
       try {
         data = await readFile(file);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        if (errnoCode(err) !== 'ENOENT') throw err;
         // Deleted behind our back (a cleaner, the person): forget it.
         this.entries.delete(callId);
         await this.persist();

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { injectCspMeta, resolveRendererFile } from './security';
+import { errnoCode } from './errno';
 
 /**
  * Serves the page's `file:` requests (registered with `protocol.handle('file', …)`). Two reasons to own the
@@ -54,7 +55,7 @@ export function createRendererFileHandler(opts: RendererFileHandlerOptions): (re
     try {
       bytes = await readFile(filePath);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = errnoCode(err);
       if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR')
         return new Response('Not found', { status: 404 });
       throw err;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DesktopSettings, ServerUrlSource, TokenStoreResult } from '../preload/api';
 import { SerialQueue, writeFileAtomic } from './files';
+import { errnoCode } from './errno';
 
 /**
  * Desktop settings and the session token, kept in userData.
@@ -102,7 +103,7 @@ export class SettingsStore {
     try {
       raw = await readFile(this.settingsPath, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (errnoCode(err) === 'ENOENT') return;
       throw err;
     }
     const parsed = parseStoredSettings(raw);
@@ -179,7 +180,7 @@ export class SettingsStore {
       try {
         encrypted = await readFile(this.sessionPath);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        if (errnoCode(err) === 'ENOENT') return null;
         throw err;
       }
       let session: z.infer<typeof StoredSessionSchema>;

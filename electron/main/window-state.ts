@@ -69,7 +69,8 @@ export function restoreWindowState(saved: unknown, workAreas: readonly Rect[]): 
 
 export async function readSavedWindowState(file: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+    const saved: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return saved;
   } catch {
     // Missing or corrupt: the defaults are a fine answer for a window size.
     return null;

@@ -158,7 +158,12 @@ function StaffAccounts() {
 
 function AddUserForm({ onAdded }: { onAdded(): void }) {
   const session = useSessionStore((s) => s.session)!;
-  const [form, setForm] = useState({ email: '', name: '', role: 'reviewer' as Role, password: '' });
+  const [form, setForm] = useState<{ email: string; name: string; role: Role; password: string }>({
+    email: '',
+    name: '',
+    role: 'reviewer',
+    password: '',
+  });
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
@@ -177,7 +182,10 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
       setForm({ email: '', name: '', role: form.role, password: '' });
       onAdded();
     } catch (err) {
-      const field = (err as { field?: string }).field;
+      const field =
+        typeof err === 'object' && err !== null && 'field' in err && typeof err.field === 'string'
+          ? err.field
+          : undefined;
       setError({ message: describeError(err, session.serverUrl), field });
     }
   }
@@ -210,7 +218,10 @@ function AddUserForm({ onAdded }: { onAdded(): void }) {
             id="new-role"
             className="select"
             value={form.role}
-            onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+            onChange={(e) => {
+              const role = ROLES.find((r) => r === e.target.value);
+              if (role) setForm({ ...form, role });
+            }}
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
