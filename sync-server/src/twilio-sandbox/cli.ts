@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import type { CliEnv } from '../cli/env';
 import type { CallResult, CallScenario, GatherAnswer } from './calls';
 import type { InboundSmsResult } from './messages';
@@ -25,20 +26,28 @@ interface Running {
   authToken: string;
 }
 
+/** What a running sandbox writes to its account file (index.ts), as far as the CLI needs it. */
+const RunningFile: z.ZodType<Running> = z.object({
+  url: z.string().min(1),
+  accountSid: z.string().min(1),
+  authToken: z.string().min(1),
+});
+
 function running(env: CliEnv): Running {
   const file = path.join(env.config.dataDir, 'sandbox', 'account.json');
-  let saved: Partial<Running> = {};
+  let saved: unknown;
   try {
-    saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Running>;
+    saved = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     // Handled below.
   }
-  if (!saved.url || !saved.accountSid || !saved.authToken) {
+  const parsed = RunningFile.safeParse(saved);
+  if (!parsed.success) {
     throw new Error(
       `the Twilio sandbox is not running (no ${file} with its address): start the server without Twilio credentials (npm start)`,
     );
   }
-  return saved as Running;
+  return parsed.data;
 }
 
 async function control<T>(sb: Running, method: string, route: string, body?: unknown): Promise<T> {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
+import { z } from 'zod';
 import { API_PREFIX, errorHandler, notFound, twilioError, type SandboxState } from './api/http';
 import { controlRouter } from './api/control';
 import { restApi } from './api/account';
@@ -122,12 +122,20 @@ interface AccountFile {
   pid?: number;
 }
 
+/** The account file as read back: a saved account is reused only with a well-formed SID and a token. */
+const SavedAccount: z.ZodType<AccountFile> = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-f]{32}$/),
+  authToken: z.string().min(1),
+  url: z.string().optional().catch(undefined),
+  pid: z.number().optional().catch(undefined),
+});
+
 function loadAccount(dataDir: string | null, opts: SandboxOptions): AccountFile {
   const file = dataDir ? path.join(dataDir, 'account.json') : null;
   if (file && fs.existsSync(file) && !opts.accountSid) {
     try {
-      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as AccountFile;
-      if (/^AC[0-9a-f]{32}$/.test(saved.accountSid) && saved.authToken) return saved;
+      const saved = SavedAccount.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      if (saved.success) return saved.data;
     } catch {
       // Unreadable: start a new account.
     }
@@ -204,7 +212,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     defaultChaos: opts.callbacks ?? {},
     registerLeg(leg) {
       legs.set(leg.sid, leg);
-      if (legs.size > 20000) legs.delete(legs.keys().next().value as string);
+      const oldest = legs.keys().next();
+      if (legs.size > 20000 && !oldest.done) legs.delete(oldest.value);
     },
     trackRecording(sid, call) {
       if (call) liveRecordings.set(sid, call);
@@ -293,7 +302,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  // Listening on a TCP port (never a pipe) gives an AddressInfo.
+  if (address === null || typeof address === 'string') throw new Error('the Twilio sandbox is not listening on a port');
+  const { port } = address;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (dataDir) {

@@ -118,7 +118,8 @@ export class SpeechSynthesizer {
       this.inFlight.set(key, job);
     }
     const pcm = await job;
-    if (this.memory.size > 400) this.memory.delete(this.memory.keys().next().value as string);
+    const oldest = this.memory.keys().next();
+    if (this.memory.size > 400 && !oldest.done) this.memory.delete(oldest.value);
     this.memory.set(key, pcm);
     return pcm;
   }
