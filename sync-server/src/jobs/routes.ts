@@ -40,28 +40,19 @@ function familyOf(kind: string): Family | null {
   return null;
 }
 
+/** Jobs counted by kind and status, with the AI usage they recorded. */
+interface JobTotalsRow {
+  kind: string;
+  status: string;
+  jobs: number;
+  audio_minutes: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+}
+
 /** Jobs' cost by kind and status over the last 30 days, for one family (the analysis status screen). */
-export async function jobCostsByKind(
-  ctx: Pick<AppContext, 'db'>,
-  family: Family,
-): Promise<
-  Array<{
-    kind: string;
-    status: string;
-    jobs: number;
-    audio_minutes: number | null;
-    prompt_tokens: number | null;
-    completion_tokens: number | null;
-  }>
-> {
-  const { rows } = await ctx.db.query<{
-    kind: string;
-    status: string;
-    jobs: number;
-    audio_minutes: number | null;
-    prompt_tokens: number | null;
-    completion_tokens: number | null;
-  }>(
+export async function jobCostsByKind(ctx: Pick<AppContext, 'db'>, family: Family): Promise<JobTotalsRow[]> {
+  const { rows } = await ctx.db.query<JobTotalsRow>(
     `SELECT kind, status, count(*)::int AS jobs,
               sum((cost ->> 'audioMinutes')::float8) AS audio_minutes,
               sum((cost ->> 'promptTokens')::float8) AS prompt_tokens,

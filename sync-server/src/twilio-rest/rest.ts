@@ -142,12 +142,7 @@ export class TwilioRest {
   }): Promise<BoughtNumber> {
     const r = await this.request<{ sid: string; phone_number: string }>('POST', '/IncomingPhoneNumbers.json', {
       PhoneNumber: input.phoneNumber,
-      VoiceUrl: input.voiceUrl,
-      VoiceMethod: 'POST',
-      SmsUrl: input.smsUrl,
-      SmsMethod: 'POST',
-      StatusCallback: input.statusCallback,
-      StatusCallbackMethod: 'POST',
+      ...webhookParams(input),
       AddressSid: input.addressSid,
       BundleSid: input.bundleSid,
     });
@@ -159,14 +154,7 @@ export class TwilioRest {
     sid: string,
     input: { voiceUrl: string; smsUrl: string; statusCallback: string },
   ): Promise<void> {
-    await this.request('POST', `/IncomingPhoneNumbers/${sid}.json`, {
-      VoiceUrl: input.voiceUrl,
-      VoiceMethod: 'POST',
-      SmsUrl: input.smsUrl,
-      SmsMethod: 'POST',
-      StatusCallback: input.statusCallback,
-      StatusCallbackMethod: 'POST',
-    });
+    await this.request('POST', `/IncomingPhoneNumbers/${sid}.json`, webhookParams(input));
   }
 
   async findOwnedNumber(phoneNumber: string): Promise<BoughtNumber | null> {
@@ -189,4 +177,16 @@ export class TwilioRest {
   async deleteRecording(recordingSid: string): Promise<void> {
     await this.request('DELETE', `/Recordings/${recordingSid}.json`);
   }
+}
+
+/** A pool number's webhooks: voice, texts and status, all POSTed to this server. */
+function webhookParams(input: { voiceUrl: string; smsUrl: string; statusCallback: string }) {
+  return {
+    VoiceUrl: input.voiceUrl,
+    VoiceMethod: 'POST',
+    SmsUrl: input.smsUrl,
+    SmsMethod: 'POST',
+    StatusCallback: input.statusCallback,
+    StatusCallbackMethod: 'POST',
+  };
 }
