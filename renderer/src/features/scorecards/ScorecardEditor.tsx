@@ -6,6 +6,7 @@ import { useDatabase, useQuery } from '../../db/hooks';
 import {
   KIND_LABELS,
   changeKind,
+  isQuestionKind,
   duplicateScorecard,
   move,
   newQuestion,
@@ -285,7 +286,10 @@ function DraftEditor({
                       className="select"
                       value={q.kind}
                       aria-label="Answer type"
-                      onChange={(e) => setQuestion(si, qi, changeKind(q, e.target.value as ScorecardQuestion['kind']))}
+                      onChange={(e) => {
+                        const kind = e.target.value;
+                        if (isQuestionKind(kind)) setQuestion(si, qi, changeKind(q, kind));
+                      }}
                     >
                       {Object.entries(KIND_LABELS).map(([k, l]) => (
                         <option key={k} value={k}>

@@ -12,6 +12,11 @@ export const KIND_LABELS: Record<ScorecardQuestion['kind'], string> = {
   choice: 'Single choice',
 };
 
+/** Whether a select's value names an answer type (the options are KIND_LABELS' keys). */
+export function isQuestionKind(value: string): value is ScorecardQuestion['kind'] {
+  return Object.prototype.hasOwnProperty.call(KIND_LABELS, value);
+}
+
 export function newQuestion(id: string, kind: ScorecardQuestion['kind'] = 'yesno'): ScorecardQuestion {
   return { id, text: '', kind, options: kind === 'choice' ? ['', ''] : [], weight: 1, allowNA: false };
 }
