@@ -124,7 +124,8 @@ export class MessageService {
     const from = one('From');
     const service = one('MessagingServiceSid');
     const body = one('Body') ?? '';
-    const media = ([] as string[]).concat(params.MediaUrl ?? []).filter(Boolean);
+    const mediaUrl = params.MediaUrl ?? [];
+    const media = (Array.isArray(mediaUrl) ? mediaUrl : [mediaUrl]).filter(Boolean);
     const statusCallback = one('StatusCallback');
     if (!to) throw new TwilioApiError(400, 21604, "A 'To' phone number is required.");
     if (!from && !service) throw new TwilioApiError(400, 21603, "A 'From' phone number is required.");

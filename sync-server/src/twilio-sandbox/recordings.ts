@@ -143,7 +143,7 @@ export class RecordingStore {
 
   /** Path of the media file (generated on first request). `channels` 1 mixes a dual recording down. */
   media(r: RecordingRecord, format: 'wav' | 'mp3', channels: 1 | 2): Promise<string> {
-    const n = Math.min(channels, r.channels) as 1 | 2;
+    const n = channels === 1 || r.channels === 1 ? 1 : 2;
     const file = path.join(this.dir, 'media', `${r.sid}${n === r.channels ? '' : `.${n}ch`}.${format}`);
     let job = this.building.get(file);
     if (!job) {
