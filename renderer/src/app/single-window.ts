@@ -45,7 +45,7 @@ export async function claimDatabase(
         });
       })
       .catch((err: unknown) => {
-        if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') resolve(null);
+        if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) resolve(null);
         else reject(err);
       });
   });

@@ -105,7 +105,7 @@ export async function makeAvailableOffline(
       useOfflineStore.setState((s) => ({ cachedIds: new Set([...s.cachedIds, callId]) }));
     } catch (err) {
       if (abort.signal.aborted) break;
-      job.failed.push({ callId, message: (err as Error).message });
+      job.failed.push({ callId, message: err instanceof Error ? err.message : String(err) });
     }
     job.done += 1;
     publish();

@@ -130,11 +130,11 @@ function MomentItem({
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
             save();
-            (e.target as HTMLInputElement).blur();
+            e.currentTarget.blur();
           }
           if (e.key === 'Escape') {
             setLabel(region.label);
-            (e.target as HTMLInputElement).blur();
+            e.currentTarget.blur();
           }
         }}
       />
