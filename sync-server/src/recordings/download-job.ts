@@ -21,6 +21,7 @@ import {
   RefusedRecordingUrlError,
 } from './twilio-media';
 import { readWavInfo, WavFormatError } from '../audio/wav';
+import { fieldOf } from '../../../shared/objects';
 
 /**
  * Job `recording.download`, enqueued by the telephony webhook on Twilio's recording-status callback (the webhook
@@ -263,7 +264,7 @@ async function markFailed(deps: MediaDeps, callId: string): Promise<void> {
 
 /** Job `recording.twilio-delete`: removes Twilio's copy once ours is stored (or the call was erased). */
 export async function runTwilioDeleteJob(deps: MediaDeps, job: JobRecord): Promise<JobOutcome> {
-  const recordingSid = (job.payload as { recordingSid?: unknown }).recordingSid;
+  const recordingSid = fieldOf(job.payload, 'recordingSid');
   if (!isRecordingSid(recordingSid)) throw new PermanentJobError('invalid recording.twilio-delete payload');
   const creds = deps.config.twilio;
   if (!creds) throw new RetryLaterError('no Twilio credentials yet', 30_000);
