@@ -5,15 +5,10 @@ import { NewUserInput } from '../../../shared/contracts/auth';
 import { ApiError, parseInput } from '../http/errors';
 import { hashPassword } from './passwords';
 import { announceRevocation } from './revocation';
+import type { StaffUser } from '../../../shared/contracts/auth';
 
-export interface AuthUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  revoked: boolean;
-}
+/** A staff user as the server hands it on: the contract's StaffUser (shared/contracts/auth.ts), defined once. */
+export type AuthUser = StaffUser;
 
 interface UserRow {
   id: string;

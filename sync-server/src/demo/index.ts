@@ -5,7 +5,7 @@ import { generatePassword } from '../auth/passwords';
 import { createApiKey } from '../auth/tokens';
 import { createUser, findUserByEmail } from '../auth/users';
 import type { Config } from '../config';
-import type { RunningServer } from '../server';
+import type { AppContext } from '../context';
 import type { CallScenario, GatherAnswer, RunningSandbox } from '../twilio-sandbox';
 import { SCRIPTS } from '../twilio-sandbox/scripts';
 import { VIRTUAL_TIME_HEADER } from '../twilio-sandbox/virtual-time';
@@ -58,7 +58,8 @@ export interface DemoSummary {
 }
 
 export interface DemoOptions {
-  server: Pick<RunningServer, 'url' | 'ctx'>;
+  /** The started server the demo drives: its address and context. */
+  server: { url: string; ctx: AppContext };
   sandbox: RunningSandbox;
   config: Config;
   log: Logger;

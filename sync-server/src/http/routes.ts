@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/contracts/define';
 import type { Principal, Role } from '../../../shared/roles';
 import type { AppContext } from '../context';
-import type { AuthUser } from '../auth/users';
+import type { StaffUser } from '../../../shared/contracts/auth';
 import { ApiError, parseInput } from './errors';
 
 export type { Access, Method } from '../../../shared/contracts/define';
@@ -20,7 +20,7 @@ export type { Access, Method } from '../../../shared/contracts/define';
 export interface RequestAuth {
   principal: Principal;
   /** Present for staff users; absent for API keys. */
-  user: AuthUser | null;
+  user: StaffUser | null;
   apiKeyId: string | null;
   /** Human label for audit entries: an email or `apikey:<name>`. */
   label: string;
