@@ -2,7 +2,7 @@ import { VirtualList } from '../../ui/VirtualList';
 import type { AssessorDoc } from '../../../../shared/schemas';
 import { formatDateTime } from '../../ui/format';
 import { href } from '../../app/router';
-import { formatDuration, LEAD_SORTS, type LeadRow, type LeadSort } from './contacts-model';
+import { formatDuration, isLeadSort, LEAD_SORTS, type LeadRow } from './contacts-model';
 import { useContactsUi } from './contacts-store';
 import { QualityBadge } from './QualityBadge';
 import { SERVICE_LABELS } from '../../ui/labels';
@@ -38,7 +38,10 @@ export function LeadList({
           className="select ct-list__sort"
           aria-label="Sort leads"
           value={sort}
-          onChange={(e) => useContactsUi.setState({ leadSort: e.target.value as LeadSort })}
+          onChange={(e) => {
+            const leadSort = e.target.value;
+            if (isLeadSort(leadSort)) useContactsUi.setState({ leadSort });
+          }}
         >
           {Object.entries(LEAD_SORTS).map(([k, label]) => (
             <option key={k} value={k}>

@@ -36,6 +36,11 @@ export const LEAD_SORTS = {
 } as const;
 export type LeadSort = keyof typeof LEAD_SORTS;
 
+/** Whether a select's value names a lead order (the options are LEAD_SORTS' keys). */
+export function isLeadSort(value: string): value is LeadSort {
+  return Object.prototype.hasOwnProperty.call(LEAD_SORTS, value);
+}
+
 export const ASSESSOR_COLUMNS = [
   'name',
   'assignments',
