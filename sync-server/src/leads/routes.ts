@@ -1,13 +1,7 @@
 import * as contract from '../../../shared/contracts/leads';
 import type { AppContext } from '../context';
 import { route, type RouteDef } from '../http/routes';
-import {
-  addAssignments,
-  closeLead,
-  createLead,
-  getLead,
-  recordBooking,
-} from './service';
+import { addAssignments, closeLead, createLead, getLead, recordBooking } from './service';
 
 export function leadRoutes(_ctx: AppContext): RouteDef[] {
   return [
