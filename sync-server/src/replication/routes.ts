@@ -1,8 +1,9 @@
 import type { Response } from 'express';
 import { sameDocument } from '../../../shared/conflicts';
 import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
-import { ROLES, type Role } from '../../../shared/roles';
+import { isRole, type Role } from '../../../shared/roles';
 import { isCollectionName, schemaVersion, type CollectionName, type DocTypes } from '../../../shared/schemas';
+import { fieldOf } from '../../../shared/objects';
 import {
   checkPush,
   keepHiddenFields,
@@ -39,10 +40,9 @@ type Stored<C extends CollectionName> = DocTypes[C];
 
 function staffUser(auth: RequestAuth | null): PolicyUser {
   // The route table admits staff roles only; this narrows the type and guards against a wiring mistake.
-  if (!auth?.user || !(ROLES as readonly string[]).includes(auth.principal)) {
-    throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
-  }
-  return { id: auth.user.id, role: auth.principal as Role };
+  const role = auth?.principal;
+  if (!auth?.user || !isRole(role)) throw new ApiError('FORBIDDEN', 'replication is for staff accounts');
+  return { id: auth.user.id, role };
 }
 
 /** R3: the collection must exist and the client's schema version must be the server's. */
@@ -143,9 +143,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
       redacts(rule)
         ? (await changesSince(ctx.db, collection, q.seq, q.limit, filter)).map((r) => ({
             seq: r.seq,
-            json: JSON.stringify(
-              asSeenBy(collection, user.role, r.doc as unknown as Stored<typeof collection>, r.deleted),
-            ),
+            json: JSON.stringify(asSeenBy(collection, user.role, r.doc, r.deleted)),
           }))
         : (await changesSinceAsJson(ctx.db, collection, q.seq, q.limit, filter)).map((r) => ({
             seq: r.seq,
@@ -174,21 +172,20 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
     const rows = body.rows.map((row, i) => {
       const deleted = row.newDocumentState._deleted === true;
       // R2: the server owns updatedAt; whatever the client sent is replaced before validation.
-      const doc: AnyDoc = { ...stripClientFields(row.newDocumentState), updatedAt: now };
-      const problem = validator.validate(collection, doc);
+      const candidate: AnyDoc = { ...stripClientFields(row.newDocumentState), updatedAt: now };
+      const { doc, problem } = validator.check(collection, candidate);
       if (problem) {
         throw new ApiError(
           'VALIDATION_FAILED',
-          `rows[${i}] (${String(doc.id).slice(0, 100)}): ${problem.field} ${problem.message}`,
+          `rows[${i}] (${String(candidate.id).slice(0, 100)}): ${problem.field} ${problem.message}`,
           problem.field,
         );
       }
-      const id = doc.id as string;
+      const id = doc.id;
       if (seen.has(id))
         throw new ApiError('VALIDATION_FAILED', `rows[${i}]: document ${id} appears twice in one push`, 'id');
       seen.add(id);
-      // Valid against the collection's schema (checked just above), so it has the collection's shape.
-      return { id, doc: doc as unknown as Stored<typeof collection>, deleted, assumed: row.assumedMasterState ?? null };
+      return { id, doc, deleted, assumed: row.assumedMasterState ?? null };
     });
 
     return ctx.db.transaction(async (tx) => {
@@ -211,29 +208,19 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
           // Never answer with (or overwrite) a document this user may not see: a conflict reply would leak it.
           throw new ApiError('FORBIDDEN', `document ${row.id} belongs to someone else`);
         }
-        const masterSeen = master
-          ? asSeenBy(collection, user.role, master.doc as Stored<typeof collection>, master.deleted)
-          : null;
+        const masterSeen = master ? asSeenBy(collection, user.role, master.doc, master.deleted) : null;
         // R5: a missing master never conflicts (there is nothing to lose); otherwise compare what the client
         // assumed with the master as this role sees it.
         if (masterSeen && !sameDocument(masterSeen, row.assumed)) {
           conflicts.push(masterSeen);
           continue;
         }
-        const liveMaster =
-          master && !master.deleted
-            ? (redactForRole(collection, user.role, master.doc) as Stored<typeof collection>)
-            : null;
+        const liveMaster = master && !master.deleted ? redactForRole(collection, user.role, master.doc) : null;
         const violation = checkPush(collection, user, { ...row.doc, _deleted: row.deleted }, liveMaster);
         // R7: one refused row refuses the whole push; the message names the document.
         if (violation) throw new ApiError(violation.code, `document ${row.id}: ${violation.message}`, violation.field);
         if (row.deleted && !liveMaster) continue; // deleting what is not there: nothing to write
-        const toWrite = keepHiddenFields(
-          collection,
-          user.role,
-          row.doc,
-          master ? (master.doc as Stored<typeof collection>) : null,
-        );
+        const toWrite = keepHiddenFields(collection, user.role, row.doc, master ? master.doc : null);
         (row.deleted ? tombstones : live).push(toWrite);
       }
       await putDocuments(tx, collection, live, now);
@@ -245,7 +232,7 @@ export function replicationRoutes(ctx: AppContext, opts: ReplicationRouteOptions
 
   function isVisible(collection: CollectionName, user: PolicyUser, doc: object): boolean {
     const owned = pullRule(collection, user.role)?.ownedBy;
-    return !owned || (doc as AnyDoc)[owned] === user.id;
+    return !owned || fieldOf(doc, owned) === user.id;
   }
 
   // ───────────────────────────── stream ─────────────────────────────

@@ -154,20 +154,20 @@ export async function getDocument<C extends CollectionName>(
  * Changes after a checkpoint, in sequence order. `where` is an extra SQL condition over the alias `d`
  * (partial sync scopes); its parameters continue after the first three.
  */
-export async function changesSince(
+export async function changesSince<C extends CollectionName>(
   q: Queryable,
-  collection: CollectionName,
+  collection: C,
   afterSeq: number,
   limit: number,
   scope?: { where: string; params: unknown[] },
-): Promise<StoredDoc[]> {
+): Promise<Array<StoredDoc<DocTypes[C]>>> {
   const { rows } = await q.query<Row>(changesSql('doc', scope), [
     collection,
     afterSeq,
     limit,
     ...(scope?.params ?? []),
   ]);
-  return rows.map((r) => toStored(r));
+  return rows.map((r) => toStored<DocTypes[C]>(r));
 }
 
 /**

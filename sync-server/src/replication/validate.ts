@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fieldOf } from '../../../shared/objects';
-import { COLLECTIONS, type CollectionName } from '../../../shared/schemas';
+import { COLLECTIONS, type CollectionName, type DocTypes } from '../../../shared/schemas';
 
 /**
  * Validates pushed documents against the same RxDB JSON schemas the app builds its collections from (SPEC R4).
@@ -9,6 +9,11 @@ import { COLLECTIONS, type CollectionName } from '../../../shared/schemas';
 export interface DocumentValidator {
   /** Null when valid; otherwise the offending field as a dotted path and a message. */
   validate(collection: CollectionName, doc: unknown): { field: string; message: string } | null;
+  /** The document typed as the collection's when it is valid; otherwise the problem as `validate` gives it. */
+  check<C extends CollectionName>(
+    collection: C,
+    doc: unknown,
+  ): { doc: DocTypes[C]; problem: null } | { doc: null; problem: { field: string; message: string } };
 }
 
 /** Turns an ajv error into the field a person would look for: `assignments.0.poolNumber`, `customerName`. */
@@ -32,15 +37,24 @@ export function createDocumentValidator(): DocumentValidator {
   // strict: false because RxDB schemas carry their own keywords (primaryKey, version, indexes, encrypted …).
   const ajv = new Ajv({ strict: false, allErrors: false });
   const compiled = new Map<CollectionName, ValidateFunction>();
+  function validatorOf(collection: CollectionName): ValidateFunction {
+    let fn = compiled.get(collection);
+    if (!fn) {
+      fn = ajv.compile(COLLECTIONS[collection]);
+      compiled.set(collection, fn);
+    }
+    return fn;
+  }
+  // The guard is the collection's own JSON schema: a document it accepts has the collection's document type.
+  function conforms<C extends CollectionName>(collection: C, doc: unknown): doc is DocTypes[C] {
+    return validatorOf(collection)(doc);
+  }
+  const check: DocumentValidator['check'] = (collection, doc) => {
+    if (conforms(collection, doc)) return { doc, problem: null };
+    return { doc: null, problem: describe(validatorOf(collection).errors![0]) };
+  };
   return {
-    validate(collection, doc) {
-      let fn = compiled.get(collection);
-      if (!fn) {
-        fn = ajv.compile(COLLECTIONS[collection]);
-        compiled.set(collection, fn);
-      }
-      if (fn(doc)) return null;
-      return describe(fn.errors![0]);
-    },
+    validate: (collection, doc) => check(collection, doc).problem,
+    check,
   };
 }
