@@ -8,6 +8,7 @@ import {
   type RouteContract,
 } from '../../../shared/contracts/define';
 import { isErrorBody, type ErrorCode } from '../../../shared/errors';
+import { fieldOf } from '../../../shared/objects';
 
 /**
  * Codes the app adds for failures that never reach a Ringside answer: the network failed, or something
@@ -54,7 +55,7 @@ export async function requestJson<T>(serverUrl: string, path: string, opts: Requ
       credentials: 'omit',
     });
   } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
+    if (fieldOf(err, 'name') === 'AbortError') throw err;
     throw new RequestError('NETWORK', `cannot reach ${serverUrl}`, null);
   }
   const contentType = res.headers.get('content-type') ?? '';

@@ -101,7 +101,10 @@ export default function AgreementScreen() {
               id="ag-period"
               className="select ag-period"
               value={period}
-              onChange={(e) => setPeriod(e.target.value as PeriodId)}
+              onChange={(e) => {
+                const chosen = PERIODS.find((p) => p.id === e.target.value);
+                if (chosen) setPeriod(chosen.id);
+              }}
             >
               {PERIODS.map((p) => (
                 <option key={p.id} value={p.id}>

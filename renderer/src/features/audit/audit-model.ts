@@ -1,5 +1,6 @@
 import type { AuditRow } from '../../../../shared/contracts/auth';
-import type { Service } from '../../../../shared/schemas';
+import { SERVICES } from '../../../../shared/schemas';
+import { isRecord } from '../../../../shared/objects';
 import { SERVICE_LABELS } from '../../ui/labels';
 
 /**
@@ -169,7 +170,8 @@ function subjectRef(type: string, id: string | null, names: AuditNames): string 
     case 'area': {
       // Pricing entries name an area as `district:service`.
       const [district, service] = (id ?? '').split(':');
-      const label = SERVICE_LABELS[service as Service] ?? (service ? words(service) : 'every service');
+      const known = SERVICES.find((s) => s === service);
+      const label = known ? SERVICE_LABELS[known] : service ? words(service) : 'every service';
       return district ? `${label} in ${district}` : 'an area';
     }
     case 'user':
@@ -189,8 +191,8 @@ export function describeValue(key: string, value: unknown, names: AuditNames): s
     const singular = key.replace(/s$/, '');
     return value.map((v) => describeValue(singular, v, names)).join(', ');
   }
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
+  if (isRecord(value)) {
+    return Object.entries(value)
       .map(([k, v]) => `${words(k)} ${describeValue(k, v, names)}`)
       .join(', ');
   }

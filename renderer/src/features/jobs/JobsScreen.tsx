@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { SERVICES, type Service } from '../../../../shared/schemas';
+import { SERVICES } from '../../../../shared/schemas';
 import { formatCount, formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../app/PageHeader';
 import { href } from '../../app/router';
@@ -347,7 +347,7 @@ function RerunCard() {
             <select
               className="select"
               value={form.service}
-              onChange={(e) => set({ service: e.target.value as Service | '' })}
+              onChange={(e) => set({ service: SERVICES.find((s) => s === e.target.value) ?? '' })}
             >
               <option value="">Any</option>
               {SERVICES.map((s) => (

@@ -14,9 +14,14 @@ export const JOB_KIND_LABELS: Record<string, string> = {
   'telephony.pending-callbacks': 'Callbacks before their call',
 };
 
-export function statusCounts(rows: StatusAnswer['jobs']): Record<'queued' | 'running' | 'done' | 'failed', number> {
+const COUNTED_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+
+export function statusCounts(rows: StatusAnswer['jobs']): Record<(typeof COUNTED_STATUSES)[number], number> {
   const out = { queued: 0, running: 0, done: 0, failed: 0 };
-  for (const r of rows) if (r.status in out) out[r.status as keyof typeof out] += r.jobs;
+  for (const r of rows) {
+    const status = COUNTED_STATUSES.find((s) => s === r.status);
+    if (status) out[status] += r.jobs;
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { fieldOf, isRecord } from '../../../../shared/objects';
 import { acceptedByServer$ } from '../../db/sync-controller';
 
 /**
@@ -16,10 +17,18 @@ type Outbox = Record<string, number>;
 // the entries of reviews present in the signed-in user's database.
 const STORAGE_KEY = 'ringside-review-outbox';
 
+/** The stored outbox, keeping only entries that are review ids with an edit time (storage is anyone's to write). */
+function outboxFrom(stored: unknown): Outbox {
+  if (!isRecord(stored) || Array.isArray(stored)) return {};
+  return Object.fromEntries(
+    Object.entries(stored).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
+}
+
 function load(): Outbox {
   try {
     const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Outbox) : {};
+    return raw ? outboxFrom(JSON.parse(raw)) : {};
   } catch {
     return {};
   }
@@ -52,8 +61,9 @@ export function acknowledge(reviewId: string, editedAt: number): void {
 }
 
 acceptedByServer$.subscribe(({ collection, doc }) => {
-  if (collection !== 'reviews' || typeof doc !== 'object' || doc === null) return;
-  const { id, editedAt } = doc as { id?: unknown; editedAt?: unknown };
+  if (collection !== 'reviews') return;
+  const id = fieldOf(doc, 'id');
+  const editedAt = fieldOf(doc, 'editedAt');
   if (typeof id === 'string' && typeof editedAt === 'number') acknowledge(id, editedAt);
 });
 

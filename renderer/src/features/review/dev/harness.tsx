@@ -31,7 +31,7 @@ import '../../../styles/layout.css';
 
 const params = new URLSearchParams(location.search);
 const CALLS = Number(params.get('calls') ?? 400);
-const ROLE = (params.get('role') ?? 'admin') as 'admin' | 'reviewer';
+const ROLE: 'admin' | 'reviewer' = params.get('role') === 'reviewer' ? 'reviewer' : 'admin';
 const SCREEN = params.get('screen') ?? 'review';
 const RATE = 8000;
 
