@@ -1,4 +1,9 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { rank as rankRoute } from '../../../shared/contracts/allocation';
+import { login as loginRoute } from '../../../shared/contracts/auth';
+import { createAssessor, createLead } from '../../../shared/contracts/leads';
+import { push as pushRoute } from '../../../shared/contracts/replication';
 import { scoreReview } from '../../../shared/scoring';
 import type { LeadGrade, ReviewDoc, ScorecardDoc } from '../../../shared/schemas';
 import { generatePassword } from '../auth/passwords';
@@ -16,7 +21,6 @@ import {
   demoReview,
   DISTRICT_TARGETS,
   type DemoEvent,
-  type DemoLead,
   type DemoPlan,
   type DemoReviewer,
   type District,
@@ -79,6 +83,17 @@ interface Assignment {
   extension?: string | null;
 }
 
+/** A district's line of the summary, before any lead: its targets from the district table. */
+function districtRow(d: District): DemoSummary['byDistrict'][District] {
+  return {
+    leads: 0,
+    connected: 0,
+    booked: 0,
+    targetCallRate: DISTRICT_TARGETS[d].callRate,
+    targetConversion: DISTRICT_TARGETS[d].conversion,
+  };
+}
+
 async function databaseIsEmpty(opts: DemoOptions): Promise<boolean> {
   const { rows } = await opts.server.ctx.db.query<{ n: number }>(
     'SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM assessors) AS n',
@@ -120,23 +135,13 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
     reviews: 0,
     failures: 0,
     unrouted: 0,
-    byDistrict: Object.fromEntries(
-      (Object.keys(DISTRICT_TARGETS) as District[]).map((d) => [
-        d,
-        {
-          leads: 0,
-          connected: 0,
-          booked: 0,
-          targetCallRate: DISTRICT_TARGETS[d].callRate,
-          targetConversion: DISTRICT_TARGETS[d].conversion,
-        },
-      ]),
-    ) as DemoSummary['byDistrict'],
+    byDistrict: { W1: districtRow('W1'), EC1: districtRow('EC1'), N1: districtRow('N1'), E17: districtRow('E17') },
     marketplace: null,
     ms: 0,
   };
 
-  const api = async (method: string, path: string, body: unknown, at: number): Promise<unknown> => {
+  /** Calls the server's API as the marketplace; the answer is parsed with the route contract's schema. */
+  const api = async <T>(method: string, path: string, body: unknown, at: number, answer: z.ZodType<T>): Promise<T> => {
     const res = await fetch(opts.server.url + path, {
       method,
       headers: {
@@ -151,7 +156,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
       summary.failures++;
       throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     }
-    return text ? (JSON.parse(text) as unknown) : null;
+    return answer.parse(text ? JSON.parse(text) : null);
   };
 
   // The phones: assessors' and customers' own, with their voices, all picking up unless a call says otherwise.
@@ -160,7 +165,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
 
   const assessorIds = new Map<string, string>();
   for (const p of plan.personas) {
-    const out = (await api(
+    const out = await api(
       'POST',
       '/api/assessors',
       {
@@ -171,7 +176,8 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
         services: ASSESSOR_SERVICES,
       },
       plan.start - 24 * 3600_000,
-    )) as { assessor: { id: string } };
+      createAssessor.response,
+    );
     assessorIds.set(p.key, out.assessor.id);
     summary.assessors++;
   }
@@ -187,17 +193,19 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
   setDemoCallsToCome(opts.server.ctx, recordedToCome);
 
   const runEvent = async (e: DemoEvent): Promise<void> => {
-    const lead = leadsByKey.get(e.lead) as DemoLead;
+    const lead = leadsByKey.get(e.lead);
+    if (!lead) throw new Error(`the demo plan has no lead ${e.lead}`);
     if (e.kind === 'lead') {
       // The marketplace shows a lead to its shortlist in the allocation order (tier, courses, recent results).
       const shortlist = lead.assessors.map((k) => assessorIds.get(k) ?? k);
-      const rank = (await api(
+      const rank = await api(
         'POST',
         '/api/allocation/rank',
         { postcode: lead.postcode, service: lead.service, assessorIds: shortlist },
         e.at,
-      )) as { ranked: Array<{ assessorId: string }> } | undefined;
-      const out = (await api(
+        rankRoute.response,
+      );
+      const out = await api(
         'POST',
         '/api/leads',
         {
@@ -205,10 +213,11 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
           customer: { name: lead.name, phone: lead.phone },
           postcode: lead.postcode,
           service: lead.service,
-          assessorIds: inRankOrder(shortlist, rank?.ranked ?? []),
+          assessorIds: inRankOrder(shortlist, rank.ranked),
         },
         e.at,
-      )) as { lead: { id: string }; assignments: Assignment[] };
+        createLead.response,
+      );
       leadIds.set(lead.key, out.lead.id);
       assignments.set(lead.key, new Map(out.assignments.map((a) => [a.assessorId, a])));
       summary.leads++;
@@ -224,6 +233,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoSummary | null> 
         `/api/leads/${leadIds.get(lead.key)}/booking`,
         { assessorId: assignment.assessorId, bookedAt: new Date(e.at).toISOString(), value: e.value },
         e.at,
+        z.unknown(),
       );
       summary.bookings++;
       summary.byDistrict[lead.district].booked++;
@@ -443,7 +453,7 @@ async function submitReviews(
       opts.log.warn({ email: reviewer.email, status: login.status }, 'a demo reviewer could not sign in');
       continue;
     }
-    const { token } = (await login.json()) as { token: string };
+    const { token } = loginRoute.response.parse(await login.json());
     const rows = (index === 0 ? chosen : chosen.slice(0, DEMO_REVIEWS.both)).flatMap((c) => {
       const review = demoReview(c.script, reviewer);
       if (!review) return [];
@@ -473,7 +483,7 @@ async function submitReviews(
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ rows }),
     });
-    const conflicts = res.ok ? ((await res.json()) as { conflicts: unknown[] }).conflicts : null;
+    const conflicts = res.ok ? pushRoute.response.parse(await res.json()).conflicts : null;
     if (!conflicts || conflicts.length) {
       opts.log.warn({ email: reviewer.email, status: res.status }, 'demo reviews were not all stored');
       continue;

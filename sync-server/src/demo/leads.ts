@@ -2,13 +2,13 @@ import {
   CUSTOMER_MIX,
   CUSTOMER_VOICES,
   DISTRICT_TARGETS,
+  DISTRICTS,
   FIRST_NAMES,
   LAST_NAMES,
   PERSONAS,
   SERVICES,
   customerPhone,
   type CustomerKind,
-  type District,
   type Persona,
 } from './tables';
 import type { DemoLead } from './plan';
@@ -19,13 +19,12 @@ const DAY = 24 * HOUR;
 
 /** The month's leads: spread over the days, in business hours, evenly over the districts. */
 export function drawLeads(draw: Draw, start: number, days: number, perDay: number): DemoLead[] {
-  const districts = Object.keys(DISTRICT_TARGETS) as District[];
   const leads: DemoLead[] = [];
   const total = Math.round(days * perDay);
   for (let i = 0; i < total; i++) {
     const day = Math.floor((i / total) * days);
     const at = Math.round(start + day * DAY + draw.between(8, 20) * HOUR);
-    const district = districts[i % districts.length];
+    const district = DISTRICTS[i % DISTRICTS.length];
     leads.push({
       key: `demo-lead-${String(i + 1).padStart(4, '0')}`,
       at,
@@ -46,7 +45,7 @@ export function drawLeads(draw: Draw, start: number, days: number, perDay: numbe
 
 /** Exact district rates: the first round(n × rate) of a shuffled list connect, and of those, enough book. */
 export function setDistrictOutcomes(draw: Draw, leads: DemoLead[]): void {
-  for (const d of Object.keys(DISTRICT_TARGETS) as District[]) {
+  for (const d of DISTRICTS) {
     const list = draw.shuffle(leads.filter((l) => l.district === d));
     const connected = Math.round(list.length * DISTRICT_TARGETS[d].callRate);
     const booked = Math.round(list.length * DISTRICT_TARGETS[d].conversion);
@@ -77,7 +76,7 @@ export function showAssessors(draw: Draw, leads: DemoLead[]): void {
     while (chosen.length < count) {
       const p =
         lead.customer === 'untouched'
-          ? draw.weighted(pool.map((x) => [x, (1 - x.contactRate) ** 2 + 0.01] as [Persona, number]))
+          ? draw.weighted(pool.map((x): [Persona, number] => [x, (1 - x.contactRate) ** 2 + 0.01]))
           : draw.pick(pool);
       chosen.push(p);
       pool.splice(pool.indexOf(p), 1);

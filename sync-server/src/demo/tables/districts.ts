@@ -1,6 +1,7 @@
 /** The demo's four London districts: their call and conversion rates (the brief's, area pricing) and postcodes. */
 
-export type District = 'W1' | 'EC1' | 'N1' | 'E17';
+export const DISTRICTS = ['W1', 'EC1', 'N1', 'E17'] as const;
+export type District = (typeof DISTRICTS)[number];
 
 export const DISTRICT_TARGETS: Record<District, { callRate: number; conversion: number; postcodes: string[] }> = {
   W1: { callRate: 0.9, conversion: 0.6, postcodes: ['W1D 3QF', 'W1K 2AB', 'W1J 7NT', 'W1U 6TL', 'W1G 9QX', 'W1F 0DA'] },
