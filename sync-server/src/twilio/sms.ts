@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { resolveContact, splitTextExtension, type PoolSession } from '../../../shared/pool';
-import type { CallDirection, MessageDoc, MessageStatus } from '../../../shared/schemas';
+import { fieldOf } from '../../../shared/objects';
+import { MESSAGE_STATUSES, type CallDirection, type MessageDoc, type MessageStatus } from '../../../shared/schemas';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db';
 import { PermanentJobError, type JobRecord } from '../jobs/queue';
@@ -52,6 +53,10 @@ const STATUS_RANK: Record<MessageStatus, number> = {
   refused: 7,
   suppressed: 7,
 };
+
+function isMessageStatus(value: unknown): value is MessageStatus {
+  return MESSAGE_STATUSES.some((s) => s === value);
+}
 
 export function laterMessageStatus(a: MessageStatus, b: MessageStatus): MessageStatus {
   return STATUS_RANK[a] >= STATUS_RANK[b] ? a : b;
@@ -220,7 +225,7 @@ async function relayBody(q: Queryable, m: MessageRow, session: PoolSession): Pro
 
 /** Job sms.relay: sends the text on from the pool number, with a status callback naming our message. */
 export async function runSmsRelayJob(ctx: AppContext, job: JobRecord): Promise<void> {
-  const messageId = String((job.payload as { messageId?: unknown }).messageId ?? '');
+  const messageId = String(fieldOf(job.payload, 'messageId') ?? '');
   const { rows } = await ctx.db.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [messageId]);
   const m = rows[0];
   if (!m) throw new PermanentJobError(`no message ${messageId}`);
@@ -242,12 +247,7 @@ export async function runSmsRelayJob(ctx: AppContext, job: JobRecord): Promise<v
     }
     throw err;
   }
-  await setStatus(
-    ctx,
-    m.id,
-    (sent.status as MessageStatus) in STATUS_RANK ? (sent.status as MessageStatus) : 'queued',
-    sent.sid,
-  );
+  await setStatus(ctx, m.id, isMessageStatus(sent.status) ? sent.status : 'queued', sent.sid);
 }
 
 async function setStatus(ctx: AppContext, id: string, status: MessageStatus, relaySid: string | null): Promise<void> {
@@ -275,6 +275,7 @@ export async function handleSmsStatus(ctx: AppContext, messageId: string, p: Par
     ctx.log.warn({ messageId, status: raw }, 'SMS status callback without a message id or with an unknown status');
     return;
   }
-  const status = (raw === 'accepted' ? 'queued' : raw) as MessageStatus;
+  const status = raw === 'accepted' ? 'queued' : raw;
+  if (!isMessageStatus(status)) return; // every relay status but 'accepted' is a message status
   await setStatus(ctx, messageId, status, p.MessageSid ?? null);
 }
