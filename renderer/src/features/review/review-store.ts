@@ -28,11 +28,11 @@ export function saveReview(
         return next;
       };
       if (existing) {
-        const written = await existing.incrementalModify((data) => apply(data as ReviewDoc));
-        if (changed) noteLocalEdit(id, written.get('editedAt') as number);
+        const written = await existing.incrementalModify((data) => apply(data));
+        if (changed) noteLocalEdit(id, written.editedAt);
       } else {
         const next = apply(create());
-        if (changed) noteLocalEdit(id, (await reviews.insert(next)).get('editedAt') as number);
+        if (changed) noteLocalEdit(id, (await reviews.insert(next)).editedAt);
       }
     });
   queues.set(id, next);

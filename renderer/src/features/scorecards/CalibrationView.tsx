@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { DeepReadonly } from 'rxdb';
-import type { CallDoc, ReviewDoc, ScorecardDoc } from '../../../../shared/schemas';
+import { OUTCOMES, type CallDoc, type ReviewDoc, type ScorecardDoc } from '../../../../shared/schemas';
 import { calibrate } from '../../../../shared/scoring';
 import { useDocument, useQuery } from '../../db/hooks';
 import { staffName, useReviewEnv, useStaff } from '../review';
@@ -11,6 +11,13 @@ import './scorecards.css';
 import { EmptyState } from '../../ui/EmptyState';
 
 const plain = <T,>(doc: DeepReadonly<T>): T => doc as unknown as T;
+
+/** A reviewer's outcome in words; one this version does not know is shown as stored. */
+function outcomeLabel(outcome: string | null): string {
+  if (!outcome) return '—';
+  const known = OUTCOMES.find((o) => o === outcome);
+  return known ? OUTCOME_LABELS[known] : outcome;
+}
 
 /** The scorecard most of these reviews used: calibration compares answers to the same questions. */
 function dominantScorecardId(reviews: readonly ReviewDoc[]): string | null {
@@ -129,9 +136,7 @@ export function CalibrationPanel({
           <tr className={result.outcomeAgreed || single ? '' : 'is-different'}>
             <th scope="row">Outcome</th>
             {result.outcomes.map((o) => (
-              <td key={o.reviewerId}>
-                {o.outcome ? (OUTCOME_LABELS[o.outcome as keyof typeof OUTCOME_LABELS] ?? o.outcome) : '—'}
-              </td>
+              <td key={o.reviewerId}>{outcomeLabel(o.outcome)}</td>
             ))}
           </tr>
           {/* One review has nothing to rank by disagreement: it reads in the scorecard's own order. */}

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { COLLECTION_LABELS } from '../../db/labels';
 import { deriveSyncView, type SyncView } from '../../db/sync-status';
-import type { CollectionName } from '../../../../shared/schemas';
+import { COLLECTION_NAMES, type CollectionName } from '../../../../shared/schemas';
 import { useSessionStore } from '../../state/session';
 import { useSyncStore, type CollectionSync } from '../../state/sync';
 
@@ -81,7 +81,7 @@ export function SyncIndicator() {
           </p>
           <table>
             <tbody>
-              {(Object.entries(sync.collections) as Array<[CollectionName, CollectionSync]>).map(([name, c]) => (
+              {collectionRows(sync.collections).map(([name, c]) => (
                 <tr key={name}>
                   <td>{COLLECTION_LABELS[name]}</td>
                   <td>{collectionState(c, view.state === 'offline')}</td>
@@ -93,6 +93,16 @@ export function SyncIndicator() {
       ) : null}
     </div>
   );
+}
+
+/** The collections that have reported, in the schema's order, each with its sync state. */
+function collectionRows(
+  collections: Partial<Record<CollectionName, CollectionSync>>,
+): Array<[CollectionName, CollectionSync]> {
+  return COLLECTION_NAMES.flatMap((name): Array<[CollectionName, CollectionSync]> => {
+    const c = collections[name];
+    return c ? [[name, c]] : [];
+  });
 }
 
 function collectionState(c: CollectionSync, offline: boolean): string {
