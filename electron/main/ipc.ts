@@ -117,6 +117,11 @@ function failure(code: DesktopErrorCode, message: string): IpcEnvelope<never> {
   return { ok: false, code, message };
 }
 
+/** Whether a channel name from the renderer is one the main process answers (its own key of IPC_ARGUMENTS). */
+function isIpcChannel(channel: string): channel is IpcChannel {
+  return Object.hasOwn(IPC_ARGUMENTS, channel);
+}
+
 /**
  * Runs one IPC call: sender check, argument validation, handler, and the envelope back to the preload.
  * Unexpected errors are logged with their detail and reported as INTERNAL.
@@ -128,16 +133,16 @@ export async function dispatchIpc(
   sender: SenderInfo,
   ctx: { isTrusted(sender: SenderInfo): boolean; log: IpcDeps['log'] },
 ): Promise<IpcEnvelope<unknown>> {
-  if (!Object.hasOwn(IPC_ARGUMENTS, channel)) return failure('INVALID_INPUT', `unknown channel ${channel}`);
-  const known = channel as IpcChannel;
+  if (!isIpcChannel(channel)) return failure('INVALID_INPUT', `unknown channel ${channel}`);
   if (!ctx.isTrusted(sender)) {
     ctx.log.warn('refused an IPC call from an untrusted frame', { channel, frameUrl: sender.frameUrl });
     return failure('UNTRUSTED_SENDER', 'this frame may not use the desktop API');
   }
-  const parsed = IPC_ARGUMENTS[known].safeParse(rawArgs);
+  const parsed = IPC_ARGUMENTS[channel].safeParse(rawArgs);
   if (!parsed.success) return failure('INVALID_INPUT', describeZodError(parsed.error));
   try {
-    const handler = handlers[known] as (args: unknown) => Promise<unknown>;
+    // TypeScript cannot pair handlers[C] with IPC_ARGUMENTS[C] for a union C; the args were parsed by this channel's schema.
+    const handler = handlers[channel] as (args: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
     if (err instanceof ServerUrlError) return failure('INVALID_INPUT', `serverUrl ${err.message}`);
