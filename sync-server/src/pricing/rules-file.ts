@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { errorMessage } from '../../../shared/objects';
 import { DEFAULT_PRICING_RULE, type PricingRule } from '../../../shared/pricing/area-price';
 import { DEFAULT_TIER_PRICE_RULE, type TierPriceRule } from '../../../shared/pricing/assessor-price';
 import { SERVICES, TIERS } from '../../../shared/schemas';
@@ -95,7 +96,7 @@ export function loadRulesFile(file: string): Rules | string[] {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    return [`RULES_FILE: cannot read ${file}: ${(err as Error).message}`];
+    return [`RULES_FILE: cannot read ${file}: ${errorMessage(err)}`];
   }
   const parsed = RulesFile.safeParse(raw);
   if (!parsed.success) return parsed.error.issues.map((i) => `RULES_FILE ${i.path.join('.')}: ${i.message}`);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { assessorPerformance } from '../../../shared/metrics';
+import { fieldOf } from '../../../shared/objects';
 import {
   cooldownVerdict,
   decideTier,
@@ -294,7 +295,6 @@ export async function listProposals(
   );
   return {
     proposals: rows.map((r) => {
-      const checks = r.checks as { metrics?: unknown; checks?: unknown };
       return {
         id: r.id,
         assessorId: r.assessor_id,
@@ -303,8 +303,8 @@ export async function listProposals(
         toTier: r.to_tier,
         state: r.state,
         summary: r.doc?.reason ?? '',
-        metrics: checks.metrics ?? null,
-        checks: checks.checks ?? [],
+        metrics: fieldOf(r.checks, 'metrics') ?? null,
+        checks: fieldOf(r.checks, 'checks') ?? [],
         exampleCallIds: r.doc?.exampleCallIds ?? [],
         createdAt: Number(r.created_at),
         decidedBy: r.decided_by,
