@@ -214,7 +214,12 @@ describe('erasure of an assessor', () => {
       () => offline.collection('insights').findOne(`ins-${danA.calls[0].callId}`).exec(),
       (doc) => doc === null,
     );
-    expect(JSON.stringify(await offline.collection('messages').find().exec())).not.toContain('900301');
+    // Each collection catches up on its own: wait for the texts too rather than read them mid-pull.
+    await waitFor(
+      'the texts without the number offline',
+      async () => JSON.stringify(await offline.collection('messages').find().exec()),
+      (texts) => !texts.includes('900301'),
+    );
     await waitFor(
       'the name gone online',
       async () => (await online.collection('assessors').findOne(dan.id).exec())?.name,
