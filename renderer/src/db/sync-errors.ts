@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
+import { fieldOf, isRecord } from '../../../shared/objects';
 import type { ClientErrorCode } from '../api/client';
 import { RequestError } from '../api/client';
 import { describeError } from '../api/messages';
@@ -29,8 +30,28 @@ function innerErrors(err: PlainError): PlainError[] {
   return nested.length ? nested.flatMap((e) => [e, ...innerErrors(e)]) : [];
 }
 
+/** Reads what was reported as a PlainError: fields of the wrong type are left out, anything not an object is its text. */
+function plainError(reported: unknown): PlainError {
+  if (!isRecord(reported)) return { message: String(reported) };
+  const name = fieldOf(reported, 'name');
+  const message = fieldOf(reported, 'message');
+  const parameters = fieldOf(reported, 'parameters');
+  const errors = fieldOf(parameters, 'errors');
+  const error = fieldOf(parameters, 'error');
+  return {
+    name: typeof name === 'string' ? name : undefined,
+    message: typeof message === 'string' ? message : undefined,
+    code: fieldOf(reported, 'code'),
+    status: fieldOf(reported, 'status'),
+    parameters: {
+      errors: Array.isArray(errors) ? errors.map(plainError) : undefined,
+      error: error ? plainError(error) : undefined,
+    },
+  };
+}
+
 export function classifySyncError(err: unknown, serverUrl: string): { code: ClientErrorCode | null; message: string } {
-  const root = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as PlainError;
+  const root = plainError(err);
   const candidates = [...innerErrors(root), root];
   for (const e of candidates) {
     // db/replication.ts reports an unreachable server as OFFLINE.
