@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { migrationStatus } from '../db/migrate';
 import { getHealth, type HealthReport } from '../../../shared/contracts/health';
 import { route, type RouteDef } from '../http/routes';
 
-const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as {
-  version: string;
-};
+const pkg = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')));
 export const VERSION = pkg.version;
 
 export function healthRoutes(): RouteDef[] {
@@ -19,7 +20,7 @@ export function healthRoutes(): RouteDef[] {
         const status = await migrationStatus(ctx.db);
         if (!status.current) migrations = 'pending';
       } catch (err) {
-        database = (err as Error).name === 'MigrationError' ? 'ok' : 'unreachable';
+        database = err instanceof Error && err.name === 'MigrationError' ? 'ok' : 'unreachable';
         migrations = 'mismatch';
       }
       const ok = database === 'ok' && migrations === 'current';

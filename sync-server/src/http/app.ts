@@ -1,3 +1,4 @@
+import { fieldOf } from '../../../shared/objects';
 import { PAGE_CHECKPOINT_HEADER, PAGE_COUNT_HEADER } from '../../../shared/pull-page';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -166,7 +167,11 @@ function requireJson(req: Request, _res: Response, next: NextFunction) {
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as { type?: string; status?: number; message?: string };
+  // Express and its body parsers throw http-errors objects: read their fields without trusting their shape.
+  const status = fieldOf(err, 'status');
+  const rawMessage = fieldOf(err, 'message');
+  const message = typeof rawMessage === 'string' ? rawMessage : undefined;
+  const e = { type: fieldOf(err, 'type'), status: typeof status === 'number' ? status : undefined, message };
   if (e?.type === 'entity.parse.failed') return new ApiError('INVALID_JSON', 'the body is not valid JSON');
   if (e?.type === 'entity.too.large')
     return new ApiError('PAYLOAD_TOO_LARGE', 'the body is larger than the server accepts');
@@ -181,7 +186,7 @@ export function toApiError(err: unknown): ApiError {
   // Any other refusal of the request itself by Express or its body parsers (a path parameter that is not valid
   // percent-encoding, an aborted or mis-sized body …) is the client's.
   // Only http-errors' own (expose) and the router's URIError: a 4xx from an upstream (Twilio's REST API) is ours.
-  const fromRequest = (err as { expose?: unknown } | null)?.expose === true || err instanceof URIError;
+  const fromRequest = fieldOf(err, 'expose') === true || err instanceof URIError;
   if (fromRequest && typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     if (e.status === 413) return new ApiError('PAYLOAD_TOO_LARGE', e.message ?? 'the request is too large');
     if (e.status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
