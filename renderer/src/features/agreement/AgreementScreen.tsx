@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AgreementGroup, AgreementReport } from '../../../../shared/analysis';
 import { agreement } from '../../../../shared/contracts/analysis';
 import { listUsers } from '../../../../shared/contracts/auth';
@@ -22,6 +22,11 @@ import {
 import './agreement.css';
 import { SERVICE_LABELS, OUTCOME_LABELS } from '../../ui/labels';
 import { EmptyState } from '../../ui/EmptyState';
+
+/** A matrix cell's colour strength for agreement.css, as the custom property it reads. */
+function shadeStyle(shade: number): CSSProperties & { '--shade': string } {
+  return { '--shade': shade.toFixed(3) };
+}
 
 /**
  * How far the AI's call outcomes can be trusted: per provider, model and version, the agreement rate and
@@ -284,9 +289,7 @@ function ConfusionMatrix({
                   data-ai={a}
                   data-reviewer={r}
                   className={`ag-matrix__cell ${n === 0 ? 'is-empty' : agree ? 'is-agree' : 'is-disagree'}${chosen ? ' is-chosen' : ''}`}
-                  style={{
-                    ['--shade' as string]: shade.toFixed(3),
-                  }}
+                  style={shadeStyle(shade)}
                 >
                   {!agree && n > 0 ? (
                     <button
