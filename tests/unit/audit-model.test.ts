@@ -256,6 +256,9 @@ describe('audit wording', () => {
     // background-jobs.ts writes `${family}.job.retry` for its two families.
     kinds.add('analysis.job.retry');
     kinds.add('recording.job.retry');
+    // erasure/erase.ts writes `erasure.${subject.kind}` for each way of naming the person.
+    kinds.add('erasure.assessor');
+    kinds.add('erasure.lead');
     expect(kinds.size).toBeGreaterThan(15);
     for (const kind of kinds) {
       expect(hasSentence(kind), kind).toBe(true);

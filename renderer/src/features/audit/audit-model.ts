@@ -253,6 +253,13 @@ export function describeCounts(detail: Record<string, unknown>): string {
 
 // ───────────────────────────── the sentences ─────────────────────────────
 
+/** How an erasure or export named its person (`kind` in its detail): never the number or the name itself. */
+function subjectWords(kind: unknown, article = true): string {
+  if (kind === 'assessor') return article ? 'an assessor' : 'assessor';
+  if (kind === 'lead') return article ? "a lead's customer" : 'lead';
+  return article ? 'a phone number' : 'phone number';
+}
+
 interface Ctx {
   e: AuditEntry;
   d: Record<string, unknown>;
@@ -321,8 +328,22 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
       : `erased one person's data by phone number: ${describeCounts(d)}`,
   'erasure.preview': ({ d }) =>
     d.found === false
-      ? 'checked a phone number for erasure: no one with that number'
-      : `previewed an erasure by phone number (would remove ${describeCounts(d)})`,
+      ? d.kind === undefined || d.kind === 'phone'
+        ? 'checked a phone number for erasure: no one with that number'
+        : `checked ${subjectWords(d.kind)} for erasure: no one found`
+      : `previewed an erasure by ${subjectWords(d.kind, false)} (would remove ${describeCounts(d)})`,
+  'erasure.assessor': ({ d }) =>
+    d.found === false
+      ? 'asked to erase an assessor: no such assessor, nothing changed'
+      : `erased an assessor's data: ${describeCounts(d)}`,
+  'erasure.lead': ({ d }) =>
+    d.found === false
+      ? "asked to erase a lead's customer: no such lead, nothing changed"
+      : `erased the data of a lead's customer: ${describeCounts(d)}`,
+  'privacy.export': ({ d }) =>
+    d.found === false
+      ? `asked for a copy of the data held on ${subjectWords(d.kind)}: no one found, nothing exported`
+      : `exported a copy of the data held on ${subjectWords(d.kind)} (${describeCounts(d)})`,
   'retention.sweep': ({ d }) => `ran the retention sweep: removed ${describeCounts(d)}`,
   'analysis.retry': ({ d, subject }) =>
     `analysed ${subject} again${d.retranscribe === true ? ', transcribing it afresh' : ''}`,
@@ -352,6 +373,9 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'lead.phone_reveal': 'Phone number reveals',
   'erasure.phone': 'Erasures',
   'erasure.preview': 'Erasure previews',
+  'erasure.assessor': 'Erasures of assessors',
+  'erasure.lead': "Erasures of leads' customers",
+  'privacy.export': 'Copies of personal data',
   'retention.sweep': 'Retention sweeps',
   'recording.stop': 'Recordings stopped',
   'recording.delete': 'Recordings deleted',
