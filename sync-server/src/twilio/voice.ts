@@ -432,7 +432,7 @@ async function stopUnwantedRecording(ctx: AppContext, callSid: string, recording
   }
 }
 
-const LEG_STATUSES: ReadonlySet<string> = new Set([
+const LEG_STATUSES = [
   'initiated',
   'ringing',
   'in-progress',
@@ -441,13 +441,17 @@ const LEG_STATUSES: ReadonlySet<string> = new Set([
   'no-answer',
   'failed',
   'canceled',
-]);
+] as const satisfies readonly LegStatus[];
+
+function isLegStatus(value: string): value is LegStatus {
+  return LEG_STATUSES.some((s) => s === value);
+}
 
 /** POST /twilio/voice/leg-status — <Number statusCallback> for the dialled leg. */
 export async function handleLegStatus(ctx: AppContext, p: Params): Promise<void> {
   const parent = p.ParentCallSid ?? '';
   const raw = p.CallStatus === 'queued' ? 'initiated' : (p.CallStatus ?? '');
-  if (!parent || !LEG_STATUSES.has(raw)) {
+  if (!parent || !isLegStatus(raw)) {
     ctx.log.warn(
       { callSid: p.CallSid, status: p.CallStatus },
       'leg status callback without a parent call or with an unknown status',
@@ -458,7 +462,7 @@ export async function handleLegStatus(ctx: AppContext, p: Params): Promise<void>
     type: 'leg',
     at: eventTime(ctx, p),
     legSid: p.CallSid ?? parent,
-    status: raw as LegStatus,
+    status: raw,
     durationSec: seconds(p.CallDuration),
     sequence: p.SequenceNumber !== undefined ? Number(p.SequenceNumber) : null,
   };
