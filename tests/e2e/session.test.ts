@@ -115,6 +115,8 @@ describe.skipIf(!browserProbe.available)('sessions and the local database', () =
 
     // Work goes on locally meanwhile.
     await page.getByTestId('tier-change-tc-dee').getByRole('button', { name: 'Approve' }).click();
+    // A person decides, and says why (shared/tiers TR7): the note is required to approve too.
+    await page.getByLabel(/reason/).fill('Answers within minutes all month');
     await page.getByRole('button', { name: 'Confirm approval' }).click();
     await screenshot(page, 'session-ended-banner');
     expect((await getDocument(db, 'tierChanges', 'tc-dee'))?.status).toBe('proposed');
