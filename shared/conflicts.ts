@@ -110,12 +110,12 @@ function mergeRecord<V>(
     const inL = Object.prototype.hasOwnProperty.call(local, k);
     const inB = hasBase && !!base && Object.prototype.hasOwnProperty.call(base, k);
     if (inM && inL) {
-      out[k] = pick(inB ? base![k] : undefined, master[k], local[k], inB, winnerIsLocal);
+      out[k] = pick(inB ? base[k] : undefined, master[k], local[k], inB, winnerIsLocal);
     } else if (inM) {
       // Only the master has it: the local side removed it (it was in the base) or never had it (added remotely).
-      if (!inB || !deepEqual(base![k], master[k])) out[k] = master[k];
+      if (!inB || !deepEqual(base[k], master[k])) out[k] = master[k];
     } else if (inL) {
-      if (!inB || !deepEqual(base![k], local[k])) out[k] = local[k];
+      if (!inB || !deepEqual(base[k], local[k])) out[k] = local[k];
     }
   }
   return out;

@@ -159,7 +159,7 @@ export function redactCardDetails<S extends SegmentLike>(segments: S[]): { segme
     for (const f of scan.flags) flags.push({ ...f, time: s.start, speaker: s.speaker });
     const changed = scan.redacted !== s.text;
     // Word timings would spell the removed digits out again, so a redacted segment loses them.
-    out.push(changed ? ({ ...s, text: scan.redacted, ...('words' in s ? { words: undefined } : {}) } as S) : s);
+    out.push(changed ? { ...s, text: scan.redacted, ...('words' in s ? { words: undefined } : {}) } : s);
     previous = s.text;
   }
   return { segments: out, flags };

@@ -289,7 +289,7 @@ export function withBulkInsertPath(
     name: inner.name,
     rxdbVersion: inner.rxdbVersion,
     async createStorageInstance<T>(params: RxStorageInstanceCreationParams<T, DexieSettings>) {
-      const instance = await wrapInstance((await inner.createStorageInstance<T>(params)) as DexieInstance<T>);
+      const instance = await wrapInstance(await inner.createStorageInstance<T>(params));
       return lazy ? (lazy.wrap(instance, params.databaseName) as DexieInstance<T>) : instance;
     },
   };

@@ -6,7 +6,6 @@ import {
   type BulkWriteRow,
   type PlainJsonValue,
   type RxDocumentData,
-  type RxStorageBulkWriteResponse,
   type RxStorageInstance,
   type RxStorageReplicationMeta,
 } from 'rxdb';
@@ -228,7 +227,7 @@ export class LazyMeta {
           if (row.previous?._rev === VIRTUAL_REV) row.previous = stored.get(row.document.id);
         }
       }
-      if (keep.length === 0) return { error: [] } as RxStorageBulkWriteResponse<MetaDoc>;
+      if (keep.length === 0) return { error: [] };
       return bulkWrite(keep, context);
     };
     return instance;

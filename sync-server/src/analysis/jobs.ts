@@ -81,7 +81,7 @@ export async function findTranscript(
     return pb - pa || b.createdAt - a.createdAt;
   });
   const best = docs[0];
-  return best ? { stamp: best.transcriber!, segments: best.transcript! as TranscriptSegment[] } : null;
+  return best ? { stamp: best.transcriber!, segments: best.transcript! } : null;
 }
 
 /**

@@ -7,7 +7,7 @@ const typeParsers = {
     if (oid === INT8_OID) return (value: string) => Number(value);
     return pg.types.getTypeParser(oid, format);
   },
-} as pg.CustomTypesConfig;
+};
 
 function wrap(q: pg.Pool | pg.PoolClient): Queryable {
   return {
@@ -101,7 +101,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       set.add(onPayload);
       if (onReconnect) reconnectHandlers.add(onReconnect);
       return async () => {
-        set!.delete(onPayload);
+        set.delete(onPayload);
         if (onReconnect) reconnectHandlers.delete(onReconnect);
       };
     },

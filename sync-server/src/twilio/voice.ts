@@ -160,7 +160,7 @@ export function fallbackTwiml(
       recordingStatusCallback: url(ctx, '/twilio/voice/recording'),
       recordingStatusCallbackEvent: ['completed'],
       recordingStatusCallbackMethod: 'POST',
-    } as Parameters<InstanceType<typeof VoiceResponse>['record']>[0]);
+    });
   } else {
     vr.say(SAY, 'Goodbye.');
   }

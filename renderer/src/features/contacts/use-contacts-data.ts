@@ -27,7 +27,7 @@ export function useContactsData(from: number, to: number): ContactsData {
     () => ({
       leads: leads.docs as unknown as readonly LeadDoc[],
       calls: calls.docs as unknown as readonly CallDoc[],
-      messages: messages.docs as unknown as readonly MessageDoc[],
+      messages: messages.docs,
       assessors: assessors.docs as unknown as readonly AssessorDoc[],
       loading: leads.loading || calls.loading || messages.loading || assessors.loading,
       error: leads.error ?? calls.error ?? messages.error ?? assessors.error,

@@ -139,7 +139,7 @@ function withoutMeta(card: ScorecardDoc): ScorecardDoc {
   const { _meta, _rev, _attachments, _deleted, ...rest } = card as ScorecardDoc &
     Record<'_meta' | '_rev' | '_attachments' | '_deleted', unknown>;
   void [_meta, _rev, _attachments, _deleted];
-  return rest as ScorecardDoc;
+  return rest;
 }
 
 interface DraftEditorProps {

@@ -54,7 +54,7 @@ async function downloadAudio(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value as Uint8Array<ArrayBuffer>);
+    chunks.push(value);
     bytes += value.byteLength;
     onBytes(bytes, total);
   }
